@@ -54,11 +54,17 @@ impl Media {
         Media::File(path.into())
     }
 
-    /// Reads a command-line style argument: `http://`, `https://` and `data:`
-    /// are URLs, anything else is a local path.
+    /// Reads a command-line style argument: `data:` and anything with a URL
+    /// scheme (`https://`, `ftp://`, ...) is a URL, anything else a local
+    /// path. An unsupported scheme is kept as a URL so that validation names
+    /// it, rather than looking for a file of that name.
     pub fn parse(text: &str) -> Self {
-        let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
-        if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("data:") {
+        let has_scheme = text.split_once("://").is_some_and(|(scheme, _)| {
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
+        let is_data = text.get(..5).is_some_and(|head| head.eq_ignore_ascii_case("data:"));
+        if has_scheme || is_data {
             Media::Url(text.to_owned())
         } else {
             Media::File(PathBuf::from(text))
@@ -135,6 +141,8 @@ mod tests {
         assert_eq!(Media::parse("data:image/png;base64,AA=="), Media::Url("data:image/png;base64,AA==".into()));
         assert_eq!(Media::parse("face.png"), Media::File("face.png".into()));
         assert_eq!(Media::parse("./http/face.png"), Media::File("./http/face.png".into()));
+        assert_eq!(Media::parse("ftp://x.test/a.png"), Media::Url("ftp://x.test/a.png".into()));
+        assert_eq!(Media::parse("dir/a://b.png"), Media::File("dir/a://b.png".into()));
     }
 
     #[test]

@@ -100,3 +100,59 @@ pub struct AllowedValue {
     /// The Rust variant name.
     pub name: &'static str,
 }
+
+/// How a field value goes on the wire: the JSON the generated `to_json` puts
+/// in the request body. Implemented for every Rust type a field can have, and
+/// by the generated enums.
+pub trait WireValue {
+    /// The value as JSON.
+    fn to_wire(&self) -> serde_json::Value;
+}
+
+impl WireValue for String {
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::String(self.clone())
+    }
+}
+
+impl WireValue for bool {
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::Bool(*self)
+    }
+}
+
+impl WireValue for i64 {
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::from(*self)
+    }
+}
+
+impl WireValue for f64 {
+    /// A finite number; NaN and infinities (which `validate` rejects) become `null`.
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::from(*self)
+    }
+}
+
+impl WireValue for Media {
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::Value::String(self.to_wire_text())
+    }
+}
+
+/// Why [`ModelInput`] could not be built from JSON by a model registry.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseInputError {
+    /// No model has this slug.
+    #[error("unknown model {0:?}")]
+    UnknownModel(String),
+    /// The JSON does not fit the model's input type.
+    #[error("invalid {model} input: {source}")]
+    Invalid {
+        /// Slug of the model.
+        model: &'static str,
+        /// What serde found wrong.
+        #[source]
+        source: serde_json::Error,
+    },
+}

@@ -1,0 +1,145 @@
+//! `cargo xtask codegen` and `--check` on copies of the workspace: the check
+//! names each stale file, a write brings the tree in line, a broken schema
+//! leaves `generated/` untouched, and a sixth schema file is all a new model
+//! takes.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use segmind_tests::{workspace_root, xtask};
+use xtask::Mode;
+
+/// A temporary workspace with copies of `schema/` and `generated/`.
+fn copy_workspace() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for dir in ["schema", "generated"] {
+        copy_dir(&workspace_root().join(dir), &tmp.path().join(dir));
+    }
+    tmp
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for entry in fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in fs::read_dir(&current).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push((path.clone(), fs::read(&path).expect("read")));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn the_committed_generated_crate_is_up_to_date() {
+    // The same check as `cargo xtask codegen --check`, on the real tree.
+    let changed = xtask::codegen(&workspace_root(), Mode::Check).expect("generated/ is stale: run `cargo xtask codegen`");
+    assert!(changed.is_empty());
+}
+
+#[test]
+fn check_names_each_stale_file_and_write_fixes_them() {
+    let ws = copy_workspace();
+    let root = ws.path();
+    assert_eq!(xtask::codegen(root, Mode::Check).expect("fresh copy is up to date"), Vec::<String>::new());
+
+    // A schema change makes its module and the registry stale; a hand edit
+    // and a stray file are stale too.
+    let schema = root.join("schema/hallo.json");
+    let text = fs::read_to_string(&schema).expect("read").replace("Weight of the pose in the output.", "Pose weight.");
+    fs::write(&schema, text).expect("write");
+    fs::write(root.join("generated/src/client.rs"), "// edited by hand\n").expect("write");
+    fs::write(root.join("generated/src/stray.rs"), "// not generated\n").expect("write");
+
+    let err = xtask::codegen(root, Mode::Check).expect_err("stale files are found");
+    let xtask::Error::Stale(files) = &err else { panic!("{err}") };
+    assert_eq!(files, &["generated/src/client.rs", "generated/src/hallo.rs", "generated/src/stray.rs"]);
+    assert!(err.to_string().contains("generated/src/hallo.rs was not up-to-date, run `cargo xtask codegen`"), "{err}");
+
+    let written = xtask::codegen(root, Mode::Write).expect("write");
+    assert_eq!(written.len(), 3, "{written:?}");
+    assert!(!root.join("generated/src/stray.rs").exists());
+    assert!(fs::read_to_string(root.join("generated/src/hallo.rs")).expect("read").contains("/// Pose weight."));
+    assert_eq!(xtask::codegen(root, Mode::Check).expect("up to date after write"), Vec::<String>::new());
+}
+
+#[test]
+fn a_broken_schema_stops_codegen_and_leaves_generated_untouched() {
+    let ws = copy_workspace();
+    let root = ws.path();
+    let schema = root.join("schema/sadtalker.json");
+    let text = fs::read_to_string(&schema).expect("read").replace("\"default\": \"full\"", "\"default\": \"everything\"");
+    fs::write(&schema, text).expect("write");
+    // Another, valid change that would rewrite a file if codegen went ahead.
+    let hallo = root.join("schema/hallo.json");
+    let text = fs::read_to_string(&hallo).expect("read").replace("Face expand ratio.", "Changed.");
+    fs::write(&hallo, text).expect("write");
+
+    let before = snapshot_tree(&root.join("generated"));
+    let err = xtask::codegen(root, Mode::Write).expect_err("broken schema");
+    assert_eq!(
+        err.to_string(),
+        "schema/sadtalker.json: /input/properties/preprocess/default: default \"everything\" is not one of the allowed values \"crop\", \"extcrop\", \"resize\", \"full\", \"extfull\""
+    );
+    assert_eq!(snapshot_tree(&root.join("generated")), before, "generated/ was touched");
+}
+
+#[test]
+fn a_sixth_schema_file_is_all_a_new_model_takes() {
+    let ws = copy_workspace();
+    let root = ws.path();
+    let sixth = r#"{
+  "slug": "wan-2.1-i2v",
+  "title": "Wan 2.1 Image to Video",
+  "summary": "Animates an image.",
+  "output": "video",
+  "x-rust-name": "wan_2_1_i2v",
+  "typical_latency_seconds": 90,
+  "input": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": false,
+    "required": ["image", "prompt"],
+    "properties": {
+      "image": { "type": "string", "format": "uri", "x-media": "image", "description": "Start frame." },
+      "prompt": { "type": "string", "description": "What happens." },
+      "fps": { "type": "integer", "description": "Frames per second.", "enum": [16, 24], "default": 16, "x-enum-names": ["Fps16", "Fps24"] }
+    }
+  }
+}
+"#;
+    fs::write(root.join("schema/wan-2.1-i2v.json"), sixth).expect("write");
+    let written = xtask::codegen(root, Mode::Write).expect("codegen");
+    assert_eq!(
+        written,
+        ["generated/src/client.rs", "generated/src/lib.rs", "generated/src/models.rs", "generated/src/wan_2_1_i2v.rs"]
+    );
+    let module = fs::read_to_string(root.join("generated/src/wan_2_1_i2v.rs")).expect("read");
+    assert!(module.contains("pub struct Input"));
+    assert!(module.contains("pub enum Fps"));
+    let client = fs::read_to_string(root.join("generated/src/client.rs")).expect("read");
+    assert!(client.contains("pub async fn wan_2_1_i2v("));
+    assert!(client.contains("pub async fn wan_2_1_i2v_submit("));
+    let lib = fs::read_to_string(root.join("generated/src/lib.rs")).expect("read");
+    assert!(lib.contains("pub mod wan_2_1_i2v;"));
+    let registry = fs::read_to_string(root.join("generated/src/models.rs")).expect("read");
+    assert!(registry.contains("\"wan-2.1-i2v\" =>"));
+}

@@ -1,0 +1,55 @@
+//! `src/models.rs` of the generated crate: every model's static description
+//! and a way to build a model's input from JSON by slug, for tools (the CLI)
+//! that pick the model at run time.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::Model;
+
+/// The registry module.
+pub fn emit_registry(models: &[Model]) -> TokenStream {
+    let infos = models.iter().map(|m| {
+        let module = format_ident!("{}", m.rust_name);
+        quote!(&crate::#module::MODEL)
+    });
+    let arms = models.iter().map(|m| {
+        let module = format_ident!("{}", m.rust_name);
+        let slug = &m.slug;
+        quote! {
+            #slug => ::serde_json::from_value::<crate::#module::Input>(json)
+                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
+                .map_err(|source| rt::ParseInputError::Invalid { model: #slug, source }),
+        }
+    });
+    quote! {
+        //! Every model of the crate, for tools that choose a model at run time.
+
+        use ::segmind_runtime as rt;
+
+        /// Every model, in the order of their schema files.
+        pub static ALL: &[&rt::ModelInfo] = &[#(#infos),*];
+
+        /// The model with this slug.
+        pub fn find(slug: &str) -> Option<&'static rt::ModelInfo> {
+            ALL.iter().copied().find(|model| model.slug == slug)
+        }
+
+        /// Reads the input of the model `slug` from a JSON object of wire names
+        /// (media as URLs or local paths).
+        ///
+        /// # Errors
+        ///
+        /// When no model has this slug, or the JSON does not fit its input type
+        /// (an unknown field, a value of the wrong type or outside a closed set).
+        pub fn input_from_json(
+            slug: &str,
+            json: ::serde_json::Value,
+        ) -> Result<Box<dyn rt::ModelInput>, rt::ParseInputError> {
+            match slug {
+                #(#arms)*
+                other => Err(rt::ParseInputError::UnknownModel(other.to_owned())),
+            }
+        }
+    }
+}

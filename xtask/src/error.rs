@@ -1,0 +1,69 @@
+//! Errors of the generator: a problem in a schema file names the file and the
+//! JSON pointer of the offending value; everything else names the path.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem in one schema file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SchemaError {
+    /// The file, as shown to the user (`schema/hallo.json`).
+    pub file: String,
+    /// JSON pointer of the offending value (empty for the whole document).
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        write!(f, "{}: {}: {}", self.file, pointer, self.message)
+    }
+}
+
+/// Why codegen stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// One or more schema files are invalid; nothing was written.
+    #[error("{}", display_schema_errors(.0))]
+    Schema(Vec<SchemaError>),
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Generated tokens did not parse as Rust (a generator bug).
+    #[error("generated code for {file} does not parse: {message}")]
+    Emit {
+        /// The generated file.
+        file: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// `--check` found generated files that differ from what the schemas give.
+    #[error("{}", display_stale(.0))]
+    Stale(Vec<String>),
+}
+
+fn display_schema_errors(errors: &[SchemaError]) -> String {
+    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    lines.join("\n")
+}
+
+fn display_stale(files: &[String]) -> String {
+    let lines: Vec<String> = files
+        .iter()
+        .map(|f| format!("{f} was not up-to-date, run `cargo xtask codegen`"))
+        .collect();
+    lines.join("\n")
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+pub fn pointer_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}

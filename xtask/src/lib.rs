@@ -1,0 +1,35 @@
+//! The generator of the `segmind` crate: `schema/*.json` is loaded and checked
+//! (`load`), turned into a typed model (`ir`), emitted as Rust (`emit`) and
+//! written to `generated/` (`write`). Nothing is written unless every schema
+//! file is valid.
+
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod load;
+pub mod names;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+pub use emit::GeneratedFile;
+pub use error::{Error, SchemaError};
+pub use write::Mode;
+
+/// The workspace root (the folder holding `schema/` and `generated/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Every file of the generated crate for the schemas in `schema_dir`.
+pub fn generate(schema_dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
+    let models = load::load_models(schema_dir, "schema")?;
+    emit::emit_crate(&models)
+}
+
+/// Runs codegen for the workspace at `root`: writes (or, in check mode,
+/// compares) `root/generated/`. Returns the files that differed.
+pub fn codegen(root: &Path, mode: Mode) -> Result<Vec<String>, Error> {
+    let files = generate(&root.join("schema"))?;
+    write::sync(&root.join("generated"), "generated", &files, mode)
+}

@@ -1,0 +1,90 @@
+//! Bringing `generated/` in line with what the schemas give: in write mode
+//! every changed file is replaced atomically and files the generator no longer
+//! makes are removed; in check mode nothing is touched and every stale file is
+//! named (the approach of rust-analyzer's `ensure_file_contents`).
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::emit::GeneratedFile;
+use crate::error::Error;
+
+/// What `sync` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write what differs.
+    Write,
+    /// Only report what differs.
+    Check,
+}
+
+/// Brings `out_dir` in line with `files`; returns the paths (relative to
+/// `out_dir`'s parent, as `display` names it) that differed.
+pub fn sync(out_dir: &Path, display: &str, files: &[GeneratedFile], mode: Mode) -> Result<Vec<String>, Error> {
+    let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut stale = Vec::new();
+    for file in files {
+        let path = out_dir.join(&file.path);
+        let current = std::fs::read(&path).ok();
+        if current.as_deref() != Some(file.contents.as_bytes()) {
+            stale.push(file.path.clone());
+            if mode == Mode::Write {
+                write_atomically(&path, file.contents.as_bytes())?;
+            }
+        }
+    }
+    for extra in existing_files(out_dir)? {
+        if !wanted.contains(extra.as_str()) {
+            stale.push(extra.clone());
+            if mode == Mode::Write {
+                let path = out_dir.join(&extra);
+                std::fs::remove_file(&path).map_err(|source| Error::Io { path, source })?;
+            }
+        }
+    }
+    stale.sort();
+    let stale: Vec<String> = stale.into_iter().map(|p| format!("{display}/{p}")).collect();
+    if mode == Mode::Check && !stale.is_empty() {
+        return Err(Error::Stale(stale));
+    }
+    Ok(stale)
+}
+
+fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io(dir))?;
+    tmp.write_all(contents).map_err(io(path))?;
+    tmp.persist(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e.error })?;
+    Ok(())
+}
+
+/// Every file below `dir`, relative, with `/` separators.
+fn existing_files(dir: &Path) -> Result<Vec<String>, Error> {
+    let mut found = Vec::new();
+    let mut pending: Vec<PathBuf> = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = match std::fs::read_dir(&current) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(source) => return Err(Error::Io { path: current, source }),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|source| Error::Io { path: current.clone(), source })?;
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if let Ok(relative) = path.strip_prefix(dir) {
+                let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                found.push(parts.join("/"));
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
