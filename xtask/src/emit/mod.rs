@@ -27,12 +27,12 @@ pub const COMMAND: &str = "cargo xtask codegen";
 
 /// Every file of the generated crate, in path order.
 pub fn emit_crate(models: &[Model]) -> Result<Vec<GeneratedFile>, Error> {
-    let sources = models.iter().map(|m| m.file.as_str()).collect::<Vec<_>>().join(", ");
+    let sources = "schema/*.json";
     let mut files = vec![
         GeneratedFile { path: "Cargo.toml".to_owned(), contents: crate_files::cargo_toml() },
-        rust_file("src/lib.rs", &sources, crate_files::lib_rs(models))?,
-        rust_file("src/client.rs", &sources, client::emit_client(models))?,
-        rust_file("src/models.rs", &sources, registry::emit_registry(models))?,
+        rust_file("src/lib.rs", sources, crate_files::lib_rs(models))?,
+        rust_file("src/client.rs", sources, client::emit_client(models))?,
+        rust_file("src/models.rs", sources, registry::emit_registry(models))?,
     ];
     for model in models {
         files.push(emit_model_file(model)?);
