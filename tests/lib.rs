@@ -5,6 +5,10 @@ use std::path::{Path, PathBuf};
 
 pub use xtask;
 
+/// The README's Rust example, compiled as a doctest so it cannot rot.
+#[doc = include_str!("../README.md")]
+pub mod readme {}
+
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
     xtask::workspace_root()
