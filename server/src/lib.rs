@@ -1,1 +1,74 @@
+//! A local server on 127.0.0.1 that behaves like Segmind's video API.
+//!
+//! It loads the model files of `schema/`, validates request bodies against each
+//! model's JSON Schema, answers the v1 (synchronous) and v2 (queued) calls, the
+//! storage upload and the file downloads, and can inject faults (rate limits,
+//! error statuses, HTML pages, slow or cut bodies, delays) so the client crates
+//! can be tested offline. [`TestServer`] runs it inside a test; the
+//! `segmind-server` binary runs it from the command line.
+//!
+//! # What it answers
+//! | request | answer |
+//! |---|---|
+//! | `POST /v1/{slug}` | `200 video/mp4` with the video and `x-remaining-credits`, `x-cost`, `x-request-id`, `x-generation-time`; with `"base64": true`, `200 application/json` `{"video": "<base64>"}` |
+//! | `POST /v2/{slug}` | `{"request_id", "status": "QUEUED", "poll_url", "status_url", "response_url"}`, absolute URLs on this server |
+//! | `GET /v2/requests/{id}/status` | `{"status", "request_id", "metrics"}`; `QUEUED`, then `PROCESSING`, then `COMPLETED` after [`ServerConfig::polls_before_complete`] polls; a failed job is `422 {"status": "FAILED", "error", "request_id"}` |
+//! | `GET /v2/requests/{id}` | `{"output", "metrics", "request_id", "extra_key_from_model"}` once completed; **409 `{"error": "not ready"}`** before; 422 if failed; 404 for an unknown id |
+//! | `GET /files/{id}.mp4` | the video of a completed job, no key needed |
+//! | `POST /upload-asset` | `{"file_urls": [...]}` (or `urls`, see [`UploadKey`]) for `{"data_urls": ["data:<mime>;base64,..."]}` |
+//! | `GET /assets/{name}` | an uploaded file with its MIME type, no key needed |
+//!
+//! Model calls are checked in Segmind's order: `401` without an accepted
+//! `x-api-key`, `404` for an unknown slug, `406 {"error": "Invalid content
+//! type"}` without `Content-Type: application/json`, `400` for a body that is
+//! not JSON or breaks the schema (every violation as `<JSON pointer>: <message>`,
+//! joined by `; `, the root written `(root)`). Errors are `{"error": "..."}`; a
+//! wrong method is a `405` HTML page, as Segmind's gateway answers it.
+//!
+//! # Faults
+//! A request's `x-test-fault` header ([`FAULT_HEADER`]) or the first queued
+//! fault of its [`Route`] ([`ServerConfig::faults`], [`TestServer::push_fault`])
+//! is applied before any check: see [`Fault`] for the spec syntax (`429`,
+//! `429:2`, `503`, `405-html`, `slow:200`, `cut`, `delay:1500`). Every request
+//! is recorded ([`TestServer::requests`]) and every POST counted
+//! ([`TestServer::post_count`]), faulted or not.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), segmind_server::ServerError> {
+//! use segmind_server::{Fault, Route, ServerConfig, TestServer};
+//! let config = ServerConfig::new(segmind_server::workspace_schema_dir())
+//!     .with_api_key("secret")
+//!     .with_fault(Route::V1, Fault::Status(503));
+//! let server = TestServer::start(config).await?;
+//! println!("{}", server.base_url());
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
 
+mod body_faults;
+mod clock;
+mod config;
+mod data_url;
+mod error;
+mod faults;
+mod ids;
+mod jobs;
+mod record;
+mod routes;
+mod schemas;
+mod server;
+mod state;
+mod video;
+
+use std::path::PathBuf;
+
+pub use config::{ServerConfig, UploadKey, VideoSource};
+pub use error::ServerError;
+pub use faults::{Fault, FaultSpecError, Route, FAULT_HEADER};
+pub use record::RecordedRequest;
+pub use server::TestServer;
+
+/// The `schema/` folder of this workspace, for tests.
+pub fn workspace_schema_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema"))
+}

@@ -1,0 +1,121 @@
+//! The queued API: `POST /v2/{slug}` submits a job, `GET
+//! /v2/requests/{id}/status` advances and reports it, `GET /v2/requests/{id}`
+//! answers its result once it is completed (409 `{"error":"not ready"}` before,
+//! 422 when it failed, 404 for an unknown id).
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bytes::Bytes;
+use serde_json::{json, Value};
+
+use crate::ids;
+use crate::jobs::{Job, JobState};
+use crate::routes::checks::{check_key, check_model_call, ApiError};
+use crate::state::{credits_number, AppState, Shared};
+
+/// Validates the call, charges it and queues a job.
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (model, _) = check_model_call(&state, &headers, &slug, &body)?;
+    let remaining = state.charge(model.cost_millis);
+    let id = ids::next_id();
+    state.insert_job(id.clone(), Job::new(model.cost_millis, remaining));
+    let status_url = format!("{}/v2/requests/{id}/status", state.base_url);
+    Ok(Json(json!({
+        "request_id": id,
+        "status": "QUEUED",
+        "poll_url": status_url,
+        "status_url": status_url,
+        "response_url": format!("{}/v2/requests/{id}", state.base_url),
+    }))
+    .into_response())
+}
+
+/// Counts a poll and answers the job's state; a failed job is answered 422.
+pub(crate) async fn status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    check_key(&state, &headers)?;
+    let polled = state.with_job(&id, |job| {
+        let now = job.poll(state.polls_before_complete, state.fail_jobs.as_deref());
+        (now, metrics(job))
+    });
+    let (now, metrics) = polled.ok_or_else(|| unknown_job(&id))?;
+    Ok(match now {
+        JobState::Failed(message) => failed(&id, &message),
+        now => Json(json!({
+            "status": now.as_str(),
+            "request_id": id,
+            "metrics": metrics,
+        }))
+        .into_response(),
+    })
+}
+
+/// The result of a completed job: the URL of its video, its metrics, and a
+/// model-specific key that clients must keep.
+pub(crate) async fn result(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    check_key(&state, &headers)?;
+    let (now, metrics) = current(&state, &id).ok_or_else(|| unknown_job(&id))?;
+    match now {
+        JobState::Completed => Ok(Json(json!({
+            "output": format!("{}/files/{id}.mp4", state.base_url),
+            "metrics": metrics,
+            "request_id": id,
+            "extra_key_from_model": "kept",
+        }))
+        .into_response()),
+        JobState::Failed(message) => Ok(failed(&id, &message)),
+        JobState::Queued | JobState::Processing => {
+            Err(ApiError::new(StatusCode::CONFLICT, "not ready"))
+        }
+    }
+}
+
+/// The job's state without counting a poll, and its metrics.
+pub(crate) fn current(state: &Shared, id: &str) -> Option<(JobState, Value)> {
+    state.with_job(id, |job| {
+        (
+            job.state(state.polls_before_complete, state.fail_jobs.as_deref()),
+            metrics(job),
+        )
+    })
+}
+
+/// Cost, credits left and times (seconds since submission: a quarter of it
+/// counted as queue time, the rest as inference).
+fn metrics(job: &Job) -> Value {
+    let total = job.submitted.elapsed().as_millis() as f64 / 1000.0;
+    let queue = (total * 250.0).round() / 1000.0;
+    json!({
+        "cost": credits_number(job.cost_millis),
+        "remaining_credits": credits_number(job.remaining_millis),
+        "inference_time": ((total - queue) * 1000.0).round() / 1000.0,
+        "queue_time": queue,
+        "total_time": total,
+    })
+}
+
+fn failed(id: &str, message: &str) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(json!({ "status": "FAILED", "error": message, "request_id": id })),
+    )
+        .into_response()
+}
+
+fn unknown_job(id: &str) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, format!("Request not found: {id}"))
+}

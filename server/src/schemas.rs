@@ -1,0 +1,148 @@
+//! The models the server knows: every `*.json` file directly in the schema
+//! folder, its `input` compiled into a JSON Schema (2020-12) validator, keyed by
+//! `slug`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::error::ServerError;
+
+/// What a call costs when the model file gives no `typical_price_usd`, in
+/// thousandths of a credit.
+const DEFAULT_COST_MILLIS: u64 = 421;
+
+/// One model: its request validator and its price.
+pub(crate) struct Model {
+    /// The path segment in `/v1/{slug}`.
+    pub slug: String,
+    /// The compiled `input` schema.
+    validator: jsonschema::Validator,
+    /// What one call costs, in thousandths of a credit.
+    pub cost_millis: u64,
+}
+
+impl Model {
+    /// Checks a request body; on failure, every violation as
+    /// `<JSON pointer>: <message>` (the root written `(root)`), joined by `; `.
+    pub fn validate(&self, body: &Value) -> Result<(), String> {
+        let problems: Vec<String> = self
+            .validator
+            .iter_errors(body)
+            .map(|error| {
+                let pointer = error.instance_path().as_str();
+                let pointer = if pointer.is_empty() {
+                    "(root)"
+                } else {
+                    pointer
+                };
+                format!("{pointer}: {error}")
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+}
+
+/// Every model, by slug.
+pub(crate) struct Models {
+    by_slug: HashMap<String, Model>,
+}
+
+impl Models {
+    /// The model with this slug.
+    pub fn get(&self, slug: &str) -> Option<&Model> {
+        self.by_slug.get(slug)
+    }
+}
+
+/// Loads and compiles every `*.json` file directly in `dir` (sub-folders, such
+/// as `meta/`, are not read).
+pub(crate) fn load(dir: &Path) -> Result<Models, ServerError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| ServerError::SchemaDir {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| ServerError::SchemaDir {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
+        let path = entry.path();
+        if path.is_file() && path.extension().is_some_and(|ext| ext == "json") {
+            files.push(path);
+        }
+    }
+    if files.is_empty() {
+        return Err(ServerError::NoModels {
+            dir: dir.to_path_buf(),
+        });
+    }
+    files.sort();
+
+    let mut by_slug: HashMap<String, Model> = HashMap::new();
+    let mut origin: HashMap<String, PathBuf> = HashMap::new();
+    for file in files {
+        let model = load_file(&file)?;
+        if let Some(first) = origin.get(&model.slug) {
+            return Err(ServerError::DuplicateSlug {
+                slug: model.slug,
+                first: first.clone(),
+                second: file,
+            });
+        }
+        origin.insert(model.slug.clone(), file);
+        by_slug.insert(model.slug.clone(), model);
+    }
+    Ok(Models { by_slug })
+}
+
+fn load_file(file: &Path) -> Result<Model, ServerError> {
+    let invalid = |message: String| ServerError::SchemaInvalid {
+        file: file.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(file).map_err(|source| ServerError::SchemaRead {
+        file: file.to_path_buf(),
+        source,
+    })?;
+    let document: Value =
+        serde_json::from_str(&text).map_err(|source| ServerError::SchemaJson {
+            file: file.to_path_buf(),
+            source,
+        })?;
+    let slug = document
+        .get("slug")
+        .and_then(Value::as_str)
+        .filter(|slug| !slug.is_empty())
+        .ok_or_else(|| invalid("/slug: missing or not a non-empty string".to_owned()))?;
+    let input = document
+        .get("input")
+        .filter(|input| input.is_object())
+        .ok_or_else(|| invalid("/input: missing or not an object".to_owned()))?;
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(input)
+        .map_err(|error| {
+            invalid(format!(
+                "/input{}: not a valid JSON Schema: {error}",
+                error.instance_path().as_str()
+            ))
+        })?;
+    let cost_millis = document
+        .get("typical_price_usd")
+        .and_then(Value::as_f64)
+        .filter(|price| price.is_finite() && *price >= 0.0)
+        .map_or(DEFAULT_COST_MILLIS, |price| (price * 1000.0).round() as u64);
+    Ok(Model {
+        slug: slug.to_owned(),
+        validator,
+        cost_millis,
+    })
+}
