@@ -4,11 +4,61 @@
 //! validators, client methods); this crate owns what every model shares: the
 //! HTTP client, the v1 call and the v2 job, media inputs, video output, errors
 //! and validation reports.
+//!
+//! ```no_run
+//! # async fn demo(input: &dyn segmind_runtime::ModelInput) -> Result<(), segmind_runtime::Error> {
+//! use segmind_runtime::{Client, WaitOptions};
+//!
+//! let client = Client::from_env()?;
+//! // v1: blocks until the video is made, then streams it to disk.
+//! client.run(input).await?.save("out.mp4").await?;
+//! // v2: submit, keep the request id, wait, download.
+//! let job = client.submit(input).await?;
+//! let done = job.wait(WaitOptions::default()).await?;
+//! done.download().await?.save("out.mp4").await?;
+//! # Ok(())
+//! # }
+//! ```
 
-mod model;
+#![warn(missing_docs)]
+
+mod base64_reply;
+mod client;
+mod config;
+mod error;
+mod job;
+mod job_result;
+mod job_status;
 mod media;
+mod meta;
+mod model;
+mod retry;
+mod secret;
+mod timestamp;
+mod upload;
+mod v1;
 mod validate;
+mod video;
 
+pub use bytes::Bytes;
+pub use reqwest::header::HeaderMap;
+pub use reqwest::StatusCode;
+
+pub use client::Client;
+pub use config::{
+    ClientBuilder, MediaUpload, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_UPLOAD_URL, DEFAULT_USER_AGENT,
+    UPLOAD_URL_ENV,
+};
+pub use error::{ApiErrorInfo, Error};
+pub use job::{Job, WaitOptions};
+pub use job_result::{JobMetrics, JobResult};
+pub use job_status::{JobState, JobStatus};
 pub use media::{Media, MediaKind};
-pub use model::{AllowedValue, FieldInfo, FieldKind, ModelInfo, ModelInput};
+pub use meta::ResponseMeta;
+pub use model::{
+    AllowedValue, FieldInfo, FieldKind, ModelInfo, ModelInput, ParseInputError, WireValue,
+};
+pub use retry::RetryPolicy;
 pub use validate::{Limit, ValidationError, Violation, ViolationKind, Violations};
+pub use video::Video;

@@ -61,9 +61,13 @@ impl Media {
     pub fn parse(text: &str) -> Self {
         let has_scheme = text.split_once("://").is_some_and(|(scheme, _)| {
             scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         });
-        let is_data = text.get(..5).is_some_and(|head| head.eq_ignore_ascii_case("data:"));
+        let is_data = text
+            .get(..5)
+            .is_some_and(|head| head.eq_ignore_ascii_case("data:"));
         if has_scheme || is_data {
             Media::Url(text.to_owned())
         } else {
@@ -136,13 +140,31 @@ mod tests {
 
     #[test]
     fn parse_tells_urls_from_paths() {
-        assert_eq!(Media::parse("https://x.test/a.png"), Media::Url("https://x.test/a.png".into()));
-        assert_eq!(Media::parse("HTTP://x.test/a.png"), Media::Url("HTTP://x.test/a.png".into()));
-        assert_eq!(Media::parse("data:image/png;base64,AA=="), Media::Url("data:image/png;base64,AA==".into()));
+        assert_eq!(
+            Media::parse("https://x.test/a.png"),
+            Media::Url("https://x.test/a.png".into())
+        );
+        assert_eq!(
+            Media::parse("HTTP://x.test/a.png"),
+            Media::Url("HTTP://x.test/a.png".into())
+        );
+        assert_eq!(
+            Media::parse("data:image/png;base64,AA=="),
+            Media::Url("data:image/png;base64,AA==".into())
+        );
         assert_eq!(Media::parse("face.png"), Media::File("face.png".into()));
-        assert_eq!(Media::parse("./http/face.png"), Media::File("./http/face.png".into()));
-        assert_eq!(Media::parse("ftp://x.test/a.png"), Media::Url("ftp://x.test/a.png".into()));
-        assert_eq!(Media::parse("dir/a://b.png"), Media::File("dir/a://b.png".into()));
+        assert_eq!(
+            Media::parse("./http/face.png"),
+            Media::File("./http/face.png".into())
+        );
+        assert_eq!(
+            Media::parse("ftp://x.test/a.png"),
+            Media::Url("ftp://x.test/a.png".into())
+        );
+        assert_eq!(
+            Media::parse("dir/a://b.png"),
+            Media::File("dir/a://b.png".into())
+        );
     }
 
     #[test]

@@ -116,7 +116,12 @@ pub struct ValidationError {
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.violations.len();
-        write!(f, "invalid {} input ({n} problem{}): ", self.model, if n == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "invalid {} input ({n} problem{}): ",
+            self.model,
+            if n == 1 { "" } else { "s" }
+        )?;
         for (i, v) in self.violations.iter().enumerate() {
             if i > 0 {
                 f.write_str("; ")?;
@@ -146,7 +151,13 @@ impl Violations {
     }
 
     /// Checks a number field against its inclusive bounds.
-    pub fn number(&mut self, field: &'static str, value: f64, minimum: Option<Limit>, maximum: Option<Limit>) {
+    pub fn number(
+        &mut self,
+        field: &'static str,
+        value: f64,
+        minimum: Option<Limit>,
+        maximum: Option<Limit>,
+    ) {
         if !value.is_finite() {
             return self.push(field, ViolationKind::NotFinite { value });
         }
@@ -154,11 +165,23 @@ impl Violations {
     }
 
     /// Checks an integer field against its inclusive bounds.
-    pub fn integer(&mut self, field: &'static str, value: i64, minimum: Option<Limit>, maximum: Option<Limit>) {
+    pub fn integer(
+        &mut self,
+        field: &'static str,
+        value: i64,
+        minimum: Option<Limit>,
+        maximum: Option<Limit>,
+    ) {
         self.range(field, Limit::Int(value), minimum, maximum);
     }
 
-    fn range(&mut self, field: &'static str, value: Limit, minimum: Option<Limit>, maximum: Option<Limit>) {
+    fn range(
+        &mut self,
+        field: &'static str,
+        value: Limit,
+        minimum: Option<Limit>,
+        maximum: Option<Limit>,
+    ) {
         if let Some(minimum) = minimum {
             if value.as_f64() < minimum.as_f64() {
                 self.push(field, ViolationKind::BelowMinimum { value, minimum });
@@ -186,7 +209,13 @@ impl Violations {
                     Ok(_) => "not a regular file".to_owned(),
                     Err(e) => e.to_string(),
                 };
-                self.push(field, ViolationKind::UnreadableFile { path: path.clone(), reason });
+                self.push(
+                    field,
+                    ViolationKind::UnreadableFile {
+                        path: path.clone(),
+                        reason,
+                    },
+                );
             }
         }
     }
@@ -196,7 +225,10 @@ impl Violations {
         if self.found.is_empty() {
             Ok(())
         } else {
-            Err(ValidationError { model, violations: self.found })
+            Err(ValidationError {
+                model,
+                violations: self.found,
+            })
         }
     }
 }
@@ -219,8 +251,18 @@ mod tests {
     #[test]
     fn reports_every_violation_with_field_bound_and_value() {
         let mut v = Violations::new();
-        v.number("pose_weight", 12.0, Some(Limit::Int(0)), Some(Limit::Int(10)));
-        v.number("face_weight", -0.5, Some(Limit::Int(0)), Some(Limit::Int(10)));
+        v.number(
+            "pose_weight",
+            12.0,
+            Some(Limit::Int(0)),
+            Some(Limit::Int(10)),
+        );
+        v.number(
+            "face_weight",
+            -0.5,
+            Some(Limit::Int(0)),
+            Some(Limit::Int(10)),
+        );
         v.integer("pose_style", 46, Some(Limit::Int(0)), Some(Limit::Int(45)));
         v.number("lip_weight", f64::NAN, None, None);
         v.media("input_image", &Media::url("ftp://x.test/a.png"));
@@ -231,10 +273,19 @@ mod tests {
         assert_eq!(lines[1], "face_weight: -0.5 is below the minimum 0");
         assert_eq!(lines[2], "pose_style: 46 is above the maximum 45");
         assert_eq!(lines[3], "lip_weight: NaN is not a finite number");
-        assert_eq!(lines[4], "input_image: \"ftp://x.test/a.png\" is not an http, https or data URL");
-        assert!(lines[5].starts_with("input_audio: cannot read /definitely/not/here.mp3: "), "{}", lines[5]);
+        assert_eq!(
+            lines[4],
+            "input_image: \"ftp://x.test/a.png\" is not an http, https or data URL"
+        );
+        assert!(
+            lines[5].starts_with("input_audio: cannot read /definitely/not/here.mp3: "),
+            "{}",
+            lines[5]
+        );
         assert_eq!(err.violations.len(), 6);
-        assert!(err.to_string().starts_with("invalid hallo input (6 problems): pose_weight"));
+        assert!(err
+            .to_string()
+            .starts_with("invalid hallo input (6 problems): pose_weight"));
     }
 
     #[test]

@@ -1,0 +1,384 @@
+//! The [`Client`]: one connection pool and one configuration shared by every
+//! call, and the single place where requests are sent, retried and their
+//! failures sorted into [`Error`]s.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{HeaderValue, CONTENT_TYPE};
+use reqwest::{RequestBuilder, Response, Url};
+
+use crate::config::{ClientBuilder, MediaUpload};
+use crate::error::{ApiErrorInfo, Error};
+use crate::retry::{RequestKind, RetryPolicy};
+use crate::secret::ApiKey;
+
+/// Most of an error body that is kept.
+const ERROR_BODY_LIMIT: usize = 1 << 20;
+
+/// A Segmind API client. Cloning is cheap: clones share one connection pool.
+///
+/// `Debug` shows the settings, never the API key.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+/// What every clone of a [`Client`] shares.
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) api_key: ApiKey,
+    /// `None` when the key cannot be a header value (reported per request).
+    pub(crate) key_header: Option<HeaderValue>,
+    pub(crate) base_url: String,
+    pub(crate) upload_url: String,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) request_timeout: Duration,
+    pub(crate) user_agent: String,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) media_upload: MediaUpload,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &inner.base_url)
+            .field("upload_url", &inner.upload_url)
+            .field("media_upload", &inner.media_upload)
+            .field("connect_timeout", &inner.connect_timeout)
+            .field("request_timeout", &inner.request_timeout)
+            .field("retry", &inner.retry)
+            .field("user_agent", &inner.user_agent)
+            .field("api_key", &inner.api_key)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client for `https://api.segmind.com` with this API key and every
+    /// default. A key that cannot be sent as a header fails at the first
+    /// request; use [`Client::builder`] to have it checked up front.
+    ///
+    /// # Panics
+    ///
+    /// When the HTTP stack cannot be initialised at all (as
+    /// `reqwest::Client::new` does).
+    pub fn new(api_key: impl Into<String>) -> Client {
+        match ClientBuilder::new().build_unchecked(ApiKey::new(api_key)) {
+            Ok(client) => client,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// A client configured from `SEGMIND_API_KEY` (required),
+    /// `SEGMIND_BASE_URL` and `SEGMIND_UPLOAD_URL` (optional).
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// A builder for every setting.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    pub(crate) fn from_inner(inner: Arc<Inner>) -> Client {
+        Client { inner }
+    }
+
+    /// The API root, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Where local media files are uploaded.
+    pub fn upload_url(&self) -> &str {
+        &self.inner.upload_url
+    }
+
+    /// Time allowed for one HTTP exchange.
+    pub fn request_timeout(&self) -> Duration {
+        self.inner.request_timeout
+    }
+
+    /// The retry settings.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry
+    }
+
+    /// How local media files reach Segmind.
+    pub fn media_upload(&self) -> MediaUpload {
+        self.inner.media_upload
+    }
+
+    /// `{base}/{version}/{slug}`.
+    pub(crate) fn model_url(&self, version: &str, slug: &str) -> String {
+        format!(
+            "{}/{version}/{}",
+            self.base_url(),
+            encode_path_segment(slug)
+        )
+    }
+
+    /// `{base}/v2/requests/{id}` plus `suffix`.
+    pub(crate) fn request_url(&self, request_id: &str, suffix: &str) -> String {
+        format!(
+            "{}/v2/requests/{}{suffix}",
+            self.base_url(),
+            encode_path_segment(request_id)
+        )
+    }
+
+    /// Whether `url` has the base URL's scheme, host and port, so it may be
+    /// sent the API key.
+    pub(crate) fn is_same_origin(&self, url: &str) -> bool {
+        match (Url::parse(url), Url::parse(self.base_url())) {
+            (Ok(a), Ok(b)) => {
+                a.scheme() == b.scheme()
+                    && a.host_str() == b.host_str()
+                    && a.port_or_known_default() == b.port_or_known_default()
+            }
+            _ => false,
+        }
+    }
+
+    fn key_header(&self) -> Result<HeaderValue, Error> {
+        self.inner.key_header.clone().ok_or_else(|| {
+            Error::Config("the API key holds characters an HTTP header cannot carry".to_owned())
+        })
+    }
+
+    /// A JSON POST with the key.
+    pub(crate) fn post_json(
+        &self,
+        url: &str,
+        body: &serde_json::Value,
+    ) -> Result<RequestBuilder, Error> {
+        Ok(self
+            .inner
+            .http
+            .post(url)
+            .header("x-api-key", self.key_header()?)
+            .header(CONTENT_TYPE, "application/json")
+            .json(body))
+    }
+
+    /// A GET, with the key when `with_key`.
+    pub(crate) fn get(&self, url: &str, with_key: bool) -> Result<RequestBuilder, Error> {
+        let request = self.inner.http.get(url);
+        Ok(if with_key {
+            request.header("x-api-key", self.key_header()?)
+        } else {
+            request
+        })
+    }
+
+    /// Sends the request `make` builds, retrying as the policy and `kind`
+    /// allow, and returns the first success. A non-success answer becomes
+    /// its [`Error`] with the body kept.
+    pub(crate) async fn send(
+        &self,
+        kind: RequestKind,
+        timeout: Duration,
+        make: impl Fn() -> Result<RequestBuilder, Error>,
+    ) -> Result<Response, Error> {
+        let mut attempt = 0;
+        loop {
+            let request = make()?.timeout(timeout);
+            let error = match request.send().await {
+                Ok(response) if response.status().is_success() => return Ok(response),
+                Ok(response) => self.api_error(response).await,
+                Err(e) => transport_error(e, timeout),
+            };
+            match self
+                .inner
+                .retry
+                .delay_after(kind, &error, attempt, SystemTime::now())
+            {
+                Some(delay) => {
+                    attempt += 1;
+                    tokio::time::sleep(delay).await;
+                }
+                None => return Err(error),
+            }
+        }
+    }
+
+    /// Reads a non-success answer into its error, with the key scrubbed from
+    /// anything the server may have echoed.
+    pub(crate) async fn api_error(&self, mut response: Response) -> Error {
+        let status = response.status();
+        let mut headers = response.headers().clone();
+        let mut body = BytesMut::new();
+        // A body that fails midway is kept as far as it came.
+        while let Ok(Some(chunk)) = response.chunk().await {
+            let room = ERROR_BODY_LIMIT - body.len();
+            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if body.len() >= ERROR_BODY_LIMIT {
+                break;
+            }
+        }
+        let key = &self.inner.api_key;
+        key.scrub_headers(&mut headers);
+        let mut info = ApiErrorInfo::new(status, headers, Bytes::from(key.scrub_bytes(&body)));
+        info.message = info.message.map(|m| key.scrub(&m));
+        Error::from_api(info)
+    }
+
+    /// Reads a whole (JSON) reply body, failing past `limit` bytes.
+    pub(crate) async fn read_body(
+        &self,
+        mut response: Response,
+        timeout: Duration,
+        limit: usize,
+    ) -> Result<Bytes, Error> {
+        let mut body = BytesMut::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > limit {
+                        return Err(Error::decode(format!(
+                            "the reply is larger than {limit} bytes"
+                        )));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok(body.freeze()),
+                Err(e) => return Err(body_error(e, timeout, body.len() as u64)),
+            }
+        }
+    }
+
+    /// `text` with the API key scrubbed out.
+    pub(crate) fn scrub(&self, text: &str) -> String {
+        self.inner.api_key.scrub(text)
+    }
+}
+
+/// Sorts a failed send: before the request was sent, after, or timed out.
+pub(crate) fn transport_error(e: reqwest::Error, timeout: Duration) -> Error {
+    if e.is_builder() {
+        return Error::Config(format!("cannot build the request: {e}"));
+    }
+    if e.is_connect() {
+        return Error::Transport {
+            may_have_reached_server: false,
+            source: e,
+        };
+    }
+    if e.is_timeout() {
+        return Error::Timeout {
+            request_id: None,
+            after: timeout,
+        };
+    }
+    Error::Transport {
+        may_have_reached_server: true,
+        source: e,
+    }
+}
+
+/// Sorts a failure while reading a body that had started.
+pub(crate) fn body_error(e: reqwest::Error, timeout: Duration, received: u64) -> Error {
+    if e.is_timeout() {
+        return Error::Timeout {
+            request_id: None,
+            after: timeout,
+        };
+    }
+    Error::decode_with(format!("the reply was cut off after {received} bytes"), e)
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters, so an id
+/// or slug stays one path segment.
+pub(crate) fn encode_path_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_settings_but_not_the_key() {
+        let client = Client::new("sk-SECRET-123");
+        let shown = format!("{client:?}");
+        assert!(
+            shown.contains("base_url: \"https://api.segmind.com\""),
+            "{shown}"
+        );
+        assert!(shown.contains("api_key: \"[redacted]\""), "{shown}");
+        assert!(!shown.contains("sk-SECRET-123"), "{shown}");
+    }
+
+    #[test]
+    fn urls_are_built_from_the_base() {
+        let client = Client::builder()
+            .api_key("k")
+            .base_url("http://127.0.0.1:1/root/")
+            .build()
+            .unwrap();
+        assert_eq!(
+            client.model_url("v1", "hailuo-2.3-fast"),
+            "http://127.0.0.1:1/root/v1/hailuo-2.3-fast"
+        );
+        assert_eq!(
+            client.request_url("a/b?c", "/status"),
+            "http://127.0.0.1:1/root/v2/requests/a%2Fb%3Fc/status"
+        );
+        assert!(client.is_same_origin("http://127.0.0.1:1/elsewhere"));
+        assert!(!client.is_same_origin("http://127.0.0.1:2/root"));
+        assert!(!client.is_same_origin("https://127.0.0.1:1/root"));
+        assert!(!client.is_same_origin("not a url"));
+    }
+
+    #[test]
+    fn a_key_that_cannot_be_a_header_fails_at_the_request() {
+        let client = Client::new("bad\nkey");
+        let err = client.get("http://127.0.0.1:1/", true).unwrap_err();
+        assert!(matches!(err, Error::Config(_)));
+        assert!(client.get("http://127.0.0.1:1/", false).is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_may_be_retried_even_for_a_post() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/v1/x", listener.local_addr().unwrap());
+        drop(listener);
+        let failure = reqwest::Client::new().post(&url).send().await.unwrap_err();
+        let error = transport_error(failure, Duration::from_secs(1));
+        assert!(
+            matches!(
+                error,
+                Error::Transport {
+                    may_have_reached_server: false,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        let policy = RetryPolicy::default();
+        let now = SystemTime::now();
+        assert_eq!(
+            policy.delay_after(RequestKind::Post, &error, 0, now),
+            Some(policy.base_delay)
+        );
+        assert_eq!(policy.delay_after(RequestKind::Post, &error, 3, now), None);
+    }
+
+    #[test]
+    fn path_segments_are_percent_encoded() {
+        assert_eq!(encode_path_segment("abc-1.2_~"), "abc-1.2_~");
+        assert_eq!(encode_path_segment("a b/é"), "a%20b%2F%C3%A9");
+    }
+}

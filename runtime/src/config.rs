@@ -1,0 +1,369 @@
+//! Client configuration in one place: the defaults, the environment
+//! variables, and [`ClientBuilder`], which checks everything before a
+//! [`Client`] exists.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use reqwest::Url;
+
+use crate::client::{Client, Inner};
+use crate::error::Error;
+use crate::retry::RetryPolicy;
+use crate::secret::ApiKey;
+
+/// Segmind's API.
+pub const DEFAULT_BASE_URL: &str = "https://api.segmind.com";
+/// Segmind's storage upload endpoint for local media files.
+pub const DEFAULT_UPLOAD_URL: &str = "https://workflows-api.segmind.com/upload-asset";
+/// Time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time allowed for one HTTP exchange, body included. A v1 call blocks until
+/// the video is made (80 to 300 s, more when queued), so this is long.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20 * 60);
+/// The `User-Agent` sent by default.
+pub const DEFAULT_USER_AGENT: &str = concat!("segmind-rs/", env!("CARGO_PKG_VERSION"));
+
+/// Environment variable holding the API key.
+pub const API_KEY_ENV: &str = "SEGMIND_API_KEY";
+/// Environment variable overriding the base URL.
+pub const BASE_URL_ENV: &str = "SEGMIND_BASE_URL";
+/// Environment variable overriding the upload URL.
+pub const UPLOAD_URL_ENV: &str = "SEGMIND_UPLOAD_URL";
+
+/// How local media files (`Media::File`) reach Segmind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum MediaUpload {
+    /// Upload each file to Segmind's storage and send the URL it returns.
+    #[default]
+    Upload,
+    /// Send each file inline as a `data:` URL in the request body.
+    Inline,
+}
+
+/// Builds a [`Client`]. Only the API key is required.
+#[derive(Debug, Clone, Default)]
+pub struct ClientBuilder {
+    api_key: Option<ApiKey>,
+    base_url: Option<String>,
+    upload_url: Option<String>,
+    connect_timeout: Option<Duration>,
+    request_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    retry: RetryPolicy,
+    media_upload: MediaUpload,
+}
+
+impl ClientBuilder {
+    /// A builder with every default and no API key.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder filled from `SEGMIND_API_KEY`, `SEGMIND_BASE_URL` and
+    /// `SEGMIND_UPLOAD_URL`; fails when no key is set.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`ClientBuilder::from_env`] with the variables read through `lookup`.
+    pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let read = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let api_key = read(API_KEY_ENV).ok_or_else(|| {
+            Error::Config(format!("{API_KEY_ENV} is not set: export your Segmind API key in it, or pass the key to Client::new"))
+        })?;
+        let mut builder = ClientBuilder::new().api_key(api_key);
+        builder.base_url = read(BASE_URL_ENV);
+        builder.upload_url = read(UPLOAD_URL_ENV);
+        Ok(builder)
+    }
+
+    /// The Segmind API key, sent as `x-api-key`.
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(ApiKey::new(api_key));
+        self
+    }
+
+    /// Another API root than `https://api.segmind.com` (a proxy, a local
+    /// test server). Unless an upload URL is set too, files are then
+    /// uploaded to `{base}/upload-asset`.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Where local media files are uploaded.
+    pub fn upload_url(mut self, upload_url: impl Into<String>) -> Self {
+        self.upload_url = Some(upload_url.into());
+        self
+    }
+
+    /// Time allowed to open a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for one HTTP exchange, body included (default 20 min,
+    /// since a v1 call blocks until the video is made).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// The `User-Agent` header (default `segmind-rs/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// When and how long to retry (see [`RetryPolicy`]).
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// How local media files reach Segmind (default: uploaded).
+    pub fn media_upload(mut self, media_upload: MediaUpload) -> Self {
+        self.media_upload = media_upload;
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let api_key = self.api_key.clone().ok_or_else(|| {
+            Error::Config(format!(
+                "no API key: pass one to ClientBuilder::api_key or set {API_KEY_ENV}"
+            ))
+        })?;
+        if api_key.is_empty() {
+            return Err(Error::Config("the API key is empty".to_owned()));
+        }
+        if api_key.header_value().is_none() {
+            return Err(Error::Config(
+                "the API key holds characters an HTTP header cannot carry".to_owned(),
+            ));
+        }
+        let base_url = match &self.base_url {
+            Some(url) => Some(
+                checked_url("base URL", url)?
+                    .trim_end_matches('/')
+                    .to_owned(),
+            ),
+            None => None,
+        };
+        let upload_url = match &self.upload_url {
+            Some(url) => Some(checked_url("upload URL", url)?),
+            None => None,
+        };
+        if let Some(agent) = &self.user_agent {
+            HeaderValue::from_str(agent).map_err(|_| {
+                Error::Config(format!(
+                    "the user agent {agent:?} is not a valid header value"
+                ))
+            })?;
+        }
+        self.assemble(api_key, base_url, upload_url)
+    }
+
+    /// Builds without checking the key (a bad key fails at the first
+    /// request instead), for the infallible `Client::new`.
+    pub(crate) fn build_unchecked(self, api_key: ApiKey) -> Result<Client, Error> {
+        self.assemble(api_key, None, None)
+    }
+
+    fn assemble(
+        self,
+        api_key: ApiKey,
+        base_url: Option<String>,
+        upload_url: Option<String>,
+    ) -> Result<Client, Error> {
+        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        let request_timeout = self.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT);
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| DEFAULT_USER_AGENT.to_owned());
+        let upload_url = upload_url.unwrap_or_else(|| match &base_url {
+            Some(base) if base != DEFAULT_BASE_URL => format!("{base}/upload-asset"),
+            _ => DEFAULT_UPLOAD_URL.to_owned(),
+        });
+        let base_url = base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let http = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .user_agent(user_agent.clone())
+            .build()
+            .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?;
+        let key_header = api_key.header_value();
+        Ok(Client::from_inner(Arc::new(Inner {
+            http,
+            api_key,
+            key_header,
+            base_url,
+            upload_url,
+            connect_timeout,
+            request_timeout,
+            user_agent,
+            retry: self.retry,
+            media_upload: self.media_upload,
+        })))
+    }
+}
+
+/// The URL trimmed, when it is an absolute `http` or `https` URL.
+fn checked_url(what: &str, url: &str) -> Result<String, Error> {
+    let url = url.trim();
+    match Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {
+            Ok(url.to_owned())
+        }
+        Ok(_) => Err(Error::Config(format!(
+            "the {what} {url:?} is not an http or https URL"
+        ))),
+        Err(e) => Err(Error::Config(format!(
+            "the {what} {url:?} is not a URL: {e}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn env_without_a_key_is_a_clear_config_error() {
+        for pairs in [&[][..], &[(API_KEY_ENV, "  ")][..]] {
+            let err = ClientBuilder::from_lookup(env(pairs)).unwrap_err();
+            assert!(
+                matches!(&err, Error::Config(m) if m.contains("SEGMIND_API_KEY is not set")),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn env_with_only_a_key_uses_segmind() {
+        let client = ClientBuilder::from_lookup(env(&[(API_KEY_ENV, "sk-SECRET-123\n")]))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+        assert_eq!(client.upload_url(), DEFAULT_UPLOAD_URL);
+        assert!(!format!("{client:?}").contains("sk-SECRET-123"));
+    }
+
+    #[test]
+    fn env_base_url_moves_the_upload_url_too() {
+        let client = ClientBuilder::from_lookup(env(&[
+            (API_KEY_ENV, "k"),
+            (BASE_URL_ENV, "http://127.0.0.1:9/api/"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:9/api");
+        assert_eq!(client.upload_url(), "http://127.0.0.1:9/api/upload-asset");
+    }
+
+    #[test]
+    fn explicit_upload_url_wins() {
+        let client = ClientBuilder::from_lookup(env(&[
+            (API_KEY_ENV, "k"),
+            (BASE_URL_ENV, "http://127.0.0.1:9"),
+            (UPLOAD_URL_ENV, "http://127.0.0.1:10/up"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
+        assert_eq!(client.upload_url(), "http://127.0.0.1:10/up");
+        let client = Client::builder()
+            .api_key("k")
+            .upload_url("http://127.0.0.1:11/u")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+        assert_eq!(client.upload_url(), "http://127.0.0.1:11/u");
+    }
+
+    #[test]
+    fn default_base_url_given_explicitly_keeps_segmind_storage() {
+        let client = Client::builder()
+            .api_key("k")
+            .base_url("https://api.segmind.com/")
+            .build()
+            .unwrap();
+        assert_eq!(client.upload_url(), DEFAULT_UPLOAD_URL);
+    }
+
+    #[test]
+    fn bad_settings_are_config_errors_without_the_key() {
+        let cases = [
+            Client::builder().build(),
+            Client::builder().api_key("").build(),
+            Client::builder().api_key("sk-SECRET-123\n").build(),
+            Client::builder()
+                .api_key("sk-SECRET-123")
+                .base_url("ftp://x")
+                .build(),
+            Client::builder()
+                .api_key("sk-SECRET-123")
+                .base_url("not a url")
+                .build(),
+            Client::builder()
+                .api_key("sk-SECRET-123")
+                .upload_url("/relative")
+                .build(),
+            Client::builder()
+                .api_key("sk-SECRET-123")
+                .user_agent("a\nb")
+                .build(),
+        ];
+        for result in cases {
+            let err = result.unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{err:?}");
+            assert!(!err.to_string().contains("sk-SECRET"), "{err}");
+            assert!(!format!("{err:?}").contains("sk-SECRET"), "{err:?}");
+        }
+    }
+
+    #[test]
+    fn builder_debug_redacts_the_key() {
+        let builder = Client::builder().api_key("sk-SECRET-123");
+        let shown = format!("{builder:?}");
+        assert!(
+            !shown.contains("sk-SECRET-123") && shown.contains("[redacted]"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn settings_reach_the_client() {
+        let client = Client::builder()
+            .api_key("k")
+            .request_timeout(Duration::from_secs(5))
+            .retry(RetryPolicy::none())
+            .media_upload(MediaUpload::Inline)
+            .build()
+            .unwrap();
+        assert_eq!(client.request_timeout(), Duration::from_secs(5));
+        assert_eq!(client.retry_policy(), RetryPolicy::none());
+        assert_eq!(client.media_upload(), MediaUpload::Inline);
+        let defaults = Client::new("k");
+        assert_eq!(defaults.request_timeout(), DEFAULT_REQUEST_TIMEOUT);
+        assert!(DEFAULT_REQUEST_TIMEOUT >= Duration::from_secs(15 * 60));
+    }
+}

@@ -1,0 +1,359 @@
+//! [`Video`]: a model's output, either still streaming from the answer or
+//! already decoded, and the ways to take it: saved atomically to a file,
+//! written to any async writer, or collected into memory.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+
+use crate::client::body_error;
+use crate::error::Error;
+use crate::meta::ResponseMeta;
+
+/// Size of the pieces a decoded video is handed out in, so progress reports
+/// keep coming.
+const PIECE: usize = 256 * 1024;
+
+/// Largest buffer reserved up front from a `Content-Length` header.
+const MAX_RESERVE: u64 = 64 << 20;
+
+/// A video from a v1 call or a finished v2 job.
+///
+/// A binary answer is not read until the video is saved, written or
+/// collected, so a long video never has to fit in memory.
+pub struct Video {
+    meta: ResponseMeta,
+    content_type: Option<String>,
+    content_length: Option<u64>,
+    body: Body,
+    timeout: Duration,
+}
+
+enum Body {
+    /// The unread answer.
+    Stream(reqwest::Response),
+    /// Decoded bytes (base64 mode), handed out from `offset` on.
+    Decoded { bytes: Bytes, offset: usize },
+}
+
+impl fmt::Debug for Video {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Video")
+            .field("meta", &self.meta)
+            .field("content_type", &self.content_type)
+            .field("content_length", &self.content_length)
+            .field("streamed", &self.is_streamed())
+            .finish()
+    }
+}
+
+impl Video {
+    /// A video still to be read from `response`.
+    pub(crate) fn streamed(
+        response: reqwest::Response,
+        meta: ResponseMeta,
+        timeout: Duration,
+    ) -> Self {
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        let content_length = response.content_length();
+        Video {
+            meta,
+            content_type,
+            content_length,
+            body: Body::Stream(response),
+            timeout,
+        }
+    }
+
+    /// A video already in memory.
+    pub(crate) fn decoded(bytes: Bytes, content_type: Option<String>, meta: ResponseMeta) -> Self {
+        let content_length = Some(bytes.len() as u64);
+        Video {
+            meta,
+            content_type,
+            content_length,
+            body: Body::Decoded { bytes, offset: 0 },
+            timeout: Duration::ZERO,
+        }
+    }
+
+    /// What the answer's headers said about the call.
+    pub fn meta(&self) -> &ResponseMeta {
+        &self.meta
+    }
+
+    /// The media type (`video/mp4`...), when known.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// The size in bytes, when known in advance.
+    pub fn content_length(&self) -> Option<u64> {
+        self.content_length
+    }
+
+    /// Whether the bytes are still to be read from the network (binary
+    /// answers) rather than already in memory (base64 answers).
+    pub fn is_streamed(&self) -> bool {
+        matches!(self.body, Body::Stream(_))
+    }
+
+    /// Saves the video to `path` atomically: it is written to a temporary
+    /// file in the same folder, then renamed. On any failure, including a
+    /// body cut off midway, neither `path` nor a temporary file is left.
+    /// Returns the number of bytes written.
+    pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error> {
+        self.save_with_progress(path, |_, _| {}).await
+    }
+
+    /// [`Video::save`], calling `progress(written, total)` first with 0 and
+    /// then after each piece written; `total` is the size when known.
+    pub async fn save_with_progress(
+        self,
+        path: impl AsRef<Path>,
+        mut progress: impl FnMut(u64, Option<u64>),
+    ) -> Result<u64, Error> {
+        let target = path.as_ref().to_path_buf();
+        let io_error = |source| Error::Io {
+            path: Some(target.clone()),
+            source,
+        };
+        let file_name = target.file_name().ok_or_else(|| {
+            io_error(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the path does not name a file",
+            ))
+        })?;
+        let folder = match target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+
+        let mut prefix = std::ffi::OsString::from(".");
+        prefix.push(file_name);
+        prefix.push(".");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".part");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // Like any new file: the umask decides, not the 0600 of temp files.
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        // Dropping `temp` (on any early return) deletes the temporary file.
+        let temp = builder.tempfile_in(&folder).map_err(io_error)?;
+        let mut file = tokio::fs::File::from_std(temp.as_file().try_clone().map_err(io_error)?);
+
+        let written = self.copy(&mut file, Some(&target), &mut progress).await?;
+        file.sync_all().await.map_err(io_error)?;
+        drop(file);
+        temp.persist(&target).map_err(|e| io_error(e.error))?;
+        Ok(written)
+    }
+
+    /// Writes the video to `writer` and flushes it. Returns the number of
+    /// bytes written.
+    pub async fn write_to<W: AsyncWrite + Unpin>(self, writer: &mut W) -> Result<u64, Error> {
+        self.copy(writer, None, &mut |_, _| {}).await
+    }
+
+    /// Collects the whole video in memory.
+    pub async fn bytes(mut self) -> Result<Bytes, Error> {
+        if let Body::Decoded { bytes, offset } = &self.body {
+            return Ok(bytes.slice(*offset..));
+        }
+        let reserve = self.content_length.unwrap_or(0).min(MAX_RESERVE) as usize;
+        let mut all = BytesMut::with_capacity(reserve);
+        while let Some(chunk) = self.next_chunk(all.len() as u64).await? {
+            all.extend_from_slice(&chunk);
+        }
+        self.check_complete(all.len() as u64)?;
+        Ok(all.freeze())
+    }
+
+    async fn copy<W: AsyncWrite + Unpin>(
+        mut self,
+        writer: &mut W,
+        path: Option<&Path>,
+        progress: &mut impl FnMut(u64, Option<u64>),
+    ) -> Result<u64, Error> {
+        let io_error = |source| Error::Io {
+            path: path.map(Path::to_path_buf),
+            source,
+        };
+        let total = self.content_length;
+        let mut written = 0u64;
+        progress(0, total);
+        while let Some(chunk) = self.next_chunk(written).await? {
+            writer.write_all(&chunk).await.map_err(io_error)?;
+            written += chunk.len() as u64;
+            progress(written, total);
+        }
+        self.check_complete(written)?;
+        writer.flush().await.map_err(io_error)?;
+        Ok(written)
+    }
+
+    /// The next piece of the body; `received` counts the bytes so far.
+    async fn next_chunk(&mut self, received: u64) -> Result<Option<Bytes>, Error> {
+        match &mut self.body {
+            Body::Stream(response) => match response.chunk().await {
+                Ok(chunk) => Ok(chunk),
+                Err(e) => Err(self.with_request_id(body_error(e, self.timeout, received))),
+            },
+            Body::Decoded { bytes, offset } => {
+                if *offset >= bytes.len() {
+                    return Ok(None);
+                }
+                let end = (*offset + PIECE).min(bytes.len());
+                let piece = bytes.slice(*offset..end);
+                *offset = end;
+                Ok(Some(piece))
+            }
+        }
+    }
+
+    /// A body shorter than its `Content-Length` was cut off.
+    fn check_complete(&self, received: u64) -> Result<(), Error> {
+        match self.content_length {
+            Some(expected) if expected != received => Err(Error::decode(format!(
+                "the video was cut off: received {received} of {expected} bytes"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    fn with_request_id(&self, error: Error) -> Error {
+        match (&self.meta.request_id, error) {
+            (
+                Some(id),
+                Error::Timeout {
+                    request_id: None,
+                    after,
+                },
+            ) => Error::Timeout {
+                request_id: Some(id.clone()),
+                after,
+            },
+            (_, error) => error,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decoded(len: usize) -> Video {
+        let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        Video::decoded(
+            Bytes::from(bytes),
+            Some("video/mp4".into()),
+            ResponseMeta::default(),
+        )
+    }
+
+    #[tokio::test]
+    async fn decoded_video_saves_in_pieces_with_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.mp4");
+        let mut seen = Vec::new();
+        let written = decoded(PIECE * 2 + 10)
+            .save_with_progress(&path, |n, total| seen.push((n, total)))
+            .await
+            .unwrap();
+        assert_eq!(written, (PIECE * 2 + 10) as u64);
+        let total = Some(written);
+        assert_eq!(
+            seen,
+            vec![
+                (0, total),
+                (PIECE as u64, total),
+                (2 * PIECE as u64, total),
+                (written, total)
+            ]
+        );
+        let on_disk = std::fs::read(&path).unwrap();
+        assert_eq!(on_disk.len() as u64, written);
+        assert_eq!(on_disk[PIECE + 3], ((PIECE + 3) % 251) as u8);
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("out.mp4")]);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn saved_file_is_not_private_like_a_temp_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.mp4");
+        decoded(10).save(&path).await.unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_ne!(mode & 0o777, 0o600, "{mode:o}");
+    }
+
+    #[tokio::test]
+    async fn save_replaces_an_existing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.mp4");
+        std::fs::write(&path, b"old contents that are longer").unwrap();
+        decoded(5).save(&path).await.unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), vec![0, 1, 2, 3, 4]);
+    }
+
+    #[tokio::test]
+    async fn save_into_a_missing_folder_is_an_io_error_with_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no/such/folder/out.mp4");
+        let err = decoded(5).save(&path).await.unwrap_err();
+        match &err {
+            Error::Io { path: Some(p), .. } => assert_eq!(p, &path),
+            other => panic!("{other:?}"),
+        }
+        assert!(err.to_string().contains("out.mp4"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn save_over_a_folder_fails_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("taken");
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(path.join("inner"), b"x").unwrap();
+        assert!(matches!(
+            decoded(5).save(&path).await,
+            Err(Error::Io { .. })
+        ));
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("taken")]);
+    }
+
+    #[tokio::test]
+    async fn write_to_and_bytes() {
+        let mut out = Vec::new();
+        assert_eq!(decoded(7).write_to(&mut out).await.unwrap(), 7);
+        assert_eq!(out, vec![0, 1, 2, 3, 4, 5, 6]);
+        assert_eq!(decoded(3).bytes().await.unwrap().as_ref(), [0, 1, 2]);
+    }
+
+    #[test]
+    fn accessors_and_debug() {
+        let video = decoded(3);
+        assert_eq!(video.content_type(), Some("video/mp4"));
+        assert_eq!(video.content_length(), Some(3));
+        assert!(!video.is_streamed());
+        assert!(format!("{video:?}").contains("streamed: false"));
+    }
+}

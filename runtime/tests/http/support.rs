@@ -1,0 +1,300 @@
+//! A throwaway HTTP server for these tests, bound to 127.0.0.1:0: it records
+//! every request and answers with whatever the test's handler says. Also a
+//! small hand-written model input and client settings that keep tests fast.
+
+use std::fmt::{Debug, Display};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::Router;
+use bytes::Bytes;
+use segmind_runtime::{
+    Client, Limit, Media, ModelInfo, ModelInput, RetryPolicy, ValidationError, Violations,
+};
+use serde_json::{json, Value};
+
+/// The key every test client sends; it must never show up in an error.
+pub const KEY: &str = "sk-SECRET-123";
+
+/// One request the server received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Recorded {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).expect("request body is JSON")
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// What the handler sees: the server's own base URL, the request, and how
+/// many requests with the same method and path came before it.
+pub struct Ctx<'a> {
+    pub base: &'a str,
+    pub request: &'a Recorded,
+    pub nth: usize,
+}
+
+/// The handler's answer, sent at once or after a pause.
+pub enum Reply {
+    Now(Response),
+    After(Duration, Response),
+}
+
+type Handler = dyn Fn(&Ctx<'_>) -> Reply + Send + Sync;
+
+#[derive(Clone)]
+struct Shared {
+    base: String,
+    log: Arc<Mutex<Vec<Recorded>>>,
+    handler: Arc<Handler>,
+}
+
+/// A running throwaway server; stopped when dropped.
+pub struct Stub {
+    base: String,
+    log: Arc<Mutex<Vec<Recorded>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Stub {
+    pub async fn start(handler: impl Fn(&Ctx<'_>) -> Reply + Send + Sync + 'static) -> Stub {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let shared = Shared {
+            base: base.clone(),
+            log: log.clone(),
+            handler: Arc::new(handler),
+        };
+        let app = Router::new().fallback(handle).with_state(shared);
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Stub { base, log, task }
+    }
+
+    pub fn base_url(&self) -> String {
+        self.base.clone()
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Requests with this method and path.
+    pub fn count(&self, method: &str, path: &str) -> usize {
+        self.requests()
+            .iter()
+            .filter(|r| r.method == method && r.path == path)
+            .count()
+    }
+
+    /// A client of this server with fast retries.
+    pub fn client(&self) -> Client {
+        self.builder().build().unwrap()
+    }
+
+    pub fn builder(&self) -> segmind_runtime::ClientBuilder {
+        Client::builder()
+            .api_key(KEY)
+            .base_url(self.base_url())
+            .request_timeout(Duration::from_secs(10))
+            .retry(fast_retry())
+    }
+}
+
+impl Drop for Stub {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        max_retries: 3,
+        base_delay: Duration::from_millis(2),
+        max_delay: Duration::from_millis(500),
+    }
+}
+
+async fn handle(State(shared): State<Shared>, request: Request) -> Response {
+    let method = request.method().to_string();
+    let path = request.uri().path().to_owned();
+    let headers = request.headers().clone();
+    let body = axum::body::to_bytes(request.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
+    let recorded = Recorded {
+        method,
+        path,
+        headers,
+        body,
+    };
+    let nth = {
+        let mut log = shared.log.lock().unwrap();
+        let nth = log
+            .iter()
+            .filter(|r| r.method == recorded.method && r.path == recorded.path)
+            .count();
+        log.push(recorded.clone());
+        nth
+    };
+    let reply = (shared.handler)(&Ctx {
+        base: &shared.base,
+        request: &recorded,
+        nth,
+    });
+    match reply {
+        Reply::Now(response) => response,
+        Reply::After(pause, response) => {
+            tokio::time::sleep(pause).await;
+            response
+        }
+    }
+}
+
+/// A response with a status, headers and a body.
+pub fn respond(status: u16, headers: &[(&str, &str)], body: impl Into<Body>) -> Response {
+    let mut response = Response::new(body.into());
+    *response.status_mut() = StatusCode::from_u16(status).unwrap();
+    for (name, value) in headers {
+        response.headers_mut().append(
+            axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            HeaderValue::from_str(value).unwrap(),
+        );
+    }
+    response
+}
+
+pub fn json_reply(status: u16, value: Value) -> Reply {
+    Reply::Now(respond(
+        status,
+        &[("content-type", "application/json")],
+        value.to_string(),
+    ))
+}
+
+pub fn video_reply(bytes: Vec<u8>, headers: &[(&str, &str)]) -> Reply {
+    let mut all = vec![("content-type", "video/mp4")];
+    all.extend_from_slice(headers);
+    Reply::Now(respond(200, &all, bytes))
+}
+
+/// A body that sends `first`, pauses so the head and that part reach the
+/// client, and then fails, so the connection is cut midway.
+pub fn cut_body(first: Vec<u8>) -> Body {
+    let parts = futures_util::stream::unfold(Some(Some(first)), |state| async move {
+        match state? {
+            Some(first) => Some((Ok(Bytes::from(first)), Some(None))),
+            None => {
+                tokio::time::sleep(Duration::from_millis(30)).await;
+                Some((Err(std::io::Error::other("cut off on purpose")), None))
+            }
+        }
+    });
+    Body::from_stream(parts)
+}
+
+/// `len` bytes of a recognisable pattern.
+pub fn pattern(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 7 % 256) as u8).collect()
+}
+
+/// Asserts that the key appears in neither the `Display` nor the `Debug` of
+/// `thing`.
+pub fn assert_no_key(thing: &(impl Debug + Display)) {
+    let shown = format!("{thing} / {thing:?}");
+    assert!(!shown.contains(KEY), "the key leaked: {shown}");
+}
+
+/// Asserts that the key is absent from `Debug`.
+pub fn assert_no_key_in_debug(thing: &impl Debug) {
+    let shown = format!("{thing:?}");
+    assert!(!shown.contains(KEY), "the key leaked: {shown}");
+}
+
+static INFO: ModelInfo = ModelInfo {
+    slug: "test-model",
+    title: "Test model",
+    summary: "A model that exists only in these tests.",
+    rust_name: "test_model",
+    typical_latency_seconds: None,
+    typical_price_usd: None,
+    fields: &[],
+};
+
+/// A hand-written input: an image, an optional audio, a bounded number and
+/// the base64 switch. Its `validate` checks the number only, so the runtime's
+/// own handling of unreadable files is what the media tests see.
+#[derive(Debug, Clone)]
+pub struct TestInput {
+    pub image: Media,
+    pub audio: Option<Media>,
+    pub strength: f64,
+    pub base64: Option<bool>,
+}
+
+impl TestInput {
+    pub fn new(image: Media) -> Self {
+        TestInput {
+            image,
+            audio: None,
+            strength: 1.0,
+            base64: None,
+        }
+    }
+
+    pub fn url() -> Self {
+        Self::new(Media::url("https://images.test/face.png"))
+    }
+}
+
+impl ModelInput for TestInput {
+    fn info(&self) -> &'static ModelInfo {
+        &INFO
+    }
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        let mut found = Violations::new();
+        found.number(
+            "strength",
+            self.strength,
+            Some(Limit::Int(0)),
+            Some(Limit::Int(10)),
+        );
+        found.finish("test-model")
+    }
+
+    fn to_json(&self) -> Value {
+        let mut body =
+            json!({ "input_image": self.image.to_wire_text(), "strength": self.strength });
+        if let Some(audio) = &self.audio {
+            body["input_audio"] = json!(audio.to_wire_text());
+        }
+        if let Some(base64) = self.base64 {
+            body["base64"] = json!(base64);
+        }
+        body
+    }
+
+    fn media(&self) -> Vec<(&'static str, &Media)> {
+        let mut media = vec![("input_image", &self.image)];
+        if let Some(audio) = &self.audio {
+            media.push(("input_audio", audio));
+        }
+        media
+    }
+}
