@@ -53,22 +53,23 @@ fn value_type(field: &Field) -> TokenStream {
     }
 }
 
-/// The parameter type of a constructor argument or setter: `impl Into<..>`
-/// where that spares the caller a conversion.
-fn param_type(field: &Field) -> TokenStream {
-    let ty = value_type(field);
+/// Whether a constructor argument or setter takes `impl Into<..>`, sparing
+/// the caller a conversion (strings, media, open enums).
+fn takes_into(field: &Field) -> bool {
     match &field.ty {
-        FieldType::String | FieldType::Media(_) => quote!(impl Into<#ty>),
-        FieldType::Enum(def) if def.open => quote!(impl Into<#ty>),
-        _ => ty,
+        FieldType::String | FieldType::Media(_) => true,
+        FieldType::Enum(def) => def.open,
+        _ => false,
     }
 }
 
-fn param_value(field: &Field, ident: &proc_macro2::Ident) -> TokenStream {
-    match &field.ty {
-        FieldType::String | FieldType::Media(_) => quote!(#ident.into()),
-        FieldType::Enum(def) if def.open => quote!(#ident.into()),
-        _ => quote!(#ident),
+/// The parameter type of a constructor argument or setter.
+fn param_type(field: &Field) -> TokenStream {
+    let ty = value_type(field);
+    if takes_into(field) {
+        quote!(impl Into<#ty>)
+    } else {
+        ty
     }
 }
 
@@ -108,9 +109,10 @@ fn emit_input(model: &Model) -> TokenStream {
     });
     let inits = model.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust);
-        if f.required {
-            let value = param_value(f, &ident);
-            quote!(#ident: #value)
+        if f.required && takes_into(f) {
+            quote!(#ident: #ident.into())
+        } else if f.required {
+            quote!(#ident)
         } else {
             quote!(#ident: None)
         }
@@ -126,7 +128,7 @@ fn emit_input(model: &Model) -> TokenStream {
     let setters = optional.iter().map(|f| {
         let ident = format_ident!("{}", f.rust);
         let ty = param_type(f);
-        let value = param_value(f, &format_ident!("value"));
+        let value = if takes_into(f) { quote!(value.into()) } else { quote!(value) };
         let doc = docs::outer(&format!("Sets `{}`.\n\n{}", f.wire, docs::field_doc(f)));
         quote! {
             #doc
