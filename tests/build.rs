@@ -28,7 +28,13 @@ fn main() {
             let file = xtask::emit::emit_model_file(model).unwrap_or_else(|e| panic!("{e}"));
             let target = out.join(format!("{}.rs", model.rust_name));
             std::fs::write(&target, file.contents).expect("write fixture module");
-            writeln!(index, "#[path = {:?}]\npub mod {};", target.display().to_string(), model.rust_name).expect("write to string");
+            writeln!(
+                index,
+                "#[path = {:?}]\npub mod {};",
+                target.display().to_string(),
+                model.rust_name
+            )
+            .expect("write to string");
         }
     }
     std::fs::write(out.join("index.rs"), index).expect("write fixture index");

@@ -51,7 +51,8 @@ fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 #[test]
 fn the_committed_generated_crate_is_up_to_date() {
     // The same check as `cargo xtask codegen --check`, on the real tree.
-    let changed = xtask::codegen(&workspace_root(), Mode::Check).expect("generated/ is stale: run `cargo xtask codegen`");
+    let changed = xtask::codegen(&workspace_root(), Mode::Check)
+        .expect("generated/ is stale: run `cargo xtask codegen`");
     assert!(changed.is_empty());
 }
 
@@ -59,26 +60,49 @@ fn the_committed_generated_crate_is_up_to_date() {
 fn check_names_each_stale_file_and_write_fixes_them() {
     let ws = copy_workspace();
     let root = ws.path();
-    assert_eq!(xtask::codegen(root, Mode::Check).expect("fresh copy is up to date"), Vec::<String>::new());
+    assert_eq!(
+        xtask::codegen(root, Mode::Check).expect("fresh copy is up to date"),
+        Vec::<String>::new()
+    );
 
     // A schema change makes its module and the registry stale; a hand edit
     // and a stray file are stale too.
     let schema = root.join("schema/hallo.json");
-    let text = fs::read_to_string(&schema).expect("read").replace("Weight of the pose in the output.", "Pose weight.");
+    let text = fs::read_to_string(&schema)
+        .expect("read")
+        .replace("Weight of the pose in the output.", "Pose weight.");
     fs::write(&schema, text).expect("write");
     fs::write(root.join("generated/src/client.rs"), "// edited by hand\n").expect("write");
     fs::write(root.join("generated/src/stray.rs"), "// not generated\n").expect("write");
 
     let err = xtask::codegen(root, Mode::Check).expect_err("stale files are found");
-    let xtask::Error::Stale(files) = &err else { panic!("{err}") };
-    assert_eq!(files, &["generated/src/client.rs", "generated/src/hallo.rs", "generated/src/stray.rs"]);
-    assert!(err.to_string().contains("generated/src/hallo.rs was not up-to-date, run `cargo xtask codegen`"), "{err}");
+    let xtask::Error::Stale(files) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(
+        files,
+        &[
+            "generated/src/client.rs",
+            "generated/src/hallo.rs",
+            "generated/src/stray.rs"
+        ]
+    );
+    assert!(
+        err.to_string()
+            .contains("generated/src/hallo.rs was not up-to-date, run `cargo xtask codegen`"),
+        "{err}"
+    );
 
     let written = xtask::codegen(root, Mode::Write).expect("write");
     assert_eq!(written.len(), 3, "{written:?}");
     assert!(!root.join("generated/src/stray.rs").exists());
-    assert!(fs::read_to_string(root.join("generated/src/hallo.rs")).expect("read").contains("/// Pose weight."));
-    assert_eq!(xtask::codegen(root, Mode::Check).expect("up to date after write"), Vec::<String>::new());
+    assert!(fs::read_to_string(root.join("generated/src/hallo.rs"))
+        .expect("read")
+        .contains("/// Pose weight."));
+    assert_eq!(
+        xtask::codegen(root, Mode::Check).expect("up to date after write"),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -86,11 +110,15 @@ fn a_broken_schema_stops_codegen_and_leaves_generated_untouched() {
     let ws = copy_workspace();
     let root = ws.path();
     let schema = root.join("schema/sadtalker.json");
-    let text = fs::read_to_string(&schema).expect("read").replace("\"default\": \"full\"", "\"default\": \"everything\"");
+    let text = fs::read_to_string(&schema)
+        .expect("read")
+        .replace("\"default\": \"full\"", "\"default\": \"everything\"");
     fs::write(&schema, text).expect("write");
     // Another, valid change that would rewrite a file if codegen went ahead.
     let hallo = root.join("schema/hallo.json");
-    let text = fs::read_to_string(&hallo).expect("read").replace("Face expand ratio.", "Changed.");
+    let text = fs::read_to_string(&hallo)
+        .expect("read")
+        .replace("Face expand ratio.", "Changed.");
     fs::write(&hallo, text).expect("write");
 
     let before = snapshot_tree(&root.join("generated"));
@@ -99,7 +127,11 @@ fn a_broken_schema_stops_codegen_and_leaves_generated_untouched() {
         err.to_string(),
         "schema/sadtalker.json: /input/properties/preprocess/default: default \"everything\" is not one of the allowed values \"crop\", \"extcrop\", \"resize\", \"full\", \"extfull\""
     );
-    assert_eq!(snapshot_tree(&root.join("generated")), before, "generated/ was touched");
+    assert_eq!(
+        snapshot_tree(&root.join("generated")),
+        before,
+        "generated/ was touched"
+    );
 }
 
 #[test]
@@ -130,7 +162,12 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
     let written = xtask::codegen(root, Mode::Write).expect("codegen");
     assert_eq!(
         written,
-        ["generated/src/client.rs", "generated/src/lib.rs", "generated/src/models.rs", "generated/src/wan_2_1_i2v.rs"]
+        [
+            "generated/src/client.rs",
+            "generated/src/lib.rs",
+            "generated/src/models.rs",
+            "generated/src/wan_2_1_i2v.rs"
+        ]
     );
     let module = fs::read_to_string(root.join("generated/src/wan_2_1_i2v.rs")).expect("read");
     assert!(module.contains("pub struct Input"));

@@ -46,7 +46,10 @@ fn every_broken_fixture_is_refused_with_file_pointer_and_problem() {
             Err(e) => e.to_string(),
         };
         for line in err.lines() {
-            assert!(line.starts_with(&format!("schema/{name}.json: /")), "{name}: {line}");
+            assert!(
+                line.starts_with(&format!("schema/{name}.json: /")),
+                "{name}: {line}"
+            );
         }
         insta::assert_snapshot!(format!("invalid__{name}"), err);
     }

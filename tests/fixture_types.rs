@@ -16,11 +16,21 @@ use serde_json::json;
 fn string_enum_uses_wire_names_and_derives_the_servers_default() {
     use string_enum_with_default::{Input, Mode, Style};
     let input = Input::new(Mode::SlowAndSteady).style(Style::OilPainting);
-    assert_eq!(input.to_json(), json!({"mode": "slow-and-steady", "style": "oil painting"}));
-    assert_eq!(serde_json::to_value(&input).expect("serialises"), input.to_json());
+    assert_eq!(
+        input.to_json(),
+        json!({"mode": "slow-and-steady", "style": "oil painting"})
+    );
+    assert_eq!(
+        serde_json::to_value(&input).expect("serialises"),
+        input.to_json()
+    );
     assert_eq!(Style::default(), Style::Anime);
-    assert_eq!(Mode::ALL.map(Mode::as_str), ["fast", "slow-and-steady", "extra_careful"]);
-    let back: Input = serde_json::from_value(json!({"mode": "extra_careful"})).expect("deserialises");
+    assert_eq!(
+        Mode::ALL.map(Mode::as_str),
+        ["fast", "slow-and-steady", "extra_careful"]
+    );
+    let back: Input =
+        serde_json::from_value(json!({"mode": "extra_careful"})).expect("deserialises");
     assert_eq!(back, Input::new(Mode::ExtraCareful));
     assert!(serde_json::from_value::<Input>(json!({"mode": "turbo"})).is_err());
 }
@@ -28,14 +38,23 @@ fn string_enum_uses_wire_names_and_derives_the_servers_default() {
 #[test]
 fn integer_enum_goes_on_the_wire_as_a_json_integer() {
     use integer_enum::{Duration, Input, Steps};
-    let input = Input::new().duration(Duration::Seconds10).steps(Steps::VMinus1);
+    let input = Input::new()
+        .duration(Duration::Seconds10)
+        .steps(Steps::VMinus1);
     assert_eq!(input.to_json(), json!({"duration": 10, "steps": -1}));
-    assert_eq!(serde_json::to_string(&input).expect("serialises"), r#"{"duration":10,"steps":-1}"#);
+    assert_eq!(
+        serde_json::to_string(&input).expect("serialises"),
+        r#"{"duration":10,"steps":-1}"#
+    );
     assert_eq!(Duration::default(), Duration::Seconds6);
     assert_eq!(Steps::from_value(25), Some(Steps::V25));
-    let err = serde_json::from_value::<Input>(json!({"duration": 7})).expect_err("7 is not allowed");
+    let err =
+        serde_json::from_value::<Input>(json!({"duration": 7})).expect_err("7 is not allowed");
     assert!(err.to_string().contains("one of 6, 10"), "{err}");
-    assert!(serde_json::from_value::<Input>(json!({"duration": "6"})).is_err(), "a string is not an integer");
+    assert!(
+        serde_json::from_value::<Input>(json!({"duration": "6"})).is_err(),
+        "a string is not an integer"
+    );
     assert_eq!(integer_enum::MODEL.fields[0].kind, FieldKind::Integer);
 }
 
@@ -59,27 +78,60 @@ fn open_enum_keeps_named_values_and_passes_any_other_string() {
 #[test]
 fn keyword_field_names_get_an_underscore_and_keep_their_wire_name() {
     use keyword_field_names::{Input, Match};
-    let input = Input::new("kind").self_(true).match_(Match::Fuzzy).async_(3);
+    let input = Input::new("kind")
+        .self_(true)
+        .match_(Match::Fuzzy)
+        .async_(3);
     assert_eq!(input.type_, "kind");
-    assert_eq!(input.to_json(), json!({"type": "kind", "self": true, "match": "fuzzy", "async": 3}));
-    assert_eq!(serde_json::to_value(&input).expect("serialises"), input.to_json());
-    let err = Input::new("k").async_(-1).validate().expect_err("below minimum");
-    assert_eq!(err.violations[0].to_string(), "async: -1 is below the minimum 0");
+    assert_eq!(
+        input.to_json(),
+        json!({"type": "kind", "self": true, "match": "fuzzy", "async": 3})
+    );
+    assert_eq!(
+        serde_json::to_value(&input).expect("serialises"),
+        input.to_json()
+    );
+    let err = Input::new("k")
+        .async_(-1)
+        .validate()
+        .expect_err("below minimum");
+    assert_eq!(
+        err.violations[0].to_string(),
+        "async: -1 is below the minimum 0"
+    );
 }
 
 #[test]
 fn names_that_would_collide_are_told_apart() {
     use names_that_would_collide::{Input, InputKind};
-    let input = Input::new("camel").video_title_snake("snake").input_kind(InputKind::B);
-    assert_eq!(input.to_json(), json!({"videoTitle": "camel", "video_title": "snake", "input": "b"}));
-    assert_eq!(serde_json::to_value(&input).expect("serialises"), input.to_json());
+    let input = Input::new("camel")
+        .video_title_snake("snake")
+        .input_kind(InputKind::B);
+    assert_eq!(
+        input.to_json(),
+        json!({"videoTitle": "camel", "video_title": "snake", "input": "b"})
+    );
+    assert_eq!(
+        serde_json::to_value(&input).expect("serialises"),
+        input.to_json()
+    );
 }
 
 #[test]
 fn numeric_bounds_are_inclusive_and_every_violation_is_reported() {
     use numeric_bounds::Input;
-    assert!(Input::new(0.05).seed(-1).guidance(20.0).scale(1e9).validate().is_ok());
-    let err = Input::new(0.96).seed(-2).guidance(20.5).scale(f64::INFINITY).validate().expect_err("four violations");
+    assert!(Input::new(0.05)
+        .seed(-1)
+        .guidance(20.0)
+        .scale(1e9)
+        .validate()
+        .is_ok());
+    let err = Input::new(0.96)
+        .seed(-2)
+        .guidance(20.5)
+        .scale(f64::INFINITY)
+        .validate()
+        .expect_err("four violations");
     let lines: Vec<String> = err.violations.iter().map(ToString::to_string).collect();
     assert_eq!(
         lines,
@@ -91,7 +143,10 @@ fn numeric_bounds_are_inclusive_and_every_violation_is_reported() {
         ]
     );
     let err = Input::new(0.0).validate().expect_err("below");
-    assert_eq!(err.violations[0].to_string(), "strength: 0.0 is below the minimum 0.05");
+    assert_eq!(
+        err.violations[0].to_string(),
+        "strength: 0.0 is below the minimum 0.05"
+    );
 }
 
 #[test]
@@ -102,14 +157,31 @@ fn optional_media_is_listed_only_when_set() {
     let input = input.motion(segmind_runtime::Media::file("clip.mp4"));
     let media: Vec<&str> = input.media().iter().map(|(name, _)| *name).collect();
     assert_eq!(media, ["face", "motion"]);
-    assert_eq!(input.to_json(), json!({"face": "https://x.test/face.png", "motion": "clip.mp4"}));
+    assert_eq!(
+        input.to_json(),
+        json!({"face": "https://x.test/face.png", "motion": "clip.mp4"})
+    );
     let err = input.validate().expect_err("clip.mp4 does not exist");
     assert_eq!(err.violations.len(), 1);
-    assert!(err.violations[0].to_string().starts_with("motion: cannot read clip.mp4"), "{}", err.violations[0]);
-    let kinds: Vec<FieldKind> = optional_media::MODEL.fields.iter().map(|f| f.kind).collect();
+    assert!(
+        err.violations[0]
+            .to_string()
+            .starts_with("motion: cannot read clip.mp4"),
+        "{}",
+        err.violations[0]
+    );
+    let kinds: Vec<FieldKind> = optional_media::MODEL
+        .fields
+        .iter()
+        .map(|f| f.kind)
+        .collect();
     assert_eq!(
         kinds,
-        [FieldKind::Media(MediaKind::Image), FieldKind::Media(MediaKind::Audio), FieldKind::Media(MediaKind::Video)]
+        [
+            FieldKind::Media(MediaKind::Image),
+            FieldKind::Media(MediaKind::Audio),
+            FieldKind::Media(MediaKind::Video)
+        ]
     );
 }
 

@@ -16,7 +16,9 @@ pub fn workspace_root() -> PathBuf {
 
 /// The meta-schema every model file is checked against.
 pub fn meta_schema() -> PathBuf {
-    workspace_root().join("schema").join(xtask::load::META_SCHEMA)
+    workspace_root()
+        .join("schema")
+        .join(xtask::load::META_SCHEMA)
 }
 
 /// The fixture files in `tests/fixtures/<kind>/`, sorted.
@@ -39,5 +41,7 @@ pub fn load_fixture(path: &Path) -> Result<xtask::ir::Model, xtask::Error> {
 
 /// The file stem of a fixture (`integer-enum`).
 pub fn fixture_name(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

@@ -3,7 +3,9 @@
 //! every violation of one input is reported at once. The registry-driven
 //! tests cover every model in `schema/`, including ones added later.
 
-use segmind::{hailuo_02_fast, hailuo_2_3_fast, hallo, heygen_avatar_iv, models, sadtalker, FieldKind, Media};
+use segmind::{
+    hailuo_02_fast, hailuo_2_3_fast, hallo, heygen_avatar_iv, models, sadtalker, FieldKind, Media,
+};
 use serde_json::{json, Map, Value};
 
 fn messages(err: segmind::ValidationError) -> Vec<String> {
@@ -28,8 +30,15 @@ fn hallo_reports_every_violation_at_once() {
     assert_eq!(err.model, "hallo");
     let lines = messages(err);
     assert_eq!(lines.len(), 6, "{lines:#?}");
-    assert_eq!(lines[0], "input_image: \"ftp://x.test/face.png\" is not an http, https or data URL");
-    assert!(lines[1].starts_with("input_audio: cannot read no/such/voice.mp3: "), "{}", lines[1]);
+    assert_eq!(
+        lines[0],
+        "input_image: \"ftp://x.test/face.png\" is not an http, https or data URL"
+    );
+    assert!(
+        lines[1].starts_with("input_audio: cannot read no/such/voice.mp3: "),
+        "{}",
+        lines[1]
+    );
     assert_eq!(lines[2], "pose_weight: 12.0 is above the maximum 10");
     assert_eq!(lines[3], "face_weight: -1.0 is below the minimum 0");
     assert_eq!(lines[4], "lip_weight: NaN is not a finite number");
@@ -38,7 +47,9 @@ fn hallo_reports_every_violation_at_once() {
 
 #[test]
 fn sadtalker_checks_integer_and_number_ranges() {
-    let ok = sadtalker::Input::new("https://x.test/a.png", "https://x.test/a.mp3").pose_style(45).expression_scale(1.0);
+    let ok = sadtalker::Input::new("https://x.test/a.png", "https://x.test/a.mp3")
+        .pose_style(45)
+        .expression_scale(1.0);
     assert_eq!(ok.validate(), Ok(()));
     let err = sadtalker::Input::new("https://x.test/a.png", "https://x.test/a.mp3")
         .pose_style(46)
@@ -47,7 +58,10 @@ fn sadtalker_checks_integer_and_number_ranges() {
         .expect_err("invalid");
     assert_eq!(
         messages(err),
-        ["pose_style: 46 is above the maximum 45", "expression_scale: 0.5 is below the minimum 1"]
+        [
+            "pose_style: 46 is above the maximum 45",
+            "expression_scale: 0.5 is below the minimum 1"
+        ]
     );
 }
 
@@ -57,17 +71,24 @@ fn hailuo_and_heygen_check_their_media() {
     let frame = dir.path().join("frame.png");
     std::fs::write(&frame, b"png").expect("write");
 
-    let ok = hailuo_02_fast::Input::new("a prompt", Media::file(&frame)).last_frame_image("https://x.test/end.png");
+    let ok = hailuo_02_fast::Input::new("a prompt", Media::file(&frame))
+        .last_frame_image("https://x.test/end.png");
     assert_eq!(ok.validate(), Ok(()));
     let err = hailuo_02_fast::Input::new("a prompt", "https://")
         .last_frame_image(Media::file(dir.path()))
         .validate()
         .expect_err("invalid");
     let lines = messages(err);
-    assert_eq!(lines[0], "first_frame_image: \"https://\" is not an http, https or data URL");
+    assert_eq!(
+        lines[0],
+        "first_frame_image: \"https://\" is not an http, https or data URL"
+    );
     assert!(lines[1].ends_with("not a regular file"), "{}", lines[1]);
 
-    assert_eq!(hailuo_2_3_fast::Input::new("p", "data:image/png;base64,AAAA").validate(), Ok(()));
+    assert_eq!(
+        hailuo_2_3_fast::Input::new("p", "data:image/png;base64,AAAA").validate(),
+        Ok(())
+    );
 
     let err = heygen_avatar_iv::Input::new("not a url", "Title")
         .audio_url(Media::file(dir.path().join("missing.wav")))
@@ -76,7 +97,11 @@ fn hailuo_and_heygen_check_their_media() {
     let lines = messages(err);
     assert_eq!(lines.len(), 2);
     assert!(lines[0].starts_with("image_url: "), "{}", lines[0]);
-    assert!(lines[1].starts_with("audio_url: cannot read "), "{}", lines[1]);
+    assert!(
+        lines[1].starts_with("audio_url: cannot read "),
+        "{}",
+        lines[1]
+    );
 }
 
 /// A valid value of a field, from what the registry says of it.
@@ -97,14 +122,27 @@ fn valid_value(field: &segmind::FieldInfo) -> Value {
 }
 
 fn full_input(model: &segmind::ModelInfo) -> Map<String, Value> {
-    model.fields.iter().map(|f| (f.name.to_owned(), valid_value(f))).collect()
+    model
+        .fields
+        .iter()
+        .map(|f| (f.name.to_owned(), valid_value(f)))
+        .collect()
 }
 
 #[test]
 fn every_model_accepts_an_input_with_every_field_valid() {
-    assert_eq!(models::ALL.len(), std::fs::read_dir(segmind_tests::workspace_root().join("schema")).expect("schema/").filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "json"))).count());
+    assert_eq!(
+        models::ALL.len(),
+        std::fs::read_dir(segmind_tests::workspace_root().join("schema"))
+            .expect("schema/")
+            .filter(|e| e
+                .as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "json")))
+            .count()
+    );
     for model in models::ALL {
-        let input = models::input_from_json(model.slug, Value::Object(full_input(model))).expect("parses");
+        let input =
+            models::input_from_json(model.slug, Value::Object(full_input(model))).expect("parses");
         assert_eq!(input.validate(), Ok(()), "{}", model.slug);
     }
 }
@@ -113,7 +151,10 @@ fn every_model_accepts_an_input_with_every_field_valid() {
 fn every_bounded_field_of_every_model_reports_both_bounds() {
     for model in models::ALL {
         for field in model.fields {
-            for (bound, past, word) in [(field.minimum, -1.0, "below the minimum"), (field.maximum, 1.0, "above the maximum")] {
+            for (bound, past, word) in [
+                (field.minimum, -1.0, "below the minimum"),
+                (field.maximum, 1.0, "above the maximum"),
+            ] {
                 let Some(bound) = bound else { continue };
                 let mut json = full_input(model);
                 let value = match field.kind {
@@ -121,11 +162,16 @@ fn every_bounded_field_of_every_model_reports_both_bounds() {
                     _ => json!(bound + past * 0.5),
                 };
                 json.insert(field.name.to_owned(), value.clone());
-                let input = models::input_from_json(model.slug, Value::Object(json)).expect("parses");
+                let input =
+                    models::input_from_json(model.slug, Value::Object(json)).expect("parses");
                 let err = input.validate().expect_err("out of range");
                 assert_eq!(err.violations.len(), 1, "{}: {err}", model.slug);
                 let line = err.violations[0].to_string();
-                assert!(line.starts_with(&format!("{}: ", field.name)) && line.contains(word), "{}: {line}", model.slug);
+                assert!(
+                    line.starts_with(&format!("{}: ", field.name)) && line.contains(word),
+                    "{}: {line}",
+                    model.slug
+                );
             }
         }
     }
@@ -134,15 +180,25 @@ fn every_bounded_field_of_every_model_reports_both_bounds() {
 #[test]
 fn every_closed_enum_of_every_model_refuses_other_values() {
     for model in models::ALL {
-        for field in model.fields.iter().filter(|f| !f.allowed.is_empty() && !f.open) {
+        for field in model
+            .fields
+            .iter()
+            .filter(|f| !f.allowed.is_empty() && !f.open)
+        {
             let mut json = full_input(model);
             let bad = match field.kind {
                 FieldKind::Integer => json!(123_456),
                 _ => json!("not-an-allowed-value"),
             };
             json.insert(field.name.to_owned(), bad);
-            let err = models::input_from_json(model.slug, Value::Object(json)).err().expect("refused");
-            assert!(err.to_string().contains(&format!("invalid {} input", model.slug)), "{err}");
+            let err = models::input_from_json(model.slug, Value::Object(json))
+                .err()
+                .expect("refused");
+            assert!(
+                err.to_string()
+                    .contains(&format!("invalid {} input", model.slug)),
+                "{err}"
+            );
         }
     }
 }

@@ -2,7 +2,9 @@
 //! optionals absent, integer enums as integers, open enums as given), and
 //! serde round trips.
 
-use segmind::{hailuo_02_fast, hailuo_2_3_fast, hallo, heygen_avatar_iv, models, sadtalker, ModelInput};
+use segmind::{
+    hailuo_02_fast, hailuo_2_3_fast, hallo, heygen_avatar_iv, models, sadtalker, ModelInput,
+};
 use serde_json::{json, Value};
 
 fn assert_round_trip<T>(input: &T)
@@ -18,7 +20,10 @@ where
 #[test]
 fn hallo_sends_only_what_was_set() {
     let input = hallo::Input::new("https://x.test/face.png", "https://x.test/voice.mp3");
-    assert_eq!(input.to_json(), json!({"input_image": "https://x.test/face.png", "input_audio": "https://x.test/voice.mp3"}));
+    assert_eq!(
+        input.to_json(),
+        json!({"input_image": "https://x.test/face.png", "input_audio": "https://x.test/voice.mp3"})
+    );
     let input = input.pose_weight(1.5).base64(false);
     assert_eq!(
         serde_json::to_string(&input).expect("serialises"),
@@ -41,24 +46,39 @@ fn sadtalker_sends_image_size_as_an_integer() {
 
 #[test]
 fn hailuo_sends_duration_as_an_integer_and_no_null_last_frame() {
-    let input = hailuo_02_fast::Input::new("a boy sings", "https://x.test/first.jpg").duration(hailuo_02_fast::Duration::Seconds10);
+    let input = hailuo_02_fast::Input::new("a boy sings", "https://x.test/first.jpg")
+        .duration(hailuo_02_fast::Duration::Seconds10);
     assert_eq!(
         input.to_json(),
         json!({"prompt": "a boy sings", "first_frame_image": "https://x.test/first.jpg", "duration": 10})
     );
     assert_round_trip(&input);
-    let input = hailuo_2_3_fast::Input::new("a walk", "https://x.test/f.jpg").resolution(hailuo_2_3_fast::Resolution::P768);
+    let input = hailuo_2_3_fast::Input::new("a walk", "https://x.test/f.jpg")
+        .resolution(hailuo_2_3_fast::Resolution::P768);
     assert_eq!(input.to_json()["resolution"], json!("768p"));
     assert_round_trip(&input);
 }
 
 #[test]
 fn heygen_voice_id_is_an_open_set() {
-    let named = heygen_avatar_iv::Input::new("https://x.test/face.png", "Hello").voice_id(heygen_avatar_iv::VoiceId::Onyx);
-    assert_eq!(named.to_json()["voice_id"], json!("26b2064088674c80b1e5fc5ab1a068ea"));
-    let other = heygen_avatar_iv::Input::new("https://x.test/face.png", "Hello").voice_id("f80e430f06b34b70b275c9c746436e37");
-    assert_eq!(other.voice_id, Some(heygen_avatar_iv::VoiceId::Other("f80e430f06b34b70b275c9c746436e37".into())));
-    assert_eq!(other.to_json()["voice_id"], json!("f80e430f06b34b70b275c9c746436e37"));
+    let named = heygen_avatar_iv::Input::new("https://x.test/face.png", "Hello")
+        .voice_id(heygen_avatar_iv::VoiceId::Onyx);
+    assert_eq!(
+        named.to_json()["voice_id"],
+        json!("26b2064088674c80b1e5fc5ab1a068ea")
+    );
+    let other = heygen_avatar_iv::Input::new("https://x.test/face.png", "Hello")
+        .voice_id("f80e430f06b34b70b275c9c746436e37");
+    assert_eq!(
+        other.voice_id,
+        Some(heygen_avatar_iv::VoiceId::Other(
+            "f80e430f06b34b70b275c9c746436e37".into()
+        ))
+    );
+    assert_eq!(
+        other.to_json()["voice_id"],
+        json!("f80e430f06b34b70b275c9c746436e37")
+    );
     assert_round_trip(&named);
     assert_round_trip(&other);
 }
@@ -81,7 +101,8 @@ fn the_registry_reads_back_what_every_model_writes() {
             .filter(|f| f.required)
             .map(|f| (f.name.to_owned(), json!("https://x.test/value")))
             .collect();
-        let input = models::input_from_json(model.slug, Value::Object(body.clone())).expect("parses");
+        let input =
+            models::input_from_json(model.slug, Value::Object(body.clone())).expect("parses");
         assert_eq!(input.to_json(), Value::Object(body), "{}", model.slug);
         assert_eq!(input.info().slug, model.slug);
     }

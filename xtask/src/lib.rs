@@ -18,7 +18,10 @@ pub use write::Mode;
 
 /// The workspace root (the folder holding `schema/` and `generated/`).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// Every file of the generated crate for the schemas in `schema_dir`.

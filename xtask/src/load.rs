@@ -18,13 +18,36 @@ pub const META_SCHEMA: &str = "meta/model.schema.json";
 
 /// Method and item names of a generated input type that a field setter must
 /// not take.
-const RESERVED_FIELD_NAMES: &[&str] = &["new", "validate", "info", "to_json", "media", "clone", "fmt"];
+const RESERVED_FIELD_NAMES: &[&str] = &[
+    "new", "validate", "info", "to_json", "media", "clone", "fmt",
+];
 
 /// Type names an enum must not take: the request type and the prelude names
 /// the generated code uses unqualified.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Input", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "From", "Into",
-    "Clone", "Copy", "Debug", "Eq", "PartialEq", "Hash", "Send", "Sync", "Sized", "Self",
+    "Input",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "From",
+    "Into",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Eq",
+    "PartialEq",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "Self",
 ];
 
 /// Module names the generated crate uses itself.
@@ -36,9 +59,15 @@ const RESERVED_MODULE_NAMES: &[&str] = &["client", "models", "runtime"];
 /// `display_dir` is how the folder is named in messages (`schema`).
 pub fn load_models(schema_dir: &Path, display_dir: &str) -> Result<Vec<Model>, Error> {
     let mut files = Vec::new();
-    let entries = std::fs::read_dir(schema_dir).map_err(|source| Error::Io { path: schema_dir.to_path_buf(), source })?;
+    let entries = std::fs::read_dir(schema_dir).map_err(|source| Error::Io {
+        path: schema_dir.to_path_buf(),
+        source,
+    })?;
     for entry in entries {
-        let entry = entry.map_err(|source| Error::Io { path: schema_dir.to_path_buf(), source })?;
+        let entry = entry.map_err(|source| Error::Io {
+            path: schema_dir.to_path_buf(),
+            source,
+        })?;
         let path = entry.path();
         if path.is_file() && path.extension().is_some_and(|e| e == "json") {
             files.push(path);
@@ -59,7 +88,11 @@ pub fn load_models(schema_dir: &Path, display_dir: &str) -> Result<Vec<Model>, E
 /// `meta_path`; each file is named `{display_dir}/{file name}` in messages.
 /// Every problem of every file is reported; nothing is returned unless all
 /// files are valid.
-pub fn load_files(files: &[PathBuf], meta_path: &Path, display_dir: &str) -> Result<Vec<Model>, Error> {
+pub fn load_files(
+    files: &[PathBuf],
+    meta_path: &Path,
+    display_dir: &str,
+) -> Result<Vec<Model>, Error> {
     let meta_display = format!("{display_dir}/{META_SCHEMA}");
     let meta = read_json(meta_path, &meta_display).map_err(|e| Error::Schema(vec![e]))?;
     let validator = jsonschema::options()
@@ -76,7 +109,10 @@ pub fn load_files(files: &[PathBuf], meta_path: &Path, display_dir: &str) -> Res
     let mut models = Vec::new();
     let mut errors = Vec::new();
     for path in files {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let display = format!("{display_dir}/{name}");
         let mut found = Vec::new();
         match read_json(path, &display) {
@@ -91,7 +127,10 @@ pub fn load_files(files: &[PathBuf], meta_path: &Path, display_dir: &str) -> Res
                 }
                 if found.is_empty() {
                     let stem = name.trim_end_matches(".json");
-                    let mut checker = Checker { file: &display, errors: &mut found };
+                    let mut checker = Checker {
+                        file: &display,
+                        errors: &mut found,
+                    };
                     if let Some(model) = checker.model(&doc, stem) {
                         if found.is_empty() {
                             models.push(model);
@@ -113,7 +152,11 @@ pub fn load_files(files: &[PathBuf], meta_path: &Path, display_dir: &str) -> Res
 }
 
 fn read_json(path: &Path, display: &str) -> Result<Value, SchemaError> {
-    let err = |message: String| SchemaError { file: display.to_owned(), pointer: String::new(), message };
+    let err = |message: String| SchemaError {
+        file: display.to_owned(),
+        pointer: String::new(),
+        message,
+    };
     let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {e}")))?;
     serde_json::from_str(&text).map_err(|e| err(format!("not valid JSON: {e}")))
 }
@@ -142,14 +185,26 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(SchemaError { file: self.file.to_owned(), pointer: pointer.into(), message: message.into() });
+        self.errors.push(SchemaError {
+            file: self.file.to_owned(),
+            pointer: pointer.into(),
+            message: message.into(),
+        });
     }
 
     fn model(&mut self, doc: &Value, stem: &str) -> Option<Model> {
-        let text = |key: &str| doc.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let text = |key: &str| {
+            doc.get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
         let slug = text("slug");
         if slug != stem {
-            self.error("/slug", format!("slug {slug:?} does not match the file name {stem}.json"));
+            self.error(
+                "/slug",
+                format!("slug {slug:?} does not match the file name {stem}.json"),
+            );
         }
         let rust_name = match doc.get("x-rust-name").and_then(Value::as_str) {
             Some(name) => {
@@ -170,7 +225,12 @@ impl Checker<'_> {
             },
         };
         if RESERVED_MODULE_NAMES.contains(&rust_name.as_str()) {
-            self.error("/slug", format!("the Rust name {rust_name} is used by the crate itself; set \"x-rust-name\""));
+            self.error(
+                "/slug",
+                format!(
+                    "the Rust name {rust_name} is used by the crate itself; set \"x-rust-name\""
+                ),
+            );
         }
         let input = doc.get("input")?;
         let fields = self.fields(input)?;
@@ -195,7 +255,10 @@ impl Checker<'_> {
             .unwrap_or_default();
         for (i, name) in required.iter().enumerate() {
             if !properties.contains_key(*name) {
-                self.error(format!("/input/required/{i}"), format!("{name:?} is required but not among the properties"));
+                self.error(
+                    format!("/input/required/{i}"),
+                    format!("{name:?} is required but not among the properties"),
+                );
             }
         }
         let mut fields = Vec::new();
@@ -203,8 +266,13 @@ impl Checker<'_> {
         let mut type_names: BTreeMap<String, String> = BTreeMap::new();
         for (wire, schema) in properties {
             let pointer = format!("/input/properties/{}", pointer_segment(wire));
-            let Some(schema) = schema.as_object() else { continue };
-            let Some(field) = self.field(wire, schema, required.contains(&wire.as_str()), &pointer) else { continue };
+            let Some(schema) = schema.as_object() else {
+                continue;
+            };
+            let Some(field) = self.field(wire, schema, required.contains(&wire.as_str()), &pointer)
+            else {
+                continue;
+            };
             if let Some(other) = rust_names.insert(field.rust.clone(), wire.clone()) {
                 self.error(
                     &pointer,
@@ -229,9 +297,18 @@ impl Checker<'_> {
         Some(fields)
     }
 
-    fn field(&mut self, wire: &str, schema: &Map<String, Value>, required: bool, pointer: &str) -> Option<Field> {
+    fn field(
+        &mut self,
+        wire: &str,
+        schema: &Map<String, Value>,
+        required: bool,
+        pointer: &str,
+    ) -> Option<Field> {
         let at = |key: &str| format!("{pointer}/{key}");
-        let ty = schema.get("type").and_then(Value::as_str).unwrap_or_default();
+        let ty = schema
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let rust = match schema.get("x-rust-name").and_then(Value::as_str) {
             Some(name) if names::is_plain_ident(name) => name.to_owned(),
             Some(name) => {
@@ -241,7 +318,10 @@ impl Checker<'_> {
             None => names::field_name(wire),
         };
         if !names::is_plain_ident(&rust) {
-            self.error(pointer, format!("{wire:?} makes no Rust identifier ({rust:?}); set \"x-rust-name\""));
+            self.error(
+                pointer,
+                format!("{wire:?} makes no Rust identifier ({rust:?}); set \"x-rust-name\""),
+            );
             return None;
         }
         if RESERVED_FIELD_NAMES.contains(&rust.as_str()) {
@@ -255,24 +335,40 @@ impl Checker<'_> {
         for (key, bound) in [("minimum", &minimum), ("maximum", &maximum)] {
             if let Some(bound) = bound {
                 if !numeric {
-                    self.error(at(key), format!("{key} applies to numbers, not to a {ty} field"));
+                    self.error(
+                        at(key),
+                        format!("{key} applies to numbers, not to a {ty} field"),
+                    );
                 } else if ty == "integer" && !bound.is_i64() {
-                    self.error(at(key), format!("{key} {bound} of an integer field must be a whole number"));
+                    self.error(
+                        at(key),
+                        format!("{key} {bound} of an integer field must be a whole number"),
+                    );
                 }
             }
         }
         if let (Some(lo), Some(hi)) = (&minimum, &maximum) {
             if as_f64(lo) > as_f64(hi) {
-                self.error(at("minimum"), format!("minimum {lo} is above the maximum {hi}"));
+                self.error(
+                    at("minimum"),
+                    format!("minimum {lo} is above the maximum {hi}"),
+                );
             }
         }
 
         let media = schema.get("x-media").and_then(Value::as_str);
         let uri = schema.get("format").is_some();
         match (media, uri) {
-            (Some(_), false) => self.error(at("x-media"), "a media field needs \"format\": \"uri\""),
-            (None, true) => self.error(at("format"), "a uri field needs \"x-media\" (image, audio or video)"),
-            (Some(_), true) if ty != "string" => self.error(at("type"), "a media field must be a string"),
+            (Some(_), false) => {
+                self.error(at("x-media"), "a media field needs \"format\": \"uri\"")
+            }
+            (None, true) => self.error(
+                at("format"),
+                "a uri field needs \"x-media\" (image, audio or video)",
+            ),
+            (Some(_), true) if ty != "string" => {
+                self.error(at("type"), "a media field must be a string")
+            }
             _ => {}
         }
 
@@ -280,11 +376,17 @@ impl Checker<'_> {
         let known = schema.get("x-known-values").and_then(Value::as_array);
         let enum_names = schema.get("x-enum-names").and_then(Value::as_array);
         if closed.is_some() && known.is_some() {
-            self.error(at("x-known-values"), "a field has either a closed \"enum\" or open \"x-known-values\", not both");
+            self.error(
+                at("x-known-values"),
+                "a field has either a closed \"enum\" or open \"x-known-values\", not both",
+            );
             return None;
         }
         if closed.is_some() && !(ty == "string" || ty == "integer") {
-            self.error(at("enum"), format!("an enum must be of strings or integers, not of a {ty} field"));
+            self.error(
+                at("enum"),
+                format!("an enum must be of strings or integers, not of a {ty} field"),
+            );
             return None;
         }
         if known.is_some() && ty != "string" {
@@ -292,14 +394,22 @@ impl Checker<'_> {
             return None;
         }
         if enum_names.is_some() && closed.is_none() && known.is_none() {
-            self.error(at("x-enum-names"), "names given but no \"enum\" or \"x-known-values\" to name");
+            self.error(
+                at("x-enum-names"),
+                "names given but no \"enum\" or \"x-known-values\" to name",
+            );
         }
 
         let field_type = if let Some(kind) = media {
             FieldType::Media(kind.to_owned())
         } else if let Some(values) = closed.or(known) {
-            let key = if closed.is_some() { "enum" } else { "x-known-values" };
-            let def = self.enum_def(&rust, ty, values, enum_names, known.is_some(), pointer, key)?;
+            let key = if closed.is_some() {
+                "enum"
+            } else {
+                "x-known-values"
+            };
+            let def =
+                self.enum_def(&rust, ty, values, enum_names, known.is_some(), pointer, key)?;
             FieldType::Enum(def)
         } else {
             match ty {
@@ -312,23 +422,53 @@ impl Checker<'_> {
 
         let default = schema.get("default").cloned();
         if let Some(default) = &default {
-            self.check_value(default, ty, &field_type, &minimum, &maximum, &at("default"), "default");
+            self.check_value(
+                default,
+                ty,
+                &field_type,
+                &minimum,
+                &maximum,
+                &at("default"),
+                "default",
+            );
             if media.is_some() {
-                self.error(at("default"), "a media field has no default (a sample URL belongs in \"examples\")");
+                self.error(
+                    at("default"),
+                    "a media field has no default (a sample URL belongs in \"examples\")",
+                );
             }
             if required {
-                self.error(at("default"), "a required field has no default (a sample value belongs in \"examples\")");
+                self.error(
+                    at("default"),
+                    "a required field has no default (a sample value belongs in \"examples\")",
+                );
             }
         }
-        let examples: Vec<Value> = schema.get("examples").and_then(Value::as_array).cloned().unwrap_or_default();
+        let examples: Vec<Value> = schema
+            .get("examples")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         for (i, example) in examples.iter().enumerate() {
-            self.check_value(example, ty, &field_type, &minimum, &maximum, &format!("{pointer}/examples/{i}"), "example");
+            self.check_value(
+                example,
+                ty,
+                &field_type,
+                &minimum,
+                &maximum,
+                &format!("{pointer}/examples/{i}"),
+                "example",
+            );
         }
 
         Some(Field {
             wire: wire.to_owned(),
             rust,
-            description: schema.get("description").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            description: schema
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
             required,
             ty: field_type,
             default,
@@ -354,7 +494,11 @@ impl Checker<'_> {
             if given.len() != values.len() {
                 self.error(
                     format!("{pointer}/x-enum-names"),
-                    format!("{} names for {} values in {key:?}", given.len(), values.len()),
+                    format!(
+                        "{} names for {} values in {key:?}",
+                        given.len(),
+                        values.len()
+                    ),
                 );
                 return None;
             }
@@ -377,7 +521,10 @@ impl Checker<'_> {
                 match value.as_str().map(names::string_variant) {
                     Some(Some(name)) => name,
                     Some(None) => {
-                        self.error(value_pointer, format!("{value} makes no Rust variant name; set \"x-enum-names\""));
+                        self.error(
+                            value_pointer,
+                            format!("{value} makes no Rust variant name; set \"x-enum-names\""),
+                        );
                         continue;
                     }
                     None => {
@@ -386,22 +533,45 @@ impl Checker<'_> {
                     }
                 }
             };
-            let type_ok = if integer { value.is_i64() } else { value.is_string() };
+            let type_ok = if integer {
+                value.is_i64()
+            } else {
+                value.is_string()
+            };
             if !type_ok {
-                self.error(value_pointer, format!("{value} is not of the field's type {ty}"));
+                self.error(
+                    value_pointer,
+                    format!("{value} is not of the field's type {ty}"),
+                );
                 continue;
             }
             if !names::is_plain_ident(&name) || (open && name == "Other") {
-                self.error(format!("{pointer}/x-enum-names/{i}"), format!("{name:?} cannot name a variant here"));
+                self.error(
+                    format!("{pointer}/x-enum-names/{i}"),
+                    format!("{name:?} cannot name a variant here"),
+                );
                 continue;
             }
             if let Some(first) = seen.insert(name.clone(), i) {
-                self.error(value_pointer, format!("values {first} and {i} both make the variant {name}; set \"x-enum-names\""));
+                self.error(
+                    value_pointer,
+                    format!(
+                        "values {first} and {i} both make the variant {name}; set \"x-enum-names\""
+                    ),
+                );
                 continue;
             }
-            variants.push(Variant { name, value: value.clone() });
+            variants.push(Variant {
+                name,
+                value: value.clone(),
+            });
         }
-        Some(EnumDef { type_name: names::type_name(rust), integer, open, variants })
+        Some(EnumDef {
+            type_name: names::type_name(rust),
+            integer,
+            open,
+            variants,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -422,7 +592,10 @@ impl Checker<'_> {
             _ => value.is_boolean(),
         };
         if !type_ok {
-            self.error(pointer, format!("{what} {value} is not of the field's type {ty}"));
+            self.error(
+                pointer,
+                format!("{what} {value} is not of the field's type {ty}"),
+            );
             return;
         }
         if let Some(x) = value.as_f64() {
@@ -435,8 +608,15 @@ impl Checker<'_> {
         }
         if let FieldType::Enum(def) = field_type {
             if !def.open && !def.variants.iter().any(|v| &v.value == value) {
-                let allowed: Vec<String> = def.variants.iter().map(|v| v.value.to_string()).collect();
-                self.error(pointer, format!("{what} {value} is not one of the allowed values {}", allowed.join(", ")));
+                let allowed: Vec<String> =
+                    def.variants.iter().map(|v| v.value.to_string()).collect();
+                self.error(
+                    pointer,
+                    format!(
+                        "{what} {value} is not one of the allowed values {}",
+                        allowed.join(", ")
+                    ),
+                );
             }
         }
     }

@@ -9,7 +9,12 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]\n\n  codegen          
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mode = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let mode = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["codegen"] => Mode::Write,
         ["codegen", "--check"] => Mode::Check,
         ["help" | "--help" | "-h"] => {

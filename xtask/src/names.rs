@@ -67,7 +67,10 @@ mod tests {
     #[test]
     fn lossy_slugs_need_a_name() {
         assert_eq!(module_name("hallo").as_deref(), Some("hallo"));
-        assert_eq!(module_name("hailuo-02-fast").as_deref(), Some("hailuo_02_fast"));
+        assert_eq!(
+            module_name("hailuo-02-fast").as_deref(),
+            Some("hailuo_02_fast")
+        );
         assert_eq!(module_name("hailuo-2.3-fast"), None);
         assert_eq!(module_name("3d-face"), None);
     }

@@ -21,7 +21,12 @@ pub enum Mode {
 
 /// Brings `out_dir` in line with `files`; returns the paths (relative to
 /// `out_dir`'s parent, as `display` names it) that differed.
-pub fn sync(out_dir: &Path, display: &str, files: &[GeneratedFile], mode: Mode) -> Result<Vec<String>, Error> {
+pub fn sync(
+    out_dir: &Path,
+    display: &str,
+    files: &[GeneratedFile],
+    mode: Mode,
+) -> Result<Vec<String>, Error> {
     let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut stale = Vec::new();
     for file in files {
@@ -44,7 +49,10 @@ pub fn sync(out_dir: &Path, display: &str, files: &[GeneratedFile], mode: Mode) 
         }
     }
     stale.sort();
-    let stale: Vec<String> = stale.into_iter().map(|p| format!("{display}/{p}")).collect();
+    let stale: Vec<String> = stale
+        .into_iter()
+        .map(|p| format!("{display}/{p}"))
+        .collect();
     if mode == Mode::Check && !stale.is_empty() {
         return Err(Error::Stale(stale));
     }
@@ -60,7 +68,10 @@ fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io(dir))?;
     tmp.write_all(contents).map_err(io(path))?;
-    tmp.persist(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e.error })?;
+    tmp.persist(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
     Ok(())
 }
 
@@ -72,15 +83,26 @@ fn existing_files(dir: &Path) -> Result<Vec<String>, Error> {
         let entries = match std::fs::read_dir(&current) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(source) => return Err(Error::Io { path: current, source }),
+            Err(source) => {
+                return Err(Error::Io {
+                    path: current,
+                    source,
+                })
+            }
         };
         for entry in entries {
-            let entry = entry.map_err(|source| Error::Io { path: current.clone(), source })?;
+            let entry = entry.map_err(|source| Error::Io {
+                path: current.clone(),
+                source,
+            })?;
             let path = entry.path();
             if path.is_dir() {
                 pending.push(path);
             } else if let Ok(relative) = path.strip_prefix(dir) {
-                let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                let parts: Vec<String> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
                 found.push(parts.join("/"));
             }
         }

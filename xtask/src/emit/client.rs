@@ -75,7 +75,9 @@ fn emit_methods(model: &Model) -> TokenStream {
     let module = format_ident!("{}", model.rust_name);
     let v1 = format_ident!("{}", model.rust_name);
     let v2 = format_ident!("{}_submit", model.rust_name);
-    let cost = docs::cost_line(model).map(|c| format!(" ({c})")).unwrap_or_default();
+    let cost = docs::cost_line(model)
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default();
     let v1_doc = docs::outer(&format!(
         "{}: {}\n\nCalls `POST /v1/{}` and waits for the video{cost}. The input is validated\nfirst and local media files are uploaded; the returned [`segmind_runtime::Video`]\nstreams the body when saved.\n\n# Errors\n\nA validation error before anything is sent, else the API's or the transport's\nerror. The POST is billed, so it is never retried once it may have reached\nthe server.",
         model.title,

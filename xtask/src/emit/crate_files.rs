@@ -34,9 +34,18 @@ pub fn lib_rs(models: &[Model]) -> TokenStream {
         "Typed Rust bindings for Segmind's video models.\n\nEvery module below is generated from one file in `schema/`; the HTTP\nruntime (errors, v1 calls, v2 jobs, media upload, video output) is the\n`segmind-runtime` crate, re-exported here.\n\n| Model | Module | Typical latency | Typical price |\n|---|---|---|---|\n",
     );
     for m in models {
-        let latency = m.latency.map(|s| format!("~{s} s")).unwrap_or_else(|| "n/a".to_owned());
-        let price = m.price.map(|p| format!("~${p}")).unwrap_or_else(|| "n/a".to_owned());
-        doc.push_str(&format!("| {} (`{}`) | [`{}`] | {latency} | {price} |\n", m.title, m.slug, m.rust_name));
+        let latency = m
+            .latency
+            .map(|s| format!("~{s} s"))
+            .unwrap_or_else(|| "n/a".to_owned());
+        let price = m
+            .price
+            .map(|p| format!("~${p}"))
+            .unwrap_or_else(|| "n/a".to_owned());
+        doc.push_str(&format!(
+            "| {} (`{}`) | [`{}`] | {latency} | {price} |\n",
+            m.title, m.slug, m.rust_name
+        ));
     }
     let crate_doc = docs::inner(&doc);
     let modules = models.iter().map(|m| {

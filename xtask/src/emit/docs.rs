@@ -22,7 +22,13 @@ pub fn inner(text: &str) -> TokenStream {
 
 fn lines(text: &str) -> Vec<String> {
     text.lines()
-        .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        })
         .collect()
 }
 
@@ -51,7 +57,9 @@ pub fn field_doc(field: &Field) -> String {
     let mut doc = ensure_period(&field.description);
     let mut facts = Vec::new();
     if let FieldType::Media(kind) = &field.ty {
-        facts.push(format!("Media ({kind}): a URL, or a local file that is uploaded before the request."));
+        facts.push(format!(
+            "Media ({kind}): a URL, or a local file that is uploaded before the request."
+        ));
     }
     match (&field.minimum, &field.maximum) {
         (Some(lo), Some(hi)) => facts.push(format!("Range: {lo} to {hi}.")),
@@ -62,13 +70,19 @@ pub fn field_doc(field: &Field) -> String {
     if let FieldType::Enum(def) = &field.ty {
         let values: Vec<String> = def.variants.iter().map(|v| value_text(&v.value)).collect();
         if def.open {
-            facts.push(format!("Known values: {}; any other string is accepted too.", values.join(", ")));
+            facts.push(format!(
+                "Known values: {}; any other string is accepted too.",
+                values.join(", ")
+            ));
         } else {
             facts.push(format!("Allowed values: {}.", values.join(", ")));
         }
     }
     if let Some(default) = &field.default {
-        facts.push(format!("Default (applied by the server when unset): {}.", value_text(default)));
+        facts.push(format!(
+            "Default (applied by the server when unset): {}.",
+            value_text(default)
+        ));
     }
     if let Some(example) = field.examples.first() {
         facts.push(format!("Example: {}.", value_text(example)));

@@ -29,7 +29,10 @@ pub const COMMAND: &str = "cargo xtask codegen";
 pub fn emit_crate(models: &[Model]) -> Result<Vec<GeneratedFile>, Error> {
     let sources = "schema/*.json";
     let mut files = vec![
-        GeneratedFile { path: "Cargo.toml".to_owned(), contents: crate_files::cargo_toml() },
+        GeneratedFile {
+            path: "Cargo.toml".to_owned(),
+            contents: crate_files::cargo_toml(),
+        },
         rust_file("src/lib.rs", sources, crate_files::lib_rs(models))?,
         rust_file("src/client.rs", sources, client::emit_client(models))?,
         rust_file("src/models.rs", sources, registry::emit_registry(models))?,
@@ -45,11 +48,18 @@ pub fn emit_crate(models: &[Model]) -> Result<Vec<GeneratedFile>, Error> {
 /// `::segmind_runtime`, `::serde` and `::serde_json`, so it compiles in any
 /// crate with those dependencies.
 pub fn emit_model_file(model: &Model) -> Result<GeneratedFile, Error> {
-    rust_file(&format!("src/{}.rs", model.rust_name), &model.file, model::emit_model(model))
+    rust_file(
+        &format!("src/{}.rs", model.rust_name),
+        &model.file,
+        model::emit_model(model),
+    )
 }
 
 fn rust_file(path: &str, sources: &str, tokens: TokenStream) -> Result<GeneratedFile, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit { file: path.to_owned(), message: e.to_string() })?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
+        file: path.to_owned(),
+        message: e.to_string(),
+    })?;
     let body = prettyplease::unparse(&file);
     Ok(GeneratedFile {
         path: path.to_owned(),

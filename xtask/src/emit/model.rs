@@ -29,7 +29,13 @@ pub fn emit_model(model: &Model) -> TokenStream {
 }
 
 fn module_doc(model: &Model) -> String {
-    let mut doc = format!("{}: {}\n\nEndpoints: `POST /v1/{}` (blocking) and `POST /v2/{}` (job).", model.title, docs::ensure_period(&model.summary), model.slug, model.slug);
+    let mut doc = format!(
+        "{}: {}\n\nEndpoints: `POST /v1/{}` (blocking) and `POST /v2/{}` (job).",
+        model.title,
+        docs::ensure_period(&model.summary),
+        model.slug,
+        model.slug
+    );
     if let Some(cost) = docs::cost_line(model) {
         doc.push_str(&format!(" Output: a video, {cost}."));
     } else {
@@ -122,13 +128,20 @@ fn emit_input(model: &Model) -> TokenStream {
         "An input with every optional field unset.".to_owned()
     } else {
         let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
-        format!("An input from the required fields ({}); optional fields are unset.", names.join(", "))
+        format!(
+            "An input from the required fields ({}); optional fields are unset.",
+            names.join(", ")
+        )
     });
 
     let setters = optional.iter().map(|f| {
         let ident = format_ident!("{}", f.rust);
         let ty = param_type(f);
-        let value = if takes_into(f) { quote!(value.into()) } else { quote!(value) };
+        let value = if takes_into(f) {
+            quote!(value.into())
+        } else {
+            quote!(value)
+        };
         let doc = docs::outer(&format!("Sets `{}`.\n\n{}", f.wire, docs::field_doc(f)));
         quote! {
             #doc
@@ -164,7 +177,11 @@ fn emit_input(model: &Model) -> TokenStream {
             }
         }
     });
-    let media_fields: Vec<&Field> = model.fields.iter().filter(|f| matches!(f.ty, FieldType::Media(_))).collect();
+    let media_fields: Vec<&Field> = model
+        .fields
+        .iter()
+        .filter(|f| matches!(f.ty, FieldType::Media(_)))
+        .collect();
     let media_body = if media_fields.is_empty() {
         quote!(Vec::new())
     } else {
@@ -184,7 +201,11 @@ fn emit_input(model: &Model) -> TokenStream {
                 .collect()
         }
     };
-    let eq = if model.fields.iter().any(|f| matches!(f.ty, FieldType::Number)) {
+    let eq = if model
+        .fields
+        .iter()
+        .any(|f| matches!(f.ty, FieldType::Number))
+    {
         quote!()
     } else {
         quote!(Eq,)
@@ -260,7 +281,9 @@ fn emit_check(field: &Field) -> Option<TokenStream> {
     let bounded = field.minimum.is_some() || field.maximum.is_some();
     let (check, by_value) = match &field.ty {
         FieldType::Number => (quote!(violations.number(#wire, value, #min, #max);), true),
-        FieldType::Integer if bounded => (quote!(violations.integer(#wire, value, #min, #max);), true),
+        FieldType::Integer if bounded => {
+            (quote!(violations.integer(#wire, value, #min, #max);), true)
+        }
         FieldType::Media(_) => (quote!(violations.media(#wire, value);), false),
         _ => return None,
     };
@@ -299,7 +322,10 @@ fn emit_info(model: &Model) -> TokenStream {
             FieldType::Enum(def) if def.integer => quote!(rt::FieldKind::Integer),
             FieldType::Enum(_) => quote!(rt::FieldKind::String),
             FieldType::Media(kind) => {
-                let variant = format_ident!("{}", heck::ToUpperCamelCase::to_upper_camel_case(kind.as_str()));
+                let variant = format_ident!(
+                    "{}",
+                    heck::ToUpperCamelCase::to_upper_camel_case(kind.as_str())
+                );
                 quote!(rt::FieldKind::Media(rt::MediaKind::#variant))
             }
         };
@@ -338,7 +364,10 @@ fn emit_info(model: &Model) -> TokenStream {
             }
         }
     });
-    let doc = docs::outer(&format!("Static description of {title}, generated from {}.", model.file));
+    let doc = docs::outer(&format!(
+        "Static description of {title}, generated from {}.",
+        model.file
+    ));
     quote! {
         #doc
         pub static MODEL: rt::ModelInfo = rt::ModelInfo {
@@ -355,11 +384,22 @@ fn emit_info(model: &Model) -> TokenStream {
 
 fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
     let name = format_ident!("{}", def.type_name);
-    let doc = docs::outer(&format!("Values of `{}`: {}", field.wire, docs::field_doc(field)));
-    let idents: Vec<_> = def.variants.iter().map(|v| format_ident!("{}", v.name)).collect();
+    let doc = docs::outer(&format!(
+        "Values of `{}`: {}",
+        field.wire,
+        docs::field_doc(field)
+    ));
+    let idents: Vec<_> = def
+        .variants
+        .iter()
+        .map(|v| format_ident!("{}", v.name))
+        .collect();
     let count = Literal::usize_unsuffixed(def.variants.len());
     // The server's default, when it is a named value: derived `Default`.
-    let default_index = field.default.as_ref().and_then(|d| def.variants.iter().position(|v| &v.value == d));
+    let default_index = field
+        .default
+        .as_ref()
+        .and_then(|d| def.variants.iter().position(|v| &v.value == d));
     let derive_default = default_index.map(|_| quote!(Default,));
     let variant_docs: Vec<TokenStream> = def
         .variants
@@ -376,8 +416,19 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
         .collect();
 
     if def.integer {
-        let values: Vec<Literal> = def.variants.iter().map(|v| Literal::i64_unsuffixed(v.value.as_i64().unwrap_or_default())).collect();
-        let expected = format!("one of {}", def.variants.iter().map(|v| v.text()).collect::<Vec<_>>().join(", "));
+        let values: Vec<Literal> = def
+            .variants
+            .iter()
+            .map(|v| Literal::i64_unsuffixed(v.value.as_i64().unwrap_or_default()))
+            .collect();
+        let expected = format!(
+            "one of {}",
+            def.variants
+                .iter()
+                .map(|v| v.text())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         return quote! {
             #doc
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default)]
@@ -405,7 +456,7 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
                 }
             }
 
-            
+
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     ::std::fmt::Display::fmt(&self.value(), f)
@@ -459,7 +510,7 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
                 }
             }
 
-            
+
             impl From<&str> for #name {
                 fn from(value: &str) -> Self {
                     match value {
@@ -521,7 +572,7 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
             }
         }
 
-        
+
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
