@@ -1,1 +1,94 @@
-fn main() {}
+//! `segmind`: make a video with any Segmind model from the terminal.
+//!
+//! The command line is built at run time from the model registry
+//! (`segmind::models::ALL`, generated from `schema/`): each model is a
+//! subcommand whose flags are its fields, so a new schema file is a new
+//! subcommand with no edit here. See [`exit::Exit`] for the exit codes.
+
+mod command;
+mod dry_run;
+mod exit;
+mod failure;
+mod field_arg;
+mod globals;
+mod help_text;
+mod input;
+mod models_list;
+mod output;
+mod progress;
+mod run;
+mod save;
+mod signal;
+mod wait;
+
+use std::process::ExitCode;
+
+use clap::ArgMatches;
+use segmind_runtime::ModelInfo;
+
+use crate::command::{find_model, MODELS_COMMAND, WAIT_COMMAND};
+use crate::failure::Failure;
+use crate::globals::Globals;
+
+fn main() -> ExitCode {
+    let models = segmind::models::ALL;
+    let matches = match command::build(models).try_get_matches() {
+        Ok(matches) => matches,
+        // Help and version end here too, with code 0; usage errors with 2.
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(
+                u8::try_from(error.exit_code()).unwrap_or(exit::Exit::Usage.code()),
+            );
+        }
+    };
+    let Some((name, sub)) = matches.subcommand() else {
+        return fail(
+            Failure::usage("no subcommand given; see `segmind --help`"),
+            false,
+        );
+    };
+    let globals = Globals::from_matches(sub);
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            return fail(
+                Failure::other(format!("cannot start the async runtime: {error}")),
+                globals.json,
+            )
+        }
+    };
+    match runtime.block_on(dispatch(models, name, sub, &globals)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => fail(failure, globals.json),
+    }
+}
+
+/// Runs the subcommand `name`.
+async fn dispatch(
+    models: &'static [&'static ModelInfo],
+    name: &str,
+    matches: &ArgMatches,
+    globals: &Globals,
+) -> Result<(), Failure> {
+    match name {
+        MODELS_COMMAND => {
+            models_list::print(models, globals.json);
+            Ok(())
+        }
+        WAIT_COMMAND => wait::run_wait(matches, globals).await,
+        _ => match find_model(models, name) {
+            Some(model) => run::run_model(model, matches, globals).await,
+            None => Err(Failure::usage(format!("unknown subcommand `{name}`"))),
+        },
+    }
+}
+
+/// Reports `failure` and gives its exit code.
+fn fail(failure: Failure, json: bool) -> ExitCode {
+    failure.print(json);
+    ExitCode::from(failure.exit.code())
+}

@@ -1,0 +1,183 @@
+//! [`Failure`]: why a command stopped, as the user sees it (a message, one
+//! line per detail) and as a script sees it (`--json`, exit code).
+
+use std::path::Path;
+
+use segmind_runtime::Error;
+use serde_json::{json, Value};
+
+use crate::exit::Exit;
+use crate::output;
+
+/// Why a command stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// The exit code it ends with.
+    pub exit: Exit,
+    /// What went wrong, in one line.
+    pub message: String,
+    /// Further lines: each violation, a hint on how to go on.
+    pub details: Vec<String>,
+    /// The HTTP status Segmind answered, when it did.
+    pub status: Option<u16>,
+    /// The request id the failure concerns, when there is one.
+    pub request_id: Option<String>,
+}
+
+impl Failure {
+    /// A failure with this exit code and message and nothing else.
+    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+        Failure {
+            exit,
+            message: message.into(),
+            details: Vec::new(),
+            status: None,
+            request_id: None,
+        }
+    }
+
+    /// A usage error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure::new(Exit::Usage, message)
+    }
+
+    /// Any other error (exit 7).
+    pub fn other(message: impl Into<String>) -> Self {
+        Failure::new(Exit::Other, message)
+    }
+
+    /// An invalid input (exit 3) with one detail line per violation.
+    pub fn invalid(message: impl Into<String>, violations: Vec<String>) -> Self {
+        Failure {
+            details: violations,
+            ..Failure::new(Exit::InvalidInput, message)
+        }
+    }
+
+    /// The failure for a runtime error. Validation errors list their
+    /// violations by wire name; callers that know the flags report those
+    /// through [`Failure::invalid`] instead.
+    pub fn from_runtime(error: Error) -> Self {
+        let exit = Exit::for_error(&error);
+        let status = error.status().map(|status| status.as_u16());
+        let request_id = error.request_id();
+        match error {
+            Error::Validation(report) => {
+                let lines = report.violations.iter().map(ToString::to_string).collect();
+                Failure::invalid(format!("invalid {} input:", report.model), lines)
+            }
+            other => Failure {
+                status,
+                request_id,
+                ..Failure::new(exit, other.to_string())
+            },
+        }
+    }
+
+    /// The failure when the user pressed Ctrl-C during the work on
+    /// `request_id` (a submitted job), or before any job existed.
+    pub fn interrupted(request_id: Option<&str>) -> Self {
+        let mut failure = Failure::new(Exit::Interrupted, "interrupted");
+        match request_id {
+            Some(id) => failure.request_id = Some(id.to_owned()),
+            None => failure
+                .details
+                .push("a request that reached Segmind may still run and be billed".to_owned()),
+        }
+        failure
+    }
+
+    /// Adds how to resume the job with `segmind wait`, when the failure is
+    /// a timeout or an interruption that names a request id.
+    pub fn with_resume_hint(mut self, out: &Path) -> Self {
+        let resumable = matches!(self.exit, Exit::TimedOut | Exit::Interrupted);
+        if let (true, Some(id)) = (resumable, &self.request_id) {
+            let out = out.display().to_string();
+            self.details.push(format!(
+                "request id: {id} (Segmind keeps it for an hour); resume with: segmind wait {} --out {}",
+                output::shell_quote(id),
+                output::shell_quote(&out)
+            ));
+        }
+        self
+    }
+
+    /// Prints the failure: `error: ...` and its details on stderr, and with
+    /// `json` also one JSON object on stdout.
+    pub fn print(&self, json: bool) {
+        let mut text = format!("error: {}\n", self.message);
+        for line in &self.details {
+            text.push_str(&format!("  {line}\n"));
+        }
+        output::stderr(&text);
+        if json {
+            output::stdout_json(&self.to_json());
+        }
+    }
+
+    /// The failure as `{"error": {...}}`.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "error": {
+                "exit_code": self.exit.code(),
+                "kind": self.exit.kind(),
+                "message": self.message,
+                "details": self.details,
+                "status": self.status,
+                "request_id": self.request_id,
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn timeouts_say_how_to_resume() {
+        let error = Error::Timeout {
+            request_id: Some("abc 1".into()),
+            after: Duration::from_secs(3),
+        };
+        let failure = Failure::from_runtime(error).with_resume_hint(Path::new("my out.mp4"));
+        assert_eq!(failure.exit, Exit::TimedOut);
+        assert_eq!(failure.request_id.as_deref(), Some("abc 1"));
+        assert!(
+            failure.details[0].ends_with("resume with: segmind wait 'abc 1' --out 'my out.mp4'"),
+            "{:?}",
+            failure.details
+        );
+    }
+
+    #[test]
+    fn other_failures_get_no_resume_hint() {
+        let failed = Error::JobFailed {
+            request_id: "r".into(),
+            message: "no face".into(),
+            info: None,
+        };
+        let failure = Failure::from_runtime(failed).with_resume_hint(Path::new("o.mp4"));
+        assert_eq!(failure.exit, Exit::JobFailed);
+        assert!(failure.details.is_empty());
+        assert!(failure.message.contains("no face"));
+    }
+
+    #[test]
+    fn json_report_names_the_kind_and_code() {
+        let failure = Failure::invalid(
+            "invalid hallo input:",
+            vec!["--pose-weight: 12.0 is above the maximum 10".into()],
+        );
+        let report = failure.to_json();
+        assert_eq!(report["error"]["exit_code"], 3);
+        assert_eq!(report["error"]["kind"], "invalid_input");
+        assert_eq!(
+            report["error"]["details"][0],
+            "--pose-weight: 12.0 is above the maximum 10"
+        );
+        assert_eq!(report["error"]["status"], Value::Null);
+    }
+}

@@ -1,0 +1,185 @@
+//! One model field as one clap flag: its long name (the kebab-case of the
+//! wire name, moved aside when it would clash with the command's own
+//! options), its value parser (typed by the field's kind, a closed set checked
+//! by clap) and its help.
+
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser, ValueParser};
+use clap::{Arg, ArgAction, ValueHint};
+use heck::ToKebabCase;
+use segmind_runtime::{FieldInfo, FieldKind, ModelInfo};
+
+use crate::help_text;
+use crate::input::wire_value;
+
+/// A model field and the long flag that sets it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldFlag {
+    /// The field.
+    pub field: &'static FieldInfo,
+    /// The long flag, without its dashes.
+    pub long: String,
+}
+
+/// The clap id of a field's argument: kept apart from the ids of the
+/// command's own options whatever the field is called.
+pub fn arg_id(field: &FieldInfo) -> String {
+    format!("field:{}", field.name)
+}
+
+/// The long flag (without dashes) of the field with wire name `field`; the
+/// wire name itself if no flag has it.
+pub fn long_flag<'a>(flags: &'a [FieldFlag], field: &'a str) -> &'a str {
+    flags
+        .iter()
+        .find(|flag| flag.field.name == field)
+        .map_or(field, |flag| flag.long.as_str())
+}
+
+/// The flags of every field of `model`, in schema order. A flag is the
+/// kebab-case of the wire name; when that is one of `reserved` (the command's
+/// own options) or already taken, it becomes `field-<name>` (then
+/// `field-<name>-2`, ...), so no schema can break the command line.
+pub fn field_flags(model: &'static ModelInfo, reserved: &[&str]) -> Vec<FieldFlag> {
+    let mut taken: Vec<String> = reserved.iter().map(|name| (*name).to_owned()).collect();
+    let mut flags = Vec::with_capacity(model.fields.len());
+    for field in model.fields {
+        let mut base = field.name.to_kebab_case();
+        if base.is_empty() {
+            base = "field".to_owned();
+        }
+        let mut long = base.clone();
+        if taken.contains(&long) {
+            long = format!("field-{base}");
+        }
+        let mut n = 2;
+        while taken.contains(&long) {
+            long = format!("field-{base}-{n}");
+            n += 1;
+        }
+        taken.push(long.clone());
+        flags.push(FieldFlag { field, long });
+    }
+    flags
+}
+
+/// The clap argument of one field. Its value is stored as the JSON value the
+/// field takes on the wire.
+pub fn field_arg(flag: &FieldFlag) -> Arg {
+    let field = flag.field;
+    let mut arg = Arg::new(arg_id(field))
+        .long(flag.long.clone())
+        .value_name(help_text::value_name(field))
+        .help(help_text::field_help(field))
+        .long_help(help_text::field_long_help(field))
+        .required(field.required)
+        .action(ArgAction::Set)
+        .value_parser(value_parser(field));
+    match field.kind {
+        FieldKind::Integer | FieldKind::Number => arg = arg.allow_negative_numbers(true),
+        // `--go-fast` alone means true; `--go-fast false` is false.
+        FieldKind::Boolean => arg = arg.num_args(0..=1).default_missing_value("true"),
+        FieldKind::Media(_) => arg = arg.value_hint(ValueHint::FilePath),
+        FieldKind::String => {}
+    }
+    arg
+}
+
+/// Parses a flag's text into the field's JSON value. A closed set of values
+/// is checked by clap (and listed in the help); an open set accepts any text.
+fn value_parser(field: &FieldInfo) -> ValueParser {
+    let kind = field.kind;
+    if !field.allowed.is_empty() && !field.open {
+        let values = field
+            .allowed
+            .iter()
+            .map(|allowed| PossibleValue::new(allowed.value));
+        return ValueParser::new(
+            PossibleValuesParser::new(values).try_map(move |text| wire_value(kind, &text)),
+        );
+    }
+    if kind == FieldKind::Boolean {
+        let values = [PossibleValue::new("true"), PossibleValue::new("false")];
+        return ValueParser::new(
+            PossibleValuesParser::new(values).try_map(move |text| wire_value(kind, &text)),
+        );
+    }
+    ValueParser::new(move |text: &str| wire_value(kind, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use segmind_runtime::MediaKind;
+
+    use super::*;
+
+    const BASE: FieldInfo = FieldInfo {
+        name: "out",
+        rust_name: "out",
+        description: "",
+        required: false,
+        kind: FieldKind::String,
+        default: None,
+        minimum: None,
+        maximum: None,
+        allowed: &[],
+        open: false,
+    };
+
+    static FIELDS: [FieldInfo; 4] = [
+        BASE,
+        FieldInfo {
+            name: "field_out",
+            rust_name: "field_out",
+            ..BASE
+        },
+        FieldInfo {
+            name: "input_image",
+            rust_name: "input_image",
+            kind: FieldKind::Media(MediaKind::Image),
+            ..BASE
+        },
+        FieldInfo {
+            name: "go_fast",
+            rust_name: "go_fast",
+            kind: FieldKind::Boolean,
+            ..BASE
+        },
+    ];
+
+    static MODEL: ModelInfo = ModelInfo {
+        slug: "m",
+        title: "M",
+        summary: "",
+        rust_name: "m",
+        typical_latency_seconds: None,
+        typical_price_usd: None,
+        fields: &FIELDS,
+    };
+
+    #[test]
+    fn flags_are_kebab_case_and_never_clash() {
+        let flags = field_flags(&MODEL, &["out", "json"]);
+        let longs: Vec<&str> = flags.iter().map(|flag| flag.long.as_str()).collect();
+        assert_eq!(
+            longs,
+            ["field-out", "field-field-out", "input-image", "go-fast"]
+        );
+    }
+
+    #[test]
+    fn values_are_parsed_by_kind() {
+        let flags = field_flags(&MODEL, &[]);
+        let mut command = clap::Command::new("m").no_binary_name(true);
+        for flag in &flags {
+            command = command.arg(field_arg(flag));
+        }
+        let matches = command
+            .clone()
+            .try_get_matches_from(["--go-fast", "--input-image", "a.png"])
+            .expect("parses");
+        let fast = matches.get_one::<serde_json::Value>("field:go_fast");
+        assert_eq!(fast, Some(&serde_json::Value::Bool(true)));
+        let refused = command.try_get_matches_from(["--go-fast", "maybe"]);
+        assert!(refused.is_err());
+    }
+}

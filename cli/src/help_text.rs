@@ -1,0 +1,299 @@
+//! The prose of the help screens, written from a model's static description:
+//! a model's about line, latency and price, example, and each field's help
+//! (description, media kind, default, range, known values).
+
+use segmind_runtime::{FieldInfo, FieldKind, MediaKind, ModelInfo};
+
+use crate::output::shell_quote;
+
+/// The typical latency, as `~303 s`.
+pub fn latency_text(model: &ModelInfo) -> Option<String> {
+    model
+        .typical_latency_seconds
+        .map(|seconds| format!("~{seconds:.0} s"))
+}
+
+/// The typical price of one call, as `~$0.421`.
+pub fn price_text(model: &ModelInfo) -> Option<String> {
+    model.typical_price_usd.map(|price| format!("~${price}"))
+}
+
+/// The one-line about of a model's subcommand: its summary, with latency
+/// and price when Segmind publishes them.
+pub fn model_about(model: &ModelInfo) -> String {
+    match (latency_text(model), price_text(model)) {
+        (Some(latency), Some(price)) => format!("{} ({latency}, {price} per call)", model.summary),
+        (Some(latency), None) => format!("{} ({latency})", model.summary),
+        (None, Some(price)) => format!("{} ({price} per call)", model.summary),
+        (None, None) => model.summary.to_owned(),
+    }
+}
+
+/// The long about of a model's subcommand, shown by `--help`.
+pub fn model_long_about(model: &ModelInfo) -> String {
+    let latency = latency_text(model).unwrap_or_else(|| "not published".to_owned());
+    let price = price_text(model)
+        .map(|p| format!("{p} per call"))
+        .unwrap_or_else(|| "not published".to_owned());
+    format!(
+        "{title}: {summary}\n\
+         \n\
+         Typical latency: {latency}. Typical price: {price}.\n\
+         Calls POST /v1/{slug} and waits for the video, or POST /v2/{slug} with --async.\n\
+         \n\
+         Media inputs take a local file (uploaded first, or sent inline with --inline-media) \
+         or an http, https or data URL. Options left out are not sent: Segmind applies the \
+         defaults shown.",
+        title = model.title,
+        summary = model.summary,
+        slug = model.slug,
+    )
+}
+
+/// An example command line with every required input, for the end of a
+/// model's `--help`. `flags` gives each field's long flag.
+pub fn model_example<'a>(
+    subcommand: &str,
+    flags: impl IntoIterator<Item = (&'a FieldInfo, &'a str)>,
+) -> String {
+    let mut line = format!("segmind {subcommand}");
+    for (field, flag) in flags {
+        if field.required {
+            line.push_str(&format!(" --{flag} {}", example_value(field)));
+        }
+    }
+    format!("Example:\n  {line} --out out.mp4")
+}
+
+/// A placeholder value for a field in an example command line.
+fn example_value(field: &FieldInfo) -> String {
+    if let Some(first) = field.allowed.first() {
+        return shell_quote(first.value);
+    }
+    let number = || {
+        field
+            .minimum
+            .map(|m| m.to_string())
+            .unwrap_or_else(|| "1".to_owned())
+    };
+    match field.kind {
+        FieldKind::Media(MediaKind::Image) => "image.png".to_owned(),
+        FieldKind::Media(MediaKind::Audio) => "audio.mp3".to_owned(),
+        FieldKind::Media(MediaKind::Video) => "video.mp4".to_owned(),
+        FieldKind::String => "'...'".to_owned(),
+        FieldKind::Integer | FieldKind::Number => number(),
+        FieldKind::Boolean => "true".to_owned(),
+    }
+}
+
+/// The placeholder of a field's value in usage lines (`<NUMBER>`).
+pub fn value_name(field: &FieldInfo) -> &'static str {
+    match field.kind {
+        FieldKind::Media(MediaKind::Image) => "IMAGE",
+        FieldKind::Media(MediaKind::Audio) => "AUDIO",
+        FieldKind::Media(MediaKind::Video) => "VIDEO",
+        FieldKind::Integer => "INT",
+        FieldKind::Number => "NUMBER",
+        FieldKind::Boolean => "BOOL",
+        FieldKind::String => "TEXT",
+    }
+}
+
+/// The server's default as people read it: a JSON string without quotes,
+/// anything else as written.
+pub fn default_text(field: &FieldInfo) -> Option<String> {
+    let written = field.default?;
+    match serde_json::from_str::<serde_json::Value>(written) {
+        Ok(serde_json::Value::String(text)) => Some(text),
+        _ => Some(written.to_owned()),
+    }
+}
+
+/// The bounds of a number field, as `0 to 10`, `at least 0` or `at most 10`.
+pub fn range_text(field: &FieldInfo) -> Option<String> {
+    match (field.minimum, field.maximum) {
+        (Some(min), Some(max)) => Some(format!("{min} to {max}")),
+        (Some(min), None) => Some(format!("at least {min}")),
+        (None, Some(max)) => Some(format!("at most {max}")),
+        (None, None) => None,
+    }
+}
+
+/// The one-paragraph help of a field, shown by `-h`.
+pub fn field_help(field: &FieldInfo) -> String {
+    let mut parts = vec![field.description.trim().to_owned()];
+    if let FieldKind::Media(kind) = field.kind {
+        parts.push(format!("[{kind}: local file or URL]"));
+    }
+    if let Some(default) = default_text(field) {
+        parts.push(format!("[default: {default}]"));
+    }
+    if let Some(range) = range_text(field) {
+        parts.push(format!("[range: {range}]"));
+    }
+    if field.open && !field.allowed.is_empty() {
+        parts.push(format!(
+            "[any value; {} known ones in --help]",
+            field.allowed.len()
+        ));
+    }
+    parts.retain(|part| !part.is_empty());
+    parts.join(" ")
+}
+
+/// The full help of a field, shown by `--help`: the description, then one
+/// line each for the media kind, default, range and known values. A closed
+/// set's values are listed by clap itself.
+pub fn field_long_help(field: &FieldInfo) -> String {
+    let mut lines = Vec::new();
+    if !field.description.trim().is_empty() {
+        lines.push(field.description.trim().to_owned());
+        lines.push(String::new());
+    }
+    if let FieldKind::Media(kind) = field.kind {
+        lines.push(format!(
+            "{}: a local file (uploaded first, or inlined with --inline-media) or an http, https or data URL.",
+            capitalised(kind.as_str())
+        ));
+    }
+    if let Some(default) = default_text(field) {
+        lines.push(format!(
+            "Default (applied by the server when unset): {default}"
+        ));
+    }
+    if let Some(range) = range_text(field) {
+        lines.push(format!("Range: {range}"));
+    }
+    if field.open && !field.allowed.is_empty() {
+        lines.push("Known values (any other value is accepted too):".to_owned());
+        let width = field
+            .allowed
+            .iter()
+            .map(|v| v.value.len())
+            .max()
+            .unwrap_or(0);
+        for value in field.allowed {
+            lines.push(format!("  {:<width$}  {}", value.value, value.name));
+        }
+    }
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    lines.join("\n")
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use segmind_runtime::AllowedValue;
+
+    use super::*;
+
+    const WEIGHT: FieldInfo = FieldInfo {
+        name: "pose_weight",
+        rust_name: "pose_weight",
+        description: "Weight of the pose.",
+        required: false,
+        kind: FieldKind::Number,
+        default: Some("1.4"),
+        minimum: Some(0.0),
+        maximum: Some(10.0),
+        allowed: &[],
+        open: false,
+    };
+
+    const VOICE: FieldInfo = FieldInfo {
+        name: "voice_id",
+        rust_name: "voice_id",
+        description: "Voice.",
+        required: false,
+        kind: FieldKind::String,
+        default: Some("\"abc\""),
+        minimum: None,
+        maximum: None,
+        allowed: &[
+            AllowedValue {
+                value: "v1",
+                name: "Onyx",
+            },
+            AllowedValue {
+                value: "v22",
+                name: "Coral",
+            },
+        ],
+        open: true,
+    };
+
+    #[test]
+    fn short_help_has_default_and_range() {
+        assert_eq!(
+            field_help(&WEIGHT),
+            "Weight of the pose. [default: 1.4] [range: 0 to 10]"
+        );
+        assert_eq!(
+            field_help(&VOICE),
+            "Voice. [default: abc] [any value; 2 known ones in --help]"
+        );
+    }
+
+    #[test]
+    fn long_help_lists_known_values_of_open_sets() {
+        let text = field_long_help(&VOICE);
+        assert!(
+            text.contains("Default (applied by the server when unset): abc"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                "Known values (any other value is accepted too):\n  v1   Onyx\n  v22  Coral"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn about_shows_latency_and_price_when_known() {
+        let model = ModelInfo {
+            slug: "m",
+            title: "M",
+            summary: "Makes videos.",
+            rust_name: "m",
+            typical_latency_seconds: Some(303.27),
+            typical_price_usd: Some(0.421),
+            fields: &[],
+        };
+        assert_eq!(
+            model_about(&model),
+            "Makes videos. (~303 s, ~$0.421 per call)"
+        );
+        let unknown = ModelInfo {
+            typical_latency_seconds: None,
+            typical_price_usd: None,
+            ..model
+        };
+        assert_eq!(model_about(&unknown), "Makes videos.");
+        assert!(model_long_about(&unknown).contains("Typical latency: not published."));
+    }
+
+    #[test]
+    fn example_uses_required_fields_only() {
+        let image = FieldInfo {
+            name: "image",
+            required: true,
+            kind: FieldKind::Media(MediaKind::Image),
+            ..WEIGHT
+        };
+        let text = model_example("m", [(&image, "image"), (&WEIGHT, "pose-weight")]);
+        assert_eq!(
+            text,
+            "Example:\n  segmind m --image image.png --out out.mp4"
+        );
+    }
+}

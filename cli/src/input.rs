@@ -1,0 +1,170 @@
+//! From flags to a model input: each flag's text becomes the JSON value its
+//! [`FieldKind`] calls for, the set flags form the request object, and the
+//! registry turns that into the model's typed, validated input.
+
+use clap::ArgMatches;
+use segmind::models;
+use segmind_runtime::{FieldKind, ModelInfo, ModelInput, ParseInputError, ValidationError};
+use serde_json::{Map, Number, Value};
+
+use crate::failure::Failure;
+use crate::field_arg::{arg_id, FieldFlag};
+
+/// The JSON value of one flag's text: an integer, a finite number, a
+/// boolean (`true` or `false`), or a string (media included: a path or URL).
+pub fn wire_value(kind: FieldKind, text: &str) -> Result<Value, String> {
+    match kind {
+        FieldKind::Integer => text
+            .trim()
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| format!("`{text}` is not an integer")),
+        FieldKind::Number => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| format!("`{text}` is not a finite number")),
+        FieldKind::Boolean => match text.trim().to_ascii_lowercase().as_str() {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(format!("`{text}` is not `true` or `false`")),
+        },
+        FieldKind::String | FieldKind::Media(_) => Ok(Value::String(text.to_owned())),
+    }
+}
+
+/// The request object of the flags that were given, by wire name, in schema
+/// order. Flags left out are absent, so the server applies its defaults.
+pub fn request_json(model: &ModelInfo, matches: &ArgMatches) -> Value {
+    let mut body = Map::new();
+    for field in model.fields {
+        if let Ok(Some(value)) = matches.try_get_one::<Value>(&arg_id(field)) {
+            body.insert(field.name.to_owned(), value.clone());
+        }
+    }
+    Value::Object(body)
+}
+
+/// The model's typed input from the flags, validated: every violation of
+/// the schema is reported at once, by flag, before anything is sent.
+pub fn build_input(
+    model: &ModelInfo,
+    matches: &ArgMatches,
+    flags: &[FieldFlag],
+) -> Result<Box<dyn ModelInput>, Failure> {
+    let input =
+        models::input_from_json(model.slug, request_json(model, matches)).map_err(|error| {
+            match error {
+                ParseInputError::Invalid { model, source } => {
+                    Failure::invalid(format!("invalid {model} input:"), vec![source.to_string()])
+                }
+                other => Failure::other(other.to_string()),
+            }
+        })?;
+    input
+        .validate()
+        .map_err(|report| invalid_input(&report, flags))?;
+    Ok(input)
+}
+
+/// The failure for a validation report, one line per violation, each
+/// naming the flag rather than the wire name.
+pub fn invalid_input(report: &ValidationError, flags: &[FieldFlag]) -> Failure {
+    let count = report.violations.len();
+    let lines = report
+        .violations
+        .iter()
+        .map(|violation| {
+            let text = violation.to_string();
+            let flag = flags.iter().find(|flag| flag.field.name == violation.field);
+            match (flag, text.strip_prefix(&format!("{}: ", violation.field))) {
+                (Some(flag), Some(rest)) => format!("--{}: {rest}", flag.long),
+                _ => text,
+            }
+        })
+        .collect();
+    let plural = if count == 1 { "" } else { "s" };
+    Failure::invalid(
+        format!(
+            "invalid {} input ({count} problem{plural}); nothing was sent:",
+            report.model
+        ),
+        lines,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use segmind_runtime::{Limit, MediaKind, Violation, ViolationKind};
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn values_follow_the_field_kind() {
+        assert_eq!(wire_value(FieldKind::Integer, "6"), Ok(json!(6)));
+        assert_eq!(wire_value(FieldKind::Number, "1.5"), Ok(json!(1.5)));
+        assert_eq!(wire_value(FieldKind::Number, "-2"), Ok(json!(-2.0)));
+        assert_eq!(wire_value(FieldKind::Boolean, "false"), Ok(json!(false)));
+        assert_eq!(wire_value(FieldKind::String, "a cat"), Ok(json!("a cat")));
+        assert_eq!(
+            wire_value(FieldKind::Media(MediaKind::Image), "face.png"),
+            Ok(json!("face.png"))
+        );
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(wire_value(FieldKind::Integer, "6.5").is_err());
+        assert!(wire_value(FieldKind::Number, "NaN").is_err());
+        assert!(wire_value(FieldKind::Number, "inf").is_err());
+        assert!(wire_value(FieldKind::Boolean, "yes").is_err());
+    }
+
+    #[test]
+    fn violations_name_the_flag() {
+        static FIELDS: [segmind_runtime::FieldInfo; 1] = [segmind_runtime::FieldInfo {
+            name: "pose_weight",
+            rust_name: "pose_weight",
+            description: "Weight of the pose.",
+            required: false,
+            kind: FieldKind::Number,
+            default: None,
+            minimum: Some(0.0),
+            maximum: Some(10.0),
+            allowed: &[],
+            open: false,
+        }];
+        static MODEL: ModelInfo = ModelInfo {
+            slug: "hallo",
+            title: "Hallo",
+            summary: "Portraits.",
+            rust_name: "hallo",
+            typical_latency_seconds: None,
+            typical_price_usd: None,
+            fields: &FIELDS,
+        };
+        let flags = crate::field_arg::field_flags(&MODEL, &[]);
+        let report = ValidationError {
+            model: "hallo",
+            violations: vec![Violation {
+                field: "pose_weight",
+                kind: ViolationKind::AboveMaximum {
+                    value: Limit::Float(12.0),
+                    maximum: Limit::Int(10),
+                },
+            }],
+        };
+        let failure = invalid_input(&report, &flags);
+        assert_eq!(
+            failure.message,
+            "invalid hallo input (1 problem); nothing was sent:"
+        );
+        assert_eq!(
+            failure.details,
+            vec!["--pose-weight: 12.0 is above the maximum 10".to_owned()]
+        );
+    }
+}

@@ -1,0 +1,158 @@
+//! `segmind <model> ...`: builds and validates the input from the flags, then
+//! prints it (`--dry-run`), runs it synchronously (v1, the default) or
+//! submits it as a job and waits for it (`--async`, v2), and saves the video.
+
+use std::path::{Path, PathBuf};
+
+use clap::ArgMatches;
+use segmind_runtime::{Client, Media, ModelInfo, ModelInput, WaitOptions};
+
+use crate::command::{model_flags, ASYNC, DRY_RUN, OUT};
+use crate::dry_run;
+use crate::exit::Exit;
+use crate::failure::Failure;
+use crate::field_arg::{long_flag, FieldFlag};
+use crate::globals::Globals;
+use crate::help_text::latency_text;
+use crate::input::build_input;
+use crate::output::{self, shell_quote, Saved};
+use crate::progress::Progress;
+use crate::save::save;
+use crate::signal::until_interrupted;
+use crate::wait::{out_path, wait_and_save, wait_options};
+
+/// Runs the subcommand of `model` with its parsed flags.
+pub async fn run_model(
+    model: &'static ModelInfo,
+    matches: &ArgMatches,
+    globals: &Globals,
+) -> Result<(), Failure> {
+    let flags = model_flags(model);
+    let input = build_input(model, matches, &flags)?;
+    let flag = |id: &str| {
+        matches
+            .try_get_one::<bool>(id)
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(false)
+    };
+    let use_v2 = flag(ASYNC);
+    if flag(DRY_RUN) {
+        let out = matches.try_get_one::<PathBuf>(OUT).ok().flatten();
+        return dry_run::print(
+            model,
+            input.as_ref(),
+            &flags,
+            globals,
+            use_v2,
+            out.map(PathBuf::as_path),
+        );
+    }
+    let out = out_path(matches)?;
+    let options = wait_options(matches);
+    let progress = globals.progress();
+    // A v1 call blocks until the video is made: `--timeout` bounds it. A v2
+    // job's wait is bounded by the same option instead.
+    let client = globals.client((!use_v2).then_some(options.deadline))?;
+    note_local_files(input.as_ref(), &flags, globals, &progress);
+    if use_v2 {
+        run_v2(
+            &client,
+            model,
+            input.as_ref(),
+            options,
+            &out,
+            globals,
+            &progress,
+        )
+        .await
+    } else {
+        run_v1(&client, model, input.as_ref(), &out, globals, &progress).await
+    }
+}
+
+/// Says which local files are about to be uploaded or inlined.
+fn note_local_files(
+    input: &dyn ModelInput,
+    flags: &[FieldFlag],
+    globals: &Globals,
+    progress: &Progress,
+) {
+    let how = if globals.inline_media {
+        "sending inline"
+    } else {
+        "uploading"
+    };
+    for (field, media) in input.media() {
+        if let Media::File(path) = media {
+            let flag = long_flag(flags, field);
+            progress.note(&format!("--{flag}: {how} {}", path.display()));
+        }
+    }
+}
+
+/// v1: one POST that answers the video when it is made; `--timeout` bounds it.
+async fn run_v1(
+    client: &Client,
+    model: &'static ModelInfo,
+    input: &dyn ModelInput,
+    out: &Path,
+    globals: &Globals,
+    progress: &Progress,
+) -> Result<(), Failure> {
+    let work = async {
+        let typically = latency_text(model)
+            .map(|t| format!(", typically {t}"))
+            .unwrap_or_default();
+        let spinner = progress.spinner(format!("{}: making the video{typically}", model.slug));
+        let video = client.run(input).await.map_err(Failure::from_runtime)?;
+        drop(spinner);
+        let meta = video.meta().clone();
+        let bytes = save(video, out, progress).await?;
+        Ok(Saved {
+            model: Some(model.slug),
+            request_id: meta.request_id,
+            remaining_credits: meta.remaining_credits,
+            cost: meta.cost,
+            generation_time: meta.generation_time,
+            output_path: out.to_path_buf(),
+            bytes,
+            output_url: None,
+        })
+    };
+    let saved = until_interrupted(work, None).await.map_err(|mut failure| {
+        if failure.exit == Exit::TimedOut {
+            failure.details.push("a synchronous call cannot be resumed; with --async you get a request id to wait on".to_owned());
+        }
+        failure
+    })?;
+    saved.print(globals.json, globals.quiet);
+    Ok(())
+}
+
+/// v2: submit a job, say its request id, then wait for it and download.
+async fn run_v2(
+    client: &Client,
+    model: &'static ModelInfo,
+    input: &dyn ModelInput,
+    options: WaitOptions,
+    out: &Path,
+    globals: &Globals,
+    progress: &Progress,
+) -> Result<(), Failure> {
+    let submitting = async {
+        let _spinner = progress.spinner(format!("{}: submitting", model.slug));
+        client.submit(input).await.map_err(Failure::from_runtime)
+    };
+    let job = until_interrupted(submitting, None).await?;
+    if !globals.json {
+        let id = job.request_id();
+        output::stderr(&format!(
+            "request id: {id} (resume with: segmind wait {} --out {})\n",
+            shell_quote(id),
+            shell_quote(&out.display().to_string())
+        ));
+    }
+    wait_and_save(&job, Some(model), options, out, globals).await
+}

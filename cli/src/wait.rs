@@ -1,0 +1,136 @@
+//! Waiting for a v2 job and downloading its video: the end of `--async`, and
+//! the whole of `segmind wait <request-id>`, which resumes a job by its id.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::ArgMatches;
+use segmind_runtime::{Job, ModelInfo, WaitOptions};
+
+use crate::command::{OUT, POLL_INTERVAL, REQUEST_ID, TIMEOUT};
+use crate::failure::Failure;
+use crate::globals::Globals;
+use crate::help_text::latency_text;
+use crate::output::Saved;
+use crate::progress::Progress;
+use crate::save::save;
+use crate::signal::until_interrupted;
+
+/// `segmind wait <request-id> --out PATH`.
+pub async fn run_wait(matches: &ArgMatches, globals: &Globals) -> Result<(), Failure> {
+    let request_id = matches
+        .try_get_one::<String>(REQUEST_ID)
+        .ok()
+        .flatten()
+        .map(|id| id.trim())
+        .unwrap_or_default();
+    if request_id.is_empty() {
+        return Err(Failure::usage("the request id is empty"));
+    }
+    let out = out_path(matches)?;
+    let client = globals.client(None)?;
+    let job = client.job(request_id);
+    wait_and_save(&job, None, wait_options(matches), &out, globals)
+        .await
+        .map_err(|mut failure| {
+            if failure.status == Some(404) {
+                failure.details.push(
+                    "Segmind keeps a job's record for an hour after it was submitted".to_owned(),
+                );
+            }
+            failure
+        })
+}
+
+/// `--out`, which clap requires where this is called, checked before
+/// anything is sent: a billed video must not be lost to a typo in a folder.
+pub fn out_path(matches: &ArgMatches) -> Result<PathBuf, Failure> {
+    let out = matches
+        .try_get_one::<PathBuf>(OUT)
+        .ok()
+        .flatten()
+        .cloned()
+        .ok_or_else(|| Failure::usage("--out is required"))?;
+    if out.is_dir() {
+        return Err(Failure::usage(format!(
+            "--out {} is a folder: give the video's file name",
+            out.display()
+        )));
+    }
+    let folder = match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(Failure::usage(format!(
+            "--out {}: the folder {} does not exist",
+            out.display(),
+            folder.display()
+        )));
+    }
+    Ok(out)
+}
+
+/// `--poll-interval` and `--timeout` as the wait's options.
+pub fn wait_options(matches: &ArgMatches) -> WaitOptions {
+    let defaults = WaitOptions::default();
+    let seconds = |id: &str| matches.try_get_one::<Duration>(id).ok().flatten().copied();
+    WaitOptions {
+        poll_interval: seconds(POLL_INTERVAL).unwrap_or(defaults.poll_interval),
+        deadline: seconds(TIMEOUT).unwrap_or(defaults.deadline),
+    }
+}
+
+/// Polls `job` with a spinner showing its state, downloads the video into
+/// `out` and prints the result. `model` is the job's model, when known.
+pub async fn wait_and_save(
+    job: &Job,
+    model: Option<&'static ModelInfo>,
+    options: WaitOptions,
+    out: &Path,
+    globals: &Globals,
+) -> Result<(), Failure> {
+    let progress = globals.progress();
+    let request_id = job.request_id().to_owned();
+    let work = wait_then_save(job, model, options, out, &progress);
+    let saved = until_interrupted(work, Some(&request_id))
+        .await
+        .map_err(|failure| failure.with_resume_hint(out))?;
+    saved.print(globals.json, globals.quiet);
+    Ok(())
+}
+
+async fn wait_then_save(
+    job: &Job,
+    model: Option<&'static ModelInfo>,
+    options: WaitOptions,
+    out: &Path,
+    progress: &Progress,
+) -> Result<Saved, Failure> {
+    let label = model.map(|model| model.slug).unwrap_or("job");
+    let typically = model
+        .and_then(latency_text)
+        .map(|t| format!(", typically {t}"))
+        .unwrap_or_default();
+    let spinner = progress.spinner(format!("{label}: waiting{typically}"));
+    let result = job
+        .wait_with_progress(options, |status| {
+            spinner.set_message(format!("{label}: {}{typically}", status.state))
+        })
+        .await
+        .map_err(Failure::from_runtime)?;
+    spinner.set_message(format!("{label}: fetching the video"));
+    let video = result.download().await.map_err(Failure::from_runtime)?;
+    drop(spinner);
+    let bytes = save(video, out, progress).await?;
+    Ok(Saved {
+        model: model.map(|model| model.slug),
+        request_id: Some(result.request_id.clone()),
+        remaining_credits: result.meta.remaining_credits,
+        cost: result.meta.cost,
+        generation_time: result.meta.generation_time,
+        output_path: out.to_path_buf(),
+        bytes,
+        output_url: Some(result.output.clone()),
+    })
+}

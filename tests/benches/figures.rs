@@ -1,0 +1,101 @@
+//! Speed and memory figures, with their targets: how long codegen takes for
+//! the real schemas, and how much memory a 200 MB video costs when it is
+//! streamed to disk (it must not be buffered whole).
+//!
+//! Run with `cargo bench -p segmind-tests --bench figures`; exits non-zero
+//! when a target is missed.
+
+use std::time::{Duration, Instant};
+
+use segmind::{hallo, Client, RetryPolicy};
+use segmind_server::{ServerConfig, TestServer, VideoSource};
+
+/// Streaming must not hold the video: the peak resident set may grow by at
+/// most this much while 200 MB go to disk.
+const MAX_RSS_GROWTH_MIB: f64 = 32.0;
+/// Codegen for the real schemas, per run.
+const MAX_CODEGEN: Duration = Duration::from_millis(500);
+const VIDEO_BYTES: u64 = 200_000_000;
+
+/// Peak resident set size of this process in KiB (Linux `VmHWM`).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn codegen_figure() -> bool {
+    let dir = segmind_tests::workspace_root().join("schema");
+    let runs = 20u32;
+    xtask::generate(&dir).expect("warm-up");
+    let start = Instant::now();
+    for _ in 0..runs {
+        xtask::generate(&dir).expect("codegen");
+    }
+    let per_run = start.elapsed() / runs;
+    println!(
+        "codegen: {per_run:?} per run for {} models (target < {MAX_CODEGEN:?})",
+        segmind::models::ALL.len()
+    );
+    per_run < MAX_CODEGEN
+}
+
+async fn streaming_figure() -> bool {
+    let server = TestServer::start(
+        ServerConfig::new(segmind_server::workspace_schema_dir())
+            .with_video(VideoSource::Generated { size: VIDEO_BYTES }),
+    )
+    .await
+    .expect("server");
+    let client: Client = Client::builder()
+        .api_key("bench-key")
+        .base_url(server.base_url())
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("client")
+        .into();
+    let input = hallo::Input::new(
+        "https://media.example/face.png",
+        "https://media.example/voice.mp3",
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let before = peak_rss_kib();
+    let start = Instant::now();
+    let written = client
+        .hallo(&input)
+        .await
+        .expect("v1")
+        .save(dir.path().join("big.mp4"))
+        .await
+        .expect("saved");
+    let elapsed = start.elapsed();
+    let after = peak_rss_kib();
+    assert_eq!(written, VIDEO_BYTES);
+    let mb_per_s = VIDEO_BYTES as f64 / 1e6 / elapsed.as_secs_f64();
+    println!(
+        "v1 streaming: {} MB in {elapsed:?} ({mb_per_s:.0} MB/s over loopback)",
+        VIDEO_BYTES / 1_000_000
+    );
+    match (before, after) {
+        (Some(before), Some(after)) => {
+            let growth = (after.saturating_sub(before)) as f64 / 1024.0;
+            println!("v1 streaming: peak RSS grew by {growth:.1} MiB (target < {MAX_RSS_GROWTH_MIB} MiB)");
+            growth < MAX_RSS_GROWTH_MIB
+        }
+        _ => {
+            println!("v1 streaming: peak RSS not measurable on this platform");
+            true
+        }
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else is taken.
+    let runtime = tokio::runtime::Runtime::new().expect("tokio");
+    let codegen_ok = codegen_figure();
+    let streaming_ok = runtime.block_on(streaming_figure());
+    if !(codegen_ok && streaming_ok) {
+        eprintln!("a target was missed");
+        std::process::exit(1);
+    }
+}
