@@ -38,14 +38,7 @@ impl Globals {
                 .map(|value| value.trim().to_owned())
                 .filter(|value| !value.is_empty())
         };
-        let flag = |id: &str| {
-            matches
-                .try_get_one::<bool>(id)
-                .ok()
-                .flatten()
-                .copied()
-                .unwrap_or(false)
-        };
+        let flag = |id: &str| flag(matches, id);
         Globals {
             api_key: text(API_KEY),
             base_url: text(BASE_URL),
@@ -103,4 +96,15 @@ impl Globals {
         }
         builder
     }
+}
+
+/// Whether the boolean flag `id` was given (false when it is not an option
+/// of this command at all).
+pub fn flag(matches: &ArgMatches, id: &str) -> bool {
+    matches
+        .try_get_one::<bool>(id)
+        .ok()
+        .flatten()
+        .copied()
+        .unwrap_or(false)
 }

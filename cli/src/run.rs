@@ -29,14 +29,7 @@ pub async fn run_model(
 ) -> Result<(), Failure> {
     let flags = model_flags(model);
     let input = build_input(model, matches, &flags)?;
-    let flag = |id: &str| {
-        matches
-            .try_get_one::<bool>(id)
-            .ok()
-            .flatten()
-            .copied()
-            .unwrap_or(false)
-    };
+    let flag = |id: &str| crate::globals::flag(matches, id);
     let use_v2 = flag(ASYNC);
     if flag(DRY_RUN) {
         let out = matches.try_get_one::<PathBuf>(OUT).ok().flatten();
