@@ -3,6 +3,20 @@
 //! Hailuo 02 Fast: Transform any static image into a captivating, high-quality video clip effortlessly.
 //!
 //! Endpoints: `POST /v1/hailuo-02-fast` (blocking) and `POST /v2/hailuo-02-fast` (job). Output: a video.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), segmind::Error> {
+//! let client = segmind::Client::from_env()?;
+//! let input = segmind::hailuo_02_fast::Input::new(
+//!     "A 3D animated cartoon-style young boy sitting in a cozy recording studio, singing passionately into a podcast microphone.",
+//!     "https://segmind-resources.s3.amazonaws.com/output/b372ccd3-7844-4c21-b1cb-4fc3c2e68db6-9d88374d-77b3-45d0-9bde-17d039e1bf7a.jpeg",
+//! );
+//! client.hailuo_02_fast(&input).await?.save("hailuo_02_fast.mp4").await?;
+//! # Ok(())
+//! # }
+//! ```
 use ::segmind_runtime as rt;
 /// Static description of Hailuo 02 Fast, generated from schema/hailuo-02-fast.json.
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {

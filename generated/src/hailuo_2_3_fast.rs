@@ -3,6 +3,20 @@
 //! Hailuo 2.3 Fast: Transform text and images into professional-quality videos at lightning speed.
 //!
 //! Endpoints: `POST /v1/hailuo-2.3-fast` (blocking) and `POST /v2/hailuo-2.3-fast` (job). Output: a video.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), segmind::Error> {
+//! let client = segmind::Client::from_env()?;
+//! let input = segmind::hailuo_2_3_fast::Input::new(
+//!     "A woman stands outdoors in soft sunlight, modeling a blue floral knit cardigan over white pants.",
+//!     "https://segmind-resources.s3.amazonaws.com/input/a1f4d83b-62f9-4842-91c7-2af871836dd6-hailuo-2.3-fast.jpg",
+//! );
+//! client.hailuo_2_3_fast(&input).await?.save("hailuo_2_3_fast.mp4").await?;
+//! # Ok(())
+//! # }
+//! ```
 use ::segmind_runtime as rt;
 /// Static description of Hailuo 2.3 Fast, generated from schema/hailuo-2.3-fast.json.
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {

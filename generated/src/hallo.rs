@@ -3,6 +3,20 @@
 //! Hallo: Hallo lets you create portrait videos from single images.
 //!
 //! Endpoints: `POST /v1/hallo` (blocking) and `POST /v2/hallo` (job). Output: a video, typically ~303.27 s, ~$0.421 per call.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), segmind::Error> {
+//! let client = segmind::Client::from_env()?;
+//! let input = segmind::hallo::Input::new(
+//!     "https://segmind-sd-models.s3.amazonaws.com/display_images/hallo/hallo-input.png",
+//!     "https://segmind-sd-models.s3.amazonaws.com/display_images/hallo/hallo-audio-2.mp3",
+//! );
+//! client.hallo(&input).await?.save("hallo.mp4").await?;
+//! # Ok(())
+//! # }
+//! ```
 use ::segmind_runtime as rt;
 /// Static description of Hallo, generated from schema/hallo.json.
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {

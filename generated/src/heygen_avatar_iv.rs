@@ -3,6 +3,20 @@
 //! Heygen Avatar IV: Transform a single photo into a lifelike talking avatar with customizable speech and gestures.
 //!
 //! Endpoints: `POST /v1/heygen-avatar-iv` (blocking) and `POST /v2/heygen-avatar-iv` (job). Output: a video, typically ~195.48 s, ~$2.216 per call.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), segmind::Error> {
+//! let client = segmind::Client::from_env()?;
+//! let input = segmind::heygen_avatar_iv::Input::new(
+//!     "https://segmind-inference-inputs.s3.amazonaws.com/f858aaa9-26a9-4749-83fc-08ac2240c1e2-148863a50eac17d1990d23b873818afa.png",
+//!     "Welcome Video",
+//! );
+//! client.heygen_avatar_iv(&input).await?.save("heygen_avatar_iv.mp4").await?;
+//! # Ok(())
+//! # }
+//! ```
 use ::segmind_runtime as rt;
 /// Static description of Heygen Avatar IV, generated from schema/heygen-avatar-iv.json.
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {

@@ -3,6 +3,20 @@
 //! SadTalker: Audio-based lip synchronization for talking-head video.
 //!
 //! Endpoints: `POST /v1/sadtalker` (blocking) and `POST /v2/sadtalker` (job). Output: a video, typically ~119.2 s, ~$0.184 per call.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), segmind::Error> {
+//! let client = segmind::Client::from_env()?;
+//! let input = segmind::sadtalker::Input::new(
+//!     "https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad-talker-input.png",
+//!     "https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad_talker_audio_input.mp3",
+//! );
+//! client.sadtalker(&input).await?.save("sadtalker.mp4").await?;
+//! # Ok(())
+//! # }
+//! ```
 use ::segmind_runtime as rt;
 /// Static description of SadTalker, generated from schema/sadtalker.json.
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {

@@ -41,7 +41,90 @@ fn module_doc(model: &Model) -> String {
     } else {
         doc.push_str(" Output: a video.");
     }
+    doc.push_str("\n\n# Example\n\n");
+    doc.push_str(&example(model));
     doc
+}
+
+/// A `no_run` doctest that builds an input from the required fields (their
+/// schema examples where given) and makes a video with it.
+fn example(model: &Model) -> String {
+    let module = &model.rust_name;
+    let args: Vec<String> = model
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| example_arg(module, f))
+        .collect();
+    let call = if args.is_empty() {
+        format!("let input = segmind::{module}::Input::new();")
+    } else {
+        let lines: Vec<String> = args.iter().map(|a| format!("    {a},")).collect();
+        format!(
+            "let input = segmind::{module}::Input::new(\n{}\n);",
+            lines.join("\n")
+        )
+    };
+    format!(
+        "```no_run\n# async fn example() -> Result<(), segmind::Error> {{\nlet client = segmind::Client::from_env()?;\n{call}\nclient.{module}(&input).await?.save(\"{module}.mp4\").await?;\n# Ok(())\n# }}\n```"
+    )
+}
+
+/// A Rust expression of a valid value for a required field.
+fn example_arg(module: &str, field: &Field) -> String {
+    let example = field.examples.first();
+    match &field.ty {
+        FieldType::Enum(def) if !def.open => {
+            let variant = field
+                .default
+                .as_ref()
+                .and_then(|d| def.variants.iter().find(|v| &v.value == d))
+                .or(def.variants.first())
+                .map(|v| v.name.as_str())
+                .unwrap_or_default();
+            format!("segmind::{module}::{}::{variant}", def.type_name)
+        }
+        FieldType::Enum(def) => format!(
+            "{:?}",
+            def.variants.first().map(|v| v.text()).unwrap_or_default()
+        ),
+        FieldType::Media(kind) => {
+            let url = example.and_then(|e| e.as_str()).map(str::to_owned);
+            format!(
+                "{:?}",
+                url.unwrap_or_else(|| format!(
+                    "https://example.com/{}.{}",
+                    field.wire,
+                    media_extension(kind)
+                ))
+            )
+        }
+        FieldType::String => format!("{:?}", example.and_then(|e| e.as_str()).unwrap_or("text")),
+        FieldType::Boolean => example
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(true)
+            .to_string(),
+        FieldType::Integer => {
+            let value = example
+                .and_then(serde_json::Value::as_i64)
+                .or(field.minimum.as_ref().and_then(Number::as_i64));
+            value.unwrap_or(0).to_string()
+        }
+        FieldType::Number => {
+            let value = example
+                .and_then(serde_json::Value::as_f64)
+                .or(field.minimum.as_ref().and_then(Number::as_f64));
+            format!("{:?}", value.unwrap_or(1.0))
+        }
+    }
+}
+
+fn media_extension(kind: &str) -> &'static str {
+    match kind {
+        "image" => "png",
+        "audio" => "mp3",
+        _ => "mp4",
+    }
 }
 
 /// The Rust type of a field's value (without the `Option` of optionals).
