@@ -113,9 +113,11 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 /// Request body of Hailuo 02 Fast (`POST /v1/hailuo-02-fast` and `POST /v2/hailuo-02-fast`).
 ///
 /// Required fields are the arguments of [`Input::new`]; optional fields start unset
-/// and are sent only when set, so the server applies its own defaults.
+/// and are sent only when set, so the server applies its own defaults. The type is
+/// `non_exhaustive`: a field added to the schema later is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Input {
     /// Text scenario for the video. Use creative or specific prompts to tailor the output.
     ///

@@ -110,9 +110,11 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 /// Request body of Hailuo 2.3 Fast (`POST /v1/hailuo-2.3-fast` and `POST /v2/hailuo-2.3-fast`).
 ///
 /// Required fields are the arguments of [`Input::new`]; optional fields start unset
-/// and are sent only when set, so the server applies its own defaults.
+/// and are sent only when set, so the server applies its own defaults. The type is
+/// `non_exhaustive`: a field added to the schema later is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Input {
     /// Text description of the video. Use detailed text for unique scenes or abstract text for artistic videos.
     ///

@@ -199,9 +199,11 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 /// Request body of Heygen Avatar IV (`POST /v1/heygen-avatar-iv` and `POST /v2/heygen-avatar-iv`).
 ///
 /// Required fields are the arguments of [`Input::new`]; optional fields start unset
-/// and are sent only when set, so the server applies its own defaults.
+/// and are sent only when set, so the server applies its own defaults. The type is
+/// `non_exhaustive`: a field added to the schema later is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Input {
     /// Image of the avatar, for example a clear face image.
     ///

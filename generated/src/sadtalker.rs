@@ -158,9 +158,11 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 /// Request body of SadTalker (`POST /v1/sadtalker` and `POST /v2/sadtalker`).
 ///
 /// Required fields are the arguments of [`Input::new`]; optional fields start unset
-/// and are sent only when set, so the server applies its own defaults.
+/// and are sent only when set, so the server applies its own defaults. The type is
+/// `non_exhaustive`: a field added to the schema later is not a breaking change.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Input {
     /// Input image of a talking-head.
     ///

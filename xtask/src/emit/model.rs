@@ -169,7 +169,7 @@ fn emit_input(model: &Model) -> TokenStream {
     let optional: Vec<&Field> = model.fields.iter().filter(|f| !f.required).collect();
 
     let struct_doc = docs::outer(&format!(
-        "Request body of {title} (`POST /v1/{slug}` and `POST /v2/{slug}`).\n\nRequired fields are the arguments of [`Input::new`]; optional fields start unset\nand are sent only when set, so the server applies its own defaults."
+        "Request body of {title} (`POST /v1/{slug}` and `POST /v2/{slug}`).\n\nRequired fields are the arguments of [`Input::new`]; optional fields start unset\nand are sent only when set, so the server applies its own defaults. The type is\n`non_exhaustive`: a field added to the schema later is not a breaking change."
     ));
     let fields = model.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust);
@@ -298,6 +298,7 @@ fn emit_input(model: &Model) -> TokenStream {
         #struct_doc
         #[derive(Debug, Clone, PartialEq, #eq ::serde::Serialize, ::serde::Deserialize)]
         #[serde(deny_unknown_fields)]
+        #[non_exhaustive]
         pub struct Input {
             #(#fields)*
         }
