@@ -53,7 +53,10 @@ impl Globals {
     /// `--json`; notes are shown unless `--quiet` or `--json`.
     pub fn progress(&self) -> Progress {
         let notes = !self.quiet && !self.json;
-        Progress::new(notes && std::io::stderr().is_terminal(), notes)
+        // Bars are drawn on stderr, and only when both streams are terminals:
+        // output piped or redirected means a script is reading.
+        let interactive = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+        Progress::new(notes && interactive, notes)
     }
 
     /// A client for these options; `request_timeout` bounds each HTTP
