@@ -5,11 +5,12 @@
 use std::time::Duration;
 
 use segmind::{
-    hallo, models, sadtalker, Client, FieldKind, Media, MediaUpload, ModelInfo, ModelInput,
-    RetryPolicy, WaitOptions,
+    hallo, models, sadtalker, Client, Media, MediaUpload, ModelInfo, ModelInput, RetryPolicy,
+    WaitOptions,
 };
 use segmind_server::{Route, ServerConfig, TestServer, UploadKey, VideoSource};
-use serde_json::{json, Map, Value};
+use segmind_tests::{hallo_input, valid_input, End};
+use serde_json::{json, Value};
 
 const KEY: &str = "sk-e2e-key-7c1d";
 
@@ -40,27 +41,9 @@ fn fast_wait() -> WaitOptions {
         .with_deadline(Duration::from_secs(20))
 }
 
-/// An input of `model` with every field set to a valid value.
+/// An input of `model` with every field at the upper end of its values.
 fn full_input(model: &ModelInfo) -> Value {
-    let body: Map<String, Value> = model
-        .fields
-        .iter()
-        .map(|f| {
-            let value = match (f.kind, f.allowed.last()) {
-                (FieldKind::Integer, Some(v)) => json!(v.value.parse::<i64>().expect("integer")),
-                (_, Some(v)) => json!(v.value),
-                (FieldKind::Media(_), None) => {
-                    json!(format!("https://media.example/{}.bin", f.name))
-                }
-                (FieldKind::String, None) => json!("a value"),
-                (FieldKind::Boolean, None) => json!(false),
-                (FieldKind::Integer, None) => json!(f.maximum.unwrap_or(1.0) as i64),
-                (FieldKind::Number, None) => json!(f.maximum.unwrap_or(1.0)),
-            };
-            (f.name.to_owned(), value)
-        })
-        .collect();
-    Value::Object(body)
+    Value::Object(valid_input(model, End::Upper))
 }
 
 fn last_body(server: &TestServer, path: &str) -> Value {
@@ -143,11 +126,7 @@ async fn every_model_runs_end_to_end_through_v1_and_v2() {
 async fn the_typed_model_methods_call_their_endpoints() {
     let server = server(config()).await;
     let client = client(&server, MediaUpload::Upload);
-    let input = hallo::Input::new(
-        "https://media.example/face.png",
-        "https://media.example/voice.mp3",
-    )
-    .pose_weight(1.2);
+    let input = hallo_input().pose_weight(1.2);
     let bytes = client
         .hallo(&input)
         .await
@@ -180,11 +159,7 @@ async fn the_typed_model_methods_call_their_endpoints() {
 async fn base64_mode_is_decoded() {
     let server = server(config()).await;
     let client = client(&server, MediaUpload::Upload);
-    let input = hallo::Input::new(
-        "https://media.example/face.png",
-        "https://media.example/voice.mp3",
-    )
-    .base64(true);
+    let input = hallo_input().base64(true);
     let video = client.hallo(&input).await.expect("v1");
     assert_eq!(
         video.content_type(),
@@ -202,10 +177,7 @@ async fn a_50_mb_video_is_streamed_to_disk() {
     const SIZE: u64 = 50_000_000;
     let server = server(config().with_video(VideoSource::Generated { size: SIZE })).await;
     let client = client(&server, MediaUpload::Upload);
-    let input = hallo::Input::new(
-        "https://media.example/face.png",
-        "https://media.example/voice.mp3",
-    );
+    let input = hallo_input();
     let video = client.hallo(&input).await.expect("v1");
     assert!(video.is_streamed());
     assert_eq!(video.content_length(), Some(SIZE));
@@ -323,12 +295,7 @@ async fn a_missing_local_file_fails_before_any_request() {
 async fn an_invalid_input_is_refused_before_any_request() {
     let server = server(config()).await;
     let client = client(&server, MediaUpload::Upload);
-    let input = hallo::Input::new(
-        "https://media.example/face.png",
-        "https://media.example/voice.mp3",
-    )
-    .pose_weight(12.0)
-    .lip_weight(-1.0);
+    let input = hallo_input().pose_weight(12.0).lip_weight(-1.0);
     let err = client.hallo(&input).await.expect_err("invalid");
     let segmind::Error::Validation(report) = &err else {
         panic!("{err:?}")

@@ -5,8 +5,9 @@
 
 use std::time::Duration;
 
-use segmind::{hallo, Client, Error, RetryPolicy, WaitOptions};
+use segmind::{Client, Error, RetryPolicy, WaitOptions};
 use segmind_server::{Fault, Route, ServerConfig, TestServer};
+use segmind_tests::hallo_input;
 
 const KEY: &str = "sk-SECRET-e2e-31415";
 
@@ -26,13 +27,6 @@ fn client_for(base_url: &str, key: &str) -> Client {
         .build()
         .expect("client")
         .into()
-}
-
-fn input() -> hallo::Input {
-    hallo::Input::new(
-        "https://media.example/face.png",
-        "https://media.example/voice.mp3",
-    )
 }
 
 fn fast_wait() -> WaitOptions {
@@ -89,7 +83,7 @@ async fn each_status_maps_to_its_error_class_and_keeps_status_and_body() {
     for (fault, is_class, status) in cases {
         let before = server.post_count_for(Route::V1);
         server.push_fault(Route::V1, fault.clone());
-        let err = client.hallo(&input()).await.expect_err("fault");
+        let err = client.hallo(&hallo_input()).await.expect_err("fault");
         assert!(is_class(&err), "{fault:?} gave {err:?}");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         let info = err.api_info().expect("keeps the answer");
@@ -114,7 +108,7 @@ async fn an_html_error_page_is_kept_as_it_came() {
     let server = TestServer::start(config()).await.expect("server");
     server.push_fault(Route::V1, Fault::HtmlPage(405));
     let err = client_for(&server.base_url(), KEY)
-        .hallo(&input())
+        .hallo(&hallo_input())
         .await
         .expect_err("405");
     let info = err.api_info().expect("info");
@@ -130,7 +124,7 @@ async fn a_wrong_key_is_unauthorized_and_never_shown() {
     let client = client_for(&server.base_url(), KEY);
     assert!(!format!("{client:?}").contains(KEY), "{client:?}");
     assert!(!format!("{:?}", client.runtime()).contains(KEY));
-    let err = client.hallo(&input()).await.expect_err("401");
+    let err = client.hallo(&hallo_input()).await.expect_err("401");
     assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
     assert!(!err.is_retryable());
     assert_no_key(&err);
@@ -155,7 +149,7 @@ async fn a_rate_limit_is_waited_out_then_the_call_succeeds() {
     );
     let client = client_for(&server.base_url(), KEY);
     let video = client
-        .hallo(&input())
+        .hallo(&hallo_input())
         .await
         .expect("succeeds after the 429");
     assert_eq!(
@@ -182,7 +176,7 @@ async fn a_rate_limit_is_waited_out_then_the_call_succeeds() {
         .build()
         .expect("client")
         .into();
-    let err = strict.hallo(&input()).await.expect_err("429");
+    let err = strict.hallo(&hallo_input()).await.expect_err("429");
     let Error::RateLimited { reset_at, .. } = &err else {
         panic!("{err:?}")
     };
@@ -195,7 +189,7 @@ async fn a_500_on_submit_is_not_retried_but_polls_are() {
     let server = TestServer::start(config()).await.expect("server");
     let client = client_for(&server.base_url(), KEY);
     server.push_fault(Route::V2Submit, Fault::Status(500));
-    let err = client.hallo_submit(&input()).await.expect_err("500");
+    let err = client.hallo_submit(&hallo_input()).await.expect_err("500");
     assert!(matches!(err, Error::Server(_)), "{err:?}");
     assert_eq!(
         server.post_count_for(Route::V2Submit),
@@ -204,7 +198,10 @@ async fn a_500_on_submit_is_not_retried_but_polls_are() {
     );
 
     // Transient failures of the GET polls are retried.
-    let job = client.hallo_submit(&input()).await.expect("submitted");
+    let job = client
+        .hallo_submit(&hallo_input())
+        .await
+        .expect("submitted");
     server.push_fault(Route::Status, Fault::Status(503));
     server.push_fault(Route::Status, Fault::Status(502));
     server.push_fault(
@@ -226,7 +223,10 @@ async fn a_failed_job_is_a_job_failure_with_the_servers_message() {
         .await
         .expect("server");
     let client = client_for(&server.base_url(), KEY);
-    let job = client.hallo_submit(&input()).await.expect("submitted");
+    let job = client
+        .hallo_submit(&hallo_input())
+        .await
+        .expect("submitted");
     let err = job.wait(fast_wait()).await.expect_err("failed");
     let Error::JobFailed {
         request_id,
@@ -247,7 +247,10 @@ async fn a_wait_past_its_deadline_times_out_with_the_request_id() {
         .await
         .expect("server");
     let client = client_for(&server.base_url(), KEY);
-    let job = client.hallo_submit(&input()).await.expect("submitted");
+    let job = client
+        .hallo_submit(&hallo_input())
+        .await
+        .expect("submitted");
     let options = WaitOptions::default()
         .with_poll_interval(Duration::from_millis(10))
         .with_deadline(Duration::from_millis(150));
@@ -267,7 +270,7 @@ async fn a_cut_off_body_leaves_no_output_file() {
     let out = dir.path().join("out.mp4");
 
     server.push_fault(Route::V1, Fault::CutBody);
-    let video = client.hallo(&input()).await.expect("headers arrive");
+    let video = client.hallo(&hallo_input()).await.expect("headers arrive");
     let err = video.save(&out).await.expect_err("the body is cut");
     assert!(
         matches!(err, Error::Decode { .. } | Error::Transport { .. }),
@@ -281,7 +284,7 @@ async fn a_cut_off_body_leaves_no_output_file() {
 
     // The same for a v2 download.
     let done = client
-        .hallo_submit(&input())
+        .hallo_submit(&hallo_input())
         .await
         .expect("submit")
         .wait(fast_wait())
@@ -309,7 +312,7 @@ async fn an_unreachable_server_is_a_transport_error() {
         .build()
         .expect("client")
         .into();
-    let err = client.hallo(&input()).await.expect_err("refused");
+    let err = client.hallo(&hallo_input()).await.expect_err("refused");
     let Error::Transport {
         may_have_reached_server,
         ..

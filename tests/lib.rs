@@ -3,6 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use segmind::{hallo, FieldInfo, FieldKind, ModelInfo};
+use serde_json::{json, Map, Value};
+
 pub use xtask;
 
 /// The README's Rust example, compiled as a doctest so it cannot rot.
@@ -44,4 +47,55 @@ pub fn fixture_name(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// Which end of each field's allowed values a valid input takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The first allowed value, the minimum.
+    Lower,
+    /// The last allowed value, the maximum.
+    Upper,
+}
+
+/// A valid value of `field`, from what the registry says of it.
+pub fn valid_value(field: &FieldInfo, end: End) -> Value {
+    let allowed = match end {
+        End::Lower => field.allowed.first(),
+        End::Upper => field.allowed.last(),
+    };
+    if let Some(v) = allowed {
+        return match field.kind {
+            FieldKind::Integer => json!(v.value.parse::<i64>().expect("integer enum value")),
+            _ => json!(v.value),
+        };
+    }
+    let bound = match end {
+        End::Lower => field.minimum.unwrap_or(0.0),
+        End::Upper => field.maximum.unwrap_or(1.0),
+    };
+    match field.kind {
+        FieldKind::Media(_) => json!(format!("https://media.example/{}.bin", field.name)),
+        FieldKind::String => json!("text"),
+        FieldKind::Boolean => json!(end == End::Lower),
+        FieldKind::Integer => json!(bound as i64),
+        FieldKind::Number => json!(bound),
+    }
+}
+
+/// An input of `model` with every field set to a valid value.
+pub fn valid_input(model: &ModelInfo, end: End) -> Map<String, Value> {
+    model
+        .fields
+        .iter()
+        .map(|f| (f.name.to_owned(), valid_value(f, end)))
+        .collect()
+}
+
+/// A hallo input of two media URLs, every option unset.
+pub fn hallo_input() -> hallo::Input {
+    hallo::Input::new(
+        "https://media.example/face.png",
+        "https://media.example/voice.mp3",
+    )
 }

@@ -6,6 +6,7 @@
 use segmind::{
     hailuo_02_fast, hailuo_2_3_fast, hallo, heygen_avatar_iv, models, sadtalker, FieldKind, Media,
 };
+use segmind_tests::{valid_input, End};
 use serde_json::{json, Map, Value};
 
 fn messages(err: segmind::ValidationError) -> Vec<String> {
@@ -104,29 +105,8 @@ fn hailuo_and_heygen_check_their_media() {
     );
 }
 
-/// A valid value of a field, from what the registry says of it.
-fn valid_value(field: &segmind::FieldInfo) -> Value {
-    if let Some(first) = field.allowed.first() {
-        return match field.kind {
-            FieldKind::Integer => json!(first.value.parse::<i64>().expect("integer enum value")),
-            _ => json!(first.value),
-        };
-    }
-    match field.kind {
-        FieldKind::Media(_) => json!("https://x.test/input.bin"),
-        FieldKind::String => json!("text"),
-        FieldKind::Boolean => json!(true),
-        FieldKind::Integer => json!(field.minimum.unwrap_or(0.0) as i64),
-        FieldKind::Number => json!(field.minimum.unwrap_or(0.0)),
-    }
-}
-
 fn full_input(model: &segmind::ModelInfo) -> Map<String, Value> {
-    model
-        .fields
-        .iter()
-        .map(|f| (f.name.to_owned(), valid_value(f)))
-        .collect()
+    valid_input(model, End::Lower)
 }
 
 #[test]

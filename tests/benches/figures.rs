@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use segmind::{hallo, Client, RetryPolicy};
+use segmind::{Client, RetryPolicy};
 use segmind_server::{ServerConfig, TestServer, VideoSource};
 
 /// Streaming must not hold the video: the peak resident set may grow by at
@@ -54,10 +54,7 @@ async fn streaming_figure() -> bool {
         .build()
         .expect("client")
         .into();
-    let input = hallo::Input::new(
-        "https://media.example/face.png",
-        "https://media.example/voice.mp3",
-    );
+    let input = segmind_tests::hallo_input();
     let dir = tempfile::tempdir().expect("tempdir");
     let before = peak_rss_kib();
     let start = Instant::now();
