@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderValue, CONTENT_TYPE, LOCATION};
 use reqwest::{RequestBuilder, Response, Url};
+use tokio::sync::Semaphore;
 
 use crate::config::{ClientBuilder, MediaUpload};
 use crate::error::{ApiErrorInfo, Error};
@@ -17,6 +18,9 @@ use crate::secret::ApiKey;
 
 /// Most of an error body that is kept.
 const ERROR_BODY_LIMIT: usize = 1 << 20;
+
+/// Most redirects a GET follows.
+pub(crate) const MAX_REDIRECTS: usize = 5;
 
 /// A Segmind API client. Cloning is cheap: clones share one connection pool.
 ///
@@ -39,6 +43,9 @@ pub(crate) struct Inner {
     pub(crate) user_agent: String,
     pub(crate) retry: RetryPolicy,
     pub(crate) media_upload: MediaUpload,
+    /// One permit per request allowed in flight.
+    pub(crate) slots: Arc<Semaphore>,
+    pub(crate) max_concurrent_requests: usize,
 }
 
 impl fmt::Debug for Client {
@@ -51,6 +58,7 @@ impl fmt::Debug for Client {
             .field("connect_timeout", &inner.connect_timeout)
             .field("request_timeout", &inner.request_timeout)
             .field("retry", &inner.retry)
+            .field("max_concurrent_requests", &inner.max_concurrent_requests)
             .field("user_agent", &inner.user_agent)
             .field("api_key", &inner.api_key)
             .finish()
@@ -113,6 +121,11 @@ impl Client {
         self.inner.media_upload
     }
 
+    /// How many requests this client (and its clones) has in flight at most.
+    pub fn max_concurrent_requests(&self) -> usize {
+        self.inner.max_concurrent_requests
+    }
+
     /// `{base}/{version}/{slug}`.
     pub(crate) fn model_url(&self, version: &str, slug: &str) -> String {
         format!(
@@ -135,11 +148,7 @@ impl Client {
     /// sent the API key.
     pub(crate) fn is_same_origin(&self, url: &str) -> bool {
         match (Url::parse(url), Url::parse(self.base_url())) {
-            (Ok(a), Ok(b)) => {
-                a.scheme() == b.scheme()
-                    && a.host_str() == b.host_str()
-                    && a.port_or_known_default() == b.port_or_known_default()
-            }
+            (Ok(a), Ok(b)) => same_origin(&a, &b),
             _ => false,
         }
     }
@@ -178,6 +187,12 @@ impl Client {
     /// Sends the request `make` builds, retrying as the policy and `kind`
     /// allow, and returns the first success. A non-success answer becomes
     /// its [`Error`] with the body kept.
+    ///
+    /// Each attempt first takes one of the client's request slots (see
+    /// [`crate::ClientBuilder::max_concurrent_requests`]), so that many
+    /// calls at once wait for a free connection instead of running out of
+    /// file descriptors; a successful response keeps its slot until it is
+    /// dropped, its body read or not.
     pub(crate) async fn send(
         &self,
         kind: RequestKind,
@@ -186,12 +201,29 @@ impl Client {
     ) -> Result<Response, Error> {
         let mut attempt = 0;
         loop {
-            let request = make()?.timeout(timeout);
-            let error = match request.send().await {
-                Ok(response) if response.status().is_success() => return Ok(response),
+            let slot = self
+                .inner
+                .slots
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|_| Error::Config("the client's request slots are closed".to_owned()))?;
+            let request = make()?
+                .timeout(timeout)
+                .build()
+                .map_err(|e| transport_error(e, timeout))?;
+            let error = match self.execute(request, kind, timeout).await {
+                Ok(mut response) if response.status().is_success() => {
+                    // Everything read from the headers later (metadata,
+                    // content type) is then free of an echoed key.
+                    self.inner.api_key.scrub_headers(response.headers_mut());
+                    response.extensions_mut().insert(Arc::new(slot));
+                    return Ok(response);
+                }
                 Ok(response) => self.api_error(response).await,
-                Err(e) => transport_error(e, timeout),
+                Err(e) => e,
             };
+            drop(slot);
             match self
                 .inner
                 .retry
@@ -203,6 +235,54 @@ impl Client {
                 }
                 None => return Err(error),
             }
+        }
+    }
+
+    /// Sends one request, following redirects by this client's rules
+    /// (automatic redirects are off in the HTTP stack, which would carry
+    /// the `x-api-key` header to any host):
+    /// - a GET follows up to [`MAX_REDIRECTS`] hops, and each hop carries
+    ///   the key only when it goes to the API's own origin;
+    /// - a POST (billed) follows only a 307 or 308 to the origin it was
+    ///   sent to, which repeats it there unchanged; any other redirect is
+    ///   handed back unfollowed and becomes an error naming its target.
+    async fn execute(
+        &self,
+        mut request: reqwest::Request,
+        kind: RequestKind,
+        timeout: Duration,
+    ) -> Result<Response, Error> {
+        let mut hops = 0;
+        loop {
+            let repeat = request.try_clone();
+            let from = request.url().clone();
+            let response = self
+                .inner
+                .http
+                .execute(request)
+                .await
+                .map_err(|e| transport_error(e, timeout))?;
+            let Some(target) = redirect_target(&response, &from) else {
+                return Ok(response);
+            };
+            if hops == MAX_REDIRECTS {
+                return Ok(response);
+            }
+            hops += 1;
+            request = match (kind, response.status().as_u16(), repeat) {
+                (RequestKind::Get, ..) => {
+                    let with_key = self.is_same_origin(target.as_str());
+                    self.get(target.as_str(), with_key)?
+                        .timeout(timeout)
+                        .build()
+                        .map_err(|e| transport_error(e, timeout))?
+                }
+                (RequestKind::Post, 307 | 308, Some(mut again)) if same_origin(&from, &target) => {
+                    *again.url_mut() = target;
+                    again
+                }
+                _ => return Ok(response),
+            };
         }
     }
 
@@ -251,10 +331,51 @@ impl Client {
         }
     }
 
+    /// Reads a whole JSON reply body (at most `limit` bytes), with the API
+    /// key scrubbed from every string and key in it. `what` names the reply
+    /// in the error when it is not JSON.
+    pub(crate) async fn read_json(
+        &self,
+        response: Response,
+        timeout: Duration,
+        limit: usize,
+        what: &str,
+    ) -> Result<serde_json::Value, Error> {
+        let body = self.read_body(response, timeout, limit).await?;
+        let mut reply: serde_json::Value = serde_json::from_slice(&body)
+            .map_err(|e| Error::decode_with(format!("{what} is not valid JSON"), e))?;
+        self.inner.api_key.scrub_json(&mut reply);
+        Ok(reply)
+    }
+
+    /// The key, for scrubbing what a reply read later may say.
+    pub(crate) fn key(&self) -> ApiKey {
+        self.inner.api_key.clone()
+    }
+
     /// `text` with the API key scrubbed out.
     pub(crate) fn scrub(&self, text: &str) -> String {
         self.inner.api_key.scrub(text)
     }
+}
+
+/// Whether two URLs share scheme, host and port.
+pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// Where a redirect answer points, resolved against the URL it answered;
+/// `None` for any other answer (a 304, or a 3xx without a usable
+/// `Location`, is not a redirect to follow).
+fn redirect_target(response: &Response, from: &Url) -> Option<Url> {
+    if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = response.headers().get(LOCATION)?.to_str().ok()?;
+    let target = from.join(location).ok()?;
+    matches!(target.scheme(), "http" | "https").then_some(target)
 }
 
 /// Sorts a failed send: before the request was sent, after, or timed out.

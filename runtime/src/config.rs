@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 use reqwest::Url;
+use tokio::sync::Semaphore;
 
 use crate::client::{Client, Inner};
 use crate::error::Error;
@@ -24,6 +25,11 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20 * 60);
 /// The `User-Agent` sent by default.
 pub const DEFAULT_USER_AGENT: &str = concat!("segmind-rs/", env!("CARGO_PKG_VERSION"));
+
+/// Requests a client (with all its clones) has in flight at most, by
+/// default. Further calls wait for a free slot rather than opening more
+/// connections than the process has file descriptors for.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
 
 /// Environment variable holding the API key.
 pub const API_KEY_ENV: &str = "SEGMIND_API_KEY";
@@ -53,6 +59,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     retry: RetryPolicy,
     media_upload: MediaUpload,
+    max_concurrent_requests: Option<usize>,
 }
 
 impl ClientBuilder {
@@ -78,8 +85,16 @@ impl ClientBuilder {
             Error::Config(format!("{API_KEY_ENV} is not set: export your Segmind API key in it, or pass the key to Client::new"))
         })?;
         let mut builder = ClientBuilder::new().api_key(api_key);
-        builder.base_url = read(BASE_URL_ENV);
-        builder.upload_url = read(UPLOAD_URL_ENV);
+        // Set but blank is a mistake (an empty variable in a script), not
+        // a request for production: refuse it rather than guess.
+        let url = |name: &str| match lookup(name) {
+            Some(value) if value.trim().is_empty() => Err(Error::Config(format!(
+                "{name} is set but blank: unset it to use Segmind's API, or give the URL"
+            ))),
+            value => Ok(value.map(|v| v.trim().to_owned())),
+        };
+        builder.base_url = url(BASE_URL_ENV)?;
+        builder.upload_url = url(UPLOAD_URL_ENV)?;
         Ok(builder)
     }
 
@@ -134,6 +149,15 @@ impl ClientBuilder {
         self
     }
 
+    /// How many requests the client, with all its clones, has in flight at
+    /// most (default [`DEFAULT_MAX_CONCURRENT_REQUESTS`]); it also bounds
+    /// the idle connections kept. A call beyond it waits for a free slot.
+    /// A streamed output holds its slot until it is saved or dropped.
+    pub fn max_concurrent_requests(mut self, limit: usize) -> Self {
+        self.max_concurrent_requests = Some(limit);
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let api_key = self.api_key.clone().ok_or_else(|| {
@@ -161,6 +185,11 @@ impl ClientBuilder {
             Some(url) => Some(checked_url("upload URL", url)?),
             None => None,
         };
+        if self.max_concurrent_requests == Some(0) {
+            return Err(Error::Config(
+                "max_concurrent_requests is 0: at least one request must be allowed".to_owned(),
+            ));
+        }
         if let Some(agent) = &self.user_agent {
             HeaderValue::from_str(agent).map_err(|_| {
                 Error::Config(format!(
@@ -193,9 +222,17 @@ impl ClientBuilder {
             _ => DEFAULT_UPLOAD_URL.to_owned(),
         });
         let base_url = base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let max_concurrent_requests = self
+            .max_concurrent_requests
+            .unwrap_or(DEFAULT_MAX_CONCURRENT_REQUESTS)
+            .clamp(1, Semaphore::MAX_PERMITS);
         let http = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
             .user_agent(user_agent.clone())
+            // Redirects are followed by `Client::send`, which knows where
+            // the key may go; reqwest would carry `x-api-key` anywhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(max_concurrent_requests)
             .build()
             .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?;
         let key_header = api_key.header_value();
@@ -210,23 +247,48 @@ impl ClientBuilder {
             user_agent,
             retry: self.retry,
             media_upload: self.media_upload,
+            slots: Arc::new(Semaphore::new(max_concurrent_requests)),
+            max_concurrent_requests,
         })))
     }
 }
 
-/// The URL trimmed, when it is an absolute `http` or `https` URL.
+/// The URL trimmed, when it is an absolute `http` or `https` URL without a
+/// user name or password. A URL is shown in an error with anything before
+/// an `@` in it masked, since that is where a credential would be.
 fn checked_url(what: &str, url: &str) -> Result<String, Error> {
     let url = url.trim();
+    let shown = masked_url(url);
     match Url::parse(url) {
+        Ok(parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            Err(Error::Config(format!(
+                "the {what} {shown:?} holds a user name or password: leave them out (the API key is sent as the x-api-key header, and only to the API)"
+            )))
+        }
         Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {
             Ok(url.to_owned())
         }
         Ok(_) => Err(Error::Config(format!(
-            "the {what} {url:?} is not an http or https URL"
+            "the {what} {shown:?} is not an http or https URL"
         ))),
         Err(e) => Err(Error::Config(format!(
-            "the {what} {url:?} is not a URL: {e}"
+            "the {what} {shown:?} is not a URL: {e}"
         ))),
+    }
+}
+
+/// `url` with the part between `://` (or the start) and the last `@` of
+/// its authority replaced by `***`.
+fn masked_url(url: &str) -> String {
+    let (scheme, rest) = match url.find("://") {
+        Some(at) => url.split_at(at + 3),
+        None => ("", url),
+    };
+    // The last `@` anywhere: a password may hold `/`, `?` or `#`, and
+    // then no parser agrees on where the authority ends.
+    match rest.rfind('@') {
+        Some(at) => format!("{scheme}***{}", &rest[at..]),
+        None => url.to_owned(),
     }
 }
 

@@ -80,10 +80,60 @@ impl ApiErrorInfo {
 
     fn describe(&self) -> String {
         let code = self.status.as_u16();
-        match self.status.canonical_reason() {
+        let mut text = match self.status.canonical_reason() {
             Some(reason) => format!("Segmind answered {code} {reason}: {}", self.summary()),
             None => format!("Segmind answered {code}: {}", self.summary()),
+        };
+        if self.status.is_redirection() {
+            let location = self
+                .headers
+                .get(reqwest::header::LOCATION)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            let _ = match location {
+                Some(to) => write!(text, " (a redirect to {to:?}, not followed: a billed request is never sent to another origin)"),
+                None => write!(text, " (a redirect without a Location)"),
+            };
         }
+        text
+    }
+}
+
+/// What arrived instead of the model's output ([`Error::NotMedia`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct NotMediaInfo {
+    /// What the output should have been (`video`).
+    pub expected: &'static str,
+    /// The reply's `Content-Type`, when it had one.
+    pub content_type: Option<String>,
+    /// The bytes received (or the `Content-Length`, if larger).
+    pub size: u64,
+    /// The first bytes of the body (at most 64), key redacted.
+    pub head: Bytes,
+    /// The JSON `error` (or `message`) of a JSON body, key redacted.
+    pub message: Option<String>,
+    /// The request the reply belongs to, when known.
+    pub request_id: Option<String>,
+}
+
+impl std::fmt::Display for NotMediaInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = self.content_type.as_deref().unwrap_or("no Content-Type");
+        write!(
+            f,
+            "Segmind's reply is not a {}: {kind}, {} bytes",
+            self.expected, self.size
+        )?;
+        match &self.message {
+            Some(message) => write!(f, ", saying: {}", one_line(message))?,
+            None if !self.head.is_empty() => write!(f, ", starting {}", shown_head(&self.head))?,
+            None => {}
+        }
+        write!(
+            f,
+            "; nothing was saved{}",
+            request_id_hint(self.request_id.as_deref())
+        )
     }
 }
 
@@ -179,15 +229,24 @@ pub enum Error {
     },
 
     /// A reply could not be read: bad JSON, bad base64, a body cut off.
-    #[error("could not read Segmind's reply: {message}")]
+    #[error("could not read Segmind's reply: {message}{}", request_id_hint(.request_id.as_deref()))]
     Decode {
         /// What was wrong.
         message: String,
+        /// The request the reply belongs to, when known: a billed call whose
+        /// reply was lost can still be looked up (or a job resumed) by it.
+        request_id: Option<String>,
         /// The underlying failure, if any.
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
     },
 
+    /// A reply that should have been the model's output is something else:
+    /// an HTML page (a proxy, a captive portal, a storage error page), an
+    /// empty body, a JSON error sent with a media type, or a type that is
+    /// not the output's kind. Nothing was saved.
+    #[error("{0}")]
+    NotMedia(Box<NotMediaInfo>),
     /// Writing the video (or another local file) failed.
     #[error("{}", io_text(.path.as_ref(), .source))]
     Io {
@@ -251,12 +310,15 @@ impl Error {
         self.api_info().map(|info| info.status)
     }
 
-    /// The request id this error concerns: a failed or timed-out job's, else
-    /// the `x-request-id` header of the answer.
+    /// The request id this error concerns: a failed or timed-out job's, an
+    /// unreadable reply's, else the `x-request-id` header of the answer.
     pub fn request_id(&self) -> Option<String> {
         match self {
             Error::JobFailed { request_id, .. } => Some(request_id.clone()),
-            Error::Timeout { request_id, .. } => request_id.clone(),
+            Error::Timeout { request_id, .. } | Error::Decode { request_id, .. } => {
+                request_id.clone()
+            }
+            Error::NotMedia(info) => info.request_id.clone(),
             _ => self.api_info().and_then(|info| info.meta().request_id),
         }
     }
@@ -291,6 +353,7 @@ impl Error {
     pub(crate) fn decode(message: impl Into<String>) -> Self {
         Error::Decode {
             message: message.into(),
+            request_id: None,
             source: None,
         }
     }
@@ -302,22 +365,25 @@ impl Error {
     ) -> Self {
         Error::Decode {
             message: message.into(),
+            request_id: None,
             source: Some(Box::new(source)),
         }
     }
 
-    /// Gives a timeout that has no request id the id of `job`.
-    pub(crate) fn for_job(self, job: &str) -> Self {
-        match self {
-            Error::Timeout {
-                request_id: None,
-                after,
-            } => Error::Timeout {
-                request_id: Some(job.to_owned()),
-                after,
-            },
-            other => other,
+    /// Gives an error about a reply that has no request id yet (a timeout,
+    /// an unreadable or wrong reply) the id of the request it concerns.
+    pub(crate) fn with_request_id(mut self, id: Option<&str>) -> Self {
+        let slot = match &mut self {
+            Error::Timeout { request_id, .. } | Error::Decode { request_id, .. } => request_id,
+            Error::NotMedia(info) => &mut info.request_id,
+            _ => return self,
+        };
+        if let Some(id) = id {
+            if slot.is_none() {
+                *slot = Some(id.to_owned());
+            }
         }
+        self
     }
 }
 
@@ -399,6 +465,32 @@ fn rate_limit_hint(reset_at: Option<SystemTime>, retry_after: Option<Duration>) 
         let _ = write!(hint, " (retry after {wait:?})");
     }
     hint
+}
+
+fn request_id_hint(request_id: Option<&str>) -> String {
+    request_id
+        .map(|id| format!(" (request id {id})"))
+        .unwrap_or_default()
+}
+
+/// The first bytes of a body as readable text: printable ASCII as it is,
+/// anything else as `\xNN`, quoted.
+fn shown_head(head: &[u8]) -> String {
+    let mut shown = String::from("\"");
+    for &byte in head {
+        match byte {
+            b'"' | b'\\' => {
+                shown.push('\\');
+                shown.push(char::from(byte));
+            }
+            0x20..=0x7e => shown.push(char::from(byte)),
+            _ => {
+                let _ = write!(shown, "\\x{byte:02x}");
+            }
+        }
+    }
+    shown.push('"');
+    shown
 }
 
 fn timeout_text(request_id: Option<&str>, after: Duration) -> String {
@@ -616,7 +708,7 @@ mod tests {
             request_id: None,
             after: Duration::from_secs(2),
         }
-        .for_job("job-9");
+        .with_request_id(Some("job-9"));
         assert_eq!(timeout.request_id().as_deref(), Some("job-9"));
         assert!(timeout.to_string().contains("job-9"), "{timeout}");
     }

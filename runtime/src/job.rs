@@ -89,13 +89,20 @@ impl Client {
             .send(RequestKind::Post, timeout, || self.post_json(&url, &body))
             .await?;
         let meta = ResponseMeta::from_headers(response.headers());
-        let reply = self.read_body(response, timeout, REPLY_LIMIT).await?;
-        let reply: Value = serde_json::from_slice(&reply)
-            .map_err(|e| Error::decode_with("the submit reply is not valid JSON", e))?;
-        let request_id = reply.get("request_id").and_then(id_text).ok_or_else(|| {
-            let shown: String = reply.to_string().chars().take(200).collect();
-            Error::decode(self.scrub(&format!("the submit reply has no request_id: {shown}")))
-        })?;
+        // The job is billed from here on: a reply that cannot be read still
+        // names the request id its headers gave, if any.
+        let reply = self
+            .read_json(response, timeout, REPLY_LIMIT, "the submit reply")
+            .await
+            .map_err(|e| e.with_request_id(meta.request_id.as_deref()))?;
+        let request_id = reply
+            .get("request_id")
+            .and_then(id_text)
+            .or_else(|| meta.request_id.clone())
+            .ok_or_else(|| {
+                let shown: String = reply.to_string().chars().take(200).collect();
+                Error::decode(format!("the submit reply has no request_id: {shown}"))
+            })?;
         let mut job = self.job(request_id);
         job.meta = meta;
         // Segmind's own URLs are used when they point at the API itself; the
@@ -170,11 +177,9 @@ impl Job {
             .map_err(|e| self.job_error(e))?;
         let headers = ResponseMeta::from_headers(response.headers());
         let reply = client
-            .read_body(response, timeout, REPLY_LIMIT)
+            .read_json(response, timeout, REPLY_LIMIT, "the job result")
             .await
             .map_err(|e| self.job_error(e))?;
-        let reply: Value = serde_json::from_slice(&reply)
-            .map_err(|e| Error::decode_with("the job result is not valid JSON", e))?;
         if JobStatus::from_json(reply.clone()).state == JobState::Failed {
             return Err(self.failed(&JobStatus::from_json(reply)));
         }
@@ -223,12 +228,10 @@ impl Job {
             .send(RequestKind::Get, timeout, || client.get(url, true))
             .await
             .map_err(|e| self.job_error(e))?;
-        let reply = client
-            .read_body(response, timeout, REPLY_LIMIT)
+        client
+            .read_json(response, timeout, REPLY_LIMIT, "the job status")
             .await
-            .map_err(|e| self.job_error(e))?;
-        serde_json::from_slice(&reply)
-            .map_err(|e| Error::decode_with("the job status is not valid JSON", e))
+            .map_err(|e| self.job_error(e))
     }
 
     /// An error of this job: a 422 (or any answer saying FAILED) is the job
@@ -253,14 +256,14 @@ impl Job {
                 };
             }
         }
-        error.for_job(&self.request_id)
+        error.with_request_id(Some(&self.request_id))
     }
 
     /// The error for a reply that says FAILED with a success status.
     fn failed(&self, status: &JobStatus) -> Error {
         let message = status
             .error_message()
-            .map(|m| self.client.scrub(m))
+            .map(str::to_owned)
             .unwrap_or_else(|| "the job failed".to_owned());
         Error::JobFailed {
             request_id: self.request_id.clone(),

@@ -157,8 +157,13 @@ impl JobResult {
                 self.client.get(url.as_str(), with_key)
             })
             .await
-            .map_err(|e| e.for_job(&self.request_id))?;
-        Ok(Video::streamed(response, self.meta.clone(), timeout))
+            .map_err(|e| e.with_request_id(Some(&self.request_id)))?;
+        Ok(Video::streamed(
+            response,
+            self.meta.clone(),
+            timeout,
+            self.client.key(),
+        ))
     }
 }
 

@@ -31,46 +31,129 @@ impl ApiKey {
         Some(value)
     }
 
-    /// `text` with every occurrence of the key replaced by `[redacted]`.
+    /// `text` with every occurrence of the key replaced by `[redacted]`,
+    /// in any of the forms a server may echo it (see [`ApiKey::scrub_bytes`]).
     pub(crate) fn scrub(&self, text: &str) -> String {
-        if self.is_empty() || !text.contains(&self.0) {
+        if !self.may_occur_in(text.as_bytes()) {
             return text.to_owned();
         }
-        text.replace(&self.0, REDACTED)
+        String::from_utf8_lossy(&self.scrub_bytes(text.as_bytes())).into_owned()
     }
 
-    /// `bytes` with every occurrence of the key replaced by `[redacted]`.
+    /// `bytes` with every occurrence of the key replaced by `[redacted]`:
+    /// the key as it is, and the key with any of its characters written as
+    /// a JSON escape (`\u0073`, `\/`), a percent escape (`%73`, either
+    /// case), or `+` for a space, as a server echoing it in JSON, a URL or
+    /// a form body would write it. Matching is on bytes, so it also works
+    /// inside bodies that are not UTF-8.
     pub(crate) fn scrub_bytes(&self, bytes: &[u8]) -> Vec<u8> {
-        let needle = self.0.as_bytes();
-        if needle.is_empty() || bytes.len() < needle.len() {
+        if !self.may_occur_in(bytes) {
             return bytes.to_vec();
         }
         let mut out = Vec::with_capacity(bytes.len());
         let mut i = 0;
         while i < bytes.len() {
-            if bytes[i..].starts_with(needle) {
-                out.extend_from_slice(REDACTED.as_bytes());
-                i += needle.len();
-            } else {
-                out.push(bytes[i]);
-                i += 1;
+            match self.encoded_match(&bytes[i..]) {
+                Some(len) => {
+                    out.extend_from_slice(REDACTED.as_bytes());
+                    i += len;
+                }
+                None => {
+                    out.push(bytes[i]);
+                    i += 1;
+                }
             }
         }
         out
     }
 
-    /// Replaces every header value that holds the key.
-    pub(crate) fn scrub_headers(&self, headers: &mut HeaderMap) {
-        if self.is_empty() {
-            return;
+    /// Whether the key, in any form, occurs in `bytes`.
+    pub(crate) fn occurs_in(&self, bytes: &[u8]) -> bool {
+        self.may_occur_in(bytes)
+            && (0..bytes.len()).any(|i| self.encoded_match(&bytes[i..]).is_some())
+    }
+
+    /// A cheap pre-check: the shortest form of the key is the key itself, so
+    /// shorter text cannot hold it, and an empty key matches nothing.
+    fn may_occur_in(&self, bytes: &[u8]) -> bool {
+        !self.0.is_empty() && bytes.len() >= self.0.len()
+    }
+
+    /// The length of the key, in some encoded form, at the start of `text`.
+    fn encoded_match(&self, text: &[u8]) -> Option<usize> {
+        let mut at = 0;
+        for &want in self.0.as_bytes() {
+            at += encoded_byte(&text[at..], want)?;
         }
-        let needle = self.0.as_bytes();
+        Some(at)
+    }
+
+    /// Replaces the key in every string and every object key of `value`.
+    pub(crate) fn scrub_json(&self, value: &mut serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::String(text) => {
+                if self.occurs_in(text.as_bytes()) {
+                    *text = self.scrub(text);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| self.scrub_json(item)),
+            Value::Object(fields) => {
+                if fields.keys().any(|key| self.occurs_in(key.as_bytes())) {
+                    let old = std::mem::take(fields);
+                    for (key, value) in old {
+                        fields.insert(self.scrub(&key), value);
+                    }
+                }
+                fields.values_mut().for_each(|item| self.scrub_json(item));
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+
+    /// Replaces every header value that holds the key, in any form.
+    pub(crate) fn scrub_headers(&self, headers: &mut HeaderMap) {
         for value in headers.values_mut() {
-            if value.as_bytes().windows(needle.len()).any(|w| w == needle) {
+            if self.occurs_in(value.as_bytes()) {
                 *value = HeaderValue::from_static(REDACTED);
             }
         }
     }
+}
+
+/// How many bytes at the start of `text` spell the byte `want`: the byte
+/// itself, `%XX`, `\uXXXX`, a JSON short escape, or `+` for a space.
+fn encoded_byte(text: &[u8], want: u8) -> Option<usize> {
+    let hex_is = |digits: &[u8]| -> bool {
+        std::str::from_utf8(digits)
+            .ok()
+            .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|d| u32::from_str_radix(d, 16).ok())
+            == Some(u32::from(want))
+    };
+    match text {
+        [first, ..] if *first == want => Some(1),
+        [b'%', a, b, ..] if hex_is(&[*a, *b]) => Some(3),
+        [b'\\', b'u', a, b, c, d, ..] if hex_is(&[*a, *b, *c, *d]) => Some(6),
+        [b'\\', escaped, ..] if json_short_escape(*escaped) == Some(want) => Some(2),
+        [b'+', ..] if want == b' ' => Some(1),
+        _ => None,
+    }
+}
+
+/// The byte a two-character JSON escape (`\/`, `\"`...) stands for.
+fn json_short_escape(letter: u8) -> Option<u8> {
+    Some(match letter {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        b'/' => b'/',
+        b'b' => 0x08,
+        b'f' => 0x0c,
+        b'n' => b'\n',
+        b'r' => b'\r',
+        b't' => b'\t',
+        _ => return None,
+    })
 }
 
 impl fmt::Debug for ApiKey {

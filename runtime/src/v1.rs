@@ -34,25 +34,31 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         if !is_json(content_type) {
-            return Ok(Video::streamed(response, meta, timeout));
+            return Ok(Video::streamed(response, meta, timeout, self.key()));
         }
-        let text = self.read_body(response, timeout, JSON_REPLY_LIMIT).await?;
+        // Billed from here on: a failure names the request id, when known.
+        let with_id = |e: Error| e.with_request_id(meta.request_id.as_deref());
+        let text = self
+            .read_body(response, timeout, JSON_REPLY_LIMIT)
+            .await
+            .map_err(with_id)?;
         let reply: serde_json::Value = serde_json::from_slice(&text)
-            .map_err(|e| Error::decode_with("the JSON reply is not valid JSON", e))?;
-        let decoded = decode_video(&reply).map_err(|why| Error::decode(self.scrub(&why)))?;
-        Ok(Video::decoded(decoded.bytes, decoded.media_type, meta))
+            .map_err(|e| with_id(Error::decode_with("the JSON reply is not valid JSON", e)))?;
+        let decoded =
+            decode_video(&reply).map_err(|why| with_id(Error::decode(self.scrub(&why))))?;
+        Ok(Video::decoded(
+            decoded.bytes,
+            decoded.media_type,
+            meta,
+            self.key(),
+        ))
     }
 }
 
 /// `application/json`, `text/json` or any `+json` type, parameters aside.
 pub(crate) fn is_json(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    crate::video::is_json_type(&essence.to_ascii_lowercase())
 }
 
 #[cfg(test)]

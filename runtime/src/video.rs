@@ -1,6 +1,12 @@
 //! [`Video`]: a model's output, either still streaming from the answer or
 //! already decoded, and the ways to take it: saved atomically to a file,
 //! written to any async writer, or collected into memory.
+//!
+//! Nothing is taken as a video until it looks like one: the first bytes and
+//! the `Content-Type` are checked before a byte is written (an HTML page, a
+//! JSON error or an empty body is [`Error::NotMedia`]), and the end is
+//! checked against `Content-Length`, or, without one, against the MP4 box
+//! structure ([`crate::mp4::BoxWalker`]).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -10,8 +16,10 @@ use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use crate::client::body_error;
-use crate::error::Error;
+use crate::error::{Error, NotMediaInfo};
 use crate::meta::ResponseMeta;
+use crate::mp4::BoxWalker;
+use crate::secret::ApiKey;
 
 /// Size of the pieces a decoded video is handed out in, so progress reports
 /// keep coming.
@@ -19,6 +27,15 @@ const PIECE: usize = 256 * 1024;
 
 /// Largest buffer reserved up front from a `Content-Length` header.
 const MAX_RESERVE: u64 = 64 << 20;
+
+/// Bytes read before the start of a reply is judged.
+const HEAD_BYTES: usize = 16;
+
+/// Most of a reply read to find the message of a JSON error in it.
+const ERROR_PEEK_BYTES: usize = 64 << 10;
+
+/// Bytes of the start of a wrong reply kept in [`Error::NotMedia`].
+const SHOWN_HEAD_BYTES: usize = 64;
 
 /// A video from a v1 call or a finished v2 job.
 ///
@@ -30,6 +47,8 @@ pub struct Video {
     content_length: Option<u64>,
     body: Body,
     timeout: Duration,
+    key: ApiKey,
+    read: ReadState,
 }
 
 enum Body {
@@ -37,6 +56,17 @@ enum Body {
     Stream(reqwest::Response),
     /// Decoded bytes (base64 mode), handed out from `offset` on.
     Decoded { bytes: Bytes, offset: usize },
+}
+
+/// How far the reading has got, for the checks at its start and its end.
+#[derive(Default)]
+struct ReadState {
+    /// Bytes handed out so far.
+    received: u64,
+    /// Whether the start was checked.
+    started: bool,
+    /// The box structure, when the body is MP4.
+    mp4: Option<BoxWalker>,
 }
 
 impl fmt::Debug for Video {
@@ -51,11 +81,13 @@ impl fmt::Debug for Video {
 }
 
 impl Video {
-    /// A video still to be read from `response`.
+    /// A video still to be read from `response` (whose headers were
+    /// scrubbed of the key already); `key` redacts what a wrong body says.
     pub(crate) fn streamed(
         response: reqwest::Response,
         meta: ResponseMeta,
         timeout: Duration,
+        key: ApiKey,
     ) -> Self {
         let content_type = response
             .headers()
@@ -70,11 +102,18 @@ impl Video {
             content_length,
             body: Body::Stream(response),
             timeout,
+            key,
+            read: ReadState::default(),
         }
     }
 
     /// A video already in memory.
-    pub(crate) fn decoded(bytes: Bytes, content_type: Option<String>, meta: ResponseMeta) -> Self {
+    pub(crate) fn decoded(
+        bytes: Bytes,
+        content_type: Option<String>,
+        meta: ResponseMeta,
+        key: ApiKey,
+    ) -> Self {
         let content_length = Some(bytes.len() as u64);
         Video {
             meta,
@@ -82,6 +121,8 @@ impl Video {
             content_length,
             body: Body::Decoded { bytes, offset: 0 },
             timeout: Duration::ZERO,
+            key,
+            read: ReadState::default(),
         }
     }
 
@@ -106,10 +147,23 @@ impl Video {
         matches!(self.body, Body::Stream(_))
     }
 
+    /// Whether a body cut short will be noticed: true when the size is
+    /// known (`Content-Length`, or a decoded video) or the reply says it is
+    /// MP4, whose box structure is then checked to its end. When false, a
+    /// connection closed early looks like the end of the video; callers
+    /// may want to warn.
+    pub fn end_is_checked(&self) -> bool {
+        self.content_length.is_some()
+            || self
+                .content_type
+                .as_deref()
+                .is_some_and(|t| is_mp4_type(&essence(t)))
+    }
+
     /// Saves the video to `path` atomically: it is written to a temporary
     /// file in the same folder, then renamed. On any failure, including a
-    /// body cut off midway, neither `path` nor a temporary file is left.
-    /// Returns the number of bytes written.
+    /// body cut off midway or a reply that is not a video, neither `path`
+    /// nor a temporary file is left. Returns the number of bytes written.
     pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error> {
         self.save_with_progress(path, |_, _| {}).await
     }
@@ -160,22 +214,20 @@ impl Video {
     }
 
     /// Writes the video to `writer` and flushes it. Returns the number of
-    /// bytes written.
+    /// bytes written. The start of the reply is checked before anything is
+    /// written; a reply cut short is found only at its end, after the bytes
+    /// before it were written.
     pub async fn write_to<W: AsyncWrite + Unpin>(self, writer: &mut W) -> Result<u64, Error> {
         self.copy(writer, None, &mut |_, _| {}).await
     }
 
     /// Collects the whole video in memory.
     pub async fn bytes(mut self) -> Result<Bytes, Error> {
-        if let Body::Decoded { bytes, offset } = &self.body {
-            return Ok(bytes.slice(*offset..));
-        }
         let reserve = self.content_length.unwrap_or(0).min(MAX_RESERVE) as usize;
         let mut all = BytesMut::with_capacity(reserve);
-        while let Some(chunk) = self.next_chunk(all.len() as u64).await? {
+        while let Some(chunk) = self.next_chunk().await? {
             all.extend_from_slice(&chunk);
         }
-        self.check_complete(all.len() as u64)?;
         Ok(all.freeze())
     }
 
@@ -192,22 +244,119 @@ impl Video {
         let total = self.content_length;
         let mut written = 0u64;
         progress(0, total);
-        while let Some(chunk) = self.next_chunk(written).await? {
+        while let Some(chunk) = self.next_chunk().await? {
             writer.write_all(&chunk).await.map_err(io_error)?;
             written += chunk.len() as u64;
             progress(written, total);
         }
-        self.check_complete(written)?;
         writer.flush().await.map_err(io_error)?;
         Ok(written)
     }
 
-    /// The next piece of the body; `received` counts the bytes so far.
-    async fn next_chunk(&mut self, received: u64) -> Result<Option<Bytes>, Error> {
+    /// The next piece of the video, checked: the first call judges the
+    /// start of the reply, and the end (`None`) is returned only once the
+    /// reply is known to be whole.
+    async fn next_chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        let chunk = if self.read.started {
+            self.raw_chunk().await?
+        } else {
+            self.read.started = true;
+            let head = self.read_head().await?;
+            self.check_start(head).await?
+        };
+        match chunk {
+            Some(chunk) => {
+                self.read.received += chunk.len() as u64;
+                if let Some(walker) = &mut self.read.mp4 {
+                    walker.feed(&chunk);
+                }
+                Ok(Some(chunk))
+            }
+            None => {
+                self.check_end()?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// The first [`HEAD_BYTES`] or more of the body (fewer only when the
+    /// body is shorter).
+    async fn read_head(&mut self) -> Result<Bytes, Error> {
+        let mut head = BytesMut::new();
+        while head.len() < HEAD_BYTES {
+            match self.raw_chunk().await? {
+                Some(chunk) => head.extend_from_slice(&chunk),
+                None => break,
+            }
+        }
+        Ok(head.freeze())
+    }
+
+    /// Judges the start of the body and hands it back as the first piece.
+    async fn check_start(&mut self, head: Bytes) -> Result<Option<Bytes>, Error> {
+        let declared = self.content_type.as_deref().map(essence);
+        let first = head.iter().copied().find(|b| !b.is_ascii_whitespace());
+        let looks_json = matches!(first, Some(b'{' | b'['));
+        let says_json = declared.as_deref().is_some_and(is_json_type);
+        if head.is_empty() || looks_json || says_json {
+            let mut seen = BytesMut::from(&head[..]);
+            if looks_json || says_json {
+                // Read on to find the message of a JSON error.
+                while seen.len() < ERROR_PEEK_BYTES {
+                    match self.raw_chunk().await? {
+                        Some(chunk) => seen.extend_from_slice(&chunk),
+                        None => break,
+                    }
+                }
+            }
+            return Err(self.not_media(&seen, json_error_message(&seen)));
+        }
+        let looks_markup = first == Some(b'<');
+        let wrong_type = declared.as_deref().is_some_and(|t| !is_video_type(t));
+        if looks_markup || wrong_type {
+            return Err(self.not_media(&head, None));
+        }
+        if BoxWalker::looks_like_mp4(&head) {
+            self.read.mp4 = Some(BoxWalker::default());
+        } else if self.content_length.is_none() && declared.as_deref().is_some_and(is_mp4_type) {
+            return Err(self.cut(format!(
+                "the reply says {} but does not start like an MP4 file, and has no Content-Length: its end cannot be checked",
+                declared.unwrap_or_default()
+            )));
+        }
+        Ok(Some(head))
+    }
+
+    /// A body cut short, or one whose end cannot be trusted, is an error.
+    fn check_end(&self) -> Result<(), Error> {
+        let received = self.read.received;
+        if received == 0 {
+            return Err(self.not_media(&[], None));
+        }
+        if let Some(expected) = self.content_length {
+            if expected != received {
+                return Err(self.cut(format!(
+                    "the video was cut off: received {received} of {expected} bytes"
+                )));
+            }
+            return Ok(());
+        }
+        match &self.read.mp4 {
+            Some(walker) => walker.check_end().map_err(|why| self.cut(why)),
+            None => Ok(()),
+        }
+    }
+
+    /// The next piece of the body as it comes, unchecked.
+    async fn raw_chunk(&mut self) -> Result<Option<Bytes>, Error> {
         match &mut self.body {
             Body::Stream(response) => match response.chunk().await {
                 Ok(chunk) => Ok(chunk),
-                Err(e) => Err(self.with_request_id(body_error(e, self.timeout, received))),
+                Err(e) => {
+                    let received = self.read.received;
+                    let error = body_error(e, self.timeout, received);
+                    Err(error.with_request_id(self.meta.request_id.as_deref()))
+                }
             },
             Body::Decoded { bytes, offset } => {
                 if *offset >= bytes.len() {
@@ -221,31 +370,64 @@ impl Video {
         }
     }
 
-    /// A body shorter than its `Content-Length` was cut off.
-    fn check_complete(&self, received: u64) -> Result<(), Error> {
-        match self.content_length {
-            Some(expected) if expected != received => Err(Error::decode(format!(
-                "the video was cut off: received {received} of {expected} bytes"
-            ))),
-            _ => Ok(()),
-        }
+    /// The error for a reply that is not a video; `seen` is what was read.
+    fn not_media(&self, seen: &[u8], message: Option<String>) -> Error {
+        let shown = &seen[..seen.len().min(SHOWN_HEAD_BYTES)];
+        Error::NotMedia(Box::new(NotMediaInfo {
+            expected: "video",
+            content_type: self.content_type.clone(),
+            size: (seen.len() as u64).max(self.content_length.unwrap_or(0)),
+            head: Bytes::from(self.key.scrub_bytes(shown)),
+            message: message.map(|m| self.key.scrub(&m)),
+            request_id: self.meta.request_id.clone(),
+        }))
     }
 
-    fn with_request_id(&self, error: Error) -> Error {
-        match (&self.meta.request_id, error) {
-            (
-                Some(id),
-                Error::Timeout {
-                    request_id: None,
-                    after,
-                },
-            ) => Error::Timeout {
-                request_id: Some(id.clone()),
-                after,
-            },
-            (_, error) => error,
-        }
+    /// The error for a body that ended too soon.
+    fn cut(&self, message: String) -> Error {
+        Error::decode(message).with_request_id(self.meta.request_id.as_deref())
     }
+}
+
+/// A media type without its parameters, in lower case.
+fn essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// `application/json`, `text/json` or any `+json` type.
+pub(crate) fn is_json_type(essence: &str) -> bool {
+    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+}
+
+/// Types a video may come as: any `video/*`, the MP4 application type, and
+/// the generic binary types storage services use.
+fn is_video_type(essence: &str) -> bool {
+    essence.starts_with("video/")
+        || matches!(
+            essence,
+            "application/mp4" | "application/octet-stream" | "binary/octet-stream"
+        )
+}
+
+/// The MP4-family types, whose box structure can be checked.
+fn is_mp4_type(essence: &str) -> bool {
+    matches!(
+        essence,
+        "video/mp4" | "video/quicktime" | "application/mp4" | "video/3gpp"
+    )
+}
+
+/// The `error` (or `message`, `detail`) text of a JSON body, when it is one.
+fn json_error_message(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    ["error", "message", "detail"]
+        .iter()
+        .find_map(|key| value.get(key)?.as_str().map(str::to_owned))
 }
 
 #[cfg(test)]
@@ -258,6 +440,7 @@ mod tests {
             Bytes::from(bytes),
             Some("video/mp4".into()),
             ResponseMeta::default(),
+            ApiKey::new("k"),
         )
     }
 
