@@ -428,4 +428,51 @@ mod tests {
         assert_eq!(defaults.request_timeout(), DEFAULT_REQUEST_TIMEOUT);
         assert!(DEFAULT_REQUEST_TIMEOUT >= Duration::from_secs(15 * 60));
     }
+
+    #[test]
+    fn blank_url_variables_are_errors_not_production() {
+        for name in [BASE_URL_ENV, UPLOAD_URL_ENV] {
+            let err =
+                ClientBuilder::from_lookup(env(&[(API_KEY_ENV, "k"), (name, "  ")])).unwrap_err();
+            assert!(
+                matches!(&err, Error::Config(m) if m.contains(name) && m.contains("blank")),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn credentials_in_urls_are_refused_and_masked() {
+        let err = Client::builder()
+            .api_key("k")
+            .base_url("http://me:sk-SECRET-123@127.0.0.1:9")
+            .build()
+            .unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.contains("user name or password"), "{shown}");
+        assert!(!shown.contains("sk-SECRET"), "{shown}");
+        assert_eq!(masked_url("http://a:b@h/p"), "http://***@h/p");
+        assert_eq!(masked_url("http://h/p"), "http://h/p");
+        assert_eq!(masked_url("a:b/c@h"), "***@h");
+    }
+
+    #[test]
+    fn a_zero_request_limit_is_refused() {
+        let err = Client::builder()
+            .api_key("k")
+            .max_concurrent_requests(0)
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)));
+        let client = Client::builder()
+            .api_key("k")
+            .max_concurrent_requests(3)
+            .build()
+            .unwrap();
+        assert_eq!(client.max_concurrent_requests(), 3);
+        assert_eq!(
+            Client::new("k").max_concurrent_requests(),
+            DEFAULT_MAX_CONCURRENT_REQUESTS
+        );
+    }
 }

@@ -195,4 +195,36 @@ mod tests {
         assert!(ApiKey::new("a\nb").header_value().is_none());
         assert!(ApiKey::new("  ").is_empty());
     }
+
+    #[test]
+    fn scrubs_escaped_and_encoded_forms() {
+        let key = ApiKey::new("sk-S/ 1");
+        for echoed in [
+            "sk-S/ 1",
+            "\\u0073k-S/ 1",
+            "\\u0073\\u006B\\u002d\\u0053\\/\\u00201",
+            "sk-S%2F%201",
+            "%73%6b-S%2f+1",
+        ] {
+            let text = format!("<{echoed}>");
+            assert_eq!(key.scrub(&text), "<[redacted]>", "{echoed}");
+            assert!(key.occurs_in(text.as_bytes()), "{echoed}");
+        }
+        assert!(!key.occurs_in(b"sk-S/ 2"));
+        assert!(!ApiKey::new("").occurs_in(b"anything"));
+    }
+
+    #[test]
+    fn scrubs_json_keys_and_nested_strings() {
+        let key = ApiKey::new("sk-SECRET-123");
+        let mut value = serde_json::json!({
+            "sk-SECRET-123": [1, {"a": "x sk%2DSECRET-123"}],
+            "n": 5,
+        });
+        key.scrub_json(&mut value);
+        assert_eq!(
+            value,
+            serde_json::json!({"[redacted]": [1, {"a": "x [redacted]"}], "n": 5})
+        );
+    }
 }

@@ -298,3 +298,18 @@ impl ModelInput for TestInput {
         media
     }
 }
+
+/// A small but well-formed MP4: an `ftyp`, a `moov` and an `mdat` holding
+/// `payload` bytes, so its box structure ends exactly at its end.
+pub fn mp4_file(payload: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut push_box = |kind: &[u8; 4], body: &[u8]| {
+        out.extend_from_slice(&(8 + body.len() as u32).to_be_bytes());
+        out.extend_from_slice(kind);
+        out.extend_from_slice(body);
+    };
+    push_box(b"ftyp", b"isom\0\0\x02\0isomiso2");
+    push_box(b"moov", &[0; 16]);
+    push_box(b"mdat", &pattern(payload));
+    out
+}
