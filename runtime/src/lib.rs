@@ -60,5 +60,6 @@ pub use model::{
     AllowedValue, FieldInfo, FieldKind, ModelInfo, ModelInput, ParseInputError, WireValue,
 };
 pub use retry::RetryPolicy;
+pub use upload::{DEFAULT_MAX_INLINE_BYTES, DEFAULT_MAX_UPLOAD_BYTES};
 pub use validate::{Limit, ValidationError, Violation, ViolationKind, Violations};
 pub use video::Video;

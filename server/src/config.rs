@@ -6,6 +6,18 @@ use std::path::PathBuf;
 
 use crate::faults::{Fault, Route};
 
+/// The largest request body the server takes by default: 256 MiB
+/// (268,435,456 bytes). A larger body is answered `413 {"error": ...}`
+/// before any handler sees it (when its `Content-Length` says so, without
+/// reading it). It admits the storage upload of a 192 MiB file (base64 in
+/// JSON is a third larger than the file), above the 100 MiB the client
+/// crate uploads at most. Change it with [`ServerConfig::with_max_body_bytes`].
+pub const DEFAULT_MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+
+/// How many requests the log keeps by default ([`crate::TestServer::requests`]):
+/// the last 1,000. Change it with [`ServerConfig::with_max_records`].
+pub const DEFAULT_MAX_RECORDS: usize = 1_000;
+
 /// Everything a server is started with. [`ServerConfig::new`] gives the defaults;
 /// the `with_*` methods change one setting each.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,11 +40,19 @@ pub struct ServerConfig {
     pub faults: Vec<(Route, Fault)>,
     /// The key the storage upload answers its URLs under.
     pub upload_key: UploadKey,
+    /// The largest request body taken, in bytes; a larger one is answered
+    /// 413 (default [`DEFAULT_MAX_BODY_BYTES`]).
+    pub max_body_bytes: usize,
+    /// How many of the latest requests the log keeps (default
+    /// [`DEFAULT_MAX_RECORDS`]); older ones are dropped.
+    pub max_records: usize,
 }
 
 impl ServerConfig {
     /// The defaults: any key accepted, the fixture video, two polls before a
-    /// job completes, jobs succeed, no faults, uploads answer `file_urls`.
+    /// job completes, jobs succeed, no faults, uploads answer `file_urls`,
+    /// bodies up to [`DEFAULT_MAX_BODY_BYTES`], the last
+    /// [`DEFAULT_MAX_RECORDS`] requests logged.
     pub fn new(schema_dir: impl Into<PathBuf>) -> Self {
         ServerConfig {
             schema_dir: schema_dir.into(),
@@ -42,6 +62,8 @@ impl ServerConfig {
             fail_jobs: None,
             faults: Vec::new(),
             upload_key: UploadKey::FileUrls,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_records: DEFAULT_MAX_RECORDS,
         }
     }
 
@@ -83,6 +105,18 @@ impl ServerConfig {
     /// Answer the storage upload under this key.
     pub fn with_upload_key(mut self, key: UploadKey) -> Self {
         self.upload_key = key;
+        self
+    }
+
+    /// Take request bodies of up to `bytes` bytes; larger ones are 413.
+    pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// Keep only the latest `records` requests in the log.
+    pub fn with_max_records(mut self, records: usize) -> Self {
+        self.max_records = records;
         self
     }
 }

@@ -33,6 +33,16 @@
 //! is recorded ([`TestServer::requests`]) and every POST counted
 //! ([`TestServer::post_count`]), faulted or not.
 //!
+//! # Limits
+//! A request body over [`ServerConfig::max_body_bytes`] (default
+//! [`DEFAULT_MAX_BODY_BYTES`], 256 MiB) is answered `413 {"error": ...}`
+//! before any fault or check; a body is read into memory once, and an upload
+//! is decoded from it without further copies. The request log is capped: it
+//! keeps the latest [`ServerConfig::max_records`] requests (default
+//! [`DEFAULT_MAX_RECORDS`], 1,000) and of each body its first
+//! [`RECORDED_BODY_BYTES`] (64 KiB) with its full length
+//! ([`RecordedRequest::body_len`], [`RecordedRequest::body_truncated`]).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), segmind_server::ServerError> {
 //! use segmind_server::{Fault, Route, ServerConfig, TestServer};
@@ -62,10 +72,12 @@ mod video;
 
 use std::path::PathBuf;
 
-pub use config::{ServerConfig, UploadKey, VideoSource};
+pub use config::{
+    ServerConfig, UploadKey, VideoSource, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECORDS,
+};
 pub use error::ServerError;
 pub use faults::{Fault, FaultSpecError, Route, FAULT_HEADER};
-pub use record::RecordedRequest;
+pub use record::{RecordedRequest, RECORDED_BODY_BYTES};
 pub use server::TestServer;
 
 /// The `schema/` folder of this workspace, for tests.

@@ -7,7 +7,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use segmind_server::{Fault, Route, ServerConfig, TestServer, UploadKey, VideoSource};
+use segmind_server::{
+    Fault, Route, ServerConfig, TestServer, UploadKey, VideoSource, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_RECORDS,
+};
 
 /// A local server on 127.0.0.1 that behaves like Segmind's video API.
 #[derive(Debug, Parser)]
@@ -34,6 +37,12 @@ struct Args {
     /// Answer uploads under `urls` instead of `file_urls`.
     #[arg(long)]
     upload_key_urls: bool,
+    /// Largest request body taken; a larger one is answered 413.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    max_body_bytes: usize,
+    /// How many of the latest requests the request log keeps.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_RECORDS)]
+    max_records: usize,
     /// Queue a fault, as ROUTE=SPEC (e.g. v1=429:2, status=503, file=cut);
     /// repeatable. Routes: v1, v2-submit, status, result, file, upload, any.
     #[arg(long, value_name = "ROUTE=SPEC", value_parser = parse_fault)]
@@ -51,7 +60,10 @@ fn parse_fault(text: &str) -> Result<(Route, Fault), String> {
 
 impl Args {
     fn config(self) -> ServerConfig {
-        let mut config = ServerConfig::new(self.schema_dir).with_polls_before_complete(self.polls);
+        let mut config = ServerConfig::new(self.schema_dir)
+            .with_polls_before_complete(self.polls)
+            .with_max_body_bytes(self.max_body_bytes)
+            .with_max_records(self.max_records);
         config.api_key = self.api_key;
         config.fail_jobs = self.fail_jobs;
         config.faults = self.fault;

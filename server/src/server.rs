@@ -76,9 +76,17 @@ impl TestServer {
         self.state.post_count(route)
     }
 
-    /// Every request received so far, in arrival order.
+    /// The requests received so far, in arrival order: the latest
+    /// [`crate::ServerConfig::max_records`] of them, each body cut to its
+    /// first [`crate::RECORDED_BODY_BYTES`] (see [`RecordedRequest`]).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state.records()
+    }
+
+    /// How many requests were received in all, including those the log
+    /// ([`TestServer::requests`]) no longer holds.
+    pub fn request_count(&self) -> u64 {
+        self.state.received()
     }
 
     /// Queues a fault for the first later request that matches `route`.

@@ -45,11 +45,17 @@ pub(crate) struct Shared {
     pub fail_jobs: Option<String>,
     /// The key of the upload's answer.
     pub upload_key: UploadKey,
+    /// The largest request body taken, in bytes.
+    pub max_body_bytes: usize,
+    /// How many requests the log keeps.
+    max_records: usize,
+    /// Requests received in all, logged or since dropped.
+    received: AtomicU64,
     credits_millis: AtomicU64,
     faults: Mutex<VecDeque<(Route, Fault)>>,
     jobs: Mutex<HashMap<String, Job>>,
     assets: Mutex<HashMap<String, Asset>>,
-    records: Mutex<Vec<RecordedRequest>>,
+    records: Mutex<VecDeque<RecordedRequest>>,
     posts: Mutex<HashMap<Option<Route>, usize>>,
 }
 
@@ -71,11 +77,14 @@ impl Shared {
             polls_before_complete: config.polls_before_complete,
             fail_jobs: config.fail_jobs,
             upload_key: config.upload_key,
+            max_body_bytes: config.max_body_bytes,
+            max_records: config.max_records,
+            received: AtomicU64::new(0),
             credits_millis: AtomicU64::new(STARTING_CREDITS_MILLIS),
             faults: Mutex::new(config.faults.into()),
             jobs: Mutex::new(HashMap::new()),
             assets: Mutex::new(HashMap::new()),
-            records: Mutex::new(Vec::new()),
+            records: Mutex::new(VecDeque::new()),
             posts: Mutex::new(HashMap::new()),
         }
     }
@@ -106,14 +115,24 @@ impl Shared {
         faults.remove(index).map(|(_, fault)| fault)
     }
 
-    /// Logs a request.
+    /// Logs a request, dropping the oldest ones past the cap.
     pub fn record(&self, request: RecordedRequest) {
-        lock(&self.records).push(request);
+        self.received.fetch_add(1, Ordering::SeqCst);
+        let mut records = lock(&self.records);
+        records.push_back(request);
+        while records.len() > self.max_records {
+            records.pop_front();
+        }
     }
 
-    /// Every request logged so far.
+    /// The requests the log holds, oldest first.
     pub fn records(&self) -> Vec<RecordedRequest> {
-        lock(&self.records).clone()
+        lock(&self.records).iter().cloned().collect()
+    }
+
+    /// Requests received in all, including those the log has dropped.
+    pub fn received(&self) -> u64 {
+        self.received.load(Ordering::SeqCst)
     }
 
     /// Counts one POST on `route` (`None`: a path the server does not serve).

@@ -1,5 +1,6 @@
 //! The runtime against a throwaway local HTTP server: v1 calls, v2 jobs,
-//! media inputs, error mapping, retries and keeping the key secret.
+//! media inputs, error mapping, retries and keeping the key secret; and
+//! uploads against the local Segmind server (`segmind-server`).
 
 mod support;
 
@@ -8,5 +9,6 @@ mod errors;
 mod media;
 mod retries;
 mod secrets;
+mod uploads;
 mod v1;
 mod v2;

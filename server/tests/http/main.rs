@@ -4,6 +4,7 @@
 mod checks;
 mod counting;
 mod faults;
+mod limits;
 mod startup;
 mod upload;
 mod v1;
