@@ -162,7 +162,7 @@ fn wait_args() -> [Arg; 2] {
             .long(POLL_INTERVAL)
             .value_name("SECS")
             .default_value(DEFAULT_POLL_INTERVAL)
-            .value_parser(seconds)
+            .value_parser(poll_seconds)
             .help("Seconds between two status polls of a job (--async and wait)"),
         Arg::new(TIMEOUT)
             .long(TIMEOUT)
@@ -243,6 +243,21 @@ fn wait_command() -> Command {
 }
 
 /// A positive, finite number of seconds.
+/// The shortest `--poll-interval`: at most 20 polls a second.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+/// `--poll-interval`: seconds, at least [`MIN_POLL_INTERVAL`].
+fn poll_seconds(text: &str) -> Result<Duration, String> {
+    let value = seconds(text)?;
+    if value < MIN_POLL_INTERVAL {
+        return Err(format!(
+            "`{text}` is too short: poll at most every {} s",
+            MIN_POLL_INTERVAL.as_secs_f64()
+        ));
+    }
+    Ok(value)
+}
+
 fn seconds(text: &str) -> Result<Duration, String> {
     let value: f64 = text
         .trim()
@@ -282,6 +297,11 @@ mod tests {
         assert_eq!(seconds("0.05"), Ok(Duration::from_millis(50)));
         for bad in ["0", "-1", "NaN", "inf", "soon", "1e300"] {
             assert!(seconds(bad).is_err(), "{bad}");
+        }
+        assert_eq!(poll_seconds("0.05"), Ok(MIN_POLL_INTERVAL));
+        for too_fast in ["1e-9", "0.049", "0.001"] {
+            let err = poll_seconds(too_fast).unwrap_err();
+            assert!(err.contains("too short"), "{err}");
         }
     }
 }

@@ -15,7 +15,8 @@ use segmind_runtime::Error;
 /// | 5 | job failed: a v2 job ended `FAILED` |
 /// | 6 | timed out: the job's request id is printed, resume with `segmind wait <id>` |
 /// | 7 | network, file or other error |
-/// | 130 | interrupted with Ctrl-C (a submitted job's request id is printed) |
+/// | 130 | interrupted with Ctrl-C (a billed request's id is printed) |
+/// | 143 | terminated by SIGTERM (a billed request's id is printed) |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// The command did what it was asked.
@@ -34,6 +35,8 @@ pub enum Exit {
     Other = 7,
     /// The user pressed Ctrl-C.
     Interrupted = 130,
+    /// The process got SIGTERM.
+    Terminated = 143,
 }
 
 /// Every exit code with its meaning, in the order they are documented.
@@ -62,7 +65,11 @@ pub const EXIT_CODES: &[(Exit, &str)] = &[
     (Exit::Other, "network, file or other error"),
     (
         Exit::Interrupted,
-        "interrupted with Ctrl-C (a submitted job's request id is printed)",
+        "interrupted with Ctrl-C (a billed request's id is printed)",
+    ),
+    (
+        Exit::Terminated,
+        "terminated by SIGTERM (a billed request's id is printed)",
     ),
 ];
 
@@ -83,6 +90,7 @@ impl Exit {
             Exit::TimedOut => "timed_out",
             Exit::Other => "other",
             Exit::Interrupted => "interrupted",
+            Exit::Terminated => "terminated",
         }
     }
 
@@ -100,7 +108,8 @@ impl Exit {
             | Error::Gone(_)
             | Error::RateLimited { .. }
             | Error::Server(_)
-            | Error::UnexpectedStatus(_) => Exit::Api,
+            | Error::UnexpectedStatus(_)
+            | Error::NotMedia(_) => Exit::Api,
             Error::JobFailed { .. } => Exit::JobFailed,
             Error::Timeout { .. } => Exit::TimedOut,
             _ => Exit::Other,
@@ -124,7 +133,7 @@ mod tests {
     #[test]
     fn codes_are_distinct_and_documented_in_order() {
         let codes: Vec<u8> = EXIT_CODES.iter().map(|(exit, _)| exit.code()).collect();
-        assert_eq!(codes, vec![0, 2, 3, 4, 5, 6, 7, 130]);
+        assert_eq!(codes, vec![0, 2, 3, 4, 5, 6, 7, 130, 143]);
         let table = help_table();
         assert!(table.contains("    3  invalid input"), "{table}");
         assert!(table.contains("  130  interrupted"), "{table}");

@@ -74,10 +74,16 @@ impl Failure {
         }
     }
 
-    /// The failure when the user pressed Ctrl-C during the work on
-    /// `request_id` (a submitted job), or before any job existed.
-    pub fn interrupted(request_id: Option<&str>) -> Self {
-        let mut failure = Failure::new(Exit::Interrupted, "interrupted");
+    /// The failure when the process was asked to stop (`exit` is
+    /// [`Exit::Interrupted`] or [`Exit::Terminated`]) during the work on
+    /// `request_id` (a billed request), or before one was known.
+    pub fn interrupted(exit: Exit, request_id: Option<&str>) -> Self {
+        let what = if exit == Exit::Terminated {
+            "terminated"
+        } else {
+            "interrupted"
+        };
+        let mut failure = Failure::new(exit, what);
         match request_id {
             Some(id) => failure.request_id = Some(id.to_owned()),
             None => failure
@@ -90,7 +96,10 @@ impl Failure {
     /// Adds how to resume the job with `segmind wait`, when the failure is
     /// a timeout or an interruption that names a request id.
     pub fn with_resume_hint(mut self, out: &Path) -> Self {
-        let resumable = matches!(self.exit, Exit::TimedOut | Exit::Interrupted);
+        let resumable = matches!(
+            self.exit,
+            Exit::TimedOut | Exit::Interrupted | Exit::Terminated
+        );
         if let (true, Some(id)) = (resumable, &self.request_id) {
             let out = out.display().to_string();
             self.details.push(format!(
@@ -108,6 +117,12 @@ impl Failure {
         let mut text = format!("error: {}\n", self.message);
         for line in &self.details {
             text.push_str(&format!("  {line}\n"));
+        }
+        // A billed request's id is never lost, whatever went wrong after.
+        if let Some(id) = &self.request_id {
+            if !text.contains(id.as_str()) {
+                text.push_str(&format!("  request id: {id}\n"));
+            }
         }
         output::stderr(&text);
         if json {

@@ -39,10 +39,20 @@ impl Globals {
                 .filter(|value| !value.is_empty())
         };
         let flag = |id: &str| flag(matches, id);
+        // A URL given but blank (an empty variable in a script) is kept as
+        // given, so building the client refuses it instead of falling back
+        // to production.
+        let url = |id: &str| {
+            matches
+                .try_get_one::<String>(id)
+                .ok()
+                .flatten()
+                .map(|value| value.trim().to_owned())
+        };
         Globals {
             api_key: text(API_KEY),
-            base_url: text(BASE_URL),
-            upload_url: text(UPLOAD_URL),
+            base_url: url(BASE_URL),
+            upload_url: url(UPLOAD_URL),
             inline_media: flag(INLINE_MEDIA),
             quiet: flag(QUIET),
             json: flag(JSON),
@@ -85,6 +95,8 @@ impl Globals {
         request_timeout: Option<Duration>,
     ) -> segmind_runtime::ClientBuilder {
         let mut builder = Client::builder().api_key(key);
+        // A blank URL reaches the builder, which refuses it: set but empty
+        // never silently means production.
         if let Some(url) = &self.base_url {
             builder = builder.base_url(url.clone());
         }

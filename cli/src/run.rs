@@ -3,6 +3,7 @@
 //! submits it as a job and waits for it (`--async`, v2), and saves the video.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use clap::ArgMatches;
 use segmind_runtime::{Client, Media, ModelInfo, ModelInput, WaitOptions};
@@ -18,8 +19,8 @@ use crate::input::build_input;
 use crate::output::{self, shell_quote, Saved};
 use crate::progress::Progress;
 use crate::save::save;
-use crate::signal::until_interrupted;
-use crate::wait::{out_path, wait_and_save, wait_options};
+use crate::signal::{until_interrupted, BilledId};
+use crate::wait::{out_path, wait_and_save, wait_options, within};
 
 /// Runs the subcommand of `model` with its parsed flags.
 pub async fn run_model(
@@ -45,8 +46,8 @@ pub async fn run_model(
     let out = out_path(matches)?;
     let options = wait_options(matches);
     let progress = globals.progress();
-    // A v1 call blocks until the video is made: `--timeout` bounds it. A v2
-    // job's wait is bounded by the same option instead.
+    // `--timeout` bounds the whole command; for v1 it also bounds each HTTP
+    // exchange, so a hung connection is cut even between retries.
     let client = globals.client((!use_v2).then_some(options.deadline))?;
     note_local_files(input.as_ref(), &flags, globals, &progress);
     if use_v2 {
@@ -61,7 +62,16 @@ pub async fn run_model(
         )
         .await
     } else {
-        run_v1(&client, model, input.as_ref(), &out, globals, &progress).await
+        run_v1(
+            &client,
+            model,
+            input.as_ref(),
+            options,
+            &out,
+            globals,
+            &progress,
+        )
+        .await
     }
 }
 
@@ -85,21 +95,26 @@ fn note_local_files(
     }
 }
 
-/// v1: one POST that answers the video when it is made; `--timeout` bounds it.
+/// v1: one POST that answers the video when it is made; `--timeout` bounds
+/// the whole call (uploads, the POST, the answer's headers and the download).
 async fn run_v1(
     client: &Client,
     model: &'static ModelInfo,
     input: &dyn ModelInput,
+    options: WaitOptions,
     out: &Path,
     globals: &Globals,
     progress: &Progress,
 ) -> Result<(), Failure> {
+    let billed = BilledId::new();
     let work = async {
         let typically = latency_text(model)
             .map(|t| format!(", typically {t}"))
             .unwrap_or_default();
         let spinner = progress.spinner(format!("{}: making the video{typically}", model.slug));
         let video = client.run(input).await.map_err(Failure::from_runtime)?;
+        // Billed: from here on every failure names the request.
+        billed.set(video.meta().request_id.as_deref());
         drop(spinner);
         let meta = video.meta().clone();
         let bytes = save(video, out, progress).await?;
@@ -114,17 +129,20 @@ async fn run_v1(
             output_url: None,
         })
     };
-    let saved = until_interrupted(work, None).await.map_err(|mut failure| {
-        if failure.exit == Exit::TimedOut {
-            failure.details.push("a synchronous call cannot be resumed; with --async you get a request id to wait on".to_owned());
-        }
-        failure
-    })?;
+    let saved = until_interrupted(within(options.deadline, work), &billed)
+        .await
+        .map_err(|mut failure| {
+            if failure.exit == Exit::TimedOut {
+                failure.details.push("a synchronous call cannot be resumed; with --async you get a request id to wait on".to_owned());
+            }
+            failure
+        })?;
     saved.print(globals.json, globals.quiet);
     Ok(())
 }
 
-/// v2: submit a job, say its request id, then wait for it and download.
+/// v2: submit a job, say its request id, then wait for it and download,
+/// all within `--timeout`.
 async fn run_v2(
     client: &Client,
     model: &'static ModelInfo,
@@ -134,11 +152,12 @@ async fn run_v2(
     globals: &Globals,
     progress: &Progress,
 ) -> Result<(), Failure> {
+    let started = Instant::now();
     let submitting = async {
         let _spinner = progress.spinner(format!("{}: submitting", model.slug));
         client.submit(input).await.map_err(Failure::from_runtime)
     };
-    let job = until_interrupted(submitting, None).await?;
+    let job = until_interrupted(within(options.deadline, submitting), &BilledId::new()).await?;
     if !globals.json {
         let id = job.request_id();
         output::stderr(&format!(
@@ -147,5 +166,9 @@ async fn run_v2(
             shell_quote(&out.display().to_string())
         ));
     }
-    wait_and_save(&job, Some(model), options, out, globals).await
+    let left = WaitOptions {
+        deadline: options.deadline.saturating_sub(started.elapsed()),
+        ..options
+    };
+    wait_and_save(&job, Some(model), left, out, globals).await
 }

@@ -8,13 +8,14 @@ use clap::ArgMatches;
 use segmind_runtime::{Job, ModelInfo, WaitOptions};
 
 use crate::command::{OUT, POLL_INTERVAL, REQUEST_ID, TIMEOUT};
+use crate::exit::Exit;
 use crate::failure::Failure;
 use crate::globals::Globals;
 use crate::help_text::latency_text;
 use crate::output::Saved;
 use crate::progress::Progress;
 use crate::save::save;
-use crate::signal::until_interrupted;
+use crate::signal::{until_interrupted, BilledId};
 
 /// `segmind wait <request-id> --out PATH`.
 pub async fn run_wait(matches: &ArgMatches, globals: &Globals) -> Result<(), Failure> {
@@ -71,6 +72,20 @@ pub fn out_path(matches: &ArgMatches) -> Result<PathBuf, Failure> {
     Ok(out)
 }
 
+/// Runs `work` for at most `limit` (`--timeout`): past it, the work is
+/// dropped (a half-written file goes with it) and the command times out.
+pub async fn within<T>(
+    limit: Duration,
+    work: impl std::future::Future<Output = Result<T, Failure>>,
+) -> Result<T, Failure> {
+    tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {
+        Err(Failure::new(
+            Exit::TimedOut,
+            format!("gave up after --timeout {} s", limit.as_secs_f64()),
+        ))
+    })
+}
+
 /// `--poll-interval` and `--timeout` as the wait's options.
 pub fn wait_options(matches: &ArgMatches) -> WaitOptions {
     let defaults = WaitOptions::default();
@@ -91,9 +106,12 @@ pub async fn wait_and_save(
     globals: &Globals,
 ) -> Result<(), Failure> {
     let progress = globals.progress();
-    let request_id = job.request_id().to_owned();
-    let work = wait_then_save(job, model, options, out, &progress);
-    let saved = until_interrupted(work, Some(&request_id))
+    let billed = BilledId::known(job.request_id());
+    let work = within(
+        options.deadline,
+        wait_then_save(job, model, options, out, &progress),
+    );
+    let saved = until_interrupted(work, &billed)
         .await
         .map_err(|failure| failure.with_resume_hint(out))?;
     saved.print(globals.json, globals.quiet);

@@ -17,7 +17,7 @@ async fn async_job_is_polled_then_downloaded() {
     let scratch = Scratch::new();
     let base = server.base_url();
     let line = format!(
-        "--api-key {KEY} --base-url {base} --json hallo {URL_INPUTS} --async --poll-interval 0.02 --out job.mp4"
+        "--api-key {KEY} --base-url {base} --json hallo {URL_INPUTS} --async --poll-interval 0.05 --out job.mp4"
     );
     let run = segmind(scratch.path(), &line).await;
     assert_eq!(run.code, 0, "{run:?}");
@@ -65,7 +65,7 @@ async fn failed_job_exits_5_with_the_reason() {
     let scratch = Scratch::new();
     let base = server.base_url();
     let line = format!(
-        "--api-key {KEY} --base-url {base} hallo {URL_INPUTS} --async --poll-interval 0.02 --out job.mp4"
+        "--api-key {KEY} --base-url {base} hallo {URL_INPUTS} --async --poll-interval 0.05 --out job.mp4"
     );
     let run = segmind(scratch.path(), &line).await;
     assert_eq!(run.code, 5, "{run:?}");
@@ -98,7 +98,7 @@ async fn timed_out_job_is_resumed_with_wait() {
     assert!(!scratch.file("job.mp4").exists());
 
     let line = format!(
-        "--api-key {KEY} --base-url {base} --json wait {id} --out job.mp4 --poll-interval 0.01"
+        "--api-key {KEY} --base-url {base} --json wait {id} --out job.mp4 --poll-interval 0.05"
     );
     let run = segmind(scratch.path(), &line).await;
     assert_eq!(run.code, 0, "{run:?}");

@@ -258,6 +258,11 @@ impl ClientBuilder {
 /// an `@` in it masked, since that is where a credential would be.
 fn checked_url(what: &str, url: &str) -> Result<String, Error> {
     let url = url.trim();
+    if url.is_empty() {
+        return Err(Error::Config(format!(
+            "the {what} is blank: leave it unset to use Segmind's, or give a URL"
+        )));
+    }
     let shown = masked_url(url);
     match Url::parse(url) {
         Ok(parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
