@@ -32,6 +32,7 @@ mod job_status;
 mod media;
 mod meta;
 mod model;
+mod mp4;
 mod retry;
 mod secret;
 mod timestamp;
@@ -47,10 +48,10 @@ pub use reqwest::StatusCode;
 pub use client::Client;
 pub use config::{
     ClientBuilder, MediaUpload, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_UPLOAD_URL, DEFAULT_USER_AGENT,
-    UPLOAD_URL_ENV,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_UPLOAD_URL, DEFAULT_USER_AGENT, UPLOAD_URL_ENV,
 };
-pub use error::{ApiErrorInfo, Error};
+pub use error::{ApiErrorInfo, Error, NotMediaInfo};
 pub use job::{Job, WaitOptions};
 pub use job_result::{JobMetrics, JobResult};
 pub use job_status::{JobState, JobStatus};

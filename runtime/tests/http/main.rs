@@ -4,9 +4,13 @@
 
 mod support;
 
+mod canary;
 mod env;
 mod errors;
+mod fd_limit;
 mod media;
+mod origins;
+mod replies;
 mod retries;
 mod secrets;
 mod uploads;
