@@ -144,6 +144,7 @@ mod tests {
         let timeout = Error::Timeout {
             request_id: Some("r".into()),
             after: std::time::Duration::from_secs(1),
+            billed_call: false,
         };
         assert_eq!(Exit::for_error(&timeout), Exit::TimedOut);
         let failed = Error::JobFailed {

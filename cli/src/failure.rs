@@ -66,11 +66,19 @@ impl Failure {
                 let lines = report.violations.iter().map(ToString::to_string).collect();
                 Failure::invalid(format!("invalid {} input:", report.model), lines)
             }
-            other => Failure {
-                status,
-                request_id,
-                ..Failure::new(exit, other.to_string())
-            },
+            other => {
+                let mut failure = Failure {
+                    status,
+                    request_id,
+                    ..Failure::new(exit, other.to_string())
+                };
+                if other.may_have_been_billed() && failure.request_id.is_none() {
+                    failure.details.push(
+                        "Segmind may have started (and billed) this call: check your account before running it again".to_owned(),
+                    );
+                }
+                failure
+            }
         }
     }
 
@@ -156,6 +164,7 @@ mod tests {
         let error = Error::Timeout {
             request_id: Some("abc 1".into()),
             after: Duration::from_secs(3),
+            billed_call: false,
         };
         let failure = Failure::from_runtime(error).with_resume_hint(Path::new("my out.mp4"));
         assert_eq!(failure.exit, Exit::TimedOut);
@@ -194,5 +203,24 @@ mod tests {
             "--pose-weight: 12.0 is above the maximum 10"
         );
         assert_eq!(report["error"]["status"], Value::Null);
+    }
+
+    #[test]
+    fn a_possibly_billed_failure_without_an_id_says_to_check_first() {
+        let error = Error::Timeout {
+            request_id: None,
+            after: Duration::from_secs(3),
+            billed_call: true,
+        };
+        let failure = Failure::from_runtime(error);
+        assert!(
+            failure
+                .details
+                .iter()
+                .any(|d| d.contains("may have started")),
+            "{failure:?}"
+        );
+        let refused = Failure::from_runtime(Error::Config("no key".into()));
+        assert!(refused.details.is_empty());
     }
 }

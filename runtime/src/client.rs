@@ -211,7 +211,7 @@ impl Client {
             let request = make()?
                 .timeout(timeout)
                 .build()
-                .map_err(|e| transport_error(e, timeout))?;
+                .map_err(|e| transport_error(e, timeout, kind))?;
             let error = match self.execute(request, kind, timeout).await {
                 Ok(mut response) if response.status().is_success() => {
                     // Everything read from the headers later (metadata,
@@ -220,7 +220,7 @@ impl Client {
                     response.extensions_mut().insert(Arc::new(slot));
                     return Ok(response);
                 }
-                Ok(response) => self.api_error(response).await,
+                Ok(response) => self.api_error(response, kind).await,
                 Err(e) => e,
             };
             drop(slot);
@@ -261,7 +261,7 @@ impl Client {
                 .http
                 .execute(request)
                 .await
-                .map_err(|e| transport_error(e, timeout))?;
+                .map_err(|e| transport_error(e, timeout, kind))?;
             let Some(target) = redirect_target(&response, &from) else {
                 return Ok(response);
             };
@@ -275,9 +275,11 @@ impl Client {
                     self.get(target.as_str(), with_key)?
                         .timeout(timeout)
                         .build()
-                        .map_err(|e| transport_error(e, timeout))?
+                        .map_err(|e| transport_error(e, timeout, kind))?
                 }
-                (RequestKind::Post, 307 | 308, Some(mut again)) if same_origin(&from, &target) => {
+                (RequestKind::Post | RequestKind::ModelCall, 307 | 308, Some(mut again))
+                    if same_origin(&from, &target) =>
+                {
                     *again.url_mut() = target;
                     again
                 }
@@ -288,7 +290,7 @@ impl Client {
 
     /// Reads a non-success answer into its error, with the key scrubbed from
     /// anything the server may have echoed.
-    pub(crate) async fn api_error(&self, mut response: Response) -> Error {
+    pub(crate) async fn api_error(&self, mut response: Response, kind: RequestKind) -> Error {
         let status = response.status();
         let mut headers = response.headers().clone();
         let mut body = BytesMut::new();
@@ -303,6 +305,7 @@ impl Client {
         let key = &self.inner.api_key;
         key.scrub_headers(&mut headers);
         let mut info = ApiErrorInfo::new(status, headers, Bytes::from(key.scrub_bytes(&body)));
+        info.billed_call = kind.is_billed();
         info.message = info.message.map(|m| key.scrub(&m));
         Error::from_api(info)
     }
@@ -326,7 +329,7 @@ impl Client {
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => return Ok(body.freeze()),
-                Err(e) => return Err(body_error(e, timeout, body.len() as u64)),
+                Err(e) => return Err(body_error(e, timeout, body.len() as u64, false)),
             }
         }
     }
@@ -379,13 +382,15 @@ fn redirect_target(response: &Response, from: &Url) -> Option<Url> {
 }
 
 /// Sorts a failed send: before the request was sent, after, or timed out.
-pub(crate) fn transport_error(e: reqwest::Error, timeout: Duration) -> Error {
+pub(crate) fn transport_error(e: reqwest::Error, timeout: Duration, kind: RequestKind) -> Error {
+    let billed_call = kind.is_billed();
     if e.is_builder() {
         return Error::Config(format!("cannot build the request: {e}"));
     }
     if e.is_connect() {
         return Error::Transport {
             may_have_reached_server: false,
+            billed_call,
             source: e,
         };
     }
@@ -393,20 +398,29 @@ pub(crate) fn transport_error(e: reqwest::Error, timeout: Duration) -> Error {
         return Error::Timeout {
             request_id: None,
             after: timeout,
+            billed_call,
         };
     }
     Error::Transport {
         may_have_reached_server: true,
+        billed_call,
         source: e,
     }
 }
 
-/// Sorts a failure while reading a body that had started.
-pub(crate) fn body_error(e: reqwest::Error, timeout: Duration, received: u64) -> Error {
+/// Sorts a failure while reading a body that had started; `billed_call`
+/// when it is the answer to a model call (whose repeat would be billed).
+pub(crate) fn body_error(
+    e: reqwest::Error,
+    timeout: Duration,
+    received: u64,
+    billed_call: bool,
+) -> Error {
     if e.is_timeout() {
         return Error::Timeout {
             request_id: None,
             after: timeout,
+            billed_call,
         };
     }
     Error::decode_with(format!("the reply was cut off after {received} bytes"), e)
@@ -477,24 +491,29 @@ mod tests {
         let url = format!("http://{}/v1/x", listener.local_addr().unwrap());
         drop(listener);
         let failure = reqwest::Client::new().post(&url).send().await.unwrap_err();
-        let error = transport_error(failure, Duration::from_secs(1));
+        let error = transport_error(failure, Duration::from_secs(1), RequestKind::ModelCall);
         assert!(
             matches!(
                 error,
                 Error::Transport {
                     may_have_reached_server: false,
+                    billed_call: true,
                     ..
                 }
             ),
             "{error:?}"
         );
+        assert!(!error.may_have_been_billed() && error.is_retryable());
         let policy = RetryPolicy::default();
         let now = SystemTime::now();
         assert_eq!(
-            policy.delay_after(RequestKind::Post, &error, 0, now),
+            policy.delay_after(RequestKind::ModelCall, &error, 0, now),
             Some(policy.base_delay)
         );
-        assert_eq!(policy.delay_after(RequestKind::Post, &error, 3, now), None);
+        assert_eq!(
+            policy.delay_after(RequestKind::ModelCall, &error, 3, now),
+            None
+        );
     }
 
     #[test]

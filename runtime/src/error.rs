@@ -32,6 +32,8 @@ pub struct ApiErrorInfo {
     /// The `error` field of a JSON body (or `message` / `detail`), when the
     /// body parses as JSON and has one.
     pub message: Option<String>,
+    /// Whether the answer was to a model call (a billed POST).
+    pub(crate) billed_call: bool,
 }
 
 impl ApiErrorInfo {
@@ -43,7 +45,14 @@ impl ApiErrorInfo {
             headers,
             body,
             message,
+            billed_call: false,
         }
+    }
+
+    /// Whether this answered a model call (a v1 run or a v2 submit: a billed
+    /// POST) rather than a poll, a download or an upload.
+    pub fn answers_a_model_call(&self) -> bool {
+        self.billed_call
     }
 
     /// The body as text (invalid UTF-8 replaced).
@@ -215,6 +224,9 @@ pub enum Error {
         request_id: Option<String>,
         /// The budget that ran out.
         after: Duration,
+        /// Whether it was a model call (a billed POST, or the v1 answer to
+        /// one) that timed out, rather than a wait, a poll or a download.
+        billed_call: bool,
     },
 
     /// The connection failed.
@@ -223,6 +235,8 @@ pub enum Error {
         /// `false` when the failure came before the request was sent (such
         /// as a refused connection), so nothing can have been billed.
         may_have_reached_server: bool,
+        /// Whether the request was a model call (a billed POST).
+        billed_call: bool,
         /// The underlying failure.
         #[source]
         source: reqwest::Error,
@@ -271,18 +285,92 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether trying again later may succeed: rate limits (429), 502, 503
-    /// and 504, a connection that failed before the request was sent, and
-    /// timeouts. Retrying a POST that may have reached the server starts a
-    /// second billed job; the client itself never does that.
-    pub fn is_retryable(&self) -> bool {
+    /// Whether Segmind may have started (and so billed) a job before this
+    /// error: a model call that timed out, lost its connection after
+    /// sending or got a 5xx; any error about a submitted job (a failed job, a
+    /// wait that timed out, a result or output that could not be read); and
+    /// any error while reading or saving an output. It is `false` only when
+    /// the call certainly did not start a job: invalid input, bad settings,
+    /// a refused connection, and 4xx refusals such as 400, 401, 406 and 429.
+    ///
+    /// When it is `true`, do not simply call the model again: look for the
+    /// job first ([`Error::request_id`], then `Client::job(id).wait(..)`).
+    pub fn may_have_been_billed(&self) -> bool {
         match self {
-            Error::RateLimited { .. } | Error::Timeout { .. } => true,
-            Error::Server(info) => is_transient_status(info.status),
+            Error::Config(_) | Error::Validation(_) | Error::MediaFile { .. } => false,
             Error::Transport {
                 may_have_reached_server,
+                billed_call,
                 ..
-            } => !may_have_reached_server,
+            } => *may_have_reached_server && *billed_call,
+            Error::Timeout {
+                request_id,
+                billed_call,
+                ..
+            } => *billed_call || request_id.is_some(),
+            Error::Server(info) => info.billed_call,
+            Error::JobFailed { .. }
+            | Error::Decode { .. }
+            | Error::NotMedia(_)
+            | Error::Io { .. } => true,
+            Error::BadRequest(_)
+            | Error::Unauthorized(_)
+            | Error::Forbidden(_)
+            | Error::InsufficientCredits(_)
+            | Error::BadContentType(_)
+            | Error::NotFound(_)
+            | Error::Gone(_)
+            | Error::UnexpectedStatus(_)
+            | Error::RateLimited { .. } => false,
+        }
+    }
+
+    /// Whether making the same call again may succeed **and cannot start a
+    /// second billed job**: rate limits (429), a connection that failed
+    /// before the request was sent, and, for polls, results and downloads
+    /// (never for a model call), timeouts, lost connections and 502, 503 and
+    /// 504. A model call that timed out or got a 5xx may have been billed
+    /// (see [`Error::may_have_been_billed`]), so it is not retryable: resume
+    /// by request id instead.
+    ///
+    /// A billing-safe retry loop:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: segmind_runtime::Client, input: &dyn segmind_runtime::ModelInput)
+    /// # -> Result<(), segmind_runtime::Error> {
+    /// use segmind_runtime::WaitOptions;
+    ///
+    /// let mut tries = 0;
+    /// let job = loop {
+    ///     match client.submit(input).await {
+    ///         Ok(job) => break job,
+    ///         Err(e) if e.is_retryable() && tries < 3 => tries += 1, // certainly not billed
+    ///         Err(e) => return Err(e), // may be billed: never submit again blindly
+    ///     }
+    /// };
+    /// // From here on, resume by id: waiting again is always safe.
+    /// let id = job.request_id().to_owned();
+    /// let result = loop {
+    ///     match client.job(&id).wait(WaitOptions::default()).await {
+    ///         Ok(result) => break result,
+    ///         Err(e) if e.is_retryable() => continue,
+    ///         Err(e) => return Err(e),
+    ///     }
+    /// };
+    /// result.download().await?.save("out.mp4").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::RateLimited { .. } => true,
+            Error::Timeout { billed_call, .. } => !billed_call,
+            Error::Server(info) => is_transient_status(info.status) && !info.billed_call,
+            Error::Transport {
+                may_have_reached_server,
+                billed_call,
+                ..
+            } => !may_have_reached_server || !billed_call,
             _ => false,
         }
     }
@@ -628,7 +716,8 @@ mod tests {
         }
         assert!(Error::Timeout {
             request_id: None,
-            after: Duration::from_secs(1)
+            after: Duration::from_secs(1),
+            billed_call: false,
         }
         .is_retryable());
         assert!(!Error::JobFailed {
@@ -707,9 +796,43 @@ mod tests {
         let timeout = Error::Timeout {
             request_id: None,
             after: Duration::from_secs(2),
+            billed_call: false,
         }
         .with_request_id(Some("job-9"));
         assert_eq!(timeout.request_id().as_deref(), Some("job-9"));
         assert!(timeout.to_string().contains("job-9"), "{timeout}");
+    }
+
+    #[test]
+    fn a_model_call_that_may_have_reached_segmind_is_never_retryable() {
+        let answered = |status: u16, billed: bool| {
+            let mut info = info(status, "");
+            info.billed_call = billed;
+            Error::from_api(info)
+        };
+        for status in [500, 502, 503, 504] {
+            let call = answered(status, true);
+            assert!(!call.is_retryable(), "{status}");
+            assert!(call.may_have_been_billed(), "{status}");
+            let poll = answered(status, false);
+            assert_eq!(poll.is_retryable(), status != 500, "{status}");
+            assert!(!poll.may_have_been_billed(), "{status}");
+        }
+        for status in [400, 401, 403, 404, 406, 410, 429] {
+            assert!(!answered(status, true).may_have_been_billed(), "{status}");
+        }
+        assert!(answered(429, true).is_retryable());
+        let timeout = |billed_call, request_id: Option<&str>| Error::Timeout {
+            request_id: request_id.map(str::to_owned),
+            after: Duration::from_secs(1),
+            billed_call,
+        };
+        assert!(!timeout(true, None).is_retryable());
+        assert!(timeout(true, None).may_have_been_billed());
+        assert!(timeout(false, Some("job")).is_retryable());
+        assert!(timeout(false, Some("job")).may_have_been_billed());
+        assert!(!timeout(false, None).may_have_been_billed());
+        assert!(Error::decode("cut").may_have_been_billed());
+        assert!(!Error::Config("x".into()).may_have_been_billed());
     }
 }

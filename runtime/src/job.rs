@@ -86,7 +86,9 @@ impl Client {
         let url = self.model_url("v2", input.info().slug);
         let timeout = self.request_timeout();
         let response = self
-            .send(RequestKind::Post, timeout, || self.post_json(&url, &body))
+            .send(RequestKind::ModelCall, timeout, || {
+                self.post_json(&url, &body)
+            })
             .await?;
         let meta = ResponseMeta::from_headers(response.headers());
         // The job is billed from here on: a reply that cannot be read still
@@ -216,6 +218,7 @@ impl Job {
             Err(_) => Err(Error::Timeout {
                 request_id: Some(self.request_id.clone()),
                 after: options.deadline,
+                billed_call: false,
             }),
         }
     }

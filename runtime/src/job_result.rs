@@ -163,6 +163,7 @@ impl JobResult {
             self.meta.clone(),
             timeout,
             self.client.key(),
+            false,
         ))
     }
 }

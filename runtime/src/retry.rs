@@ -110,10 +110,20 @@ impl RetryPolicy {
 /// Whether a request may be repeated without side effects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RequestKind {
-    /// A POST: billed, not idempotent.
+    /// A model call (v1 run or v2 submit): billed, not idempotent.
+    ModelCall,
+    /// Another POST (an upload): not billed, but not repeated either once
+    /// it may have arrived.
     Post,
     /// A GET: safe to repeat.
     Get,
+}
+
+impl RequestKind {
+    /// Whether the request starts a billed job.
+    pub(crate) fn is_billed(self) -> bool {
+        self == RequestKind::ModelCall
+    }
 }
 
 #[cfg(test)]
@@ -223,6 +233,7 @@ mod tests {
         let timeout = Error::Timeout {
             request_id: None,
             after: MS,
+            billed_call: false,
         };
         assert_eq!(p.delay_after(RequestKind::Post, &timeout, 0, now), None);
     }
@@ -248,6 +259,7 @@ mod tests {
         let timeout = Error::Timeout {
             request_id: None,
             after: MS,
+            billed_call: false,
         };
         assert_eq!(
             p.delay_after(RequestKind::Get, &timeout, 0, now),

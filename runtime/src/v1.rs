@@ -25,7 +25,9 @@ impl Client {
         let url = self.model_url("v1", input.info().slug);
         let timeout = self.request_timeout();
         let response = self
-            .send(RequestKind::Post, timeout, || self.post_json(&url, &body))
+            .send(RequestKind::ModelCall, timeout, || {
+                self.post_json(&url, &body)
+            })
             .await?;
         let meta = ResponseMeta::from_headers(response.headers());
         let content_type = response
@@ -34,7 +36,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         if !is_json(content_type) {
-            return Ok(Video::streamed(response, meta, timeout, self.key()));
+            return Ok(Video::streamed(response, meta, timeout, self.key(), true));
         }
         // Billed from here on: a failure names the request id, when known.
         let with_id = |e: Error| e.with_request_id(meta.request_id.as_deref());

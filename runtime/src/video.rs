@@ -49,6 +49,9 @@ pub struct Video {
     timeout: Duration,
     key: ApiKey,
     read: ReadState,
+    /// Whether this is the answer to a model call (v1), whose repeat would
+    /// be billed, rather than a download that can be repeated.
+    billed_call: bool,
 }
 
 enum Body {
@@ -82,12 +85,14 @@ impl fmt::Debug for Video {
 
 impl Video {
     /// A video still to be read from `response` (whose headers were
-    /// scrubbed of the key already); `key` redacts what a wrong body says.
+    /// scrubbed of the key already); `key` redacts what a wrong body says;
+    /// `billed_call` when it answers a model call rather than a download.
     pub(crate) fn streamed(
         response: reqwest::Response,
         meta: ResponseMeta,
         timeout: Duration,
         key: ApiKey,
+        billed_call: bool,
     ) -> Self {
         let content_type = response
             .headers()
@@ -104,6 +109,7 @@ impl Video {
             timeout,
             key,
             read: ReadState::default(),
+            billed_call,
         }
     }
 
@@ -123,6 +129,7 @@ impl Video {
             timeout: Duration::ZERO,
             key,
             read: ReadState::default(),
+            billed_call: true,
         }
     }
 
@@ -354,7 +361,7 @@ impl Video {
                 Ok(chunk) => Ok(chunk),
                 Err(e) => {
                     let received = self.read.received;
-                    let error = body_error(e, self.timeout, received);
+                    let error = body_error(e, self.timeout, received, self.billed_call);
                     Err(error.with_request_id(self.meta.request_id.as_deref()))
                 }
             },

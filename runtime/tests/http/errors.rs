@@ -106,7 +106,7 @@ fn cases() -> Vec<Case> {
             body: "bad gateway",
             check: |e| matches!(e, Error::Server(_)),
             display: "Segmind answered 502 Bad Gateway: bad gateway",
-            retryable: true,
+            retryable: false,
         },
         Case {
             status: 503,
@@ -114,7 +114,7 @@ fn cases() -> Vec<Case> {
             body: r#"{"error":"Busy"}"#,
             check: |e| matches!(e, Error::Server(_)),
             display: "Segmind answered 503 Service Unavailable: Busy",
-            retryable: true,
+            retryable: false,
         },
         Case {
             status: 504,
@@ -122,7 +122,7 @@ fn cases() -> Vec<Case> {
             body: "",
             check: |e| matches!(e, Error::Server(_)),
             display: "Segmind answered 504 Gateway Timeout: (empty body)",
-            retryable: true,
+            retryable: false,
         },
     ]
 }
@@ -143,6 +143,9 @@ async fn every_status_maps_to_its_variant_and_the_post_is_sent_once() {
         assert!((case.check)(&err), "{status}: {err:?}");
         assert_eq!(err.to_string(), case.display);
         assert_eq!(err.is_retryable(), case.retryable, "{status}");
+        // A model call answered 5xx may have started a job; a refusal did not.
+        assert_eq!(err.may_have_been_billed(), status >= 500, "{status}");
+        assert_eq!(err.api_info().map(|i| i.answers_a_model_call()), Some(true));
         let info = err.api_info().expect("an HTTP error keeps the answer");
         assert_eq!(info.status.as_u16(), status);
         assert_eq!(
@@ -248,8 +251,54 @@ async fn a_connection_dropped_after_sending_is_not_retried() {
         "{err:?}"
     );
     assert!(!err.is_retryable());
+    assert!(err.may_have_been_billed());
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
     assert_no_key(&err);
     server.abort();
+}
+
+#[tokio::test]
+async fn a_poll_answered_5xx_stays_retryable_and_names_its_job() {
+    let stub = Stub::start(|_| json_reply(503, serde_json::json!({"error": "Busy"}))).await;
+    let client = stub
+        .builder()
+        .retry(segmind_runtime::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.job("req-p").status().await.unwrap_err();
+    assert!(err.is_retryable(), "{err:?}");
+    assert!(!err.api_info().unwrap().answers_a_model_call());
+    // Polling again is free: the job was billed once, whatever happens.
+    assert!(!err.may_have_been_billed());
+}
+
+#[tokio::test]
+async fn a_model_call_that_times_out_may_be_billed_and_is_not_retryable() {
+    let stub = Stub::start(|_| {
+        Reply::After(
+            std::time::Duration::from_secs(3),
+            respond(200, &[("content-type", "video/mp4")], mp4_file(1)),
+        )
+    })
+    .await;
+    let client = stub
+        .builder()
+        .request_timeout(std::time::Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let err = client.run(&TestInput::url()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                billed_call: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!err.is_retryable());
+    assert!(err.may_have_been_billed());
+    assert_eq!(stub.count("POST", "/v1/test-model"), 1);
 }

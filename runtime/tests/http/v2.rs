@@ -251,6 +251,7 @@ async fn the_deadline_gives_a_timeout_with_the_request_id_and_the_job_resumes() 
         Error::Timeout {
             request_id: Some(id),
             after,
+            ..
         } => {
             assert_eq!(*after, Duration::from_millis(60));
             id.clone()
