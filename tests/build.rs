@@ -1,27 +1,26 @@
 //! Generates the module of every valid fixture schema into OUT_DIR, so the
-//! `fixture_types` test compiles (and clippy lints) every fixture's output.
+//! `fixture_types` test compiles (and clippy lints) every fixture's output;
+//! and the whole crate of every fixture set (`tests/fixtures/sets/<set>/`,
+//! schemas that only mean something together), so `codegen_shared_names`
+//! compiles the crate root, the client and the registry they make.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let fixtures = root.join("fixtures/schemas");
+    let sets = root.join("fixtures/sets");
     let meta = root.join("../schema").join(xtask::load::META_SCHEMA);
     println!("cargo:rerun-if-changed={}", fixtures.display());
+    println!("cargo:rerun-if-changed={}", sets.display());
     println!("cargo:rerun-if-changed={}", meta.display());
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("fixtures");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let out = out_dir.join("fixtures");
     std::fs::create_dir_all(&out).expect("create OUT_DIR/fixtures");
 
-    let mut paths: Vec<_> = std::fs::read_dir(&fixtures)
-        .expect("read tests/fixtures/schemas")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
     let mut index = String::new();
-    for path in &paths {
-        println!("cargo:rerun-if-changed={}", path.display());
+    for path in &json_files(&fixtures) {
         let models = xtask::load::load_files(std::slice::from_ref(path), &meta, "schema")
             .unwrap_or_else(|e| panic!("fixture {} does not load:\n{e}", path.display()));
         for model in &models {
@@ -38,4 +37,61 @@ fn main() {
         }
     }
     std::fs::write(out.join("index.rs"), index).expect("write fixture index");
+
+    write_sets(&sets, &meta, &out_dir.join("sets"));
+}
+
+/// The `*.json` files directly in `dir`, sorted.
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    for path in &paths {
+        println!("cargo:rerun-if-changed={}", path.display());
+    }
+    paths
+}
+
+/// Writes the crate of every set to `out/<set>/` and `out/index.rs`, which
+/// declares each as a module. The crate's own paths (`crate::hallo::Input`)
+/// are rewritten to the module's (`crate::fixture_sets::<set>::hallo::Input`);
+/// the test declares `mod fixture_sets` at its crate root to match.
+fn write_sets(sets: &Path, meta: &Path, out: &Path) {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(sets)
+        .unwrap_or_else(|e| panic!("read {}: {e}", sets.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let mut index = String::new();
+    for dir in &dirs {
+        let set = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().replace('-', "_"))
+            .expect("a set folder has a name");
+        let models = xtask::load::load_files(&json_files(dir), meta, "schema")
+            .unwrap_or_else(|e| panic!("fixture set {} does not load:\n{e}", dir.display()));
+        let files = xtask::emit::emit_crate(&models).unwrap_or_else(|e| panic!("{e}"));
+        let crate_dir = out.join(&set);
+        for file in files.iter().filter(|f| f.path.ends_with(".rs")) {
+            let target = crate_dir.join(&file.path);
+            std::fs::create_dir_all(target.parent().expect("a file has a folder"))
+                .expect("create a set's folder");
+            let contents = file
+                .contents
+                .replace("crate::", &format!("crate::fixture_sets::{set}::"));
+            std::fs::write(&target, contents).expect("write a set's file");
+        }
+        writeln!(
+            index,
+            "#[path = {:?}]\npub mod {set};",
+            crate_dir.join("src/lib.rs").display().to_string()
+        )
+        .expect("write to string");
+    }
+    std::fs::create_dir_all(out).expect("create OUT_DIR/sets");
+    std::fs::write(out.join("index.rs"), index).expect("write set index");
 }

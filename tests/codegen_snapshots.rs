@@ -1,9 +1,43 @@
 //! Snapshots of what the generator writes: every file of the real crate, the
-//! module of every fixture schema (one per feature), and the error message of
-//! every broken fixture. Reviewing a snapshot diff is how a change to a schema
-//! or to the generator is judged.
+//! module of every fixture schema (one per feature), the crate of every
+//! fixture set (schemas that are tested together), and the error message of
+//! every broken fixture (a file, or a folder of files that are only wrong
+//! together). Reviewing a snapshot diff is how a change to a schema or to the
+//! generator is judged.
 
-use segmind_tests::{fixture_name, fixture_paths, load_fixture, workspace_root, xtask};
+use std::path::{Path, PathBuf};
+
+use segmind_tests::{
+    fixture_name, fixture_paths, load_fixture, meta_schema, workspace_root, xtask,
+};
+
+/// The folders in `tests/fixtures/<kind>/`, sorted.
+fn fixture_dirs(kind: &str) -> Vec<PathBuf> {
+    let dir = workspace_root().join("tests/fixtures").join(kind);
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// The schema files of a folder fixture, sorted.
+fn files_of(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Loads the files of a folder fixture as if they were all of `schema/`.
+fn load_dir(dir: &Path) -> Result<Vec<xtask::ir::Model>, xtask::Error> {
+    xtask::load::load_files(&files_of(dir), &meta_schema(), "schema")
+}
 
 #[test]
 fn every_generated_file_matches_its_snapshot() {
@@ -32,6 +66,50 @@ fn every_valid_fixture_matches_its_snapshot() {
         let model = load_fixture(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let file = xtask::emit::emit_model_file(&model).expect("emits");
         insta::assert_snapshot!(format!("fixture__{}", fixture_name(&path)), file.contents);
+    }
+}
+
+#[test]
+fn every_fixture_set_makes_a_crate_that_matches_its_snapshot() {
+    let dirs = fixture_dirs("sets");
+    assert!(!dirs.is_empty(), "fixture sets missing");
+    for dir in dirs {
+        let models = load_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let files = xtask::emit::emit_crate(&models).expect("emits");
+        let name = fixture_name(&dir);
+        // The model modules are pinned by the single-file fixtures; what a
+        // set adds is the crate root, the client and the registry.
+        for file in files
+            .iter()
+            .filter(|f| ["src/lib.rs", "src/client.rs", "src/models.rs"].contains(&f.path.as_str()))
+        {
+            let path = file.path.replace(['/', '.'], "_");
+            insta::assert_snapshot!(format!("set__{name}__{path}"), file.contents);
+        }
+    }
+}
+
+#[test]
+fn every_broken_folder_fixture_is_refused_naming_its_files() {
+    let dirs = fixture_dirs("invalid");
+    assert!(dirs.len() >= 4, "folder fixtures missing: {dirs:?}");
+    for dir in dirs {
+        let name = fixture_name(&dir);
+        let prefixes: Vec<String> = files_of(&dir)
+            .iter()
+            .map(|f| format!("schema/{}.json: /", fixture_name(f)))
+            .collect();
+        let err = match load_dir(&dir) {
+            Ok(models) => panic!("{name} loaded: {models:?}"),
+            Err(e) => e.to_string(),
+        };
+        for line in err.lines() {
+            assert!(
+                prefixes.iter().any(|p| line.starts_with(p)),
+                "{name}: {line}"
+            );
+        }
+        insta::assert_snapshot!(format!("invalid__{name}"), err);
     }
 }
 

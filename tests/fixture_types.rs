@@ -195,3 +195,87 @@ fn a_lossy_slug_gets_the_module_name_its_schema_gives() {
     let input = lossy_1_5_slug::Input::new("a prompt");
     assert_eq!(input.info().slug, "lossy-1.5-slug");
 }
+
+#[test]
+fn hostile_text_reaches_the_registry_and_the_wire_unchanged() {
+    use hostile_unicode_text::{Input, Mode, Style, Voice, MODEL};
+    assert_eq!(
+        MODEL.title,
+        "Hostile \"text\" \\ */ /* \u{202e}RTL\u{202c} 😀\r\nsecond line\u{2028}third\tend | pipe"
+    );
+    assert!(
+        MODEL
+            .summary
+            .starts_with("Summary with a bare CR\rthen NUL \0, LS \u{2028}, PS \u{2029}"),
+        "{:?}",
+        MODEL.summary
+    );
+    assert!(MODEL.fields[0]
+        .description
+        .starts_with("Line one\r\nline two\rline three\n```\n"));
+    assert_eq!(
+        Mode::ALL.map(Mode::as_str),
+        [
+            "a\rb",
+            "quote\"d",
+            "back\\slash",
+            "nul\0",
+            "ls\u{2028}ps\u{2029}",
+            "rtl\u{202e}ltr\u{202c}",
+            "emoji😀",
+            "star*/slash/*",
+            "tab\tbed",
+            "crlf\r\nend",
+            "`tick`",
+            "zw\u{200b}sp\u{ad}\u{2060}",
+            "del\u{7f}c1\u{85}\u{9b}",
+        ]
+    );
+    for mode in Mode::ALL {
+        let wire = serde_json::to_value(mode).expect("serialises");
+        assert_eq!(wire, json!(mode.as_str()));
+        assert_eq!(serde_json::from_value::<Mode>(wire).expect("back"), mode);
+    }
+    assert_eq!(Style::default(), Style::Cr);
+    assert_eq!(Voice::default(), Voice::Crlf);
+    assert_eq!(Voice::from("\u{2029}para"), Voice::Para);
+    let input = Input::new("a\r\"b\"", "https://x.test/a.png", Mode::Nul)
+        .voice("other\u{2028}")
+        .style(Style::Quotes);
+    assert_eq!(
+        input.to_json(),
+        json!({
+            "prompt": "a\r\"b\"",
+            "image": "https://x.test/a.png",
+            "mode": "nul\0",
+            "voice": "other\u{2028}",
+            "style": "\"\\\""
+        })
+    );
+    let field = MODEL.field("voice").expect("voice");
+    assert_eq!(field.default, Some("\"crlf\\r\\nvalue\""));
+    assert_eq!(field.allowed[2].value, "bidi\u{2066}iso\u{2069}");
+}
+
+#[test]
+fn setters_named_like_conversions_set_their_fields() {
+    use setters_named_like_conversions::Input;
+    let input = Input::new()
+        .is_public(true)
+        .as_text(false)
+        .to_gif(true)
+        .from_frame(3)
+        .into_loop(true)
+        .to_x_mut(false);
+    assert_eq!(
+        input.to_json(),
+        json!({
+            "is_public": true,
+            "as_text": false,
+            "to_gif": true,
+            "from_frame": 3,
+            "into_loop": true,
+            "to_x_mut": false
+        })
+    );
+}

@@ -1,10 +1,17 @@
 //! Errors of the generator: a problem in a schema file names the file and the
-//! JSON pointer of the offending value; everything else names the path.
+//! JSON pointer of the offending value; everything else names the path. Every
+//! message is one line: text from a file is escaped (`crate::escape`).
 
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::escape;
+
 /// One problem in one schema file.
+///
+/// Whoever makes one escapes the text of the file it quotes (with
+/// `crate::escape`); `Display` escapes whatever unprintable character is left
+/// too, so the line `<file>: <pointer>: <problem>` is always one line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SchemaError {
     /// The file, as shown to the user (`schema/hallo.json`).
@@ -22,7 +29,13 @@ impl fmt::Display for SchemaError {
         } else {
             &self.pointer
         };
-        write!(f, "{}: {}: {}", self.file, pointer, self.message)
+        write!(
+            f,
+            "{}: {}: {}",
+            escape::unprintable(&self.file),
+            escape::unprintable(pointer),
+            escape::unprintable(&self.message)
+        )
     }
 }
 
@@ -33,7 +46,7 @@ pub enum Error {
     #[error("{}", display_schema_errors(.0))]
     Schema(Vec<SchemaError>),
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {source}", escape::unprintable(&path.display().to_string()))]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -67,7 +80,15 @@ fn display_stale(files: &[String]) -> String {
     lines.join("\n")
 }
 
-/// Escapes one JSON pointer segment (RFC 6901).
+/// One JSON pointer segment as a message shows it: `~` and `/` escaped as
+/// RFC 6901 says (`~0`, `~1`), then JSON string escapes, so that a key holding
+/// a newline or a quote cannot break the line.
 pub fn pointer_segment(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+    escape::escape(&segment.replace('~', "~0").replace('/', "~1"))
+}
+
+/// A JSON pointer from the JSON Schema validator (already RFC 6901 escaped)
+/// as a message shows it.
+pub fn pointer(rfc6901: &str) -> String {
+    escape::escape(rfc6901)
 }

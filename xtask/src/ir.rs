@@ -16,12 +16,27 @@ pub struct Model {
     pub summary: String,
     /// Rust module and method name.
     pub rust_name: String,
+    /// Whether the file gives `rust_name` itself (`x-rust-name`) rather
+    /// than it being derived from the slug.
+    pub explicit_rust_name: bool,
     /// Typical latency in seconds.
     pub latency: Option<f64>,
     /// Typical price in US dollars.
     pub price: Option<f64>,
     /// Request fields in schema order.
     pub fields: Vec<Field>,
+}
+
+impl Model {
+    /// The JSON pointer of what decides the Rust name: `/x-rust-name` when
+    /// the file gives one, else `/slug`.
+    pub fn rust_name_pointer(&self) -> &'static str {
+        if self.explicit_rust_name {
+            "/x-rust-name"
+        } else {
+            "/slug"
+        }
+    }
 }
 
 /// One request field.

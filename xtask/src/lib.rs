@@ -5,6 +5,7 @@
 
 pub mod emit;
 pub mod error;
+pub mod escape;
 pub mod ir;
 pub mod load;
 pub mod names;

@@ -2,16 +2,23 @@
 //! (`schema/meta/model.schema.json`) with a real JSON Schema validator, then
 //! against the rules JSON Schema cannot say, and turned into the typed model
 //! the emitters read. Every problem in every file is collected, each naming
-//! the file and the JSON pointer of the offending value.
+//! the file and the JSON pointer of the offending value, on one line: the
+//! file's own text in a message is JSON-escaped (`crate::escape`).
+//!
+//! What passes makes a crate that compiles: every Rust name is an identifier
+//! that is no keyword in any edition, and no two items of the crate's shared
+//! namespaces (modules, client methods) get one name, nor a name the crate or
+//! the runtime client uses already.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Number, Value};
 
-use crate::error::{pointer_segment, Error, SchemaError};
+use crate::error::{self, pointer_segment, Error, SchemaError};
+use crate::escape::{json, quote, unprintable};
 use crate::ir::{EnumDef, Field, FieldType, Model, Variant};
-use crate::names;
+use crate::names::{self, Namespace};
 
 /// Where the meta-schema lives, relative to the schema folder.
 pub const META_SCHEMA: &str = "meta/model.schema.json";
@@ -49,9 +56,6 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Sized",
     "Self",
 ];
-
-/// Module names the generated crate uses itself.
-const RESERVED_MODULE_NAMES: &[&str] = &["client", "models", "runtime"];
 
 /// Loads every model file directly in `schema_dir`, sorted by file name,
 /// checked against `schema_dir/meta/model.schema.json`.
@@ -101,8 +105,8 @@ pub fn load_files(
         .map_err(|e| {
             Error::Schema(vec![SchemaError {
                 file: meta_display.clone(),
-                pointer: e.instance_path().to_string(),
-                message: format!("not a valid JSON Schema: {e}"),
+                pointer: error::pointer(&e.instance_path().to_string()),
+                message: format!("not a valid JSON Schema: {}", unprintable(&e.to_string())),
             }])
         })?;
 
@@ -113,7 +117,7 @@ pub fn load_files(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let display = format!("{display_dir}/{name}");
+        let display = format!("{display_dir}/{}", crate::escape::escape(&name));
         let mut found = Vec::new();
         match read_json(path, &display) {
             Err(e) => found.push(e),
@@ -121,12 +125,12 @@ pub fn load_files(
                 for e in validator.iter_errors(&doc) {
                     found.push(SchemaError {
                         file: display.clone(),
-                        pointer: e.instance_path().to_string(),
-                        message: e.to_string(),
+                        pointer: error::pointer(&e.instance_path().to_string()),
+                        message: meta_schema_message(&e),
                     });
                 }
                 if found.is_empty() {
-                    let stem = name.trim_end_matches(".json");
+                    let stem = name.strip_suffix(".json").unwrap_or(&name);
                     let mut checker = Checker {
                         file: &display,
                         errors: &mut found,
@@ -141,7 +145,7 @@ pub fn load_files(
         }
         errors.extend(found);
     }
-    check_unique_modules(&models, &mut errors);
+    check_shared_names(&models, &mut errors);
     if errors.is_empty() {
         Ok(models)
     } else {
@@ -155,22 +159,72 @@ fn read_json(path: &Path, display: &str) -> Result<Value, SchemaError> {
     let err = |message: String| SchemaError {
         file: display.to_owned(),
         pointer: String::new(),
-        message,
+        message: unprintable(&message),
     };
     let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {e}")))?;
     serde_json::from_str(&text).map_err(|e| err(format!("not valid JSON: {e}")))
 }
 
-fn check_unique_modules(models: &[Model], errors: &mut Vec<SchemaError>) {
-    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+/// The message of a meta-schema violation, on one line. The validator writes
+/// values as JSON (so quotes and C0 controls are escaped already) but names
+/// unexpected keys raw, in single quotes; those are quoted here.
+fn meta_schema_message(e: &jsonschema::ValidationError<'_>) -> String {
+    use jsonschema::error::ValidationErrorKind;
+    let (what, keys) = match e.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => ("Additional", unexpected),
+        ValidationErrorKind::UnevaluatedProperties { unexpected } => ("Unevaluated", unexpected),
+        _ => return unprintable(&e.to_string()),
+    };
+    let keys: Vec<String> = keys.iter().map(|k| quote(k)).collect();
+    let verb = if keys.len() == 1 { "was" } else { "were" };
+    format!(
+        "{what} properties are not allowed ({} {verb} unexpected)",
+        keys.join(", ")
+    )
+}
+
+/// Refuses two models that would give one item of a shared namespace the
+/// same name (`hallo_submit` as the v2 method of `hallo` and the v1 method of
+/// `hallo-submit`), and two files with one slug. A clash is reported once, on
+/// the later file, naming the earlier one.
+fn check_shared_names(models: &[Model], errors: &mut Vec<SchemaError>) {
+    let mut seen: BTreeMap<(Namespace, String), (&str, &'static str)> = BTreeMap::new();
+    let mut slugs: BTreeMap<&str, &str> = BTreeMap::new();
     for model in models {
-        if let Some(first) = seen.insert(&model.rust_name, &model.file) {
+        if let Some(first) = slugs.insert(&model.slug, &model.file) {
             errors.push(SchemaError {
                 file: model.file.clone(),
                 pointer: "/slug".to_owned(),
                 message: format!(
-                    "the Rust name {} is taken by {first} too; set \"x-rust-name\" to tell them apart",
-                    model.rust_name
+                    "the slug {} is the slug of {first} too; a slug names one model",
+                    quote(&model.slug)
+                ),
+            });
+        }
+        let mut reported: Vec<&str> = Vec::new();
+        for item in names::model_items(&model.rust_name) {
+            let key = (item.namespace, item.name.clone());
+            let Some(&(first, first_what)) = seen.get(&key) else {
+                seen.insert(key, (&model.file, item.what));
+                continue;
+            };
+            if reported.contains(&first) {
+                continue;
+            }
+            reported.push(first);
+            let whose = if first == model.file {
+                "this model".to_owned()
+            } else {
+                first.to_owned()
+            };
+            errors.push(SchemaError {
+                file: model.file.clone(),
+                pointer: model.rust_name_pointer().to_owned(),
+                message: format!(
+                    "the Rust name {} makes the {} (its {}), which {whose} makes too (its {first_what}); set \"x-rust-name\" in one of them to another name",
+                    model.rust_name,
+                    item.display(),
+                    item.what,
                 ),
             });
         }
@@ -203,34 +257,86 @@ impl Checker<'_> {
         if slug != stem {
             self.error(
                 "/slug",
-                format!("slug {slug:?} does not match the file name {stem}.json"),
+                format!(
+                    "slug {} does not match the file name {}",
+                    quote(&slug),
+                    quote(&format!("{stem}.json"))
+                ),
             );
         }
-        let rust_name = match doc.get("x-rust-name").and_then(Value::as_str) {
+        let explicit = doc.get("x-rust-name").and_then(Value::as_str);
+        let rust_name = match explicit {
             Some(name) => {
                 if !names::is_plain_ident(name) {
-                    self.error("/x-rust-name", format!("{name:?} is a Rust keyword"));
+                    self.error(
+                        "/x-rust-name",
+                        format!(
+                            "{} is {}; set \"x-rust-name\" to another name",
+                            quote(name),
+                            names::keyword_kind(name)
+                        ),
+                    );
                 }
                 name.to_owned()
             }
             None => match names::module_name(&slug) {
-                Some(name) => name,
-                None => {
+                Some(name) if names::is_keyword(&name) => {
                     self.error(
                         "/slug",
-                        format!("slug {slug:?} has no lossless Rust name; set \"x-rust-name\" (for example {:?})", heck::ToSnakeCase::to_snake_case(slug.as_str())),
+                        format!(
+                            "slug {} makes the Rust name {name}, {}; set \"x-rust-name\" (for example {})",
+                            quote(&slug),
+                            names::keyword_kind(&name),
+                            quote(&format!("{name}_model"))
+                        ),
+                    );
+                    name
+                }
+                Some(name) => name,
+                None => {
+                    let suggestion = heck::ToSnakeCase::to_snake_case(slug.as_str());
+                    let suggestion = if suggestion.starts_with(|c: char| c.is_ascii_lowercase()) {
+                        suggestion
+                    } else {
+                        format!("model_{suggestion}")
+                    };
+                    self.error(
+                        "/slug",
+                        format!(
+                            "slug {} has no lossless Rust name; set \"x-rust-name\" (for example {})",
+                            quote(&slug),
+                            quote(&suggestion)
+                        ),
                     );
                     return None;
                 }
             },
         };
-        if RESERVED_MODULE_NAMES.contains(&rust_name.as_str()) {
+        let name_pointer = if explicit.is_some() {
+            "/x-rust-name"
+        } else {
+            "/slug"
+        };
+        let v2 = format!("{rust_name}_submit");
+        if !names::is_snake_case(&rust_name) || !names::is_snake_case(&v2) {
             self.error(
-                "/slug",
+                name_pointer,
                 format!(
-                    "the Rust name {rust_name} is used by the crate itself; set \"x-rust-name\""
+                    "the Rust name {rust_name} makes the client method {v2}, which is not snake_case (a double underscore) and rustc warns of; set \"x-rust-name\" to a name without a double or trailing underscore"
                 ),
             );
+        }
+        for item in names::model_items(&rust_name) {
+            if let Some(why) = names::reserved(&item) {
+                self.error(
+                    name_pointer,
+                    format!(
+                        "the Rust name {rust_name} would make the {} (its {}), which {why}; set \"x-rust-name\" to another name",
+                        item.display(),
+                        item.what
+                    ),
+                );
+            }
         }
         let input = doc.get("input")?;
         let fields = self.fields(input)?;
@@ -240,6 +346,7 @@ impl Checker<'_> {
             title: text("title"),
             summary: text("summary"),
             rust_name,
+            explicit_rust_name: explicit.is_some(),
             latency: doc.get("typical_latency_seconds").and_then(Value::as_f64),
             price: doc.get("typical_price_usd").and_then(Value::as_f64),
             fields,
@@ -257,7 +364,7 @@ impl Checker<'_> {
             if !properties.contains_key(*name) {
                 self.error(
                     format!("/input/required/{i}"),
-                    format!("{name:?} is required but not among the properties"),
+                    format!("{} is required but not among the properties", quote(name)),
                 );
             }
         }
@@ -276,7 +383,12 @@ impl Checker<'_> {
             if let Some(other) = rust_names.insert(field.rust.clone(), wire.clone()) {
                 self.error(
                     &pointer,
-                    format!("{other:?} and {wire:?} both map to the Rust name {}; set \"x-rust-name\" on one", field.rust),
+                    format!(
+                        "{} and {} both map to the Rust name {}; set \"x-rust-name\" on one",
+                        quote(&other),
+                        quote(wire),
+                        field.rust
+                    ),
                 );
             }
             if let FieldType::Enum(def) = &field.ty {
@@ -288,7 +400,12 @@ impl Checker<'_> {
                 } else if let Some(other) = type_names.insert(def.type_name.clone(), wire.clone()) {
                     self.error(
                         &pointer,
-                        format!("{other:?} and {wire:?} both make an enum named {}; set \"x-rust-name\" on one", def.type_name),
+                        format!(
+                            "{} and {} both make an enum named {}; set \"x-rust-name\" on one",
+                            quote(&other),
+                            quote(wire),
+                            def.type_name
+                        ),
                     );
                 }
             }
@@ -310,9 +427,28 @@ impl Checker<'_> {
             .and_then(Value::as_str)
             .unwrap_or_default();
         let rust = match schema.get("x-rust-name").and_then(Value::as_str) {
-            Some(name) if names::is_plain_ident(name) => name.to_owned(),
+            Some(name) if names::is_plain_ident(name) && names::is_snake_case(name) => {
+                name.to_owned()
+            }
+            Some(name) if names::is_plain_ident(name) => {
+                self.error(
+                    at("x-rust-name"),
+                    format!(
+                        "{} is not snake_case (a double underscore), which rustc warns of; set \"x-rust-name\" to another name",
+                        quote(name)
+                    ),
+                );
+                return None;
+            }
             Some(name) => {
-                self.error(at("x-rust-name"), format!("{name:?} is a Rust keyword"));
+                self.error(
+                    at("x-rust-name"),
+                    format!(
+                        "{} is {}; set \"x-rust-name\" to another name",
+                        quote(name),
+                        names::keyword_kind(name)
+                    ),
+                );
                 return None;
             }
             None => names::field_name(wire),
@@ -320,7 +456,11 @@ impl Checker<'_> {
         if !names::is_plain_ident(&rust) {
             self.error(
                 pointer,
-                format!("{wire:?} makes no Rust identifier ({rust:?}); set \"x-rust-name\""),
+                format!(
+                    "{} makes no Rust identifier ({}); set \"x-rust-name\"",
+                    quote(wire),
+                    quote(&rust)
+                ),
             );
             return None;
         }
@@ -513,7 +653,7 @@ impl Checker<'_> {
                 match value.as_i64() {
                     Some(n) => names::integer_variant(n),
                     None => {
-                        self.error(value_pointer, format!("{value} is not an integer"));
+                        self.error(value_pointer, format!("{} is not an integer", json(value)));
                         continue;
                     }
                 }
@@ -523,12 +663,15 @@ impl Checker<'_> {
                     Some(None) => {
                         self.error(
                             value_pointer,
-                            format!("{value} makes no Rust variant name; set \"x-enum-names\""),
+                            format!(
+                                "{} makes no Rust variant name (an ASCII identifier); set \"x-enum-names\"",
+                                json(value)
+                            ),
                         );
                         continue;
                     }
                     None => {
-                        self.error(value_pointer, format!("{value} is not a string"));
+                        self.error(value_pointer, format!("{} is not a string", json(value)));
                         continue;
                     }
                 }
@@ -541,15 +684,27 @@ impl Checker<'_> {
             if !type_ok {
                 self.error(
                     value_pointer,
-                    format!("{value} is not of the field's type {ty}"),
+                    format!("{} is not of the field's type {ty}", json(value)),
                 );
                 continue;
             }
             if !names::is_plain_ident(&name) || (open && name == "Other") {
-                self.error(
-                    format!("{pointer}/x-enum-names/{i}"),
-                    format!("{name:?} cannot name a variant here"),
-                );
+                // A given name is at its place in x-enum-names; a derived
+                // one comes from the value.
+                if enum_names.is_some() {
+                    self.error(
+                        format!("{pointer}/x-enum-names/{i}"),
+                        format!("{} cannot name a variant here", quote(&name)),
+                    );
+                } else {
+                    self.error(
+                        value_pointer,
+                        format!(
+                            "{} makes the variant {name}, which an open set keeps for the values it does not name; set \"x-enum-names\"",
+                            json(value)
+                        ),
+                    );
+                }
                 continue;
             }
             if let Some(first) = seen.insert(name.clone(), i) {
@@ -594,26 +749,32 @@ impl Checker<'_> {
         if !type_ok {
             self.error(
                 pointer,
-                format!("{what} {value} is not of the field's type {ty}"),
+                format!("{what} {} is not of the field's type {ty}", json(value)),
             );
             return;
         }
         if let Some(x) = value.as_f64() {
             if let Some(lo) = minimum.as_ref().filter(|lo| x < as_f64(lo)) {
-                self.error(pointer, format!("{what} {value} is below the minimum {lo}"));
+                self.error(
+                    pointer,
+                    format!("{what} {} is below the minimum {lo}", json(value)),
+                );
             }
             if let Some(hi) = maximum.as_ref().filter(|hi| x > as_f64(hi)) {
-                self.error(pointer, format!("{what} {value} is above the maximum {hi}"));
+                self.error(
+                    pointer,
+                    format!("{what} {} is above the maximum {hi}", json(value)),
+                );
             }
         }
         if let FieldType::Enum(def) = field_type {
             if !def.open && !def.variants.iter().any(|v| &v.value == value) {
-                let allowed: Vec<String> =
-                    def.variants.iter().map(|v| v.value.to_string()).collect();
+                let allowed: Vec<String> = def.variants.iter().map(|v| json(&v.value)).collect();
                 self.error(
                     pointer,
                     format!(
-                        "{what} {value} is not one of the allowed values {}",
+                        "{what} {} is not one of the allowed values {}",
+                        json(value),
                         allowed.join(", ")
                     ),
                 );

@@ -79,22 +79,27 @@ fn emit_methods(model: &Model) -> TokenStream {
         .map(|c| format!(" ({c})"))
         .unwrap_or_default();
     let v1_doc = docs::outer(&format!(
-        "{}: {}\n\nCalls `POST /v1/{}` and waits for the video{cost}. The input is validated\nfirst and local media files are uploaded; the returned [`segmind_runtime::Video`]\nstreams the body when saved.\n\n# Errors\n\nA validation error before anything is sent, else the API's or the transport's\nerror. The POST is billed, so it is never retried once it may have reached\nthe server.",
-        model.title,
-        docs::ensure_period(&model.summary),
+        "{}\n\nCalls `POST /v1/{}` and waits for the video{cost}. The input is validated\nfirst and local media files are uploaded; the returned [`segmind_runtime::Video`]\nstreams the body when saved.\n\n# Errors\n\nA validation error before anything is sent, else the API's or the transport's\nerror. The POST is billed, so it is never retried once it may have reached\nthe server.",
+        docs::headline(model),
         model.slug,
     ));
     let v2_doc = docs::outer(&format!(
         "Submits a {} job through `POST /v2/{}` and returns at once.\n\nWait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume\nlater with [`segmind_runtime::Client::job`].\n\n# Errors\n\nAs for [`Client::{}`].",
-        model.title, model.slug, model.rust_name,
+        docs::inline(&model.title),
+        model.slug,
+        model.rust_name,
     ));
+    let v1_allow = super::allow_self_convention(&model.rust_name, false);
+    let v2_allow = super::allow_self_convention(&format!("{}_submit", model.rust_name), false);
     quote! {
         #v1_doc
+        #v1_allow
         pub async fn #v1(&self, input: &crate::#module::Input) -> Result<rt::Video, rt::Error> {
             self.inner.run(input).await
         }
 
         #v2_doc
+        #v2_allow
         pub async fn #v2(&self, input: &crate::#module::Input) -> Result<rt::Job, rt::Error> {
             self.inner.submit(input).await
         }

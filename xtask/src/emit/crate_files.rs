@@ -44,13 +44,15 @@ pub fn lib_rs(models: &[Model]) -> TokenStream {
             .unwrap_or_else(|| "n/a".to_owned());
         doc.push_str(&format!(
             "| {} (`{}`) | [`{}`] | {latency} | {price} |\n",
-            m.title, m.slug, m.rust_name
+            docs::table_cell(&m.title),
+            m.slug,
+            m.rust_name
         ));
     }
     let crate_doc = docs::inner(&doc);
     let modules = models.iter().map(|m| {
         let module = format_ident!("{}", m.rust_name);
-        let doc = docs::outer(&format!("{}: {}", m.title, docs::ensure_period(&m.summary)));
+        let doc = docs::outer(&docs::headline(m));
         quote! { #doc #[rustfmt::skip] pub mod #module; }
     });
     quote! {

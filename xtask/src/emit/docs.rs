@@ -1,11 +1,24 @@
 //! Rustdoc for generated items: one `#[doc]` attribute per line (so
 //! prettyplease prints `///` lines), and the shared wording of defaults,
 //! ranges, allowed values, latency and price.
+//!
+//! Text from a schema file may hold any Unicode. Two layers keep what it
+//! gives safe:
+//!
+//! - [`outer`] and [`inner`] make every line something rustc and clippy take
+//!   in a `///` comment: any line break (CR, CRLF, NEL, U+2028, U+2029) ends
+//!   the line, a tab becomes a space, and every other control character and
+//!   every bidirectional control (which rustc refuses in comments) is written
+//!   as a visible escape (`\u0000`, `\u202e`);
+//! - [`prose`], [`inline`] and [`value_text`] keep schema text from changing
+//!   the structure of the Markdown around it: no code block (which rustdoc
+//!   would compile as a doctest), no HTML, no intra-doc link, no bare URL.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
+use crate::escape;
 use crate::ir::{Field, FieldType, Model};
 
 /// Outer doc attributes, one per line of `text`.
@@ -20,16 +33,189 @@ pub fn inner(text: &str) -> TokenStream {
     quote! { #( #![doc = #lines] )* }
 }
 
+/// Whether `c` ends a line (CR and CRLF too, and the Unicode line breaks).
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// The lines of `text`, split at every kind of line break (CRLF is one).
+fn split_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if is_line_break(c) {
+            lines.push(&text[start..i]);
+            let mut end = i + c.len_utf8();
+            if c == '\r' {
+                if let Some(&(j, '\n')) = chars.peek() {
+                    chars.next();
+                    end = j + 1;
+                }
+            }
+            start = end;
+        }
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    lines
+}
+
 fn lines(text: &str) -> Vec<String> {
-    text.lines()
+    split_lines(text)
+        .into_iter()
         .map(|l| {
             if l.is_empty() {
                 String::new()
             } else {
-                format!(" {l}")
+                format!(" {}", comment_safe(l))
             }
         })
         .collect()
+}
+
+/// One line of a doc comment with nothing rustc or clippy refuses in one: a
+/// tab becomes a space (clippy's `tabs_in_doc_comments`), other control
+/// characters and bidirectional controls become visible escapes.
+fn comment_safe(line: &str) -> String {
+    escape::unprintable(&line.replace('\t', " "))
+}
+
+/// Schema text (a description, a summary) as Markdown paragraphs: each line
+/// of it a paragraph of its own, trimmed (so no indented code block), with
+/// [`markdown_line`] keeping it from opening a code block, HTML or a link.
+pub fn prose(text: &str) -> String {
+    let paragraphs: Vec<String> = split_lines(text)
+        .into_iter()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(markdown_line)
+        .collect();
+    paragraphs.join("\n\n")
+}
+
+/// Schema text (a title) on one line, for a sentence or a heading: its lines
+/// joined with spaces, made safe as [`prose`] is.
+pub fn inline(text: &str) -> String {
+    let words: Vec<&str> = split_lines(text)
+        .into_iter()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    markdown_line(&words.join(" "))
+}
+
+/// Schema text in a cell of a Markdown table: [`inline`] with `|` escaped.
+pub fn table_cell(text: &str) -> String {
+    inline(text).replace('|', "\\|")
+}
+
+/// One trimmed line of schema text as Markdown that keeps its inline marks
+/// (code spans, emphasis) but cannot open a fenced code block (which rustdoc
+/// would compile), start HTML, make a link (an unresolved intra-doc link is a
+/// rustdoc warning) or leave a bare URL (a rustdoc warning too). Code spans
+/// and the writer's own backslash escapes are kept as they are.
+fn markdown_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    if line.starts_with("```") || line.starts_with("~~~") {
+        out.push('\\');
+    }
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        let taken = if c == '`' {
+            // A code span: a run of backticks up to the next run of the same
+            // length; an unmatched run is literal text.
+            let run = rest.len() - rest.trim_start_matches('`').len();
+            let taken = closing_run(&rest[run..], run).map_or(run, |end| run + end + run);
+            out.push_str(&rest[..taken]);
+            taken
+        } else if let Some(url) = url_at(rest) {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            url.len()
+        } else if c == '\\' {
+            // The writer's own escape of a punctuation character stays one.
+            let escaped = rest[1..].chars().next().filter(char::is_ascii_punctuation);
+            let taken = 1 + escaped.map_or(0, char::len_utf8);
+            out.push_str(&rest[..taken]);
+            taken
+        } else {
+            if matches!(c, '<' | '[') {
+                out.push('\\');
+            }
+            out.push(c);
+            c.len_utf8()
+        };
+        rest = &rest[taken..];
+    }
+    out
+}
+
+/// The URL that `text` starts with, without trailing punctuation, if it
+/// starts with one (`http://` or `https://` and something after it).
+fn url_at(text: &str) -> Option<&str> {
+    let scheme = ["https://", "http://"]
+        .into_iter()
+        .find(|s| text.starts_with(s))?;
+    let end = text
+        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '`' | '"'))
+        .unwrap_or(text.len());
+    let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
+    (url.len() > scheme.len()).then_some(url)
+}
+
+/// Where in `text` a run of exactly `run` backticks starts, if one does.
+fn closing_run(text: &str, run: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let start = i;
+            while i < bytes.len() && bytes[i] == b'`' {
+                i += 1;
+            }
+            if i - start == run {
+                return Some(start);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// `text` as a Markdown code span that shows it exactly: fenced with more
+/// backticks than it holds in a row, padded when it starts or ends with a
+/// backtick or a space, its unprintable characters escaped (`\n`, `\u2028`).
+pub fn code_span(text: &str) -> String {
+    if text.is_empty() {
+        return "`\"\"`".to_owned();
+    }
+    let text = escape::unprintable(text);
+    let mut longest = 0;
+    let mut current = 0;
+    for c in text.chars() {
+        current = if c == '`' { current + 1 } else { 0 };
+        longest = longest.max(current);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with(['`', ' ']) || text.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// `Title: Summary.`: what a model is, as the first line of its docs.
+pub fn headline(model: &Model) -> String {
+    format!(
+        "{}: {}",
+        inline(&model.title),
+        prose(&ensure_period(&model.summary))
+    )
 }
 
 /// `~303.27 s, ~$0.421 per call`, or what of it is known.
@@ -44,17 +230,17 @@ pub fn cost_line(model: &Model) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
-/// A value as a reader sees it: strings unquoted in backticks.
+/// A value as a reader sees it: a code span, strings without JSON quotes.
 pub fn value_text(value: &Value) -> String {
     match value {
-        Value::String(s) => format!("`{s}`"),
-        other => format!("`{other}`"),
+        Value::String(s) => code_span(s),
+        other => code_span(&escape::json(other)),
     }
 }
 
 /// The rustdoc of one field: description, then what the schema says of it.
 pub fn field_doc(field: &Field) -> String {
-    let mut doc = ensure_period(&field.description);
+    let mut doc = prose(&ensure_period(&field.description));
     let mut facts = Vec::new();
     if let FieldType::Media(kind) = &field.ty {
         facts.push(format!(
@@ -101,5 +287,45 @@ pub fn ensure_period(text: &str) -> String {
         text.to_owned()
     } else {
         format!("{text}.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_break_ends_a_line() {
+        assert_eq!(
+            split_lines("a\r\nb\rc\nd\u{2028}e\u{2029}f\u{85}g"),
+            ["a", "b", "c", "d", "e", "f", "g"]
+        );
+        assert_eq!(split_lines("a\n\nb\r\n"), ["a", "", "b"]);
+        assert_eq!(lines("x\r\u{0}\u{202e}\ty"), [" x", " \\u0000\\u202e y"]);
+    }
+
+    #[test]
+    fn schema_text_cannot_open_a_code_block_html_or_a_link() {
+        assert_eq!(
+            prose("a\n```\nfn main() {}\n```\n    indented\n~~~"),
+            "a\n\n\\```\n\nfn main() {}\n\n\\```\n\nindented\n\n\\~~~"
+        );
+        assert_eq!(
+            prose("<pre> [link](x) \\[kept\\] `a<b [c]` see https://x.test/a."),
+            "\\<pre> \\[link](x) \\[kept\\] `a<b [c]` see <https://x.test/a>."
+        );
+        assert_eq!(prose("an ``odd` one"), "an ``odd` one");
+        assert_eq!(table_cell("A | B\nC"), "A \\| B C");
+    }
+
+    #[test]
+    fn values_are_code_spans_that_show_them_exactly() {
+        assert_eq!(code_span("crop"), "`crop`");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`a``"), "``` `a`` ```");
+        assert_eq!(code_span(" a "), "`  a  `");
+        assert_eq!(code_span("a\nb\u{2028}"), "`a\\nb\\u2028`");
+        assert_eq!(code_span(""), "`\"\"`");
+        assert_eq!(value_text(&serde_json::json!(1.5)), "`1.5`");
     }
 }

@@ -55,6 +55,24 @@ pub fn emit_model_file(model: &Model) -> Result<GeneratedFile, Error> {
     )
 }
 
+/// `#[allow(clippy::wrong_self_convention)]` when a method named `name` that
+/// takes `self` by reference (`by_value` false: a client method) or by value
+/// (a setter) goes against clippy's naming conventions (`from_*` takes no
+/// `self`, `into_*` takes it by value, `as_*`, `is_*` and `to_*` by
+/// reference, `to_*_mut` by mutable reference). The names come from schema
+/// files, which are right to name a field `is_public`.
+fn allow_self_convention(name: &str, by_value: bool) -> Option<TokenStream> {
+    let to_mut = name == "to_mut" || (name.starts_with("to_") && name.ends_with("_mut"));
+    let against = if by_value {
+        ["as_", "is_", "from_", "to_"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+    } else {
+        name.starts_with("from_") || name.starts_with("into_") || to_mut
+    };
+    against.then(|| quote::quote!(#[allow(clippy::wrong_self_convention)]))
+}
+
 fn rust_file(path: &str, sources: &str, tokens: TokenStream) -> Result<GeneratedFile, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
         file: path.to_owned(),

@@ -30,9 +30,8 @@ pub fn emit_model(model: &Model) -> TokenStream {
 
 fn module_doc(model: &Model) -> String {
     let mut doc = format!(
-        "{}: {}\n\nEndpoints: `POST /v1/{}` (blocking) and `POST /v2/{}` (job).",
-        model.title,
-        docs::ensure_period(&model.summary),
+        "{}\n\nEndpoints: `POST /v1/{}` (blocking) and `POST /v2/{}` (job).",
+        docs::headline(model),
         model.slug,
         model.slug
     );
@@ -163,7 +162,7 @@ fn param_type(field: &Field) -> TokenStream {
 }
 
 fn emit_input(model: &Model) -> TokenStream {
-    let title = &model.title;
+    let title = docs::inline(&model.title);
     let slug = &model.slug;
     let required: Vec<&Field> = model.fields.iter().filter(|f| f.required).collect();
     let optional: Vec<&Field> = model.fields.iter().filter(|f| !f.required).collect();
@@ -226,8 +225,10 @@ fn emit_input(model: &Model) -> TokenStream {
             quote!(value)
         };
         let doc = docs::outer(&format!("Sets `{}`.\n\n{}", f.wire, docs::field_doc(f)));
+        let allow = super::allow_self_convention(&f.rust, true);
         quote! {
             #doc
+            #allow
             #[must_use]
             pub fn #ident(mut self, value: #ty) -> Self {
                 self.#ident = Some(#value);
@@ -449,8 +450,9 @@ fn emit_info(model: &Model) -> TokenStream {
         }
     });
     let doc = docs::outer(&format!(
-        "Static description of {title}, generated from {}.",
-        model.file
+        "Static description of {}, generated from {}.",
+        docs::inline(title),
+        docs::inline(&model.file)
     ));
     quote! {
         #doc
@@ -490,11 +492,12 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let value = format!(" The value {}.", docs::value_text(&v.value));
+            let value = format!("The value {}.", docs::value_text(&v.value));
             if Some(i) == default_index {
-                quote! { #[doc = #value] #[doc = ""] #[doc = " The server's default."] #[default] }
+                let doc = docs::outer(&format!("{value}\n\nThe server's default."));
+                quote! { #doc #[default] }
             } else {
-                quote! { #[doc = #value] }
+                docs::outer(&value)
             }
         })
         .collect();
