@@ -181,7 +181,7 @@ fn out_arg(exempt_if: Option<&'static str>) -> Arg {
         .value_name("PATH")
         .value_hint(ValueHint::FilePath)
         .value_parser(value_parser!(std::path::PathBuf))
-        .help("Where to save the video (an existing file is replaced)");
+        .help("Where to save the video, checked before anything is sent: a new or regular file (replaced once the video is whole), a symlink to one, or - for stdout");
     match exempt_if {
         Some(other) => arg.required_unless_present(other),
         None => arg.required(true),

@@ -75,11 +75,17 @@ impl Saved {
     }
 
     /// Prints the report: JSON with `json`, nothing with `quiet`, else text.
+    /// With `--out -` the video took stdout, so the text goes to stderr.
     pub fn print(&self, json: bool, quiet: bool) {
         if json {
             stdout_json(&self.to_json());
         } else if !quiet {
-            stdout(&self.to_text());
+            let text = self.to_text();
+            if self.output_path == std::path::Path::new("-") {
+                stderr(&text);
+            } else {
+                stdout(&text);
+            }
         }
     }
 }

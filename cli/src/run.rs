@@ -20,7 +20,7 @@ use crate::output::{self, shell_quote, Saved};
 use crate::progress::Progress;
 use crate::save::save;
 use crate::signal::{until_interrupted, BilledId};
-use crate::wait::{out_path, wait_and_save, wait_options, within};
+use crate::wait::{out_path, wait_and_save, wait_options, within, Destination};
 
 /// Runs the subcommand of `model` with its parsed flags.
 pub async fn run_model(
@@ -46,6 +46,8 @@ pub async fn run_model(
     let out = out_path(matches)?;
     let options = wait_options(matches);
     let progress = globals.progress();
+    // Checked and reserved before anything is sent (and billed).
+    let destination = Destination::prepare(&out, globals)?;
     // `--timeout` bounds the whole command; for v1 it also bounds each HTTP
     // exchange, so a hung connection is cut even between retries.
     let client = globals.client((!use_v2).then_some(options.deadline))?;
@@ -56,7 +58,7 @@ pub async fn run_model(
             model,
             input.as_ref(),
             options,
-            &out,
+            (&out, destination),
             globals,
             &progress,
         )
@@ -67,7 +69,7 @@ pub async fn run_model(
             model,
             input.as_ref(),
             options,
-            &out,
+            (&out, destination),
             globals,
             &progress,
         )
@@ -102,7 +104,7 @@ async fn run_v1(
     model: &'static ModelInfo,
     input: &dyn ModelInput,
     options: WaitOptions,
-    out: &Path,
+    (out, destination): (&Path, Destination),
     globals: &Globals,
     progress: &Progress,
 ) -> Result<(), Failure> {
@@ -117,7 +119,7 @@ async fn run_v1(
         billed.set(video.meta().request_id.as_deref());
         drop(spinner);
         let meta = video.meta().clone();
-        let bytes = save(video, out, progress).await?;
+        let bytes = save(video, destination, out, progress).await?;
         Ok(Saved {
             model: Some(model.slug),
             request_id: meta.request_id,
@@ -148,7 +150,7 @@ async fn run_v2(
     model: &'static ModelInfo,
     input: &dyn ModelInput,
     options: WaitOptions,
-    out: &Path,
+    (out, destination): (&Path, Destination),
     globals: &Globals,
     progress: &Progress,
 ) -> Result<(), Failure> {
@@ -170,5 +172,5 @@ async fn run_v2(
         deadline: options.deadline.saturating_sub(started.elapsed()),
         ..options
     };
-    wait_and_save(&job, Some(model), left, out, globals).await
+    wait_and_save(&job, Some(model), left, out, destination, globals).await
 }

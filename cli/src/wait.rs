@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::ArgMatches;
-use segmind_runtime::{Job, ModelInfo, WaitOptions};
+use segmind_runtime::{Job, ModelInfo, OutputFile, WaitOptions};
 
 use crate::command::{OUT, POLL_INTERVAL, REQUEST_ID, TIMEOUT};
 use crate::exit::Exit;
@@ -30,46 +30,72 @@ pub async fn run_wait(matches: &ArgMatches, globals: &Globals) -> Result<(), Fai
     }
     let out = out_path(matches)?;
     let client = globals.client(None)?;
+    let destination = Destination::prepare(&out, globals)?;
     let job = client.job(request_id);
-    wait_and_save(&job, None, wait_options(matches), &out, globals)
-        .await
-        .map_err(|mut failure| {
-            if failure.status == Some(404) {
-                failure.details.push(
-                    "Segmind keeps a job's record for an hour after it was submitted".to_owned(),
-                );
-            }
+    wait_and_save(
+        &job,
+        None,
+        wait_options(matches),
+        &out,
+        destination,
+        globals,
+    )
+    .await
+    .map_err(|mut failure| {
+        if failure.status == Some(404) {
             failure
-        })
+                .details
+                .push("Segmind keeps a job's record for an hour after it was submitted".to_owned());
+        }
+        failure
+    })
 }
 
-/// `--out`, which clap requires where this is called, checked before
-/// anything is sent: a billed video must not be lost to a typo in a folder.
+/// `--out`, which clap requires where this is called.
 pub fn out_path(matches: &ArgMatches) -> Result<PathBuf, Failure> {
-    let out = matches
+    matches
         .try_get_one::<PathBuf>(OUT)
         .ok()
         .flatten()
         .cloned()
-        .ok_or_else(|| Failure::usage("--out is required"))?;
-    if out.is_dir() {
-        return Err(Failure::usage(format!(
-            "--out {} is a folder: give the video's file name",
-            out.display()
-        )));
+        .ok_or_else(|| Failure::usage("--out is required"))
+}
+
+/// Where the video goes: a file reserved now, before anything is sent (so
+/// a billed video is never lost to a bad `--out`), or stdout for `-`.
+pub enum Destination {
+    /// A checked path with its temporary file already created.
+    File(OutputFile),
+    /// `--out -`: the video is written to stdout as it arrives.
+    Stdout,
+}
+
+impl Destination {
+    /// Checks `out` and reserves it. The rules are [`OutputFile`]'s: a
+    /// missing path or a regular file, or a symbolic link to one; never a
+    /// folder or a device. `-` is stdout, which `--json` needs for itself.
+    pub fn prepare(out: &Path, globals: &Globals) -> Result<Destination, Failure> {
+        if out == Path::new("-") {
+            if globals.json {
+                return Err(Failure::usage(
+                    "--out - writes the video to stdout, which --json needs for its report: give a file",
+                ));
+            }
+            return Ok(Destination::Stdout);
+        }
+        if let Some(folder) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !folder.is_dir() {
+                return Err(Failure::usage(format!(
+                    "--out {}: the folder {} does not exist",
+                    out.display(),
+                    folder.display()
+                )));
+            }
+        }
+        OutputFile::create(out)
+            .map_err(|e| Failure::usage(format!("--out: {e}")))
+            .map(Destination::File)
     }
-    let folder = match out.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    if !folder.is_dir() {
-        return Err(Failure::usage(format!(
-            "--out {}: the folder {} does not exist",
-            out.display(),
-            folder.display()
-        )));
-    }
-    Ok(out)
 }
 
 /// Runs `work` for at most `limit` (`--timeout`): past it, the work is
@@ -103,13 +129,14 @@ pub async fn wait_and_save(
     model: Option<&'static ModelInfo>,
     options: WaitOptions,
     out: &Path,
+    destination: Destination,
     globals: &Globals,
 ) -> Result<(), Failure> {
     let progress = globals.progress();
     let billed = BilledId::known(job.request_id());
     let work = within(
         options.deadline,
-        wait_then_save(job, model, options, out, &progress),
+        wait_then_save(job, model, options, out, destination, &progress),
     );
     let saved = until_interrupted(work, &billed)
         .await
@@ -123,6 +150,7 @@ async fn wait_then_save(
     model: Option<&'static ModelInfo>,
     options: WaitOptions,
     out: &Path,
+    destination: Destination,
     progress: &Progress,
 ) -> Result<Saved, Failure> {
     let label = model.map(|model| model.slug).unwrap_or("job");
@@ -140,7 +168,7 @@ async fn wait_then_save(
     spinner.set_message(format!("{label}: fetching the video"));
     let video = result.download().await.map_err(Failure::from_runtime)?;
     drop(spinner);
-    let bytes = save(video, out, progress).await?;
+    let bytes = save(video, destination, out, progress).await?;
     Ok(Saved {
         model: model.map(|model| model.slug),
         request_id: Some(result.request_id.clone()),

@@ -156,3 +156,66 @@ fn blank_urls_and_too_fast_polling_are_usage_errors() {
     assert!(run.stderr.contains("too short"), "{run:?}");
     assert!(files_in(&scratch).is_empty());
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_out_is_refused_before_anything_is_billed() {
+    let server = server(config()).await;
+    let scratch = Scratch::new();
+    let base = server.base_url();
+    std::os::unix::fs::symlink("/dev/null", scratch.file("null.mp4")).unwrap();
+    std::fs::create_dir(scratch.file("taken.mp4")).unwrap();
+    for (out, says) in [
+        ("/dev/null", "not a regular file"),
+        ("null.mp4", "not a regular file"),
+        ("taken.mp4", "is a folder"),
+        ("no/such/out.mp4", "does not exist"),
+    ] {
+        for extra in ["", "--async"] {
+            let line =
+                format!("--api-key {KEY} --base-url {base} hallo {URL_INPUTS} {extra} --out {out}");
+            let run = segmind(scratch.path(), &line).await;
+            assert_eq!(run.code, 2, "{out} {extra}: {run:?}");
+            assert!(run.stderr.contains(says), "{out}: {run:?}");
+        }
+    }
+    assert_eq!(server.post_count(), 0, "a POST was sent");
+    let meta = std::fs::symlink_metadata("/dev/null").unwrap();
+    assert!(!meta.is_file(), "/dev/null was replaced");
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_symlink_to_a_file_is_followed_and_dash_is_stdout() {
+    let server = server(config()).await;
+    let scratch = Scratch::new();
+    let base = server.base_url();
+    std::fs::write(scratch.file("real.mp4"), b"old").unwrap();
+    std::os::unix::fs::symlink("real.mp4", scratch.file("link.mp4")).unwrap();
+    let line = format!("--api-key {KEY} --base-url {base} hallo {URL_INPUTS} --out link.mp4");
+    let run = segmind(scratch.path(), &line).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let meta = std::fs::symlink_metadata(scratch.file("link.mp4")).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link was replaced");
+    let saved = std::fs::read(scratch.file("real.mp4")).unwrap();
+    assert_eq!(saved, segmind_server::TestServer::fixture_video());
+
+    let args: Vec<String> = format!("--api-key {KEY} --base-url {base} hallo {URL_INPUTS} --out -")
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let output = command()
+        .args(&args)
+        .current_dir(scratch.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(output.stdout, segmind_server::TestServer::fixture_video());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("saved -"));
+    let json = segmind(
+        scratch.path(),
+        &format!("--api-key {KEY} --base-url {base} --json hallo {URL_INPUTS} --out -"),
+    )
+    .await;
+    assert_eq!(json.code, 2, "{json:?}");
+}

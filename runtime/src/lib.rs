@@ -33,6 +33,7 @@ mod media;
 mod meta;
 mod model;
 mod mp4;
+mod output_file;
 mod retry;
 mod secret;
 mod timestamp;
@@ -60,6 +61,7 @@ pub use meta::ResponseMeta;
 pub use model::{
     AllowedValue, FieldInfo, FieldKind, ModelInfo, ModelInput, ParseInputError, WireValue,
 };
+pub use output_file::OutputFile;
 pub use retry::RetryPolicy;
 pub use upload::{DEFAULT_MAX_INLINE_BYTES, DEFAULT_MAX_UPLOAD_BYTES};
 pub use validate::{Limit, ValidationError, Violation, ViolationKind, Violations};

@@ -9,7 +9,7 @@
 //! structure ([`crate::mp4::BoxWalker`]).
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -19,6 +19,7 @@ use crate::client::body_error;
 use crate::error::{Error, NotMediaInfo};
 use crate::meta::ResponseMeta;
 use crate::mp4::BoxWalker;
+use crate::output_file::OutputFile;
 use crate::secret::ApiKey;
 
 /// Size of the pieces a decoded video is handed out in, so progress reports
@@ -171,6 +172,10 @@ impl Video {
     /// file in the same folder, then renamed. On any failure, including a
     /// body cut off midway or a reply that is not a video, neither `path`
     /// nor a temporary file is left. Returns the number of bytes written.
+    /// `path` follows the rules of [`OutputFile`] (a device or a folder is
+    /// refused, a symbolic link is followed); to find a bad path before the
+    /// call is billed, create the [`OutputFile`] first and use
+    /// [`Video::save_into`].
     pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error> {
         self.save_with_progress(path, |_, _| {}).await
     }
@@ -180,43 +185,26 @@ impl Video {
     pub async fn save_with_progress(
         self,
         path: impl AsRef<Path>,
+        progress: impl FnMut(u64, Option<u64>),
+    ) -> Result<u64, Error> {
+        let out = OutputFile::create(path)?;
+        self.save_into(out, progress).await
+    }
+
+    /// Saves the video into an output reserved beforehand (see
+    /// [`OutputFile::create`]), with progress as in
+    /// [`Video::save_with_progress`].
+    pub async fn save_into(
+        self,
+        out: OutputFile,
         mut progress: impl FnMut(u64, Option<u64>),
     ) -> Result<u64, Error> {
-        let target = path.as_ref().to_path_buf();
-        let io_error = |source| Error::Io {
-            path: Some(target.clone()),
-            source,
-        };
-        let file_name = target.file_name().ok_or_else(|| {
-            io_error(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "the path does not name a file",
-            ))
-        })?;
-        let folder = match target.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-
-        let mut prefix = std::ffi::OsString::from(".");
-        prefix.push(file_name);
-        prefix.push(".");
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".part");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            // Like any new file: the umask decides, not the 0600 of temp files.
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
-        }
-        // Dropping `temp` (on any early return) deletes the temporary file.
-        let temp = builder.tempfile_in(&folder).map_err(io_error)?;
-        let mut file = tokio::fs::File::from_std(temp.as_file().try_clone().map_err(io_error)?);
-
+        let mut file = out.writer()?;
+        let target = out.target().to_path_buf();
         let written = self.copy(&mut file, Some(&target), &mut progress).await?;
-        file.sync_all().await.map_err(io_error)?;
+        file.sync_all().await.map_err(|e| out.io(e))?;
         drop(file);
-        temp.persist(&target).map_err(|e| io_error(e.error))?;
+        out.persist()?;
         Ok(written)
     }
 

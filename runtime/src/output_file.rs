@@ -1,0 +1,205 @@
+//! [`OutputFile`]: where an output will be saved, checked and reserved
+//! before anything is sent, so a billed result is never lost to a folder
+//! that cannot be written or a path that must not be replaced.
+//!
+//! The rules:
+//! - a missing path or a regular file is fine (a file is replaced whole, by a
+//!   rename, only once the output is complete);
+//! - a symbolic link is followed: the file it points to is replaced and the
+//!   link keeps pointing at it; a link to nothing or to anything but a
+//!   regular file is refused;
+//! - anything else (a folder, a device such as `/dev/null`, a FIFO, a
+//!   socket) is refused: renaming over it would replace it with a file;
+//! - the temporary file (`.<name>.<random>.part`, beside the target) is
+//!   created at once, which proves the folder exists and can be written.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// A reserved output: the target path and the temporary file the output is
+/// written to first. Dropping it without saving deletes the temporary file.
+pub struct OutputFile {
+    target: PathBuf,
+    temp: tempfile::NamedTempFile,
+}
+
+impl fmt::Debug for OutputFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OutputFile")
+            .field("target", &self.target)
+            .field("temp", &self.temp.path())
+            .finish()
+    }
+}
+
+impl OutputFile {
+    /// Checks `path` by the rules above and creates the temporary file
+    /// beside it. Fails with [`Error::Io`] naming the path and the reason.
+    pub fn create(path: impl AsRef<Path>) -> Result<OutputFile, Error> {
+        let given = path.as_ref();
+        let refuse = |why: String| Error::Io {
+            path: Some(given.to_path_buf()),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, why),
+        };
+        let io_error = |source| Error::Io {
+            path: Some(given.to_path_buf()),
+            source,
+        };
+        let target = match std::fs::symlink_metadata(given) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => given.to_path_buf(),
+            Err(e) => return Err(io_error(e)),
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let resolved = std::fs::canonicalize(given).map_err(|_| {
+                    refuse("is a symbolic link to nothing: give the path to write".to_owned())
+                })?;
+                match std::fs::metadata(&resolved) {
+                    Ok(meta) if meta.is_file() => resolved,
+                    _ => {
+                        return Err(refuse(format!(
+                            "is a symbolic link to {}, which is not a regular file: refusing to replace it",
+                            resolved.display()
+                        )))
+                    }
+                }
+            }
+            Ok(meta) if meta.is_file() => given.to_path_buf(),
+            Ok(meta) => {
+                let kind = if meta.is_dir() {
+                    "a folder: give the output's file name"
+                } else {
+                    "not a regular file (a device, a FIFO or a socket): refusing to replace it"
+                };
+                return Err(refuse(format!("is {kind}")));
+            }
+        };
+        let file_name = target
+            .file_name()
+            .ok_or_else(|| refuse("does not name a file".to_owned()))?;
+        let folder = match target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut prefix = std::ffi::OsString::from(".");
+        prefix.push(file_name);
+        prefix.push(".");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".part");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // Like any new file: the umask decides, not the 0600 of temp files.
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder.tempfile_in(&folder).map_err(io_error)?;
+        Ok(OutputFile { target, temp })
+    }
+
+    /// The file that will hold the output (a symbolic link's target).
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// The temporary file the output is written to first.
+    pub fn temp_path(&self) -> &Path {
+        self.temp.path()
+    }
+
+    /// A handle to write the temporary file through.
+    pub(crate) fn writer(&self) -> Result<tokio::fs::File, Error> {
+        let file = self.temp.as_file().try_clone().map_err(|e| self.io(e))?;
+        Ok(tokio::fs::File::from_std(file))
+    }
+
+    /// Renames the temporary file over the target.
+    pub(crate) fn persist(self) -> Result<(), Error> {
+        let target = self.target;
+        self.temp.persist(&target).map_err(|e| Error::Io {
+            path: Some(target.clone()),
+            source: e.error,
+        })?;
+        Ok(())
+    }
+
+    pub(crate) fn io(&self, source: std::io::Error) -> Error {
+        Error::Io {
+            path: Some(self.target.clone()),
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_new_path_reserves_a_temp_file_that_goes_when_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutputFile::create(dir.path().join("out.mp4")).unwrap();
+        assert!(out.temp_path().exists());
+        assert_eq!(out.target(), dir.path().join("out.mp4"));
+        drop(out);
+        assert!(names(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn folders_missing_folders_and_devices_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = OutputFile::create(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("is a folder"), "{err}");
+        let err = OutputFile::create(dir.path().join("no/such/out.mp4")).unwrap_err();
+        assert!(matches!(err, Error::Io { .. }), "{err}");
+        #[cfg(unix)]
+        {
+            let err = OutputFile::create("/dev/null").unwrap_err();
+            assert!(err.to_string().contains("not a regular file"), "{err}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_followed_to_regular_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.mp4");
+        std::fs::write(&real, b"old").unwrap();
+        let link = dir.path().join("link.mp4");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let out = OutputFile::create(&link).unwrap();
+        assert_eq!(out.target(), std::fs::canonicalize(&real).unwrap());
+
+        let to_device = dir.path().join("null.mp4");
+        std::os::unix::fs::symlink("/dev/null", &to_device).unwrap();
+        let err = OutputFile::create(&to_device).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        let dangling = dir.path().join("dangling.mp4");
+        std::os::unix::fs::symlink(dir.path().join("nothing"), &dangling).unwrap();
+        let err = OutputFile::create(&dangling).unwrap_err();
+        assert!(err.to_string().contains("link to nothing"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_folder_is_found_before_anything_is_sent() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let locked = dir.path().join("locked");
+        std::fs::create_dir(&locked).unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+        // Root may write anywhere; the check is then moot.
+        let writable = std::fs::write(locked.join("probe"), b"").is_ok();
+        let result = OutputFile::create(locked.join("out.mp4"));
+        assert_eq!(result.is_ok(), writable);
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
