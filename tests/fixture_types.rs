@@ -278,4 +278,6 @@ fn setters_named_like_conversions_set_their_fields() {
             "to_x_mut": false
         })
     );
+    // No field is required: `Default` is `new()`.
+    assert_eq!(Input::default(), Input::new());
 }

@@ -55,7 +55,10 @@ pub enum Error {
         source: std::io::Error,
     },
     /// Generated tokens did not parse as Rust (a generator bug).
-    #[error("generated code for {file} does not parse: {message}")]
+    #[error(
+        "generated code for {file} does not parse: {}",
+        escape::unprintable(message)
+    )]
     Emit {
         /// The generated file.
         file: String,
@@ -75,7 +78,12 @@ fn display_schema_errors(errors: &[SchemaError]) -> String {
 fn display_stale(files: &[String]) -> String {
     let lines: Vec<String> = files
         .iter()
-        .map(|f| format!("{f} was not up-to-date, run `cargo xtask codegen`"))
+        .map(|f| {
+            format!(
+                "{} was not up-to-date, run `cargo xtask codegen`",
+                escape::unprintable(f)
+            )
+        })
         .collect();
     lines.join("\n")
 }

@@ -67,7 +67,7 @@ pub fn quote(text: &str) -> String {
     format!("\"{}\"", escape(text))
 }
 
-/// `value` as compact JSON, every string (keys too) written by [`quote`].
+/// `value` as compact JSON, every string (keys too) written by [`quote()`].
 pub fn json(value: &Value) -> String {
     match value {
         Value::String(s) => quote(s),

@@ -294,10 +294,13 @@ fn emit_input(model: &Model) -> TokenStream {
     } else {
         quote!(Eq,)
     };
+    // With no required field, `new()` takes nothing: `Default` is the same
+    // (and clippy's `new_without_default` asks for it).
+    let default = required.is_empty().then(|| quote!(Default,));
 
     quote! {
         #struct_doc
-        #[derive(Debug, Clone, PartialEq, #eq ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, #default PartialEq, #eq ::serde::Serialize, ::serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         #[non_exhaustive]
         pub struct Input {
