@@ -11,25 +11,36 @@
 //! - anything else (a folder, a device such as `/dev/null`, a FIFO, a
 //!   socket) is refused: renaming over it would replace it with a file;
 //! - the temporary file (`.<name>.<random>.part`, beside the target) is
-//!   created at once, which proves the folder exists and can be written.
+//!   created at once, which proves the folder exists and can be written; it
+//!   is closed again until the output arrives, so reserving many outputs
+//!   ahead of many calls holds no file descriptors.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
+/// How long saving a billed output waits for a free file descriptor.
+pub(crate) const FD_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Whether `e` says the process (EMFILE) or the system (ENFILE) has no file
+/// descriptor left.
+fn out_of_descriptors(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(23 | 24)) && cfg!(unix)
+}
+
 /// A reserved output: the target path and the temporary file the output is
 /// written to first. Dropping it without saving deletes the temporary file.
 pub struct OutputFile {
     target: PathBuf,
-    temp: tempfile::NamedTempFile,
+    temp: tempfile::TempPath,
 }
 
 impl fmt::Debug for OutputFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OutputFile")
             .field("target", &self.target)
-            .field("temp", &self.temp.path())
+            .field("temp", &&*self.temp)
             .finish()
     }
 }
@@ -93,7 +104,10 @@ impl OutputFile {
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
         let temp = builder.tempfile_in(&folder).map_err(io_error)?;
-        Ok(OutputFile { target, temp })
+        Ok(OutputFile {
+            target,
+            temp: temp.into_temp_path(),
+        })
     }
 
     /// The file that will hold the output (a symbolic link's target).
@@ -103,13 +117,30 @@ impl OutputFile {
 
     /// The temporary file the output is written to first.
     pub fn temp_path(&self) -> &Path {
-        self.temp.path()
+        &self.temp
     }
 
-    /// A handle to write the temporary file through.
-    pub(crate) fn writer(&self) -> Result<tokio::fs::File, Error> {
-        let file = self.temp.as_file().try_clone().map_err(|e| self.io(e))?;
-        Ok(tokio::fs::File::from_std(file))
+    /// Opens the temporary file for writing, from its start. The output is
+    /// billed by now, so when the process is out of file descriptors it
+    /// waits for one (other calls finishing free theirs) for up to
+    /// [`FD_WAIT`] rather than lose the output.
+    pub(crate) async fn writer(&self) -> Result<tokio::fs::File, Error> {
+        let started = std::time::Instant::now();
+        let mut pause = std::time::Duration::from_millis(5);
+        loop {
+            let opened = tokio::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(&*self.temp)
+                .await;
+            match opened {
+                Err(e) if out_of_descriptors(&e) && started.elapsed() < FD_WAIT => {
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(std::time::Duration::from_millis(200));
+                }
+                other => return other.map_err(|e| self.io(e)),
+            }
+        }
     }
 
     /// Renames the temporary file over the target.

@@ -199,7 +199,7 @@ impl Video {
         out: OutputFile,
         mut progress: impl FnMut(u64, Option<u64>),
     ) -> Result<u64, Error> {
-        let mut file = out.writer()?;
+        let mut file = out.writer().await?;
         let target = out.target().to_path_buf();
         let written = self.copy(&mut file, Some(&target), &mut progress).await?;
         file.sync_all().await.map_err(|e| out.io(e))?;

@@ -1,7 +1,9 @@
 //! Many calls at once with few file descriptors: the client waits for one of
-//! its request slots instead of failing with "Too many open files". The
-//! calls run in a child process (this test binary again) whose descriptor
-//! limit is lowered with `ulimit -n`, against a server in this process.
+//! its request slots instead of failing with "Too many open files", and every
+//! call's output, reserved before the call, is saved: no billed output is
+//! lost. The calls run in a child process (this test binary again) whose
+//! descriptor limit is lowered with `ulimit -n`, against a server in this
+//! process.
 
 use std::process::Command;
 
@@ -60,11 +62,16 @@ async fn child_many_calls() {
         .retry(segmind_runtime::RetryPolicy::none())
         .build()
         .unwrap();
-    let calls = (0..CALLS).map(|_| {
+    let dir = tempfile::tempdir().unwrap();
+    // Every output is reserved before its call, as the CLI does.
+    let outputs: Vec<_> = (0..CALLS)
+        .map(|i| segmind_runtime::OutputFile::create(dir.path().join(format!("{i}.mp4"))).unwrap())
+        .collect();
+    let calls = outputs.into_iter().map(|out| {
         let client = client.clone();
         tokio::spawn(async move {
             let video = client.run(&TestInput::url()).await?;
-            video.bytes().await
+            video.save_into(out, |_, _| {}).await
         })
     });
     let mut failures = Vec::new();
@@ -76,4 +83,21 @@ async fn child_many_calls() {
     println!("{} of {CALLS} calls succeeded", CALLS - failures.len());
     failures.dedup();
     assert!(failures.is_empty(), "{failures:?}");
+    let expected = mp4_file(64);
+    for i in 0..CALLS {
+        let saved = std::fs::read(dir.path().join(format!("{i}.mp4"))).unwrap();
+        assert_eq!(saved, expected, "output {i}");
+    }
+    let parts = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".part")
+        })
+        .count();
+    assert_eq!(parts, 0);
+    println!("{CALLS} outputs saved");
 }
