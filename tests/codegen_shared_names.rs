@@ -170,6 +170,58 @@ fn the_loader_knows_every_method_a_client_has() {
     );
 }
 
+/// The lower-case names the runtime's crate root makes public: modules and
+/// re-exports, which `pub use ::segmind_runtime::*` brings into the
+/// generated crate's root, where a model module of that name would hide them.
+fn runtime_root_names() -> BTreeSet<String> {
+    fn use_names(tree: &syn::UseTree, names: &mut BTreeSet<String>) {
+        match tree {
+            syn::UseTree::Path(path) => use_names(&path.tree, names),
+            syn::UseTree::Name(name) => {
+                names.insert(name.ident.to_string());
+            }
+            syn::UseTree::Rename(rename) => {
+                names.insert(rename.rename.to_string());
+            }
+            syn::UseTree::Group(group) => group.items.iter().for_each(|t| use_names(t, names)),
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+    let path = workspace_root().join("runtime/src/lib.rs");
+    let text = std::fs::read_to_string(&path).expect("runtime/src/lib.rs");
+    let file = syn::parse_file(&text).expect("runtime/src/lib.rs parses");
+    let mut names = BTreeSet::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Mod(m) if matches!(m.vis, syn::Visibility::Public(_)) => {
+                names.insert(m.ident.to_string());
+            }
+            syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Public(_)) => {
+                use_names(&u.tree, &mut names);
+            }
+            _ => {}
+        }
+    }
+    names.retain(|n| n.starts_with(|c: char| c.is_ascii_lowercase()));
+    names
+}
+
+#[test]
+fn the_loader_knows_every_module_name_the_runtime_exports() {
+    let reserved: BTreeSet<&str> = xtask::names::RESERVED_MODULE_NAMES
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+    let missing: Vec<String> = runtime_root_names()
+        .into_iter()
+        .filter(|n| !reserved.contains(n.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "add these to xtask::names::RESERVED_MODULE_NAMES, a model module of that name would hide them in the generated crate: {missing:?}"
+    );
+}
+
 /// Every keyword of every edition, strict and reserved (`union`, `raw`,
 /// `macro_rules` and the other weak keywords are identifiers).
 const KEYWORDS: &[&str] = &[

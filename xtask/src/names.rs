@@ -150,7 +150,9 @@ pub fn model_items(rust_name: &str) -> Vec<Item> {
 }
 
 /// Module names the generated crate, its files or its paths use already,
-/// with what uses them.
+/// with what uses them. (A lower-case name the runtime exports at its root
+/// would belong here too, as the crate re-exports them all;
+/// `tests/codegen_shared_names.rs` checks that there is none missing.)
 pub const RESERVED_MODULE_NAMES: &[(&str, &str)] = &[
     ("client", "is the crate's client module (src/client.rs)"),
     ("models", "is the crate's model registry (src/models.rs)"),
