@@ -272,33 +272,3 @@ async fn a_poll_answered_5xx_stays_retryable_and_names_its_job() {
     // Polling again is free: the job was billed once, whatever happens.
     assert!(!err.may_have_been_billed());
 }
-
-#[tokio::test]
-async fn a_model_call_that_times_out_may_be_billed_and_is_not_retryable() {
-    let stub = Stub::start(|_| {
-        Reply::After(
-            std::time::Duration::from_secs(3),
-            respond(200, &[("content-type", "video/mp4")], mp4_file(1)),
-        )
-    })
-    .await;
-    let client = stub
-        .builder()
-        .request_timeout(std::time::Duration::from_millis(200))
-        .build()
-        .unwrap();
-    let err = client.run(&TestInput::url()).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Timeout {
-                billed_call: true,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    assert!(!err.is_retryable());
-    assert!(err.may_have_been_billed());
-    assert_eq!(stub.count("POST", "/v1/test-model"), 1);
-}
