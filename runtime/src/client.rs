@@ -174,6 +174,24 @@ impl Client {
             .json(body))
     }
 
+    /// A JSON POST with the key whose body of exactly `len` bytes is
+    /// streamed from `body` (sent with its length, not chunked).
+    pub(crate) fn post_json_stream(
+        &self,
+        url: &str,
+        len: u64,
+        body: reqwest::Body,
+    ) -> Result<RequestBuilder, Error> {
+        Ok(self
+            .inner
+            .http
+            .post(url)
+            .header("x-api-key", self.key_header()?)
+            .header(CONTENT_TYPE, "application/json")
+            .header(reqwest::header::CONTENT_LENGTH, len)
+            .body(body))
+    }
+
     /// A GET, with the key when `with_key`.
     pub(crate) fn get(&self, url: &str, with_key: bool) -> Result<RequestBuilder, Error> {
         let request = self.inner.http.get(url);

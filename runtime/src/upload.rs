@@ -12,7 +12,6 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use bytes::Bytes;
 use futures_util::stream::{self, Stream, StreamExt as _};
-use reqwest::header::CONTENT_LENGTH;
 use serde_json::Value;
 use tokio::io::AsyncReadExt as _;
 
@@ -143,13 +142,7 @@ impl Client {
         let sent = self
             .send(RequestKind::Post, timeout, || {
                 let (body, len) = file.upload_body()?;
-                // `post_json` sets the key and the JSON content type; the
-                // streamed body replaces its placeholder body, and the exact
-                // length goes ahead of it (no chunked encoding).
-                Ok(self
-                    .post_json(url, &Value::Null)?
-                    .header(CONTENT_LENGTH, len)
-                    .body(reqwest::Body::wrap_stream(body)))
+                self.post_json_stream(url, len, reqwest::Body::wrap_stream(body))
             })
             .await;
         let response = match sent {
