@@ -57,52 +57,52 @@ async fn a_v2_download_that_is_not_a_video_names_the_billed_job() {
 
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_during_a_download_leaves_no_file_and_names_the_request() {
-    let slow = Fault::SlowBody {
-        chunk_delay: Duration::from_millis(700),
-    };
-    let server = server(config().with_fault(Route::V1, slow)).await;
-    let scratch = Scratch::new();
-    let base = server.base_url();
-    let line = format!("--api-key {KEY} --base-url {base} hallo {URL_INPUTS} --out out.mp4");
-    let dir = scratch.path().to_path_buf();
-    let outcome = tokio::task::spawn_blocking(move || {
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_segmind"))
-            .args(line.split_whitespace())
-            .current_dir(&dir)
-            .env_remove("SEGMIND_API_KEY")
-            .env_remove("SEGMIND_BASE_URL")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        // The headers come at once; the body takes about two seconds.
-        std::thread::sleep(Duration::from_millis(900));
-        let partial: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        std::process::Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        let output = child.wait_with_output().unwrap();
-        (partial, output)
-    })
-    .await
-    .unwrap();
-    let (partial, output) = outcome;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        partial.iter().any(|n| n.ends_with(".part")),
-        "the download had not started: {partial:?}"
-    );
-    assert_eq!(output.status.code(), Some(143), "{stderr}");
-    assert!(
-        stderr.contains("terminated") && stderr.contains("request id"),
-        "{stderr}"
-    );
-    assert!(files_in(&scratch).is_empty(), "{:?}", files_in(&scratch));
+async fn a_signal_during_a_download_leaves_no_file_and_names_the_request() {
+    for (signal, code, says) in [("TERM", 143, "terminated"), ("INT", 130, "interrupted")] {
+        let slow = Fault::SlowBody {
+            chunk_delay: Duration::from_millis(700),
+        };
+        let server = server(config().with_fault(Route::V1, slow)).await;
+        let scratch = Scratch::new();
+        let base = server.base_url();
+        let line = format!("--api-key {KEY} --base-url {base} hallo {URL_INPUTS} --out out.mp4");
+        let dir = scratch.path().to_path_buf();
+        let (partial, output) = tokio::task::spawn_blocking(move || {
+            let child = std::process::Command::new(env!("CARGO_BIN_EXE_segmind"))
+                .args(line.split_whitespace())
+                .current_dir(&dir)
+                .env_remove("SEGMIND_API_KEY")
+                .env_remove("SEGMIND_BASE_URL")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            // The headers come at once; the body takes about two seconds.
+            std::thread::sleep(Duration::from_millis(900));
+            let partial: Vec<String> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            std::process::Command::new("kill")
+                .args([&format!("-{signal}"), &child.id().to_string()])
+                .status()
+                .unwrap();
+            (partial, child.wait_with_output().unwrap())
+        })
+        .await
+        .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            partial.iter().any(|n| n.ends_with(".part")),
+            "{signal}: no output was reserved: {partial:?}"
+        );
+        assert_eq!(output.status.code(), Some(code), "{signal}: {stderr}");
+        assert!(
+            stderr.contains(says) && stderr.contains("request id"),
+            "{signal}: {stderr}"
+        );
+        assert!(files_in(&scratch).is_empty(), "{:?}", files_in(&scratch));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
