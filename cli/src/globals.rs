@@ -28,20 +28,11 @@ pub struct Globals {
 
 impl Globals {
     /// Reads the global options from the matches of the subcommand that runs
-    /// (clap hands global options down to it). Blank values count as unset.
+    /// (clap hands global options down to it).
     pub fn from_matches(matches: &ArgMatches) -> Self {
-        let text = |id: &str| {
-            matches
-                .try_get_one::<String>(id)
-                .ok()
-                .flatten()
-                .map(|value| value.trim().to_owned())
-                .filter(|value| !value.is_empty())
-        };
-        let flag = |id: &str| flag(matches, id);
         // A URL given but blank (an empty variable in a script) is kept as
         // given, so building the client refuses it instead of falling back
-        // to production.
+        // to production; any other blank value counts as unset.
         let url = |id: &str| {
             matches
                 .try_get_one::<String>(id)
@@ -49,6 +40,8 @@ impl Globals {
                 .flatten()
                 .map(|value| value.trim().to_owned())
         };
+        let text = |id: &str| url(id).filter(|value| !value.is_empty());
+        let flag = |id: &str| flag(matches, id);
         Globals {
             api_key: text(API_KEY),
             base_url: url(BASE_URL),

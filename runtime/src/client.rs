@@ -165,13 +165,7 @@ impl Client {
         url: &str,
         body: &serde_json::Value,
     ) -> Result<RequestBuilder, Error> {
-        Ok(self
-            .inner
-            .http
-            .post(url)
-            .header("x-api-key", self.key_header()?)
-            .header(CONTENT_TYPE, "application/json")
-            .json(body))
+        Ok(self.json_post(url)?.json(body))
     }
 
     /// A JSON POST with the key whose body of exactly `len` bytes is
@@ -183,13 +177,19 @@ impl Client {
         body: reqwest::Body,
     ) -> Result<RequestBuilder, Error> {
         Ok(self
+            .json_post(url)?
+            .header(reqwest::header::CONTENT_LENGTH, len)
+            .body(body))
+    }
+
+    /// A POST with the key and the JSON content type, still without a body.
+    fn json_post(&self, url: &str) -> Result<RequestBuilder, Error> {
+        Ok(self
             .inner
             .http
             .post(url)
             .header("x-api-key", self.key_header()?)
-            .header(CONTENT_TYPE, "application/json")
-            .header(reqwest::header::CONTENT_LENGTH, len)
-            .body(body))
+            .header(CONTENT_TYPE, "application/json"))
     }
 
     /// A GET, with the key when `with_key`.
