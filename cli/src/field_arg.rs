@@ -153,6 +153,7 @@ mod tests {
         rust_name: "m",
         typical_latency_seconds: None,
         typical_price_usd: None,
+        output: segmind_runtime::OutputKind::Video,
         fields: &FIELDS,
     };
 

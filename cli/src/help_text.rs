@@ -267,6 +267,7 @@ mod tests {
             rust_name: "m",
             typical_latency_seconds: Some(303.27),
             typical_price_usd: Some(0.421),
+            output: segmind_runtime::OutputKind::Video,
             fields: &[],
         };
         assert_eq!(
@@ -276,6 +277,7 @@ mod tests {
         let unknown = ModelInfo {
             typical_latency_seconds: None,
             typical_price_usd: None,
+            output: segmind_runtime::OutputKind::Video,
             ..model
         };
         assert_eq!(model_about(&unknown), "Makes videos.");

@@ -144,6 +144,7 @@ mod tests {
             rust_name: "hallo",
             typical_latency_seconds: None,
             typical_price_usd: None,
+            output: segmind_runtime::OutputKind::Video,
             fields: &FIELDS,
         };
         let flags = crate::field_arg::field_flags(&MODEL, &[]);

@@ -83,6 +83,7 @@ mod tests {
         rust_name: "m_1",
         typical_latency_seconds: Some(119.2),
         typical_price_usd: None,
+        output: segmind_runtime::OutputKind::Video,
         fields: &[],
     };
 

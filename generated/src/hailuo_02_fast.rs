@@ -26,6 +26,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     rust_name: "hailuo_02_fast",
     typical_latency_seconds: None,
     typical_price_usd: None,
+    output: rt::OutputKind::Video,
     fields: &[
         rt::FieldInfo {
             name: "prompt",

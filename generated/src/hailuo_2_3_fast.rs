@@ -26,6 +26,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     rust_name: "hailuo_2_3_fast",
     typical_latency_seconds: None,
     typical_price_usd: None,
+    output: rt::OutputKind::Video,
     fields: &[
         rt::FieldInfo {
             name: "prompt",

@@ -26,6 +26,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     rust_name: "hallo",
     typical_latency_seconds: Some(303.27),
     typical_price_usd: Some(0.421),
+    output: rt::OutputKind::Video,
     fields: &[
         rt::FieldInfo {
             name: "input_image",

@@ -26,6 +26,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     rust_name: "heygen_avatar_iv",
     typical_latency_seconds: Some(195.48),
     typical_price_usd: Some(2.216),
+    output: rt::OutputKind::Video,
     fields: &[
         rt::FieldInfo {
             name: "image_url",

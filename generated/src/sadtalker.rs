@@ -26,6 +26,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     rust_name: "sadtalker",
     typical_latency_seconds: Some(119.2),
     typical_price_usd: Some(0.184),
+    output: rt::OutputKind::Video,
     fields: &[
         rt::FieldInfo {
             name: "input_image",

@@ -59,7 +59,8 @@ pub use job_status::{JobState, JobStatus};
 pub use media::{Media, MediaKind};
 pub use meta::ResponseMeta;
 pub use model::{
-    AllowedValue, FieldInfo, FieldKind, ModelInfo, ModelInput, ParseInputError, WireValue,
+    AllowedValue, FieldInfo, FieldKind, ModelInfo, ModelInput, OutputKind, ParseInputError,
+    WireValue,
 };
 pub use output_file::OutputFile;
 pub use retry::RetryPolicy;

@@ -41,6 +41,8 @@ pub struct ModelInfo {
     pub typical_latency_seconds: Option<f64>,
     /// Typical price of one call in US dollars, when Segmind publishes it.
     pub typical_price_usd: Option<f64>,
+    /// What a successful call returns.
+    pub output: OutputKind,
     /// The request fields, in schema order.
     pub fields: &'static [FieldInfo],
 }
@@ -49,6 +51,34 @@ impl ModelInfo {
     /// The field with this wire name.
     pub fn field(&self, name: &str) -> Option<&'static FieldInfo> {
         self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// What a model returns: a media file of one kind, or JSON (Segmind's
+/// "Text/JSON").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OutputKind {
+    /// A video file (MP4 and the like).
+    Video,
+    /// An image file (JPEG, PNG, WebP...).
+    Image,
+    /// An audio file (MP3, WAV...).
+    Audio,
+    /// JSON of a shape Segmind does not document, kept whole.
+    Json,
+}
+
+impl OutputKind {
+    /// The kind as the schema files spell it (`video`, `image`, `audio`,
+    /// `json`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputKind::Video => "video",
+            OutputKind::Image => "image",
+            OutputKind::Audio => "audio",
+            OutputKind::Json => "json",
+        }
     }
 }
 

@@ -23,6 +23,9 @@ pub struct Model {
     pub latency: Option<f64>,
     /// Typical price in US dollars.
     pub price: Option<f64>,
+    /// What a call returns: `video`, `image`, `audio` or `json` (the
+    /// meta-schema's `output`).
+    pub output: String,
     /// Request fields in schema order.
     pub fields: Vec<Field>,
 }

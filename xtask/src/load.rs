@@ -349,6 +349,7 @@ impl Checker<'_> {
             explicit_rust_name: explicit.is_some(),
             latency: doc.get("typical_latency_seconds").and_then(Value::as_f64),
             price: doc.get("typical_price_usd").and_then(Value::as_f64),
+            output: text("output"),
             fields,
         })
     }

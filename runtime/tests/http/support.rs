@@ -233,6 +233,7 @@ static INFO: ModelInfo = ModelInfo {
     rust_name: "test_model",
     typical_latency_seconds: None,
     typical_price_usd: None,
+    output: segmind_runtime::OutputKind::Video,
     fields: &[],
 };
 

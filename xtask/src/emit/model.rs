@@ -452,6 +452,7 @@ fn emit_info(model: &Model) -> TokenStream {
             }
         }
     });
+    let output = format_ident!("{}", heck::AsUpperCamelCase(&model.output).to_string());
     let doc = docs::outer(&format!(
         "Static description of {}, generated from {}.",
         docs::inline(title),
@@ -466,6 +467,7 @@ fn emit_info(model: &Model) -> TokenStream {
             rust_name: #rust_name,
             typical_latency_seconds: #latency,
             typical_price_usd: #price,
+            output: rt::OutputKind::#output,
             fields: &[#(#fields),*],
         };
     }
