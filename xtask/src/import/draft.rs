@@ -1158,8 +1158,8 @@ pub fn guess_variant(text: &str) -> String {
     let mapped: String = text
         .chars()
         .map(|c| match c {
-            ':' => " x ".to_owned(),
-            '.' => " p ".to_owned(),
+            ':' => "x".to_owned(),
+            '.' => "p".to_owned(),
             c if c.is_ascii_alphanumeric() => c.to_string(),
             _ => " ".to_owned(),
         })

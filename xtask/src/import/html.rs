@@ -133,7 +133,7 @@ mod tests {
     fn text_of_html() {
         let html = "<html><head><style>x{}</style><script>var a = '<p>';</script></head><body><h1>Hallo</h1><p>Hallo lets you &amp; me.</p><div>Returns: <b>Video</b></div></body></html>";
         let text = to_text(html);
-        assert_eq!(text, "Hallo\nHallo lets you & me.\nReturns: Video\n");
+        assert_eq!(text, "Hallo\n\nHallo lets you & me.\n\nReturns: Video\n");
         assert_eq!(page_url("hallo"), "https://www.segmind.com/models/hallo/api");
         assert_eq!(decode("&#8211;&#x41;&bogus;"), "\u{2013}A&bogus;");
     }

@@ -44,7 +44,8 @@ impl Reading {
     }
 }
 
-/// The best readings of `digits` (several when they tie), best first.
+/// The best readings of `digits`, best first: the best one and those that
+/// score almost as well (then the reading is uncertain).
 /// `None` when the digits are too many to try every cut (over 16).
 pub fn infer(digits: &str, layout: Layout, evidence: &Evidence) -> Option<Vec<Reading>> {
     if digits.is_empty() || digits.len() > 16 || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -52,17 +53,33 @@ pub fn infer(digits: &str, layout: Layout, evidence: &Evidence) -> Option<Vec<Re
     }
     let mut scored: Vec<(i64, usize, Reading)> = Vec::new();
     for pieces in cuts(digits) {
-        let reading = match layout {
-            Layout::DefaultThenValues => Reading {
-                default: pieces.first().copied(),
-                values: pieces.get(1..).unwrap_or_default().to_vec(),
-            },
-            Layout::Values(default) => Reading {
+        let mut readings = Vec::new();
+        match layout {
+            Layout::DefaultThenValues => {
+                readings.push(Reading {
+                    default: pieces.first().copied(),
+                    values: pieces.get(1..).unwrap_or_default().to_vec(),
+                });
+                // Or a list with no default before it (rarer).
+                if pieces.len() > 1 {
+                    readings.push(Reading {
+                        default: None,
+                        values: pieces.clone(),
+                    });
+                }
+            }
+            Layout::Values(default) => readings.push(Reading {
                 default,
                 values: pieces.clone(),
-            },
-        };
-        scored.push((score(&reading, evidence), pieces.len(), reading));
+            }),
+        }
+        for reading in readings {
+            let mut s = score(&reading, evidence);
+            if layout == Layout::DefaultThenValues && reading.default.is_none() {
+                s -= 3;
+            }
+            scored.push((s, pieces.len(), reading));
+        }
     }
     // Best score first; among equals, fewer pieces first.
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -70,11 +87,15 @@ pub fn infer(digits: &str, layout: Layout, evidence: &Evidence) -> Option<Vec<Re
     Some(
         scored
             .into_iter()
-            .take_while(|s| s.0 == best)
+            .take_while(|s| s.0 >= best - MARGIN)
+            .take(4)
             .map(|s| s.2)
             .collect(),
     )
 }
+
+/// Readings this close to the best one make the best one uncertain.
+const MARGIN: i64 = 2;
 
 fn score(r: &Reading, e: &Evidence) -> i64 {
     let mut s = 0;
@@ -174,6 +195,7 @@ mod tests {
         // Without any evidence the reading still stands alone.
         let r = best("6610", Layout::DefaultThenValues, &Evidence::default());
         assert_eq!(r[0].describe(), "default 6, values 6, 10");
+        assert_eq!(r.len(), 1, "{r:?}");
     }
 
     #[test]
