@@ -76,7 +76,7 @@ pub fn infer(digits: &str, layout: Layout, evidence: &Evidence) -> Option<Vec<Re
         for reading in readings {
             let mut s = score(&reading, evidence);
             if layout == Layout::DefaultThenValues && reading.default.is_none() {
-                s -= 3;
+                s -= 1;
             }
             scored.push((s, pieces.len(), reading));
         }
@@ -106,13 +106,13 @@ fn score(r: &Reading, e: &Evidence) -> i64 {
     } else {
         match r.default {
             Some(d) if r.values.contains(&d) => s += 4,
-            Some(_) => s -= 4,
+            Some(_) => s -= 6,
             None => {}
         }
         if r.values.windows(2).all(|w| w[0] < w[1]) {
             s += 2;
         } else {
-            s -= 3;
+            s -= 4;
         }
         if r.values.len() == 1 {
             s -= 7;
@@ -122,9 +122,17 @@ fn score(r: &Reading, e: &Evidence) -> i64 {
             Some(_) => s -= 3,
             None => {}
         }
+        // The values of one list are of a kind (6 and 10, 256 and 512).
+        let lo = r.values.iter().copied().min().unwrap_or(0);
+        let hi = r.values.iter().copied().max().unwrap_or(0);
+        if lo > 0 && hi / lo > 20 {
+            s -= 3;
+        }
     }
     let mut all: Vec<i64> = r.values.clone();
     all.extend(r.default);
+    // Every number more is a cut more to believe.
+    s -= i64::try_from(all.len()).unwrap_or(i64::MAX);
     all.sort_unstable();
     all.dedup();
     for n in all {
