@@ -114,7 +114,9 @@ fn parse_import_args(args: &[String]) -> Result<ImportArgs, String> {
     match (&out.page, &out.url) {
         (None, None) => Err("give a page (a file, or - for stdin) or --url".to_owned()),
         (Some(_), Some(_)) => Err("give a page or --url, not both".to_owned()),
-        _ if out.force && out.check => Err("--check writes nothing; --force does not go with it".to_owned()),
+        _ if out.force && out.check => {
+            Err("--check writes nothing; --force does not go with it".to_owned())
+        }
         _ => Ok(out),
     }
 }

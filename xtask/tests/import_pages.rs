@@ -27,7 +27,10 @@ fn pages() -> Vec<PathBuf> {
 
 fn import_page(path: &Path) -> Imported {
     let bytes = std::fs::read(path).expect("page");
-    let name = format!("tests/pages/{}", path.file_name().unwrap_or_default().to_string_lossy());
+    let name = format!(
+        "tests/pages/{}",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    );
     let text = import::page_text(&bytes, &name).expect("text");
     import::import(&text, &name, &root().join("schema")).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -38,7 +41,10 @@ fn committed(slug: &str) -> serde_json::Value {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem().unwrap_or_default().to_string_lossy().into_owned()
+    path.file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[test]
@@ -75,7 +81,11 @@ fn drafts_differ_from_the_committed_schemas_only_where_a_warning_says() {
                         && !matches!(w.kind, WarningKind::Editorial | WarningKind::NotInSample)
                 }
             });
-            assert!(named, "{}: no warning names the difference {d}", stem(&path));
+            assert!(
+                named,
+                "{}: no warning names the difference {d}",
+                stem(&path)
+            );
             report.push(d.to_string());
         }
         insta::assert_snapshot!(format!("differences__{}", stem(&path)), report.join("\n"));
@@ -112,7 +122,10 @@ fn the_corrections_of_api_notes_are_made_and_warned() {
     assert!(kinds(&hailuo, "duration").contains(&WarningKind::SampleType));
     assert!(kinds(&hailuo, "duration").contains(&WarningKind::NumericSplit));
     assert!(kinds(&hailuo, "last_frame_image").contains(&WarningKind::RequiredNull));
-    assert_eq!(hailuo.doc.pointer("/input/properties/duration/enum"), Some(&serde_json::json!([6, 10])));
+    assert_eq!(
+        hailuo.doc.pointer("/input/properties/duration/enum"),
+        Some(&serde_json::json!([6, 10]))
+    );
     let heygen = by_name("heygen-avatar-iv");
     assert!(kinds(&heygen, "voice_id").contains(&WarningKind::OpenSet));
     assert!(kinds(&heygen, "voice_id").contains(&WarningKind::DefaultNotInValues));
@@ -120,7 +133,10 @@ fn the_corrections_of_api_notes_are_made_and_warned() {
     assert!(kinds(&sad, "image_size").contains(&WarningKind::SampleType));
     assert!(kinds(&sad, "input_image").contains(&WarningKind::MediaDefault));
     let h23 = by_name("hailuo-2.3-fast");
-    assert_eq!(h23.doc.get("x-rust-name"), Some(&serde_json::json!("hailuo_2_3_fast")));
+    assert_eq!(
+        h23.doc.get("x-rust-name"),
+        Some(&serde_json::json!("hailuo_2_3_fast"))
+    );
 }
 
 fn error_of(bytes: &[u8]) -> String {
@@ -148,7 +164,10 @@ fn broken_pages_give_a_clear_error() {
     let html = "<!doctype html><html><body><h1>Pricing</h1><p>https://api.openai.com/v1/chat</p></body></html>";
     assert!(error_of(html.as_bytes()).contains("no Segmind endpoint"));
     // Cut after the parameter list starts: the list never ends.
-    let hallo = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages/hallo.txt")).expect("page");
+    let hallo = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages/hallo.txt"),
+    )
+    .expect("page");
     let cut = &hallo[..hallo.find("lip_weight").expect("field")];
     let e = error_of(cut.as_bytes());
     assert!(e.starts_with("page.txt:"), "{e}");
@@ -167,7 +186,9 @@ fn truncated_pages_never_panic() {
         let mut cuts: Vec<usize> = (0..text.len()).step_by(7).collect();
         cuts.push(text.len());
         for cut in cuts {
-            let Some(prefix) = text.get(..cut) else { continue };
+            let Some(prefix) = text.get(..cut) else {
+                continue;
+            };
             match import::import(prefix, "page.txt", &root().join("schema")) {
                 Ok(i) => assert!(!i.text.is_empty()),
                 Err(e) => {
@@ -215,12 +236,22 @@ fn the_command_writes_once_then_needs_force_and_checks() {
     let page_arg = page.to_str().expect("utf-8");
     let (code, stdout, stderr) = run(&[page_arg]);
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stdout.contains("wrote schema/hallo.json (3 warnings)"), "{stdout}");
-    assert!(stderr.contains("warning: schema/hallo.json: input_audio: line 41: "), "{stderr}");
+    assert!(
+        stdout.contains("wrote schema/hallo.json (3 warnings)"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("warning: schema/hallo.json: input_audio: line 41: "),
+        "{stderr}"
+    );
     let written = dir.path().join("hallo.json");
     let first = std::fs::read_to_string(&written).expect("written");
-    xtask::load::load_files(&[written.clone()], &dir.path().join("meta/model.schema.json"), "schema")
-        .expect("the loader takes the draft");
+    xtask::load::load_files(
+        std::slice::from_ref(&written),
+        &dir.path().join("meta/model.schema.json"),
+        "schema",
+    )
+    .expect("the loader takes the draft");
 
     // Never overwrites without --force; with it, writes the same bytes.
     std::fs::write(&written, "{}").expect("edit");
@@ -235,7 +266,10 @@ fn the_command_writes_once_then_needs_force_and_checks() {
     // --check: the same page matches; a changed page does not.
     let (code, stdout, _) = run(&["--check", page_arg]);
     assert_eq!(code, Some(0), "{stdout}");
-    assert!(stdout.contains("schema/hallo.json matches the page"), "{stdout}");
+    assert!(
+        stdout.contains("schema/hallo.json matches the page"),
+        "{stdout}"
+    );
     let changed = std::fs::read_to_string(&page)
         .expect("page")
         .replace("Default: 1.4Range: 0 - 10", "Default: 2Range: 0 - 20")
@@ -259,9 +293,16 @@ fn the_command_writes_once_then_needs_force_and_checks() {
 #[test]
 fn the_command_reads_stdin_and_refuses_bad_usage() {
     let dir = schema_dir();
-    let page = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages/sadtalker.txt")).expect("page");
+    let page =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages/sadtalker.txt"))
+            .expect("page");
     let mut child = xtask_cmd()
-        .args(["import", "--schema-dir", dir.path().to_str().expect("utf-8"), "-"])
+        .args([
+            "import",
+            "--schema-dir",
+            dir.path().to_str().expect("utf-8"),
+            "-",
+        ])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -273,15 +314,29 @@ fn the_command_reads_stdin_and_refuses_bad_usage() {
         stdin.write_all(&page).expect("write");
     }
     let out = child.wait_with_output().expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(dir.path().join("sadtalker.json").is_file());
 
-    for args in [&["import"][..], &["import", "a", "b"], &["import", "--bogus", "a"], &["import", "--check", "--force", "a"]] {
+    for args in [
+        &["import"][..],
+        &["import", "a", "b"],
+        &["import", "--bogus", "a"],
+        &["import", "--check", "--force", "a"],
+    ] {
         let out = xtask_cmd().args(args).output().expect("runs");
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
     let out = xtask_cmd()
-        .args(["import", "--schema-dir", dir.path().to_str().expect("utf-8"), "no-such-page.txt"])
+        .args([
+            "import",
+            "--schema-dir",
+            dir.path().to_str().expect("utf-8"),
+            "no-such-page.txt",
+        ])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));

@@ -38,11 +38,23 @@ enum Layout {
 enum Kind {
     Str(Option<String>),
     Media(&'static str),
-    Int { default: Option<i64>, range: Option<(i64, i64)> },
-    Num { default: Option<f64>, range: Option<(i64, i64)> },
+    Int {
+        default: Option<i64>,
+        range: Option<(i64, i64)>,
+    },
+    Num {
+        default: Option<f64>,
+        range: Option<(i64, i64)>,
+    },
     Bool(Option<bool>),
-    StrEnum { values: Vec<String>, default: Option<usize> },
-    IntEnum { values: Vec<i64>, default: Option<usize> },
+    StrEnum {
+        values: Vec<String>,
+        default: Option<usize>,
+    },
+    IntEnum {
+        values: Vec<i64>,
+        default: Option<usize>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -68,46 +80,101 @@ struct Model {
 }
 
 const NAMES: &[&str] = &[
-    "prompt", "seed", "steps", "width", "height", "guidance_scale", "mode", "quality", "fps",
-    "style", "aspect", "strength", "negative_prompt", "output_format", "scale", "motion",
-    "lip_weight", "cfg", "sampler", "loop_count", "detail", "tone", "speed", "pitch",
+    "prompt",
+    "seed",
+    "steps",
+    "width",
+    "height",
+    "guidance_scale",
+    "mode",
+    "quality",
+    "fps",
+    "style",
+    "aspect",
+    "strength",
+    "negative_prompt",
+    "output_format",
+    "scale",
+    "motion",
+    "lip_weight",
+    "cfg",
+    "sampler",
+    "loop_count",
+    "detail",
+    "tone",
+    "speed",
+    "pitch",
 ];
 const WORDS: &[&str] = &[
-    "cover", "contain", "landscape", "portrait", "crop", "full", "resize", "euler", "normal",
-    "karras", "fast", "slow", "soft", "sharp", "p720", "hd", "square", "wide",
+    "cover",
+    "contain",
+    "landscape",
+    "portrait",
+    "crop",
+    "full",
+    "resize",
+    "euler",
+    "normal",
+    "karras",
+    "fast",
+    "slow",
+    "soft",
+    "sharp",
+    "p720",
+    "hd",
+    "square",
+    "wide",
 ];
 
 fn kind() -> impl Strategy<Value = Kind> {
     let word = proptest::sample::select(WORDS).prop_map(str::to_owned);
-    let range = proptest::option::of((-100i64..100, 0i64..5000).prop_map(|(lo, span)| (lo, lo + span)));
+    let range =
+        proptest::option::of((-100i64..100, 0i64..5000).prop_map(|(lo, span)| (lo, lo + span)));
     prop_oneof![
         proptest::option::of(word.clone()).prop_map(Kind::Str),
         proptest::sample::select(&["image", "audio", "video"][..]).prop_map(Kind::Media),
-        (range.clone(), any::<proptest::sample::Index>(), any::<bool>()).prop_map(|(range, i, has)| {
-            let default = has.then(|| match range {
-                Some((lo, hi)) => lo + i64::try_from(i.index(usize::try_from(hi - lo + 1).unwrap_or(1))).unwrap_or(0),
-                None => i64::try_from(i.index(100_000)).unwrap_or(0),
-            });
-            Kind::Int { default, range }
-        }),
+        (
+            range.clone(),
+            any::<proptest::sample::Index>(),
+            any::<bool>()
+        )
+            .prop_map(|(range, i, has)| {
+                let default = has.then(|| match range {
+                    Some((lo, hi)) => {
+                        lo + i64::try_from(i.index(usize::try_from(hi - lo + 1).unwrap_or(1)))
+                            .unwrap_or(0)
+                    }
+                    None => i64::try_from(i.index(100_000)).unwrap_or(0),
+                });
+                Kind::Int { default, range }
+            }),
         (range, any::<proptest::sample::Index>(), any::<bool>()).prop_map(|(range, i, has)| {
             let (lo, hi) = range.unwrap_or((0, 100));
-            let tenths = i64::try_from(i.index(usize::try_from((hi - lo) * 10 + 1).unwrap_or(1))).unwrap_or(0);
+            let tenths = i64::try_from(i.index(usize::try_from((hi - lo) * 10 + 1).unwrap_or(1)))
+                .unwrap_or(0);
             #[allow(clippy::cast_precision_loss)]
             let default = has.then(|| lo as f64 + tenths as f64 / 10.0);
             Kind::Num { default, range }
         }),
         proptest::option::of(any::<bool>()).prop_map(Kind::Bool),
-        (proptest::sample::subsequence(WORDS, 2..5), proptest::option::of(0usize..4)).prop_map(|(values, d)| {
-            let values: Vec<String> = values.into_iter().map(str::to_owned).collect();
-            let default = d.map(|d| d % values.len());
-            Kind::StrEnum { values, default }
-        }),
-        (proptest::collection::btree_set(1i64..2000, 2..4), proptest::option::of(0usize..4)).prop_map(|(values, d)| {
-            let values: Vec<i64> = values.into_iter().collect();
-            let default = d.map(|d| d % values.len());
-            Kind::IntEnum { values, default }
-        }),
+        (
+            proptest::sample::subsequence(WORDS, 2..5),
+            proptest::option::of(0usize..4)
+        )
+            .prop_map(|(values, d)| {
+                let values: Vec<String> = values.into_iter().map(str::to_owned).collect();
+                let default = d.map(|d| d % values.len());
+                Kind::StrEnum { values, default }
+            }),
+        (
+            proptest::collection::btree_set(1i64..2000, 2..4),
+            proptest::option::of(0usize..4)
+        )
+            .prop_map(|(values, d)| {
+                let values: Vec<i64> = values.into_iter().collect();
+                let default = d.map(|d| d % values.len());
+                Kind::IntEnum { values, default }
+            }),
     ]
 }
 
@@ -141,7 +208,9 @@ fn model() -> impl Strategy<Value = Model> {
                         Kind::Int { default, .. } => default.is_some(),
                         Kind::Num { default, .. } => default.is_some(),
                         Kind::Bool(d) => d.is_some(),
-                        Kind::StrEnum { default, .. } | Kind::IntEnum { default, .. } => default.is_some(),
+                        Kind::StrEnum { default, .. } | Kind::IntEnum { default, .. } => {
+                            default.is_some()
+                        }
                     };
                     Field {
                         name,
@@ -192,14 +261,24 @@ impl Field {
             }
             Kind::Int { default, range } => {
                 let v = default.unwrap_or_else(|| range.map_or(7, |r| r.0));
-                if self.sample_as_string { json!(v.to_string()) } else { json!(v) }
+                if self.sample_as_string {
+                    json!(v.to_string())
+                } else {
+                    json!(v)
+                }
             }
-            Kind::Num { default, range } => json!(default.unwrap_or_else(|| range.map_or(0.5, |r| r.0 as f64))),
-            Kind::Bool(d) => json!(d.map_or(true, |b| !b)),
+            Kind::Num { default, range } => {
+                json!(default.unwrap_or_else(|| range.map_or(0.5, |r| r.0 as f64)))
+            }
+            Kind::Bool(d) => json!(d.is_none_or(|b| !b)),
             Kind::StrEnum { values, .. } => json!(values[self.sample_pick % values.len()]),
             Kind::IntEnum { values, .. } => {
                 let v = values[self.sample_pick % values.len()];
-                if self.sample_as_string { json!(v.to_string()) } else { json!(v) }
+                if self.sample_as_string {
+                    json!(v.to_string())
+                } else {
+                    json!(v)
+                }
             }
         }
     }
@@ -226,8 +305,20 @@ impl Field {
     /// The allowed values as the page runs them together.
     fn values_text(&self, sep: &str) -> Option<String> {
         match &self.kind {
-            Kind::StrEnum { values, .. } => Some(values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(sep)),
-            Kind::IntEnum { values, .. } => Some(values.iter().map(i64::to_string).collect::<Vec<_>>().join(sep)),
+            Kind::StrEnum { values, .. } => Some(
+                values
+                    .iter()
+                    .map(|v| format!("\"{v}\""))
+                    .collect::<Vec<_>>()
+                    .join(sep),
+            ),
+            Kind::IntEnum { values, .. } => Some(
+                values
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(sep),
+            ),
             _ => None,
         }
     }
@@ -246,10 +337,10 @@ fn render(m: &Model, layout: Layout) -> String {
     };
     let _ = write!(page, "{} Serverless API{gap}{}{gap}", m.title, m.summary);
     if let Some(l) = m.latency {
-        let _ = write!(page, "~{l:.2}s\n");
+        let _ = writeln!(page, "~{l:.2}s");
     }
     if let Some(p) = m.price {
-        let _ = write!(page, "~${p:.3}\n");
+        let _ = writeln!(page, "~${p:.3}");
     }
     // The sample code, numbered, as the pages show it (twice on some).
     let mut code = vec![
@@ -273,14 +364,24 @@ fn render(m: &Model, layout: Layout) -> String {
     for (i, line) in code.iter().enumerate() {
         let _ = writeln!(page, "{}{line}", i + 1);
     }
-    let _ = write!(page, "API Endpoint{gap}POST{gap}https://api.segmind.com/v1/{}{gap}Parameters{gap}", m.slug);
+    let _ = write!(
+        page,
+        "API Endpoint{gap}POST{gap}https://api.segmind.com/v1/{}{gap}Parameters{gap}",
+        m.slug
+    );
     let n = m.fields.len();
     for (i, f) in m.fields.iter().enumerate() {
         let req = if f.required { "required" } else { "optional" };
         let last = i + 1 == n;
         match layout {
             Layout::Blocks => {
-                let _ = write!(page, "{}{req}\n{}\n\n{}\n\n", f.name, f.ty(), f.description());
+                let _ = write!(
+                    page,
+                    "{}{req}\n{}\n\n{}\n\n",
+                    f.name,
+                    f.ty(),
+                    f.description()
+                );
                 let mut line = String::new();
                 if let Some(d) = f.default_text() {
                     let _ = write!(line, "Default: {d}");
@@ -312,7 +413,7 @@ fn render(m: &Model, layout: Layout) -> String {
                 }
             }
             Layout::Compact => {
-                let _ = write!(page, "{}{req}{}{}\n", f.name, f.ty(), f.description());
+                let _ = writeln!(page, "{}{req}{}{}", f.name, f.ty(), f.description());
                 let mut blob = f.default_text().unwrap_or_default();
                 if let Some(v) = f.values_text("") {
                     blob.push_str(&v);
@@ -334,7 +435,10 @@ fn render(m: &Model, layout: Layout) -> String {
         "audio" => "Audio",
         _ => "Text/JSON",
     };
-    let _ = write!(page, "Response Type{gap}Returns: {returns}{gap}Common Error Codes\n");
+    let _ = writeln!(
+        page,
+        "Response Type{gap}Returns: {returns}{gap}Common Error Codes"
+    );
     page
 }
 
@@ -350,6 +454,15 @@ fn same_number(a: Option<&Value>, b: Option<f64>) -> bool {
     }
 }
 
+/// What a field should come back as: type, media, default, values, range.
+type Expected<'a> = (
+    &'a str,
+    Option<&'a str>,
+    Option<Value>,
+    Option<Value>,
+    Option<(i64, i64)>,
+);
+
 fn check(m: &Model, layout: Layout) -> Result<(), TestCaseError> {
     let page = render(m, layout);
     let imported = import::import(&page, "page.txt", &schema_dir())
@@ -357,52 +470,136 @@ fn check(m: &Model, layout: Layout) -> Result<(), TestCaseError> {
     let doc = &imported.doc;
     let ctx = || {
         let w: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
-        format!("--- page ---\n{page}\n--- draft ---\n{}\n--- warnings ---\n{}", imported.text, w.join("\n"))
+        format!(
+            "--- page ---\n{page}\n--- draft ---\n{}\n--- warnings ---\n{}",
+            imported.text,
+            w.join("\n")
+        )
     };
     let warned = |field: Option<&str>, kind: WarningKind| {
-        imported.warnings.iter().any(|w| w.field.as_deref() == field && w.kind == kind)
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.field.as_deref() == field && w.kind == kind)
     };
     prop_assert_eq!(&imported.slug, &m.slug, "{}", ctx());
     prop_assert_eq!(doc["title"].as_str(), Some(m.title.as_str()), "{}", ctx());
-    prop_assert!(same_number(doc.get("typical_latency_seconds"), m.latency), "latency {}", ctx());
-    prop_assert!(same_number(doc.get("typical_price_usd"), m.price), "price {}", ctx());
+    prop_assert!(
+        same_number(doc.get("typical_latency_seconds"), m.latency),
+        "latency {}",
+        ctx()
+    );
+    prop_assert!(
+        same_number(doc.get("typical_price_usd"), m.price),
+        "price {}",
+        ctx()
+    );
     if doc["output"] != json!(m.output) {
         prop_assert!(warned(None, WarningKind::Unsupported), "output {}", ctx());
     }
-    let props = doc.pointer("/input/properties").and_then(Value::as_object).cloned().unwrap_or_default();
+    let props = doc
+        .pointer("/input/properties")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     prop_assert_eq!(props.len(), m.fields.len(), "fields {}", ctx());
-    let required: Vec<&str> = doc.pointer("/input/required").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let required: Vec<&str> = doc
+        .pointer("/input/required")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     for f in &m.fields {
         let Some(p) = props.get(&f.name) else {
-            return Err(TestCaseError::fail(format!("{} missing\n{}", f.name, ctx())));
+            return Err(TestCaseError::fail(format!(
+                "{} missing\n{}",
+                f.name,
+                ctx()
+            )));
         };
         let name = Some(f.name.as_str());
-        prop_assert_eq!(required.contains(&f.name.as_str()), f.required, "{} required {}", f.name, ctx());
+        prop_assert_eq!(
+            required.contains(&f.name.as_str()),
+            f.required,
+            "{} required {}",
+            f.name,
+            ctx()
+        );
         let uncertain = warned(name, WarningKind::NumericSplitAmbiguous)
             || warned(name, WarningKind::NumericSplit);
-        let (ty, media, default, values, range): (&str, Option<&str>, Option<Value>, Option<Value>, Option<(i64, i64)>) = match &f.kind {
+        let (ty, media, default, values, range): Expected<'_> = match &f.kind {
             Kind::Str(d) => ("string", None, d.clone().map(Value::from), None, None),
             Kind::Media(k) => ("string", Some(*k), None, None, None),
-            Kind::Int { default, range } => ("integer", None, default.map(Value::from), None, *range),
-            Kind::Num { default, range } => ("number", None, default.map(Value::from), None, *range),
+            Kind::Int { default, range } => {
+                ("integer", None, default.map(Value::from), None, *range)
+            }
+            Kind::Num { default, range } => {
+                ("number", None, default.map(Value::from), None, *range)
+            }
             Kind::Bool(d) => ("boolean", None, d.map(Value::from), None, None),
-            Kind::StrEnum { values, default } => ("string", None, default.map(|i| json!(values[i])), Some(json!(values)), None),
-            Kind::IntEnum { values, default } => ("integer", None, default.map(|i| json!(values[i])), Some(json!(values)), None),
+            Kind::StrEnum { values, default } => (
+                "string",
+                None,
+                default.map(|i| json!(values[i])),
+                Some(json!(values)),
+                None,
+            ),
+            Kind::IntEnum { values, default } => (
+                "integer",
+                None,
+                default.map(|i| json!(values[i])),
+                Some(json!(values)),
+                None,
+            ),
         };
         prop_assert_eq!(p["type"].as_str(), Some(ty), "{} type {}", f.name, ctx());
-        prop_assert_eq!(p.get("x-media").and_then(Value::as_str), media, "{} media {}", f.name, ctx());
+        prop_assert_eq!(
+            p.get("x-media").and_then(Value::as_str),
+            media,
+            "{} media {}",
+            f.name,
+            ctx()
+        );
         if uncertain {
             continue;
         }
         let got_default = p.get("default");
         match (&default, got_default) {
-            (Some(a), Some(b)) => prop_assert!(a == b || (a.as_f64().is_some() && a.as_f64() == b.as_f64()), "{} default {}", f.name, ctx()),
+            (Some(a), Some(b)) => prop_assert!(
+                a == b || (a.as_f64().is_some() && a.as_f64() == b.as_f64()),
+                "{} default {}",
+                f.name,
+                ctx()
+            ),
             (None, None) => {}
-            _ => return Err(TestCaseError::fail(format!("{} default {default:?} vs {got_default:?}\n{}", f.name, ctx()))),
+            _ => {
+                return Err(TestCaseError::fail(format!(
+                    "{} default {default:?} vs {got_default:?}\n{}",
+                    f.name,
+                    ctx()
+                )))
+            }
         }
-        prop_assert_eq!(p.get("enum").cloned(), values, "{} values {}", f.name, ctx());
-        prop_assert_eq!(p.get("minimum").and_then(Value::as_i64), range.map(|r| r.0), "{} minimum {}", f.name, ctx());
-        prop_assert_eq!(p.get("maximum").and_then(Value::as_i64), range.map(|r| r.1), "{} maximum {}", f.name, ctx());
+        prop_assert_eq!(
+            p.get("enum").cloned(),
+            values,
+            "{} values {}",
+            f.name,
+            ctx()
+        );
+        prop_assert_eq!(
+            p.get("minimum").and_then(Value::as_i64),
+            range.map(|r| r.0),
+            "{} minimum {}",
+            f.name,
+            ctx()
+        );
+        prop_assert_eq!(
+            p.get("maximum").and_then(Value::as_i64),
+            range.map(|r| r.1),
+            "{} maximum {}",
+            f.name,
+            ctx()
+        );
     }
     Ok(())
 }

@@ -71,7 +71,10 @@ pub struct Difference {
 
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = self.field.as_deref().map_or_else(|| "(model)".to_owned(), escape::escape);
+        let field = self
+            .field
+            .as_deref()
+            .map_or_else(|| "(model)".to_owned(), escape::escape);
         write!(f, "{field}: {}", escape::unprintable(&self.message))
     }
 }
@@ -84,8 +87,10 @@ fn aspect_of(key: &str) -> (Weight, Aspect) {
     match key {
         "type" | "format" | "x-media" | "items" => (Weight::Api, Aspect::Type),
         "default" => (Weight::Api, Aspect::Default),
-        "minimum" | "maximum" | "multipleOf" | "maxItems" | "minItems" | "maxLength" | "minLength"
-        | "pattern" | "exclusiveMinimum" | "exclusiveMaximum" => (Weight::Api, Aspect::Range),
+        "minimum" | "maximum" | "multipleOf" | "maxItems" | "minItems" | "maxLength"
+        | "minLength" | "pattern" | "exclusiveMinimum" | "exclusiveMaximum" => {
+            (Weight::Api, Aspect::Range)
+        }
         "enum" | "x-known-values" => (Weight::Api, Aspect::Values),
         "description" => (Weight::Note, Aspect::Description),
         "examples" => (Weight::Note, Aspect::Examples),
@@ -116,33 +121,63 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Difference> {
     ] {
         let (a, b) = (old.get(key), new.get(key));
         if a != b {
-            push(weight, None, aspect, format!("{key} was {}, is {}", show(a), show(b)));
+            push(
+                weight,
+                None,
+                aspect,
+                format!("{key} was {}, is {}", show(a), show(b)),
+            );
         }
     }
     let empty = Map::new();
     let props = |v: &Value| -> Map<String, Value> {
-        v.pointer("/input/properties").and_then(Value::as_object).unwrap_or(&empty).clone()
+        v.pointer("/input/properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty)
+            .clone()
     };
     let required = |v: &Value| -> Vec<String> {
         v.pointer("/input/required")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let (old_props, new_props) = (props(old), props(new));
     let (old_req, new_req) = (required(old), required(new));
     for (name, o) in &old_props {
         let Some(n) = new_props.get(name) else {
-            push(Weight::Api, Some(name), Aspect::Removed, "removed (the file has it, the page does not)".into());
+            push(
+                Weight::Api,
+                Some(name),
+                Aspect::Removed,
+                "removed (the file has it, the page does not)".into(),
+            );
             continue;
         };
         let (or, nr) = (old_req.contains(name), new_req.contains(name));
         if or != nr {
             let word = |r: bool| if r { "required" } else { "optional" };
-            push(Weight::Api, Some(name), Aspect::Required, format!("was {}, is {}", word(or), word(nr)));
+            push(
+                Weight::Api,
+                Some(name),
+                Aspect::Required,
+                format!("was {}, is {}", word(or), word(nr)),
+            );
         }
-        let mut keys: Vec<&String> = o.as_object().map(|m| m.keys().collect()).unwrap_or_default();
-        for k in n.as_object().map(|m| m.keys().collect::<Vec<_>>()).unwrap_or_default() {
+        let mut keys: Vec<&String> = o
+            .as_object()
+            .map(|m| m.keys().collect())
+            .unwrap_or_default();
+        for k in n
+            .as_object()
+            .map(|m| m.keys().collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
             if !keys.contains(&k) {
                 keys.push(k);
             }
@@ -168,11 +203,19 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Difference> {
     }
     for name in new_props.keys() {
         if !old_props.contains_key(name) {
-            push(Weight::Api, Some(name), Aspect::Added, "added (the page has it, the file does not)".into());
+            push(
+                Weight::Api,
+                Some(name),
+                Aspect::Added,
+                "added (the page has it, the file does not)".into(),
+            );
         }
     }
     let common = |req: &[String]| -> Vec<String> {
-        req.iter().filter(|r| old_req.contains(r) && new_req.contains(r)).cloned().collect()
+        req.iter()
+            .filter(|r| old_req.contains(r) && new_req.contains(r))
+            .cloned()
+            .collect()
     };
     let order_of = |props: &Map<String, Value>, req: &[String]| -> Vec<String> {
         props.keys().filter(|k| req.contains(k)).cloned().collect()
@@ -186,7 +229,11 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Difference> {
             Weight::Note,
             None,
             Aspect::RequiredOrder,
-            format!("the required fields' order (the constructor's arguments) was {}, is {}", oo.join(", "), no.join(", ")),
+            format!(
+                "the required fields' order (the constructor's arguments) was {}, is {}",
+                oo.join(", "),
+                no.join(", ")
+            ),
         );
     }
     out

@@ -79,7 +79,10 @@ impl Feature {
     /// The JSON pointer of what the feature writes.
     pub fn pointer(&self) -> String {
         let field = |name: &str, key: &str| {
-            format!("/input/properties/{}/{key}", crate::error::pointer_segment(name))
+            format!(
+                "/input/properties/{}/{key}",
+                crate::error::pointer_segment(name)
+            )
         };
         match self {
             Feature::Output => "/output".to_owned(),
@@ -303,7 +306,10 @@ pub fn build(page: &Page, warnings: &mut Vec<Warning>) -> Draft {
             if params.iter().any(|p| &p.name == name) {
                 continue;
             }
-            let valid_key = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            let valid_key = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !valid_key {
                 b.warn(
@@ -331,7 +337,8 @@ pub fn build(page: &Page, warnings: &mut Vec<Warning>) -> Draft {
                 ),
             );
             let mut field = empty_field(name, ty);
-            field.description = format!("Sent by the page's sample request; not in its parameter list ({name}).");
+            field.description =
+                format!("Sent by the page's sample request; not in its parameter list ({name}).");
             if !value.is_null() && ty != Ty::Boolean {
                 field.examples.push(value.clone());
             }
@@ -435,7 +442,7 @@ fn split_glued_literals(b: &mut Builder<'_>) -> Vec<Param> {
                 prev_empty && fits
             };
             if split {
-                if !(known_rest && !known_whole) {
+                if !known_rest || known_whole {
                     b.warn(
                         Some(rest),
                         K::NameSplit,
@@ -484,7 +491,11 @@ impl Builder<'_> {
         d.description = p.description.clone();
         if d.description.is_empty() {
             d.description = format!("{name} (the page gives no description).");
-            self.warn(f, K::Missing, format!("line {line}: the page gives no description"));
+            self.warn(
+                f,
+                K::Missing,
+                format!("line {line}: the page gives no description"),
+            );
         }
         if let Some(left) = &p.leftover {
             self.warn(
@@ -562,7 +573,10 @@ impl Builder<'_> {
                 self.warn(
                     f,
                     K::Guess,
-                    format!("line {line}: a range ({lo} - {hi}) on a {} field is left out", ty.name()),
+                    format!(
+                        "line {line}: a range ({lo} - {hi}) on a {} field is left out",
+                        ty.name()
+                    ),
                 );
             }
         }
@@ -604,7 +618,8 @@ impl Builder<'_> {
                         if let Some(readings) =
                             numbers::infer(digits, Layout::Values(known), &evidence)
                         {
-                            value_toks = self.numeric_reading(f, line, digits, &readings, known.is_some());
+                            value_toks =
+                                self.numeric_reading(f, line, digits, &readings, known.is_some());
                         }
                     }
                 }
@@ -696,7 +711,10 @@ impl Builder<'_> {
                     self.warn(
                         f,
                         K::DefaultOutsideRange,
-                        format!("line {line}: the default {} is outside the range: left out", crate::escape::json(v)),
+                        format!(
+                            "line {line}: the default {} is outside the range: left out",
+                            crate::escape::json(v)
+                        ),
                     );
                     default = None;
                 }
@@ -762,7 +780,11 @@ impl Builder<'_> {
                             K::MediaKind,
                             format!(
                                 "\"x-media\" {kind} (from the {}), but the {what} says {}",
-                                if by_name.is_some() { "name" } else { "description" },
+                                if by_name.is_some() {
+                                    "name"
+                                } else {
+                                    "description"
+                                },
                                 other.unwrap_or_default()
                             ),
                         );
@@ -786,7 +808,9 @@ impl Builder<'_> {
         if numeric {
             if let [Tok::Num(digits)] = blob {
                 if digits.len() > 1 && !digits.contains(['.', '-']) {
-                    if let Some(readings) = numbers::infer(digits, Layout::DefaultThenValues, evidence) {
+                    if let Some(readings) =
+                        numbers::infer(digits, Layout::DefaultThenValues, evidence)
+                    {
                         let first = readings[0].clone();
                         if first.values.is_empty() && readings.len() == 1 {
                             return (first.default.map(|d| Tok::Num(d.to_string())), Vec::new());
@@ -832,7 +856,11 @@ impl Builder<'_> {
             "the sample, the range and the description"
         };
         if readings.len() > 1 {
-            let others: Vec<String> = readings[1..].iter().take(3).map(Reading::describe).collect();
+            let others: Vec<String> = readings[1..]
+                .iter()
+                .take(3)
+                .map(Reading::describe)
+                .collect();
             self.warn(
                 f,
                 K::NumericSplitAmbiguous,
@@ -854,12 +882,22 @@ impl Builder<'_> {
                 ),
             );
         }
-        best.values.iter().map(|v| Tok::Num(v.to_string())).collect()
+        best.values
+            .iter()
+            .map(|v| Tok::Num(v.to_string()))
+            .collect()
     }
 
     /// A token as a JSON value of type `ty`; `None` (with a warning) when
     /// it cannot be one.
-    fn typed(&mut self, f: Option<&str>, line: usize, tok: &Tok, ty: Ty, what: &str) -> Option<Value> {
+    fn typed(
+        &mut self,
+        f: Option<&str>,
+        line: usize,
+        tok: &Tok,
+        ty: Ty,
+        what: &str,
+    ) -> Option<Value> {
         let text = match tok {
             Tok::Null => return Some(Value::Null),
             Tok::Str { value, .. } => value.clone(),
@@ -887,25 +925,44 @@ impl Builder<'_> {
             (None, _) => self.warn(
                 f,
                 K::Guess,
-                format!("line {line}: the {what} {} is not a {}: left out", quote(&text), ty.name()),
+                format!(
+                    "line {line}: the {what} {} is not a {}: left out",
+                    quote(&text),
+                    ty.name()
+                ),
             ),
             (Some(_), Ty::Integer | Ty::Number | Ty::Boolean) if quoted => self.warn(
                 f,
                 K::Guess,
-                format!("line {line}: the page quotes the {what} {} of a {} field: read as {text}", quote(&text), ty.name()),
+                format!(
+                    "line {line}: the page quotes the {what} {} of a {} field: read as {text}",
+                    quote(&text),
+                    ty.name()
+                ),
             ),
             _ => {}
         }
         out
     }
 
-    fn enum_names(&mut self, f: Option<&str>, values: &[Value], labels: &[Option<String>], ty: Ty) -> Option<Vec<String>> {
+    fn enum_names(
+        &mut self,
+        f: Option<&str>,
+        values: &[Value],
+        labels: &[Option<String>],
+        ty: Ty,
+    ) -> Option<Vec<String>> {
         if ty == Ty::Number {
             return None;
         }
         let all_labelled = labels.len() == values.len() && labels.iter().all(Option::is_some);
         if all_labelled {
-            let names = unique(labels.iter().map(|l| guess_variant(l.as_deref().unwrap_or_default())).collect());
+            let names = unique(
+                labels
+                    .iter()
+                    .map(|l| guess_variant(l.as_deref().unwrap_or_default()))
+                    .collect(),
+            );
             self.warn(
                 f,
                 K::EnumNames,
@@ -914,11 +971,18 @@ impl Builder<'_> {
             return Some(names);
         }
         if ty == Ty::Integer {
-            let derived: Vec<String> = values.iter().filter_map(Value::as_i64).map(names::integer_variant).collect();
+            let derived: Vec<String> = values
+                .iter()
+                .filter_map(Value::as_i64)
+                .map(names::integer_variant)
+                .collect();
             self.warn(
                 f,
                 K::EnumNames,
-                format!("the variants will be {}: give \"x-enum-names\" for better names", derived.join(", ")),
+                format!(
+                    "the variants will be {}: give \"x-enum-names\" for better names",
+                    derived.join(", ")
+                ),
             );
             return None;
         }
@@ -928,16 +992,25 @@ impl Builder<'_> {
             .collect();
         let mut seen = BTreeSet::new();
         let fine = derived.iter().all(|n| {
-            n.as_ref().is_some_and(|n| n != "Other" && seen.insert(n.clone()))
+            n.as_ref()
+                .is_some_and(|n| n != "Other" && seen.insert(n.clone()))
         });
         if fine {
             return None;
         }
-        let names = unique(values.iter().map(|v| guess_variant(v.as_str().unwrap_or_default())).collect());
+        let names = unique(
+            values
+                .iter()
+                .map(|v| guess_variant(v.as_str().unwrap_or_default()))
+                .collect(),
+        );
         self.warn(
             f,
             K::EnumNames,
-            format!("some values make no Rust variant name: \"x-enum-names\" guessed as {}", names.join(", ")),
+            format!(
+                "some values make no Rust variant name: \"x-enum-names\" guessed as {}",
+                names.join(", ")
+            ),
         );
         Some(names)
     }
@@ -951,7 +1024,10 @@ impl Builder<'_> {
         }
         let shown = crate::escape::json(v);
         let typed = match (d.ty, v) {
-            (Ty::String, Value::String(_)) | (Ty::Boolean, Value::Bool(_)) | (Ty::Array, Value::Array(_)) | (Ty::Object, Value::Object(_)) => Some(v.clone()),
+            (Ty::String, Value::String(_))
+            | (Ty::Boolean, Value::Bool(_))
+            | (Ty::Array, Value::Array(_))
+            | (Ty::Object, Value::Object(_)) => Some(v.clone()),
             (Ty::Integer, Value::Number(n)) if n.is_i64() => Some(v.clone()),
             (Ty::Number, Value::Number(_)) => Some(v.clone()),
             (Ty::Integer, Value::String(s)) => s.trim().parse::<i64>().ok().map(Value::from),
@@ -962,7 +1038,10 @@ impl Builder<'_> {
             self.warn(
                 f,
                 K::SampleType,
-                format!("the sample sends {shown}, which is no {}: not used", d.ty.name()),
+                format!(
+                    "the sample sends {shown}, which is no {}: not used",
+                    d.ty.name()
+                ),
             );
             return;
         };
@@ -989,7 +1068,11 @@ impl Builder<'_> {
             let below = d.minimum.as_ref().is_some_and(|lo| x < as_f64(lo));
             let above = d.maximum.as_ref().is_some_and(|hi| x > as_f64(hi));
             if below || above {
-                self.warn(f, K::SampleValue, format!("the sample sends {shown}, outside the range"));
+                self.warn(
+                    f,
+                    K::SampleValue,
+                    format!("the sample sends {shown}, outside the range"),
+                );
                 return;
             }
         }
@@ -999,7 +1082,10 @@ impl Builder<'_> {
             Ty::Integer | Ty::Number => d.values.is_empty() && d.default.as_ref() != Some(&typed),
             Ty::Boolean => false,
         };
-        if example && !(d.open && d.ty == Ty::String && d.default.as_ref() == Some(&typed)) && !d.examples.contains(&typed) {
+        if example
+            && !(d.open && d.ty == Ty::String && d.default.as_ref() == Some(&typed))
+            && !d.examples.contains(&typed)
+        {
             d.examples.insert(0, typed);
         }
     }
@@ -1020,17 +1106,44 @@ impl Builder<'_> {
                 d.multiple_of = number_of(n);
                 self.warn(f, K::ProseLimit, format!("line {line}: \"multiples of {n}\" is only in the description: \"multipleOf\": {n}"));
             } else {
-                self.warn(f, K::ProseLimit, format!("line {line}: the description says \"multiples of {n}\": not made a rule"));
+                self.warn(
+                    f,
+                    K::ProseLimit,
+                    format!(
+                        "line {line}: the description says \"multiples of {n}\": not made a rule"
+                    ),
+                );
             }
         }
-        if let Some(c) = re(&BETWEEN, r"(?i)\bbetween (-?\d+(?:\.\d+)?) and (-?\d+(?:\.\d+)?)").captures(description) {
-            let (lo, hi) = (c.get(1).map_or("", |m| m.as_str()), c.get(2).map_or("", |m| m.as_str()));
+        if let Some(c) = re(
+            &BETWEEN,
+            r"(?i)\bbetween (-?\d+(?:\.\d+)?) and (-?\d+(?:\.\d+)?)",
+        )
+        .captures(description)
+        {
+            let (lo, hi) = (
+                c.get(1).map_or("", |m| m.as_str()),
+                c.get(2).map_or("", |m| m.as_str()),
+            );
             let (nlo, nhi) = (number_of(lo), number_of(hi));
-            let whole = d.ty != Ty::Integer || (nlo.as_ref().is_some_and(Number::is_i64) && nhi.as_ref().is_some_and(Number::is_i64));
+            let whole = d.ty != Ty::Integer
+                || (nlo.as_ref().is_some_and(Number::is_i64)
+                    && nhi.as_ref().is_some_and(Number::is_i64));
             let default_in = d.default.as_ref().and_then(Value::as_f64).is_none_or(|x| {
-                nlo.as_ref().is_some_and(|l| as_f64(l) <= x) && nhi.as_ref().is_some_and(|h| x <= as_f64(h))
+                nlo.as_ref().is_some_and(|l| as_f64(l) <= x)
+                    && nhi.as_ref().is_some_and(|h| x <= as_f64(h))
             });
-            if numeric && d.minimum.is_none() && d.maximum.is_none() && d.values.is_empty() && whole && default_in && nlo.as_ref().zip(nhi.as_ref()).is_some_and(|(l, h)| as_f64(l) <= as_f64(h)) {
+            if numeric
+                && d.minimum.is_none()
+                && d.maximum.is_none()
+                && d.values.is_empty()
+                && whole
+                && default_in
+                && nlo
+                    .as_ref()
+                    .zip(nhi.as_ref())
+                    .is_some_and(|(l, h)| as_f64(l) <= as_f64(h))
+            {
                 d.minimum = nlo;
                 d.maximum = nhi;
                 self.warn(f, K::ProseLimit, format!("line {line}: the range {lo} - {hi} is only in the description: made \"minimum\" and \"maximum\""));
@@ -1109,14 +1222,26 @@ fn media_word(text: &str) -> Option<&'static str> {
         .filter(|w| !w.is_empty())
         .collect();
     let has = |list: &[&str]| {
-        words
-            .iter()
-            .any(|w| list.iter().any(|l| w == l || w.strip_suffix('s') == Some(l)))
+        words.iter().any(|w| {
+            list.iter()
+                .any(|l| w == l || w.strip_suffix('s') == Some(l))
+        })
     };
     let kinds: Vec<&'static str> = [
         ("video", &["video", "clip", "mp4", "movie"][..]),
-        ("audio", &["audio", "voice", "sound", "speech", "music", "song", "wav", "mp3"][..]),
-        ("image", &["image", "img", "photo", "picture", "frame", "face", "avatar", "mask", "png", "jpg", "jpeg"][..]),
+        (
+            "audio",
+            &[
+                "audio", "voice", "sound", "speech", "music", "song", "wav", "mp3",
+            ][..],
+        ),
+        (
+            "image",
+            &[
+                "image", "img", "photo", "picture", "frame", "face", "avatar", "mask", "png",
+                "jpg", "jpeg",
+            ][..],
+        ),
     ]
     .into_iter()
     .filter(|(_, words)| has(words))
@@ -1136,7 +1261,11 @@ fn name_says_media_list(name: &str) -> bool {
 }
 
 fn url_media(url: &str) -> Option<&'static str> {
-    let path = url.split(['?', '#']).next().unwrap_or(url).to_ascii_lowercase();
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .to_ascii_lowercase();
     let ext = path.rsplit('.').next().unwrap_or("");
     match ext {
         "png" | "jpg" | "jpeg" | "webp" | "gif" | "bmp" => Some("image"),
@@ -1166,7 +1295,10 @@ pub fn guess_variant(text: &str) -> String {
         .collect();
     let mut name = String::new();
     for word in mapped.split_whitespace() {
-        let lower = if word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+        let lower = if word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        {
             word.to_ascii_lowercase()
         } else {
             word.to_owned()
@@ -1221,7 +1353,10 @@ fn check_descriptions(b: &mut Builder<'_>, fields: &[FieldDraft]) {
             b.warn(
                 Some(&f.name),
                 K::CopiedDescription,
-                format!("its description is the one of {}: copied from there?", other.name),
+                format!(
+                    "its description is the one of {}: copied from there?",
+                    other.name
+                ),
             );
             continue;
         }
@@ -1382,7 +1517,10 @@ pub fn render(
             let feature = Feature::MaxLength(f.name.clone());
             used.push(feature.clone());
             if degraded.contains(&feature) {
-                warn(Some(name), format!("\"maxLength\": {n} is not in today's format: left out"));
+                warn(
+                    Some(name),
+                    format!("\"maxLength\": {n} is not in today's format: left out"),
+                );
             } else {
                 m.insert("maxLength".into(), n.into());
             }
@@ -1391,7 +1529,10 @@ pub fn render(
             let feature = Feature::MaxItems(f.name.clone());
             used.push(feature.clone());
             if degraded.contains(&feature) || ty != Ty::Array {
-                warn(Some(name), format!("\"maxItems\": {n} is not in today's format: left out"));
+                warn(
+                    Some(name),
+                    format!("\"maxItems\": {n} is not in today's format: left out"),
+                );
             } else {
                 m.insert("maxItems".into(), n.into());
             }
@@ -1449,7 +1590,10 @@ mod tests {
     fn variant_guesses() {
         assert_eq!(guess_variant("1080p"), "P1080");
         assert_eq!(guess_variant("Lukas in car"), "LukasInCar");
-        assert_eq!(guess_variant("DARAN INSIDE 2 with mic"), "DaranInside2WithMic");
+        assert_eq!(
+            guess_variant("DARAN INSIDE 2 with mic"),
+            "DaranInside2WithMic"
+        );
         assert_eq!(guess_variant("16:9"), "V16x9");
         assert_eq!(guess_variant(""), "Value");
         assert_eq!(guess_variant("Other"), "OtherValue");

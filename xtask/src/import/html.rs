@@ -18,7 +18,17 @@ pub fn page_url(slug_or_url: &str) -> String {
 /// HTTP errors) and returns the body.
 pub fn fetch(url: &str) -> Result<Vec<u8>, String> {
     let out = Command::new("curl")
-        .args(["--silent", "--show-error", "--fail", "--location", "--max-time", "30", "--proto", "=https,http", "--"])
+        .args([
+            "--silent",
+            "--show-error",
+            "--fail",
+            "--location",
+            "--max-time",
+            "30",
+            "--proto",
+            "=https,http",
+            "--",
+        ])
         .arg(url)
         .output()
         .map_err(|e| format!("cannot run curl to download {url}: {e}"))?;
@@ -30,8 +40,8 @@ pub fn fetch(url: &str) -> Result<Vec<u8>, String> {
 }
 
 const BLOCKS: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-    "pre", "section", "article", "header", "footer", "code", "span", "button", "label",
+    "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+    "section", "article", "header", "footer", "code", "span", "button", "label",
 ];
 
 /// The visible text of an HTML document.
@@ -104,9 +114,9 @@ fn decode(text: &str) -> String {
             "quot" => Some('"'),
             "apos" | "#39" => Some('\''),
             "nbsp" => Some(' '),
-            e if e.starts_with("#x") || e.starts_with("#X") => {
-                u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32)
-            }
+            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
             e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
             _ => None,
         };
@@ -134,7 +144,10 @@ mod tests {
         let html = "<html><head><style>x{}</style><script>var a = '<p>';</script></head><body><h1>Hallo</h1><p>Hallo lets you &amp; me.</p><div>Returns: <b>Video</b></div></body></html>";
         let text = to_text(html);
         assert_eq!(text, "Hallo\n\nHallo lets you & me.\n\nReturns: Video\n");
-        assert_eq!(page_url("hallo"), "https://www.segmind.com/models/hallo/api");
+        assert_eq!(
+            page_url("hallo"),
+            "https://www.segmind.com/models/hallo/api"
+        );
         assert_eq!(decode("&#8211;&#x41;&bogus;"), "\u{2013}A&bogus;");
     }
 }

@@ -98,7 +98,10 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = self.field.as_deref().map_or_else(|| "(model)".to_owned(), escape::escape);
+        let field = self
+            .field
+            .as_deref()
+            .map_or_else(|| "(model)".to_owned(), escape::escape);
         write!(f, "{field}: {}", escape::unprintable(&self.message))
     }
 }
@@ -204,10 +207,7 @@ pub fn import(text: &str, source: &str, schema_dir: &Path) -> Result<Imported, I
         let mut render_warnings = Vec::new();
         let (doc, used) = draft::render(&draft, &degraded, &mut render_warnings);
         let text = pretty::to_string(&doc);
-        let errors = match loader_errors(&draft.slug, &text, &meta) {
-            Ok(errors) => errors,
-            Err(e) => return Err(e),
-        };
+        let errors = loader_errors(&draft.slug, &text, &meta)?;
         if errors.is_empty() {
             warnings.extend(render_warnings);
             sort_warnings(&mut warnings, &draft);
@@ -269,9 +269,8 @@ fn blames(e: &crate::SchemaError, feature: &Feature) -> bool {
     if ep.is_empty() || ep == "/input" || ep == "/input/properties" {
         return false;
     }
-    let related = fp == ep
-        || fp.starts_with(&format!("{ep}/"))
-        || ep.starts_with(&format!("{fp}/"));
+    let related =
+        fp == ep || fp.starts_with(&format!("{ep}/")) || ep.starts_with(&format!("{fp}/"));
     if !related {
         return false;
     }
@@ -289,7 +288,11 @@ fn blames(e: &crate::SchemaError, feature: &Feature) -> bool {
 
 /// Sets an `x-rust-name` where the loader asks for one (a field named like a
 /// method, a keyword model name, two fields making one enum type).
-fn fix_rust_name(e: &crate::SchemaError, d: &mut draft::Draft, warnings: &mut Vec<Warning>) -> bool {
+fn fix_rust_name(
+    e: &crate::SchemaError,
+    d: &mut draft::Draft,
+    warnings: &mut Vec<Warning>,
+) -> bool {
     if !e.message.contains("x-rust-name") {
         return false;
     }
@@ -297,7 +300,11 @@ fn fix_rust_name(e: &crate::SchemaError, d: &mut draft::Draft, warnings: &mut Ve
     if let Some(rest) = e.pointer.strip_prefix(prefix) {
         let seg = rest.split('/').next().unwrap_or_default();
         let name = seg.replace("~1", "/").replace("~0", "~");
-        if let Some(f) = d.fields.iter_mut().find(|f| f.name == name && f.rust_name.is_none()) {
+        if let Some(f) = d
+            .fields
+            .iter_mut()
+            .find(|f| f.name == name && f.rust_name.is_none())
+        {
             let base = heck::ToSnakeCase::to_snake_case(name.as_str());
             let base = base.trim_matches('_');
             let base = if base.starts_with(|c: char| c.is_ascii_lowercase()) {
@@ -320,7 +327,12 @@ fn fix_rust_name(e: &crate::SchemaError, d: &mut draft::Draft, warnings: &mut Ve
         }
         return false;
     }
-    if (e.pointer == "/slug" || e.pointer == "/x-rust-name") && !d.rust_name.as_deref().is_some_and(|n| n.ends_with("_model")) {
+    if (e.pointer == "/slug" || e.pointer == "/x-rust-name")
+        && !d
+            .rust_name
+            .as_deref()
+            .is_some_and(|n| n.ends_with("_model"))
+    {
         let base = heck::ToSnakeCase::to_snake_case(d.slug.as_str());
         let base = base.trim_matches('_');
         let rust = if base.starts_with(|c: char| c.is_ascii_lowercase()) {
@@ -345,7 +357,11 @@ fn fix_rust_name(e: &crate::SchemaError, d: &mut draft::Draft, warnings: &mut Ve
 
 /// The loader's messages for `text` as `schema/<slug>.json` (checked in a
 /// temporary folder against the meta-schema at `meta`).
-fn loader_errors(slug: &str, text: &str, meta: &Path) -> Result<Vec<crate::SchemaError>, ImportError> {
+fn loader_errors(
+    slug: &str,
+    text: &str,
+    meta: &Path,
+) -> Result<Vec<crate::SchemaError>, ImportError> {
     let dir = tempfile::tempdir().map_err(|e| ImportError::Io {
         path: std::env::temp_dir(),
         message: e.to_string(),
@@ -384,9 +400,13 @@ pub fn write_file(path: &Path, text: &str, force: bool) -> Result<(), ImportErro
     if !force && path.exists() {
         return Err(ImportError::Exists(path.to_path_buf()));
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io(e.to_string()))?;
-    tmp.write_all(text.as_bytes()).map_err(|e| io(e.to_string()))?;
+    tmp.write_all(text.as_bytes())
+        .map_err(|e| io(e.to_string()))?;
     tmp.as_file().sync_all().map_err(|e| io(e.to_string()))?;
     if force {
         tmp.persist(path).map_err(|e| io(e.error.to_string()))?;

@@ -209,7 +209,13 @@ mod tests {
     #[test]
     fn lists_with_a_known_default() {
         let r = best("510", Layout::Values(Some(5)), &Evidence::default());
-        assert_eq!(r, [Reading { default: Some(5), values: vec![5, 10] }]);
+        assert_eq!(
+            r,
+            [Reading {
+                default: Some(5),
+                values: vec![5, 10]
+            }]
+        );
         let r = best("1425", Layout::Values(Some(14)), &Evidence::default());
         assert_eq!(r[0].values, [14, 25]);
     }
@@ -218,7 +224,12 @@ mod tests {
     fn a_lone_default_stays_whole() {
         let r = best("25", Layout::DefaultThenValues, &Evidence::default());
         assert_eq!(r[0].describe(), "default 25");
-        assert!(infer("12345678901234567", Layout::DefaultThenValues, &Evidence::default()).is_none());
+        assert!(infer(
+            "12345678901234567",
+            Layout::DefaultThenValues,
+            &Evidence::default()
+        )
+        .is_none());
     }
 
     #[test]

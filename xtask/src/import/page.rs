@@ -117,7 +117,10 @@ fn header_re() -> &'static Regex {
 
 fn endpoint_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"https://api\.segmind\.com/v[12]/([a-z0-9][a-z0-9.\-]*)")
+    re(
+        &R,
+        r"https://api\.segmind\.com/v[12]/([a-z0-9][a-z0-9.\-]*)",
+    )
 }
 
 /// 1-based line of byte offset `at` in `text`.
@@ -144,7 +147,10 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
             "no Segmind endpoint (https://api.segmind.com/v1/<slug>) on the page: is it a Segmind model's API page?".into(),
         ));
     };
-    let slug_match = endpoint.get(1).map(|m| (m.as_str(), m.start())).unwrap_or(("", 0));
+    let slug_match = endpoint
+        .get(1)
+        .map(|m| (m.as_str(), m.start()))
+        .unwrap_or(("", 0));
     let mut slug = slug_match.0.to_owned();
     // A slug glued to the next word ("hailuo-2.3-fastParameters") stops at
     // the capital; a lower-case glued word cannot be told apart, so the
@@ -166,7 +172,9 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
     let header_end = lines
         .iter()
         .position(|l| {
-            let t = l.trim_start().trim_start_matches(|c: char| c.is_ascii_digit());
+            let t = l
+                .trim_start()
+                .trim_start_matches(|c: char| c.is_ascii_digit());
             t.starts_with("import ")
                 || t.starts_with("data = {")
                 || t.starts_with("API Endpoint")
@@ -207,7 +215,10 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
         }
     }
     let Some(title) = title else {
-        return Err(err(None, "no title: the page starts with its code or endpoint".into()));
+        return Err(err(
+            None,
+            "no title: the page starts with its code or endpoint".into(),
+        ));
     };
 
     // The parameter list: from "Parameters" after the endpoint line to
@@ -224,7 +235,8 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
     else {
         return Err(err(
             Some(line_of(text, after_endpoint)),
-            "no \"Parameters\" after the endpoint: the page is cut short or not a model's API page".into(),
+            "no \"Parameters\" after the endpoint: the page is cut short or not a model's API page"
+                .into(),
         ));
     };
     let section_start = params_at + "Parameters".len();
@@ -244,7 +256,8 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
     if params.is_empty() {
         return Err(err(
             Some(line_of(text, params_at)),
-            "no field under \"Parameters\" (a field reads `<name> required|optional <type>`)".into(),
+            "no field under \"Parameters\" (a field reads `<name> required|optional <type>`)"
+                .into(),
         ));
     }
     let output = text[section_start + end..].find("Returns:").map(|i| {
@@ -606,9 +619,13 @@ mod tests {
     fn tokens_read_run_together_values() {
         let list = tokens("\"1080p\"\"768p\"\"1080p\"", false).expect("values");
         assert_eq!(list.toks.len(), 3);
-        assert_eq!(tokens("6610", false).expect("n").toks, [Tok::Num("6610".into())]);
+        assert_eq!(
+            tokens("6610", false).expect("n").toks,
+            [Tok::Num("6610".into())]
+        );
         assert!(tokens("Sets the ending image.", false).is_none());
-        let labelled = tokens("Onyx\"26b\"\nLukas in car\"8f0\"\n+51 more", true).expect("labelled");
+        let labelled =
+            tokens("Onyx\"26b\"\nLukas in car\"8f0\"\n+51 more", true).expect("labelled");
         assert_eq!(labelled.more, Some(51));
         assert_eq!(
             labelled.toks[1],

@@ -75,6 +75,9 @@ mod tests {
             text,
             "{\n  \"a\": [1, 2],\n  \"b\": {\n    \"c\": \"d\",\n    \"e\": []\n  },\n  \"f\": [\n    {\n      \"g\": 1\n    }\n  ]\n}\n"
         );
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).expect("json"), v);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).expect("json"),
+            v
+        );
     }
 }

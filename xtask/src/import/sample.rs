@@ -32,11 +32,18 @@ pub fn find(text: &str) -> Result<Option<Sample>, (usize, String)> {
     let lines: Vec<&str> = text.lines().collect();
     let Some((start, numbered)) = lines.iter().enumerate().find_map(|(i, line)| {
         let trimmed = line.trim_start();
-        let digits = trimmed.len() - trimmed.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let digits = trimmed.len()
+            - trimmed
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .len();
         let rest = trimmed[digits..].trim_start();
-        let rest = rest.strip_prefix("data").or_else(|| rest.strip_prefix("payload"))?;
+        let rest = rest
+            .strip_prefix("data")
+            .or_else(|| rest.strip_prefix("payload"))?;
         let rest = rest.trim_start().strip_prefix('=')?;
-        rest.trim_start().starts_with('{').then_some((i, digits > 0))
+        rest.trim_start()
+            .starts_with('{')
+            .then_some((i, digits > 0))
     }) else {
         return Ok(None);
     };
