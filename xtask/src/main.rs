@@ -23,7 +23,7 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
     --check        write nothing: compare the page with schema/<slug>.json and
                    list what Segmind changed (exit 1 on any API change)
     --url X        download https://www.segmind.com/models/<X>/api (or the
-                   URL X) instead of reading PAGE (needs network and curl)
+                   URL X) instead of reading PAGE (needs network)
     --schema-dir D the schema folder (default: the workspace's schema/)";
 
 fn main() -> ExitCode {

@@ -1,9 +1,12 @@
 //! `--url`: the text of a model's API page from its HTML, as a browser
 //! would show it: scripts and styles dropped, block elements on their own
-//! lines, tags removed, entities decoded. The download itself runs `curl`
-//! (no HTTP client is built into the generator for one optional flag).
+//! lines, tags removed, entities decoded. The download uses the workspace's
+//! HTTP stack (reqwest on a one-thread tokio runtime), only with `--url`.
 
-use std::process::Command;
+use std::time::Duration;
+
+/// The most a page may weigh.
+const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 
 /// The page address for a slug, or the address itself.
 pub fn page_url(slug_or_url: &str) -> String {
@@ -14,29 +17,43 @@ pub fn page_url(slug_or_url: &str) -> String {
     }
 }
 
-/// Downloads `url` with `curl` (30 s limit, redirects followed, failures on
-/// HTTP errors) and returns the body.
+/// Downloads `url` (30 s limit, redirects followed, an HTTP error status is
+/// an error) and returns the body.
 pub fn fetch(url: &str) -> Result<Vec<u8>, String> {
-    let out = Command::new("curl")
-        .args([
-            "--silent",
-            "--show-error",
-            "--fail",
-            "--location",
-            "--max-time",
-            "30",
-            "--proto",
-            "=https,http",
-            "--",
-        ])
-        .arg(url)
-        .output()
-        .map_err(|e| format!("cannot run curl to download {url}: {e}"))?;
-    if !out.status.success() {
-        let why = String::from_utf8_lossy(&out.stderr);
-        return Err(format!("downloading {url} failed: {}", why.trim()));
-    }
-    Ok(out.stdout)
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the download: {e}"))?;
+    runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("segmind-rs-xtask/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot start the download: {e}"))?;
+        let mut response = client
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| format!("downloading {url} failed: {e}"))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(format!("downloading {url} failed: HTTP {status}"));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| format!("downloading {url} failed: {e}"))?
+        {
+            body.extend_from_slice(&chunk);
+            if body.len() > MAX_PAGE_BYTES {
+                return Err(format!(
+                    "{url} is over {MAX_PAGE_BYTES} bytes: not a model page"
+                ));
+            }
+        }
+        Ok(body)
+    })
 }
 
 const BLOCKS: &[&str] = &[
