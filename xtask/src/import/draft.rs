@@ -865,7 +865,7 @@ impl Builder<'_> {
                 f,
                 K::NumericSplitAmbiguous,
                 format!(
-                    "line {line}: the run-together numbers {} read as {}, but {basis} fit as well: {}; check the page",
+                    "line {line}: the run-together numbers {} read as {}; other readings fit {basis} almost as well: {}; check the page",
                     quote(digits),
                     best.describe(),
                     others.join(" or ")
@@ -1337,29 +1337,16 @@ fn unique(names: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-/// Descriptions copied from another field: the same text, or a text that
-/// names another field (a one-word name) but not its own.
+/// Descriptions copied from another field: a text that names another
+/// one-word field of the same type but not its own (width: "Image height"), or the same text as another field's
+/// (blamed on the one that does not name itself).
 fn check_descriptions(b: &mut Builder<'_>, fields: &[FieldDraft]) {
     let single: Vec<&str> = fields
         .iter()
         .map(|f| f.name.as_str())
         .filter(|n| !n.contains('_'))
         .collect();
-    for (i, f) in fields.iter().enumerate() {
-        if let Some(other) = fields[..i]
-            .iter()
-            .find(|o| o.description.eq_ignore_ascii_case(&f.description))
-        {
-            b.warn(
-                Some(&f.name),
-                K::CopiedDescription,
-                format!(
-                    "its description is the one of {}: copied from there?",
-                    other.name
-                ),
-            );
-            continue;
-        }
+    let names_other = |f: &FieldDraft| -> Option<String> {
         let desc = f.description.to_ascii_lowercase();
         let words: BTreeSet<&str> = desc
             .split(|c: char| !c.is_ascii_alphanumeric())
@@ -1367,12 +1354,20 @@ fn check_descriptions(b: &mut Builder<'_>, fields: &[FieldDraft]) {
             .collect();
         let own = f.name.to_ascii_lowercase();
         if own.split('_').any(|w| words.contains(w)) {
-            continue;
+            return None;
         }
-        if let Some(other) = single
+        // Only a one-word field of the same type (width and height).
+        if f.name.contains('_') {
+            return None;
+        }
+        single
             .iter()
+            .filter(|o| fields.iter().any(|x| x.name == **o && x.ty == f.ty))
             .find(|o| **o != f.name && words.contains(o.to_ascii_lowercase().as_str()))
-        {
+            .map(|o| (*o).to_owned())
+    };
+    for (i, f) in fields.iter().enumerate() {
+        if let Some(other) = names_other(f) {
             b.warn(
                 Some(&f.name),
                 K::CopiedDescription,
@@ -1381,6 +1376,22 @@ fn check_descriptions(b: &mut Builder<'_>, fields: &[FieldDraft]) {
                     f.name
                 ),
             );
+            continue;
+        }
+        if let Some(other) = fields[..i]
+            .iter()
+            .find(|o| o.description.eq_ignore_ascii_case(&f.description))
+        {
+            if names_other(other).is_none() {
+                b.warn(
+                    Some(&f.name),
+                    K::CopiedDescription,
+                    format!(
+                        "its description is the one of {}: copied from there?",
+                        other.name
+                    ),
+                );
+            }
         }
     }
 }
