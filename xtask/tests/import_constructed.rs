@@ -99,3 +99,65 @@ fn what_the_format_cannot_say_is_warned_and_written_in_its_closest_form() {
         Some(&json!("gemini_3_1_flash_tts"))
     );
 }
+
+/// A schema folder whose meta-schema knows image outputs and `multipleOf`
+/// (as the format extension will): the importer then writes those forms as
+/// they are, and warns only of what the loader still refuses.
+#[test]
+fn forms_the_loader_takes_are_written_as_they_are() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let meta_path = xtask::workspace_root().join("schema/meta/model.schema.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(meta_path).expect("meta")).expect("json");
+    meta["properties"]["output"]["enum"] = json!(["video", "image", "audio", "json"]);
+    meta["$defs"]["field"]["properties"]["multipleOf"] =
+        json!({"type": "number", "exclusiveMinimum": 0});
+    std::fs::create_dir(dir.path().join("meta")).expect("meta dir");
+    std::fs::write(dir.path().join("meta/model.schema.json"), meta.to_string()).expect("write");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages/constructed/flux-schnell.txt");
+    let text = std::fs::read_to_string(path).expect("page");
+    let flux = import::import(&text, "flux-schnell.txt", dir.path()).expect("imports");
+    assert_eq!(flux.doc["output"], json!("image"));
+    assert_eq!(
+        flux.doc.pointer("/input/properties/width/multipleOf"),
+        Some(&json!(8))
+    );
+    assert!(!kinds(&flux, None).contains(&WarningKind::Unsupported));
+    assert!(!kinds(&flux, Some("width")).contains(&WarningKind::Unsupported));
+    // The loader's own rule still refuses a default on a required field.
+    assert!(kinds(&flux, Some("prompt")).contains(&WarningKind::Unsupported));
+}
+
+/// A draft whose Rust name another model in the folder takes is written,
+/// with a warning naming the clash.
+#[test]
+fn a_clash_with_another_model_is_warned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = xtask::workspace_root().join("schema");
+    std::fs::create_dir(dir.path().join("meta")).expect("meta dir");
+    std::fs::copy(
+        root.join("meta/model.schema.json"),
+        dir.path().join("meta/model.schema.json"),
+    )
+    .expect("meta");
+    // Another model that claims the Rust name the draft derives.
+    let other = std::fs::read_to_string(root.join("hallo.json"))
+        .expect("hallo")
+        .replace(
+            "\"output\": \"video\",",
+            "\"output\": \"video\",\n  \"x-rust-name\": \"esrgan\",",
+        );
+    std::fs::write(dir.path().join("hallo.json"), other).expect("write");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages/constructed/esrgan.txt");
+    let text = std::fs::read_to_string(path).expect("page");
+    let esrgan = import::import(&text, "esrgan.txt", dir.path()).expect("imports");
+    let clash: Vec<String> = esrgan
+        .warnings
+        .iter()
+        .filter(|w| w.message.starts_with("beside the other models"))
+        .map(ToString::to_string)
+        .collect();
+    assert!(!clash.is_empty(), "{:?}", esrgan.warnings);
+    assert!(clash[0].contains("schema/hallo.json"), "{clash:?}");
+}

@@ -210,6 +210,7 @@ pub fn import(text: &str, source: &str, schema_dir: &Path) -> Result<Imported, I
         let errors = loader_errors(&draft.slug, &text, &meta)?;
         if errors.is_empty() {
             warnings.extend(render_warnings);
+            warnings.extend(shared_name_clashes(&draft.slug, &text, schema_dir));
             sort_warnings(&mut warnings, &draft);
             return Ok(Imported {
                 slug: draft.slug.clone(),
@@ -353,6 +354,49 @@ fn fix_rust_name(
         return true;
     }
     false
+}
+
+/// What the loader says of the draft beside the other models of
+/// `schema_dir` (a Rust name another model takes already), as warnings: the
+/// draft is written anyway, and codegen names the clash until it is fixed.
+fn shared_name_clashes(slug: &str, text: &str, schema_dir: &Path) -> Vec<Warning> {
+    let own = format!("{slug}.json");
+    let Ok(entries) = std::fs::read_dir(schema_dir) else {
+        return Vec::new();
+    };
+    let mut others: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| p.file_name().is_some_and(|n| n != own.as_str()))
+        .collect();
+    if others.is_empty() {
+        return Vec::new();
+    }
+    others.sort();
+    let Ok(dir) = tempfile::tempdir() else {
+        return Vec::new();
+    };
+    let path = dir.path().join(&own);
+    if std::fs::write(&path, text).is_err() {
+        return Vec::new();
+    }
+    others.push(path);
+    let display = format!("schema/{}", escape::escape(&own));
+    match crate::load::load_files(&others, &schema_dir.join(META_SCHEMA), "schema") {
+        Err(crate::Error::Schema(errors)) => errors
+            .into_iter()
+            .filter(|e| e.file == display)
+            .map(|e| Warning {
+                field: None,
+                kind: WarningKind::RustName,
+                message: format!(
+                    "beside the other models in schema/: {}: {}",
+                    e.pointer, e.message
+                ),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The loader's messages for `text` as `schema/<slug>.json` (checked in a
