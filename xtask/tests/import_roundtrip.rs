@@ -628,5 +628,6 @@ proptest! {
         let page = format!("Title\nhttps://api.segmind.com/v1/x{text}{tail}");
         let _ = import::import(&page, "page.txt", &schema_dir());
         let _ = import::page_text(text.as_bytes(), "page.txt");
+        let _ = import::html::to_text(&format!("<p>{text}</p><script>{tail}"));
     }
 }

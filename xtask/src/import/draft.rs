@@ -743,7 +743,7 @@ impl Builder<'_> {
         }
 
         // Examples: the sample's value, then the description's `Example: '...'`.
-        self.sample_value(&mut d, sample.as_ref(), line);
+        self.sample_value(&mut d, sample.as_ref());
         if ty == Ty::String && d.values.is_empty() {
             if let Some(ex) = description_example(&p.description) {
                 let ok = d.media.is_none() || ex.starts_with("http");
@@ -1015,10 +1015,9 @@ impl Builder<'_> {
         Some(names)
     }
 
-    fn sample_value(&mut self, d: &mut FieldDraft, sample: Option<&Value>, line: usize) {
+    fn sample_value(&mut self, d: &mut FieldDraft, sample: Option<&Value>) {
         let Some(v) = sample else { return };
         let f = Some(d.name.as_str());
-        let name = d.name.clone();
         if v.is_null() {
             return;
         }
@@ -1076,7 +1075,6 @@ impl Builder<'_> {
                 return;
             }
         }
-        let _ = (line, name);
         let example = match d.ty {
             Ty::String | Ty::Array | Ty::Object => d.values.is_empty() || d.open,
             Ty::Integer | Ty::Number => d.values.is_empty() && d.default.as_ref() != Some(&typed),
@@ -1092,8 +1090,6 @@ impl Builder<'_> {
 
     fn prose_limits(&mut self, d: &mut FieldDraft, description: &str, line: usize) {
         let f = Some(d.name.as_str());
-        let name = d.name.clone();
-        let _ = name;
         static MULT: OnceLock<Regex> = OnceLock::new();
         static BETWEEN: OnceLock<Regex> = OnceLock::new();
         static ITEMS: OnceLock<Regex> = OnceLock::new();

@@ -221,20 +221,18 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
         ));
     };
 
-    // The parameter list: from "Parameters" after the endpoint line to
-    // "Response Type" / "Returns:".
-    let after_endpoint = text
-        .match_indices("https://api.segmind.com/")
-        .map(|(i, _)| i)
-        .filter(|&i| i >= slug_match.1.saturating_sub(40))
-        .last()
-        .unwrap_or(0);
-    let Some(params_at) = text[after_endpoint..]
-        .find("Parameters")
-        .map(|i| i + after_endpoint)
-    else {
+    // The parameter list: from "Parameters" after the "API Endpoint" label
+    // (or, without one, after the last endpoint URL) to "Response Type" /
+    // "Returns:".
+    let anchor = text.find("API Endpoint").unwrap_or_else(|| {
+        text.match_indices("https://api.segmind.com/")
+            .map(|(i, _)| i)
+            .last()
+            .unwrap_or(slug_match.1)
+    });
+    let Some(params_at) = text[anchor..].find("Parameters").map(|i| i + anchor) else {
         return Err(err(
-            Some(line_of(text, after_endpoint)),
+            Some(line_of(text, anchor)),
             "no \"Parameters\" after the endpoint: the page is cut short or not a model's API page"
                 .into(),
         ));
