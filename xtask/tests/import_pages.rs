@@ -342,3 +342,23 @@ fn the_command_reads_stdin_and_refuses_bad_usage() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: no-such-page.txt: "));
 }
+
+/// A price range and a per-generation price: the highest price is taken,
+/// with a warning; a single price is taken as it is.
+#[test]
+fn price_forms() {
+    let hallo = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages/hallo.txt"),
+    )
+    .expect("page");
+    let ranged = hallo.replace("~$0.421", "~$0.30 - $0.45");
+    let imported = import::import(&ranged, "page.txt", &root().join("schema")).expect("imports");
+    assert_eq!(imported.doc["typical_price_usd"], serde_json::json!(0.45));
+    assert!(imported
+        .warnings
+        .iter()
+        .any(|w| w.field.is_none() && w.message.contains("price range")));
+    let each = hallo.replace("~$0.421", "$0.05 per generation");
+    let imported = import::import(&each, "page.txt", &root().join("schema")).expect("imports");
+    assert_eq!(imported.doc["typical_price_usd"], serde_json::json!(0.05));
+}

@@ -635,6 +635,16 @@ mod tests {
     }
 
     #[test]
+    fn latency_and_price_lines() {
+        assert_eq!(read_latency("~303.27s"), Some(303.27));
+        assert_eq!(read_latency("~2 min"), Some(120.0));
+        assert_eq!(read_latency("Hallo lets you create 3s clips"), None);
+        assert_eq!(read_prices("~$0.421"), [0.421]);
+        assert_eq!(read_prices("$0.05 per generation"), [0.05]);
+        assert_eq!(read_prices("~$0.05 - $0.10"), [0.05, 0.10]);
+    }
+
+    #[test]
     fn bodies_read_labels_glued_together() {
         let p = read_body("\n\nWeight of the Face in output\n\nDefault: 1.2Range: 0 - 10\n");
         assert_eq!(p.description, "Weight of the Face in output");
