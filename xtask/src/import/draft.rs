@@ -1,6 +1,7 @@
 //! From what a page says (`page::Page`) to a draft model: types, required,
 //! defaults, ranges, value lists, media kinds, examples, with a warning for
-//! every guess and every correction `API-NOTES` calls for.
+//! every guess and every correction of the pages that the README's "How the
+//! schemas model Segmind's pages" describes.
 //!
 //! The draft is first made in its ideal form (standard JSON Schema where the
 //! page says something the format may not know yet: an image output, a
@@ -671,7 +672,7 @@ impl Builder<'_> {
                 self.warn(
                     f,
                     K::RequiredNull,
-                    format!("line {line}: the page marks it required with the default null: made optional (API-NOTES)"),
+                    format!("line {line}: the page marks it required with the default null: made optional, as the API treats it"),
                 );
             }
         }
@@ -680,7 +681,7 @@ impl Builder<'_> {
                 self.warn(
                     f,
                     K::MediaDefault,
-                    format!("line {line}: the page's default is a sample URL: made an example, not a default (API-NOTES)"),
+                    format!("line {line}: the page's default is a sample URL: made an example, not a default"),
                 );
                 d.examples.push(v);
             } else {
@@ -1049,7 +1050,7 @@ impl Builder<'_> {
                 f,
                 K::SampleType,
                 format!(
-                    "the sample sends {shown} (a string) for this {} field: the value is sent as {} (API-NOTES)",
+                    "the sample sends {shown} (a string) for this {} field: the value is sent as {} (the API's type)",
                     d.ty.name(),
                     crate::escape::json(&typed)
                 ),
