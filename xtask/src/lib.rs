@@ -1,11 +1,12 @@
 //! The generator of the `segmind` crate: `schema/*.json` is loaded and checked
 //! (`load`), turned into a typed model (`ir`), emitted as Rust (`emit`) and
 //! written to `generated/` (`write`). Nothing is written unless every schema
-//! file is valid.
+//! file is valid. `import` drafts a schema file from a Segmind model page.
 
 pub mod emit;
 pub mod error;
 pub mod escape;
+pub mod import;
 pub mod ir;
 pub mod load;
 pub mod names;
