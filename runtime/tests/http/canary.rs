@@ -132,7 +132,7 @@ async fn outputs(form: Form, status: u16, content_type: &'static str) -> Vec<Str
     let wait = WaitOptions::new()
         .with_poll_interval(std::time::Duration::from_millis(1))
         .with_deadline(std::time::Duration::from_millis(150));
-    match client.run(&TestInput::url()).await {
+    match client.run::<Video, _>(&TestInput::url()).await {
         Ok(video) => {
             show(format!("{video:?}"));
             match video.bytes().await {
@@ -146,7 +146,7 @@ async fn outputs(form: Form, status: u16, content_type: &'static str) -> Vec<Str
         base64: Some(true),
         ..TestInput::url()
     };
-    match client.run(&base64).await {
+    match client.run::<Video, _>(&base64).await {
         Ok(video) => show(format!("{video:?}")),
         Err(e) => show(format!("{e} {e:?}")),
     }
@@ -167,8 +167,8 @@ async fn outputs(form: Form, status: u16, content_type: &'static str) -> Vec<Str
     }
     match job.result().await {
         Ok(result) => {
-            show(format!("{result:?} {}", result.output_url()));
-            match result.download().await {
+            show(format!("{result:?} {:?}", result.output_url()));
+            match result.download::<Video>().await {
                 Ok(video) => show(format!("{video:?}")),
                 Err(e) => show(format!("{e} {e:?}")),
             }

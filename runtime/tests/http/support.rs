@@ -17,6 +17,8 @@ use segmind_runtime::{
 };
 use serde_json::{json, Value};
 
+pub use segmind_runtime::Video;
+
 /// The key every test client sends; it must never show up in an error.
 pub const KEY: &str = "sk-SECRET-123";
 
