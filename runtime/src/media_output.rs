@@ -444,7 +444,7 @@ impl<K: MediaOutputKind> MediaOutput<K> {
         let sniffed = sniff(&head);
         if let (Some(expected), Some(found)) = (K::KIND, sniffed) {
             if found.kind.is_some_and(|kind| kind != expected) {
-                let message = format!("its bytes are {}, not a {}", found.media_type, K::NAME);
+                let message = format!("its bytes are {}, not {}", found.media_type, K::NAME);
                 return Err(self.not_media(&head, Some(message)));
             }
         }

@@ -159,7 +159,7 @@ impl<K: MediaOutputKind> sealed::Sealed for MediaOutput<K> {
             ReplyKind::Value { value, .. } => {
                 let shown: String = value.to_string().chars().take(200).collect();
                 Err(Error::decode(format!(
-                    "the job's output is not the URL of a {}: {shown}",
+                    "the job's output is not the URL of the {} file: {shown}",
                     K::NAME
                 )))
             }
