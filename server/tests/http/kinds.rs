@@ -16,15 +16,17 @@ async fn kinds() -> TestServer {
     start(ServerConfig::new(kinds_schema_dir()).with_polls_before_complete(0)).await
 }
 
-/// (path, body, content type, bytes, base64 key, extension)
-fn media_cases() -> Vec<(
+/// One media call: path, body, content type, bytes, base64 key, extension.
+type Case = (
     &'static str,
     Value,
     &'static str,
     &'static [u8],
     &'static str,
     &'static str,
-)> {
+);
+
+fn media_cases() -> Vec<Case> {
     let image = |format: &str| TestServer::fixture_image(format).expect("a fixture");
     vec![
         (
