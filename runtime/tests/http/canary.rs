@@ -4,7 +4,7 @@
 //! The check decodes what it reads independently of the client's redaction.
 
 use proptest::prelude::*;
-use segmind_runtime::{Client, RetryPolicy, WaitOptions};
+use segmind_runtime::{Client, JsonOutput, OutputKind, RetryPolicy, WaitOptions};
 
 use crate::support::*;
 
@@ -142,6 +142,14 @@ async fn outputs(form: Form, status: u16, content_type: &'static str) -> Vec<Str
         }
         Err(e) => show(format!("{e} {e:?} {:?}", e.request_id())),
     }
+    // A JSON model's answer is kept whole: with the key redacted.
+    match client
+        .run::<JsonOutput, _>(&TestInput::of_kind(OutputKind::Json))
+        .await
+    {
+        Ok(answer) => show(format!("{answer:?} {}", answer.value())),
+        Err(e) => show(format!("{e} {e:?}")),
+    }
     let base64 = TestInput {
         base64: Some(true),
         ..TestInput::url()
@@ -167,7 +175,15 @@ async fn outputs(form: Form, status: u16, content_type: &'static str) -> Vec<Str
     }
     match job.result().await {
         Ok(result) => {
-            show(format!("{result:?} {:?}", result.output_url()));
+            show(format!(
+                "{result:?} {:?} {}",
+                result.output_url(),
+                result.json()
+            ));
+            match result.download::<JsonOutput>().await {
+                Ok(answer) => show(format!("{answer:?}")),
+                Err(e) => show(format!("{e} {e:?}")),
+            }
             match result.download::<Video>().await {
                 Ok(video) => show(format!("{video:?}")),
                 Err(e) => show(format!("{e} {e:?}")),
