@@ -170,8 +170,14 @@ fn pick(
     what: &str,
 ) -> Result<Base64Source, String> {
     let own = kind.map(OutputKind::as_str);
-    for key in own.iter().chain(LIKELY_KEYS) {
-        if let Some(found) = fields.get(*key).and_then(|value| candidate(reply, value)) {
+    let plural = own.map(|k| format!("{k}s"));
+    let keys = own
+        .iter()
+        .copied()
+        .chain(plural.as_deref())
+        .chain(LIKELY_KEYS.iter().copied());
+    for key in keys {
+        if let Some(found) = fields.get(key).and_then(|value| first_candidate(reply, value)) {
             return Ok(found);
         }
     }
@@ -205,6 +211,16 @@ fn pick(
             "the JSON reply holds several base64 strings of the same length; cannot tell which is the {what}"
         )),
     }
+}
+
+/// `value` as a base64 source, or the first string of a list that is one
+/// (`{"images": ["<base64>"]}`).
+fn first_candidate(reply: &Bytes, value: &RawValue) -> Option<Base64Source> {
+    if value.get().starts_with('[') {
+        let items: Vec<&RawValue> = serde_json::from_str(value.get()).ok()?;
+        return items.first().and_then(|item| candidate(reply, item));
+    }
+    candidate(reply, value)
 }
 
 /// `value` as a base64 source, when it is a JSON string holding plain
@@ -323,6 +339,9 @@ mod tests {
         let audio = json!({"audio": b64(b"ID3 audio bytes")});
         let (bytes, _) = decode(&audio.to_string(), Some(OutputKind::Audio)).unwrap();
         assert_eq!(bytes, b"ID3 audio bytes");
+        let listed = json!({"images": [b64(PNG), b64(b"second")]});
+        let (bytes, _) = decode(&listed.to_string(), Some(OutputKind::Image)).unwrap();
+        assert_eq!(bytes, PNG);
     }
 
     #[test]
