@@ -177,7 +177,10 @@ fn pick(
         .chain(plural.as_deref())
         .chain(LIKELY_KEYS.iter().copied());
     for key in keys {
-        if let Some(found) = fields.get(key).and_then(|value| first_candidate(reply, value)) {
+        if let Some(found) = fields
+            .get(key)
+            .and_then(|value| first_candidate(reply, value))
+        {
             return Ok(found);
         }
     }
