@@ -278,3 +278,25 @@ async fn download<K: MediaOutputKind>(
     drop(spinner);
     save(media, destination, progress).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_stems_are_plain_file_names() {
+        assert_eq!(default_stem("hailuo-2.3-fast"), "hailuo-2.3-fast");
+        assert_eq!(default_stem("a/b c"), "a_b_c");
+        assert_eq!(default_stem("../x"), "_x");
+        assert_eq!(default_stem(".."), "output");
+        assert_eq!(default_stem(""), "output");
+    }
+
+    #[test]
+    fn usual_extensions_by_kind() {
+        assert_eq!(usual_extension(OutputKind::Video), "mp4");
+        assert_eq!(usual_extension(OutputKind::Image), "jpg");
+        assert_eq!(usual_extension(OutputKind::Audio), "mp3");
+        assert_eq!(usual_extension(OutputKind::Json), "json");
+    }
+}
