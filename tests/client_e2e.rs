@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use segmind::{
-    hallo, models, sadtalker, Client, Media, MediaUpload, ModelInfo, ModelInput, RetryPolicy,
-    WaitOptions,
+    hallo, models, sadtalker, AnyMediaKind, Client, JsonOutput, Media, MediaOutput, MediaUpload,
+    ModelInfo, ModelInput, OutputKind, ResponseMeta, RetryPolicy, WaitOptions,
 };
 use segmind_server::{Route, ServerConfig, TestServer, UploadKey, VideoSource};
 use segmind_tests::{hallo_input, valid_input, End};
@@ -56,6 +56,56 @@ fn last_body(server: &TestServer, path: &str) -> Value {
     serde_json::from_slice(&request.body).expect("JSON body")
 }
 
+/// What the local server answers: a file's bytes, or a JSON model's JSON.
+#[derive(Debug, PartialEq)]
+enum Output {
+    File(Vec<u8>),
+    Json(Value),
+}
+
+/// What the local server answers `model` for the request body `body`.
+fn expected(model: &ModelInfo, body: &Value) -> Output {
+    match model.output {
+        OutputKind::Json => Output::Json(TestServer::json_answer(model.slug)),
+        OutputKind::Image => {
+            let format = body["output_format"].as_str().unwrap_or("jpeg");
+            Output::File(
+                TestServer::fixture_image(format)
+                    .expect("a format")
+                    .to_vec(),
+            )
+        }
+        OutputKind::Audio => Output::File(TestServer::fixture_audio().to_vec()),
+        _ => Output::File(TestServer::fixture_video().to_vec()),
+    }
+}
+
+/// Runs `input` through v1 and takes its output as its model's kind
+/// (media of any kind saved to `path`, JSON kept).
+async fn v1_output(
+    client: &Client,
+    input: &dyn ModelInput,
+    path: &std::path::Path,
+) -> (ResponseMeta, Output) {
+    let slug = input.info().slug;
+    if input.info().output == OutputKind::Json {
+        let answer: JsonOutput = client
+            .run(input)
+            .await
+            .unwrap_or_else(|e| panic!("{slug}: {e}"));
+        return (answer.meta().clone(), Output::Json(answer.into_value()));
+    }
+    let media: MediaOutput<AnyMediaKind> = client
+        .run(input)
+        .await
+        .unwrap_or_else(|e| panic!("{slug}: {e}"));
+    let meta = media.meta().clone();
+    let written = media.save(path).await.expect("saved");
+    let bytes = std::fs::read(path).expect("read");
+    assert_eq!(written, bytes.len() as u64);
+    (meta, Output::File(bytes))
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_model_runs_end_to_end_through_v1_and_v2() {
     let server = server(config()).await;
@@ -66,57 +116,50 @@ async fn every_model_runs_end_to_end_through_v1_and_v2() {
         let json = full_input(model);
         let input = models::input_from_json(model.slug, json.clone()).expect("input");
 
-        // v1: the body on the wire is exactly the input; the video is the server's MP4.
-        let video = client
-            .run(&*input)
-            .await
-            .unwrap_or_else(|e| panic!("{}: {e}", model.slug));
+        // v1: the body on the wire is exactly the input; the output is the
+        // server's file (or JSON) of the model's kind.
+        let out = dir.path().join(format!("{}-v1.out", model.rust_name));
+        let (meta, output) = v1_output(&client, &*input, &out).await;
         assert_eq!(
             last_body(&server, &format!("/v1/{}", model.slug)),
             json,
             "{}",
             model.slug
         );
-        let meta = video.meta().clone();
         assert!(
             meta.request_id.is_some() && meta.cost.is_some() && meta.remaining_credits.is_some(),
             "{meta:?}"
         );
-        let out = dir.path().join(format!("{}-v1.mp4", model.rust_name));
-        let written = video.save(&out).await.expect("saved");
-        assert_eq!(
-            std::fs::read(&out).expect("read"),
-            TestServer::fixture_video()
-        );
-        assert_eq!(written, TestServer::fixture_video().len() as u64);
+        assert_eq!(output, expected(model, &json), "{}", model.slug);
 
-        // v2: submit, poll, fetch the result, download the output.
+        // v2: submit, poll, fetch the result, take the output.
         let job = client.submit(&*input).await.expect("submitted");
         assert_eq!(last_body(&server, &format!("/v2/{}", model.slug)), json);
         let done = job.wait(fast_wait()).await.expect("completed");
         assert_eq!(done.request_id, job.request_id());
-        assert!(
-            done.output.starts_with(&server.base_url()),
-            "{}",
-            done.output
-        );
         assert!(
             done.metrics.cost.is_some() && done.metrics.total_time.is_some(),
             "{:?}",
             done.metrics
         );
         assert_eq!(done.extra.get("extra_key_from_model"), Some(&json!("kept")));
-        let out = dir.path().join(format!("{}-v2.mp4", model.rust_name));
-        done.download()
-            .await
-            .expect("download")
-            .save(&out)
-            .await
-            .expect("saved");
-        assert_eq!(
-            std::fs::read(&out).expect("read"),
-            TestServer::fixture_video()
-        );
+        let output = if model.output == OutputKind::Json {
+            assert_eq!(done.output_url(), None);
+            let answer = done.download::<JsonOutput>().await.expect("the JSON");
+            Output::Json(answer.into_value())
+        } else {
+            let url = done.output_url().expect("a URL");
+            assert!(url.starts_with(&server.base_url()), "{url}");
+            let out = dir.path().join(format!("{}-v2.out", model.rust_name));
+            done.download::<MediaOutput<AnyMediaKind>>()
+                .await
+                .expect("download")
+                .save(&out)
+                .await
+                .expect("saved");
+            Output::File(std::fs::read(&out).expect("read"))
+        };
+        assert_eq!(output, expected(model, &json), "{}", model.slug);
     }
     assert_eq!(server.post_count_for(Route::V1), models::ALL.len());
     assert_eq!(server.post_count_for(Route::V2Submit), models::ALL.len());

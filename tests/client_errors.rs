@@ -291,7 +291,7 @@ async fn a_cut_off_body_leaves_no_output_file() {
         .await
         .expect("done");
     server.push_fault(Route::File, Fault::CutBody);
-    let err = match done.download().await {
+    let err = match done.download::<segmind::Video>().await {
         Ok(video) => video.save(&out).await.expect_err("cut"),
         Err(e) => e,
     };

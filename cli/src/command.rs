@@ -23,7 +23,7 @@ pub const INLINE_MEDIA: &str = "inline-media";
 pub const QUIET: &str = "quiet";
 /// `--json`: one JSON object on stdout.
 pub const JSON: &str = "json";
-/// `--out`: where the video is saved.
+/// `--out`: where the output is saved.
 pub const OUT: &str = "out";
 /// `--async`: go through the v2 job queue.
 pub const ASYNC: &str = "async";
@@ -173,19 +173,17 @@ fn wait_args() -> [Arg; 2] {
     ]
 }
 
-/// `--out`, required unless `exempt_if` is given.
-fn out_arg(exempt_if: Option<&'static str>) -> Arg {
-    let arg = Arg::new(OUT)
+/// `--out`: optional; without it a media output is saved as
+/// `<model>.<ext>` (`<request-id>.<ext>` for `wait`) and a JSON answer is
+/// printed.
+fn out_arg() -> Arg {
+    Arg::new(OUT)
         .long(OUT)
         .short('o')
         .value_name("PATH")
         .value_hint(ValueHint::FilePath)
         .value_parser(value_parser!(std::path::PathBuf))
-        .help("Where to save the video, checked before anything is sent: a new or regular file (replaced once the video is whole), a symlink to one, or - for stdout");
-    match exempt_if {
-        Some(other) => arg.required_unless_present(other),
-        None => arg.required(true),
-    }
+        .help("Where to save the output, checked before anything is sent: a new or regular file (replaced once the output is whole), a symlink to one, or - for stdout [default: <model>.<ext> in this folder, the extension from the reply's type; a JSON answer is printed]")
 }
 
 /// The subcommand of one model.
@@ -206,7 +204,7 @@ fn model_command(model: &'static ModelInfo) -> Command {
     }
     command
         .next_help_heading("Run options")
-        .arg(out_arg(Some(DRY_RUN)))
+        .arg(out_arg())
         .arg(
             Arg::new(ASYNC).long(ASYNC).action(ArgAction::SetTrue).help(
                 "Submit a job (v2), print its request id, poll until it is done, then download",
@@ -238,7 +236,7 @@ fn wait_command() -> Command {
                 .required(true)
                 .help("The request id printed when the job was submitted"),
         )
-        .arg(out_arg(None))
+        .arg(out_arg())
         .args(wait_args())
 }
 

@@ -33,10 +33,14 @@ pub fn print(
         encode_path_segment(model.slug)
     );
     let body = input.to_json();
-    // A v1 answer is the video itself; a v2 answer is the job's JSON.
-    let save_to = (!use_v2).then(|| {
-        out.map(|p| p.display().to_string())
-            .unwrap_or_else(|| "out.mp4".to_owned())
+    // A v1 answer is the media itself (or a JSON model's JSON); a v2
+    // answer is the job's JSON.
+    let is_json = model.output == segmind_runtime::OutputKind::Json;
+    let save_to = (!use_v2 && (out.is_some() || !is_json)).then(|| {
+        out.map(|p| p.display().to_string()).unwrap_or_else(|| {
+            let ext = crate::save::usual_extension(model.output);
+            format!("{}.{ext}", crate::wait::default_stem(model.slug))
+        })
     });
     let curl = curl_command(&url, &body, save_to.as_deref());
     let local_files: Vec<(&str, &Path)> = input

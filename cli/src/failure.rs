@@ -103,17 +103,18 @@ impl Failure {
 
     /// Adds how to resume the job with `segmind wait`, when the failure is
     /// a timeout or an interruption that names a request id.
-    pub fn with_resume_hint(mut self, out: &Path) -> Self {
+    pub fn with_resume_hint(mut self, out: Option<&Path>) -> Self {
         let resumable = matches!(
             self.exit,
             Exit::TimedOut | Exit::Interrupted | Exit::Terminated
         );
         if let (true, Some(id)) = (resumable, &self.request_id) {
-            let out = out.display().to_string();
+            let out = out
+                .map(|out| format!(" --out {}", output::shell_quote(&out.display().to_string())))
+                .unwrap_or_default();
             self.details.push(format!(
-                "request id: {id} (Segmind keeps it for an hour); resume with: segmind wait {} --out {}",
-                output::shell_quote(id),
-                output::shell_quote(&out)
+                "request id: {id} (Segmind keeps it for an hour); resume with: segmind wait {}{out}",
+                output::shell_quote(id)
             ));
         }
         self
@@ -166,7 +167,7 @@ mod tests {
             after: Duration::from_secs(3),
             billed_call: false,
         };
-        let failure = Failure::from_runtime(error).with_resume_hint(Path::new("my out.mp4"));
+        let failure = Failure::from_runtime(error).with_resume_hint(Some(Path::new("my out.mp4")));
         assert_eq!(failure.exit, Exit::TimedOut);
         assert_eq!(failure.request_id.as_deref(), Some("abc 1"));
         assert!(
@@ -183,7 +184,7 @@ mod tests {
             message: "no face".into(),
             info: None,
         };
-        let failure = Failure::from_runtime(failed).with_resume_hint(Path::new("o.mp4"));
+        let failure = Failure::from_runtime(failed).with_resume_hint(Some(Path::new("o.mp4")));
         assert_eq!(failure.exit, Exit::JobFailed);
         assert!(failure.details.is_empty());
         assert!(failure.message.contains("no face"));

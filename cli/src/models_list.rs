@@ -1,5 +1,5 @@
 //! `segmind models`: every model of the registry with its subcommand, title,
-//! typical latency and price and summary, as a table or as JSON.
+//! output kind, typical latency and price and summary, as a table or as JSON.
 
 use segmind_runtime::ModelInfo;
 use serde_json::{json, Value};
@@ -27,6 +27,7 @@ pub fn to_json(models: &[&ModelInfo]) -> Value {
                     "slug": model.slug,
                     "command": subcommand_name(model),
                     "title": model.title,
+                    "output": model.output.as_str(),
                     "summary": model.summary,
                     "typical_latency_seconds": model.typical_latency_seconds,
                     "typical_price_usd": model.typical_price_usd,
@@ -42,6 +43,7 @@ pub fn table(models: &[&ModelInfo]) -> String {
     let mut rows = vec![[
         "MODEL".to_owned(),
         "TITLE".to_owned(),
+        "OUTPUT".to_owned(),
         "LATENCY".to_owned(),
         "PRICE".to_owned(),
         "SUMMARY".to_owned(),
@@ -50,12 +52,13 @@ pub fn table(models: &[&ModelInfo]) -> String {
         rows.push([
             subcommand_name(model),
             model.title.to_owned(),
+            model.output.as_str().to_owned(),
             latency_text(model).unwrap_or_else(na),
             price_text(model).unwrap_or_else(na),
             model.summary.to_owned(),
         ]);
     }
-    let mut widths = [0usize; 4];
+    let mut widths = [0usize; 5];
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row.iter()) {
             *width = (*width).max(cell.chars().count());
@@ -66,7 +69,7 @@ pub fn table(models: &[&ModelInfo]) -> String {
         for (width, cell) in widths.iter().zip(row.iter()) {
             text.push_str(&format!("{cell:<width$}  "));
         }
-        text.push_str(&row[4]);
+        text.push_str(&row[5]);
         text.push('\n');
     }
     text
@@ -91,7 +94,7 @@ mod tests {
     fn table_is_aligned() {
         assert_eq!(
             table(&[&MODEL]),
-            "MODEL  TITLE  LATENCY  PRICE  SUMMARY\nm-1    M One  ~119 s   n/a    Makes videos.\n"
+            "MODEL  TITLE  OUTPUT  LATENCY  PRICE  SUMMARY\nm-1    M One  video   ~119 s   n/a    Makes videos.\n"
         );
     }
 
@@ -99,6 +102,7 @@ mod tests {
     fn json_keeps_unknowns_as_null() {
         let list = to_json(&[&MODEL]);
         assert_eq!(list[0]["slug"], "m-1");
+        assert_eq!(list[0]["output"], "video");
         assert_eq!(list[0]["typical_latency_seconds"], 119.2);
         assert_eq!(list[0]["typical_price_usd"], Value::Null);
     }

@@ -3,12 +3,14 @@
 //! closed pipe just ends the output.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use indicatif::HumanBytes;
 use serde_json::{json, Value};
 
-/// A video saved to disk, and what Segmind said about making it.
+use crate::save::Delivered;
+
+/// An output delivered (a file saved, or a JSON answer to print), and what
+/// Segmind said about making it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Saved {
     /// Slug of the model, when known (`segmind wait` does not know it).
@@ -21,36 +23,40 @@ pub struct Saved {
     pub cost: Option<f64>,
     /// Seconds the model took.
     pub generation_time: Option<f64>,
-    /// Where the video was saved.
-    pub output_path: PathBuf,
-    /// Size of the saved video.
-    pub bytes: u64,
-    /// Where Segmind keeps the video (v2 jobs only).
+    /// Where Segmind keeps the output file (v2 jobs of media models only).
     pub output_url: Option<String>,
+    /// Where the output went.
+    pub delivered: Delivered,
 }
 
 impl Saved {
-    /// The `--json` report: every key is always present, `null` when unknown.
+    /// The `--json` report: every key is always present, `null` when
+    /// unknown or not relevant (`output` holds a JSON answer that was not
+    /// written to a file; `output_path` and `bytes` are null then).
     pub fn to_json(&self) -> Value {
+        let path = self.delivered.path.as_ref();
         json!({
             "model": self.model,
             "request_id": self.request_id,
             "remaining_credits": self.remaining_credits,
             "cost": self.cost,
             "generation_time": self.generation_time,
-            "output_path": self.output_path.display().to_string(),
-            "bytes": self.bytes,
+            "output_path": path.map(|p| p.display().to_string()),
+            "bytes": self.delivered.bytes,
+            "content_type": self.delivered.content_type,
             "output_url": self.output_url,
+            "output": self.delivered.output,
         })
     }
 
-    /// The report for people: where the video is, then what it cost.
+    /// The report for people: where the output is, then what it cost.
     pub fn to_text(&self) -> String {
-        let mut text = format!(
-            "saved {} ({})\n",
-            self.output_path.display(),
-            HumanBytes(self.bytes)
-        );
+        let mut text = match (&self.delivered.path, self.delivered.bytes) {
+            (Some(path), Some(bytes)) => {
+                format!("saved {} ({})\n", path.display(), HumanBytes(bytes))
+            }
+            _ => String::new(),
+        };
         let mut facts = Vec::new();
         if let Some(id) = &self.request_id {
             facts.push(format!("request id {id}"));
@@ -74,18 +80,27 @@ impl Saved {
         text
     }
 
-    /// Prints the report: JSON with `json`, nothing with `quiet`, else text.
-    /// With `--out -` the video took stdout, so the text goes to stderr.
+    /// Prints the report: JSON with `json`, else the text (nothing with
+    /// `quiet`). A JSON answer is printed on stdout, indented, and the
+    /// report then goes to stderr; so does it when `--out -` took stdout.
     pub fn print(&self, json: bool, quiet: bool) {
         if json {
             stdout_json(&self.to_json());
-        } else if !quiet {
-            let text = self.to_text();
-            if self.output_path == std::path::Path::new("-") {
-                stderr(&text);
-            } else {
-                stdout(&text);
-            }
+            return;
+        }
+        if let Some(answer) = &self.delivered.output {
+            stdout_pretty_json(answer);
+        }
+        if quiet {
+            return;
+        }
+        let text = self.to_text();
+        let took_stdout = self.delivered.output.is_some()
+            || self.delivered.path.as_deref() == Some(std::path::Path::new("-"));
+        if took_stdout {
+            stderr(&text);
+        } else {
+            stdout(&text);
         }
     }
 }
@@ -127,6 +142,8 @@ pub fn shell_quote(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
 
     fn saved() -> Saved {
@@ -136,9 +153,13 @@ mod tests {
             remaining_credits: Some(99.5),
             cost: Some(0.421),
             generation_time: None,
-            output_path: PathBuf::from("out.mp4"),
-            bytes: 2048,
             output_url: None,
+            delivered: Delivered {
+                path: Some(PathBuf::from("out.mp4")),
+                bytes: Some(2048),
+                content_type: Some("video/mp4".into()),
+                output: None,
+            },
         }
     }
 
@@ -148,8 +169,27 @@ mod tests {
         assert_eq!(report["model"], "hallo");
         assert_eq!(report["bytes"], 2048);
         assert_eq!(report["output_path"], "out.mp4");
+        assert_eq!(report["content_type"], "video/mp4");
         assert_eq!(report["output_url"], Value::Null);
-        assert_eq!(report.as_object().map(|o| o.len()), Some(8));
+        assert_eq!(report["output"], Value::Null);
+        assert_eq!(report.as_object().map(|o| o.len()), Some(10));
+    }
+
+    #[test]
+    fn a_json_answer_is_in_the_report_and_not_a_file() {
+        let mut answer = saved();
+        answer.delivered = Delivered {
+            output: Some(json!({"text": "hi"})),
+            ..Delivered::default()
+        };
+        let report = answer.to_json();
+        assert_eq!(report["output"]["text"], "hi");
+        assert_eq!(report["output_path"], Value::Null);
+        assert_eq!(report["bytes"], Value::Null);
+        assert_eq!(
+            answer.to_text(),
+            "request id r-1, cost 0.421, 99.5 credits left\n"
+        );
     }
 
     #[test]

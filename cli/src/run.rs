@@ -1,12 +1,18 @@
 //! `segmind <model> ...`: builds and validates the input from the flags, then
 //! prints it (`--dry-run`), runs it synchronously (v1, the default) or
-//! submits it as a job and waits for it (`--async`, v2), and saves the video.
+//! submits it as a job and waits for it (`--async`, v2), and delivers the
+//! output by the model's kind: a video, image or audio file saved (to
+//! `--out`, or `<slug>.<ext>` with the extension the reply's type gives),
+//! or a JSON answer printed (or written to `--out`).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::ArgMatches;
-use segmind_runtime::{Client, Media, ModelInfo, ModelInput, WaitOptions};
+use segmind_runtime::{
+    AudioKind, Client, ImageKind, JsonOutput, Media, MediaOutput, MediaOutputKind, ModelInfo,
+    ModelInput, OutputKind, VideoKind, WaitOptions,
+};
 
 use crate::command::{model_flags, ASYNC, DRY_RUN, OUT};
 use crate::dry_run;
@@ -17,10 +23,11 @@ use crate::globals::Globals;
 use crate::help_text::latency_text;
 use crate::input::build_input;
 use crate::output::{self, shell_quote, Saved};
+use crate::progress::Activity;
 use crate::progress::Progress;
-use crate::save::save;
+use crate::save::{save, save_json, Delivered};
 use crate::signal::{until_interrupted, BilledId};
-use crate::wait::{out_path, wait_and_save, wait_options, within, Destination};
+use crate::wait::{default_stem, out_path, wait_and_save, wait_options, within, Destination};
 
 /// Runs the subcommand of `model` with its parsed flags.
 pub async fn run_model(
@@ -43,11 +50,16 @@ pub async fn run_model(
             out.map(PathBuf::as_path),
         );
     }
-    let out = out_path(matches)?;
+    let out = out_path(matches);
     let options = wait_options(matches);
     let progress = globals.progress();
     // Checked and reserved before anything is sent (and billed).
-    let destination = Destination::prepare(&out, globals)?;
+    let destination = Destination::prepare(
+        out.as_deref(),
+        default_stem(model.slug),
+        Some(model.output),
+        globals,
+    )?;
     // `--timeout` bounds the whole command; for v1 it also bounds each HTTP
     // exchange, so a hung connection is cut even between retries.
     let client = globals.client((!use_v2).then_some(options.deadline))?;
@@ -58,7 +70,7 @@ pub async fn run_model(
             model,
             input.as_ref(),
             options,
-            (&out, destination),
+            (out.as_deref(), destination),
             globals,
             &progress,
         )
@@ -69,7 +81,7 @@ pub async fn run_model(
             model,
             input.as_ref(),
             options,
-            (&out, destination),
+            (out.as_deref(), destination),
             globals,
             &progress,
         )
@@ -104,31 +116,51 @@ async fn run_v1(
     model: &'static ModelInfo,
     input: &dyn ModelInput,
     options: WaitOptions,
-    (out, destination): (&Path, Destination),
+    (out, destination): (Option<&Path>, Destination),
     globals: &Globals,
     progress: &Progress,
 ) -> Result<(), Failure> {
+    let _ = out;
     let billed = BilledId::new();
     let work = async {
         let typically = latency_text(model)
             .map(|t| format!(", typically {t}"))
             .unwrap_or_default();
-        let spinner = progress.spinner(format!("{}: making the video{typically}", model.slug));
-        let video = client.run(input).await.map_err(Failure::from_runtime)?;
-        // Billed: from here on every failure names the request.
-        billed.set(video.meta().request_id.as_deref());
-        drop(spinner);
-        let meta = video.meta().clone();
-        let bytes = save(video, destination, out, progress).await?;
+        let what = match model.output {
+            OutputKind::Json => "the answer".to_owned(),
+            kind => format!("the {}", kind.as_str()),
+        };
+        let spinner = progress.spinner(format!("{}: making {what}{typically}", model.slug));
+        let (meta, delivered) = match model.output {
+            OutputKind::Json => {
+                let answer: JsonOutput = client.run(input).await.map_err(Failure::from_runtime)?;
+                // Billed: from here on every failure names the request.
+                billed.set(answer.meta().request_id.as_deref());
+                drop(spinner);
+                let meta = answer.meta().clone();
+                (meta, save_json(answer.into_value(), destination).await?)
+            }
+            OutputKind::Image => {
+                run_media::<ImageKind>(client, input, &billed, spinner, destination, progress)
+                    .await?
+            }
+            OutputKind::Audio => {
+                run_media::<AudioKind>(client, input, &billed, spinner, destination, progress)
+                    .await?
+            }
+            _ => {
+                run_media::<VideoKind>(client, input, &billed, spinner, destination, progress)
+                    .await?
+            }
+        };
         Ok(Saved {
             model: Some(model.slug),
             request_id: meta.request_id,
             remaining_credits: meta.remaining_credits,
             cost: meta.cost,
             generation_time: meta.generation_time,
-            output_path: out.to_path_buf(),
-            bytes,
             output_url: None,
+            delivered,
         })
     };
     let saved = until_interrupted(within(options.deadline, work), &billed)
@@ -150,7 +182,7 @@ async fn run_v2(
     model: &'static ModelInfo,
     input: &dyn ModelInput,
     options: WaitOptions,
-    (out, destination): (&Path, Destination),
+    (out, destination): (Option<&Path>, Destination),
     globals: &Globals,
     progress: &Progress,
 ) -> Result<(), Failure> {
@@ -162,10 +194,12 @@ async fn run_v2(
     let job = until_interrupted(within(options.deadline, submitting), &BilledId::new()).await?;
     if !globals.json {
         let id = job.request_id();
+        let out = out
+            .map(|out| format!(" --out {}", shell_quote(&out.display().to_string())))
+            .unwrap_or_default();
         output::stderr(&format!(
-            "request id: {id} (resume with: segmind wait {} --out {})\n",
-            shell_quote(id),
-            shell_quote(&out.display().to_string())
+            "request id: {id} (resume with: segmind wait {}{out})\n",
+            shell_quote(id)
         ));
     }
     let left = WaitOptions {
@@ -173,4 +207,21 @@ async fn run_v2(
         ..options
     };
     wait_and_save(&job, Some(model), left, out, destination, globals).await
+}
+
+/// v1 of a media model: runs it for a `K` output and saves that.
+async fn run_media<K: MediaOutputKind>(
+    client: &Client,
+    input: &dyn ModelInput,
+    billed: &BilledId,
+    spinner: Activity,
+    destination: Destination,
+    progress: &Progress,
+) -> Result<(segmind_runtime::ResponseMeta, Delivered), Failure> {
+    let media: MediaOutput<K> = client.run(input).await.map_err(Failure::from_runtime)?;
+    // Billed: from here on every failure names the request.
+    billed.set(media.meta().request_id.as_deref());
+    drop(spinner);
+    let meta = media.meta().clone();
+    Ok((meta, save(media, destination, progress).await?))
 }

@@ -236,7 +236,7 @@ async fn dry_run_prints_the_body_and_a_masked_curl_and_sends_nothing() {
     assert_eq!(run.stdout, format!("{pretty}\n"));
     let curl = format!(
         "curl -sS -X POST {base}/v1/hallo -H 'x-api-key: ****' \
-         -H 'Content-Type: application/json' -d '{body}' -o out.mp4"
+         -H 'Content-Type: application/json' -d '{body}' -o hallo.mp4"
     );
     assert!(run.stderr.lines().any(|line| line == curl), "{run:?}");
     let note = "face.png is a local file: it would be uploaded";

@@ -335,7 +335,10 @@ impl Client {
         timeout: Duration,
         limit: usize,
     ) -> Result<Bytes, Error> {
-        let mut body = BytesMut::new();
+        // Reserved once from the length, so a large reply (base64) is
+        // never copied while it grows.
+        let declared = response.content_length().unwrap_or(0).min(limit as u64);
+        let mut body = BytesMut::with_capacity(declared as usize);
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {

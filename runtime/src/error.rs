@@ -111,7 +111,8 @@ impl ApiErrorInfo {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NotMediaInfo {
-    /// What the output should have been (`video`).
+    /// What the output should have been (`video`, `image`, `audio`,
+    /// `media file` or `JSON`).
     pub expected: &'static str,
     /// The reply's `Content-Type`, when it had one.
     pub content_type: Option<String>,
@@ -128,9 +129,14 @@ pub struct NotMediaInfo {
 impl std::fmt::Display for NotMediaInfo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = self.content_type.as_deref().unwrap_or("no Content-Type");
+        let article = match self.expected {
+            "JSON" | "audio" => "",
+            e if e.starts_with(['a', 'e', 'i', 'o', 'u']) => "an ",
+            _ => "a ",
+        };
         write!(
             f,
-            "Segmind's reply is not a {}: {kind}, {} bytes",
+            "Segmind's reply is not {article}{}: {kind}, {} bytes",
             self.expected, self.size
         )?;
         match &self.message {
@@ -261,7 +267,7 @@ pub enum Error {
     /// not the output's kind. Nothing was saved.
     #[error("{0}")]
     NotMedia(Box<NotMediaInfo>),
-    /// Writing the video (or another local file) failed.
+    /// Writing the output (or another local file) failed.
     #[error("{}", io_text(.path.as_ref(), .source))]
     Io {
         /// The file, when the failure concerns one.
@@ -357,7 +363,7 @@ impl Error {
     ///         Err(e) => return Err(e),
     ///     }
     /// };
-    /// result.download().await?.save("out.mp4").await?;
+    /// result.download::<segmind_runtime::Video>().await?.save("out.mp4").await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -609,7 +615,7 @@ fn transport_text(may_have_reached_server: bool, source: &reqwest::Error) -> Str
 fn io_text(path: Option<&PathBuf>, source: &std::io::Error) -> String {
     match path {
         Some(path) => format!("cannot write {}: {source}", path.display()),
-        None => format!("cannot write the video: {source}"),
+        None => format!("cannot write the output: {source}"),
     }
 }
 

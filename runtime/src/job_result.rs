@@ -1,6 +1,7 @@
-//! The result of a finished v2 job: the output URL, the metrics Segmind
-//! reports (all optional, read leniently), every other key kept as is, and
-//! the download of the output as a [`Video`].
+//! The result of a finished v2 job: its `output` (a URL for media models,
+//! the JSON itself for JSON models), the metrics Segmind reports (all
+//! optional, read leniently), every other key kept as is, and the output
+//! taken as a [`crate::ModelOutput`] (a media file downloaded, or the JSON).
 
 use std::fmt;
 
@@ -10,8 +11,9 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::job_status::id_text;
 use crate::meta::{json_number, ResponseMeta};
+use crate::model_output::sealed::{Reply, ReplyKind};
+use crate::model_output::ModelOutput;
 use crate::retry::RequestKind;
-use crate::video::Video;
 
 /// What a v2 job reports about its run. Every field is optional; a value
 /// that is not a number (or a string holding one) is left out.
@@ -61,8 +63,10 @@ impl JobMetrics {
 pub struct JobResult {
     /// The job's request id.
     pub request_id: String,
-    /// URL of the output video (Segmind keeps it for 7 days).
-    pub output: String,
+    /// The result's `output`, whole (key redacted): for a media model the
+    /// URL of the file (Segmind keeps it for 7 days; see
+    /// [`JobResult::output_url`]), for a JSON model the JSON answer.
+    pub output: Value,
     /// What Segmind reports about the run.
     pub metrics: JobMetrics,
     /// Every other key of the reply, as sent.
@@ -96,17 +100,13 @@ impl JobResult {
         let Value::Object(mut fields) = reply else {
             return Err(Error::decode("the job result is not a JSON object"));
         };
-        let output = fields
-            .remove("output")
-            .as_ref()
-            .and_then(output_url)
-            .ok_or_else(|| {
-                let keys: Vec<&str> = fields.keys().map(String::as_str).collect();
-                Error::decode(format!(
-                    "the job result has no output URL (keys: {})",
-                    keys.join(", ")
-                ))
-            })?;
+        let output = fields.remove("output").ok_or_else(|| {
+            let keys: Vec<&str> = fields.keys().map(String::as_str).collect();
+            Error::decode(format!(
+                "the job result has no output (keys: {})",
+                keys.join(", ")
+            ))
+        })?;
         let metrics = JobMetrics::from_json(&fields.remove("metrics").unwrap_or(Value::Null));
         let request_id = fields
             .remove("request_id")
@@ -131,45 +131,69 @@ impl JobResult {
         })
     }
 
-    /// URL of the output video.
-    pub fn output_url(&self) -> &str {
+    /// The URL of the output file, when `output` is one (an http or https
+    /// URL as a string, the first string of a list, or an object's `url`).
+    /// `None` for a JSON model's answer.
+    pub fn output_url(&self) -> Option<&str> {
+        output_url(&self.output)
+    }
+
+    /// The `output` as JSON (for a JSON model, its answer), whole.
+    pub fn json(&self) -> &Value {
         &self.output
     }
 
-    /// Downloads the output, as a [`Video`] streamed like a v1 answer. The
-    /// API key is sent only when the output lives on the API's own origin,
-    /// never to a storage host. Transient failures are retried.
-    pub async fn download(&self) -> Result<Video, Error> {
-        let url = reqwest::Url::parse(&self.output)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https"))
-            .ok_or_else(|| {
-                Error::decode(format!(
-                    "the job's output {:?} is not an http or https URL",
-                    self.output
-                ))
-            })?;
-        let with_key = self.client.is_same_origin(url.as_str());
+    /// The output as `O`: for a media type ([`crate::Video`],
+    /// [`crate::Image`], [`crate::Audio`]) the file at [`JobResult::output_url`],
+    /// downloaded and checked like a v1 answer (streamed when saved); for
+    /// [`crate::JsonOutput`] the `output` JSON, with no request. The API
+    /// key is sent only when the file lives on the API's own origin, never
+    /// to a storage host. Transient failures are retried.
+    ///
+    /// ```no_run
+    /// # async fn demo(result: segmind_runtime::JobResult) -> Result<(), segmind_runtime::Error> {
+    /// use segmind_runtime::Image;
+    /// let image = result.download::<Image>().await?;
+    /// let name = format!("out.{}", image.extension());
+    /// image.save(name).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn download<O: ModelOutput>(&self) -> Result<O, Error> {
+        if O::KIND == Some(crate::OutputKind::Json) {
+            return O::from_reply(Reply(ReplyKind::Value {
+                value: self.output.clone(),
+                meta: self.meta.clone(),
+            }));
+        }
+        let with_id = |e: Error| e.with_request_id(Some(&self.request_id));
+        let Some(url) = self.output_url() else {
+            return O::from_reply(Reply(ReplyKind::Value {
+                value: self.output.clone(),
+                meta: self.meta.clone(),
+            }))
+            .map_err(with_id);
+        };
+        let with_key = self.client.is_same_origin(url);
         let timeout = self.client.request_timeout();
         let response = self
             .client
-            .send(RequestKind::Get, timeout, || {
-                self.client.get(url.as_str(), with_key)
-            })
+            .send(RequestKind::Get, timeout, || self.client.get(url, with_key))
             .await
-            .map_err(|e| e.with_request_id(Some(&self.request_id)))?;
-        Ok(Video::streamed(
+            .map_err(with_id)?;
+        O::from_reply(Reply(ReplyKind::Stream {
             response,
-            self.meta.clone(),
+            meta: self.meta.clone(),
             timeout,
-            self.client.key(),
-            false,
-        ))
+            key: self.client.key(),
+            billed_call: false,
+        }))
     }
 }
 
-/// The output URL: a string, the first string of a list, or an object's `url`.
-fn output_url(value: &Value) -> Option<String> {
+/// The output URL: a string, the first string of a list, or an object's
+/// `url`, when it is an http or https URL.
+fn output_url(value: &Value) -> Option<&str> {
     let url = match value {
         Value::String(url) => Some(url.as_str()),
         Value::Array(items) => items.iter().find_map(Value::as_str),
@@ -177,7 +201,8 @@ fn output_url(value: &Value) -> Option<String> {
         _ => None,
     }?;
     let url = url.trim();
-    (!url.is_empty()).then(|| url.to_owned())
+    let parsed = reqwest::Url::parse(url).ok()?;
+    matches!(parsed.scheme(), "http" | "https").then_some(url)
 }
 
 #[cfg(test)]
@@ -213,7 +238,7 @@ mod tests {
             ..Default::default()
         };
         let result = JobResult::from_json(Client::new("k"), "r-1", reply, headers).unwrap();
-        assert_eq!(result.output_url(), "https://cdn.test/v.mp4");
+        assert_eq!(result.output_url(), Some("https://cdn.test/v.mp4"));
         assert_eq!(result.request_id, "r-1");
         assert_eq!(result.extra.get("seed"), Some(&json!(7)));
         assert_eq!(result.extra.get("status"), Some(&json!("COMPLETED")));
@@ -233,14 +258,14 @@ mod tests {
             json!({"output": ["https://a/1.mp4"]}),
             ResponseMeta::default(),
         );
-        assert_eq!(list.unwrap().output, "https://a/1.mp4");
+        assert_eq!(list.unwrap().output_url(), Some("https://a/1.mp4"));
         let object = JobResult::from_json(
             client.clone(),
             "r",
             json!({"output": {"url": "https://a/2.mp4"}}),
             ResponseMeta::default(),
         );
-        assert_eq!(object.unwrap().output, "https://a/2.mp4");
+        assert_eq!(object.unwrap().output_url(), Some("https://a/2.mp4"));
         let missing = JobResult::from_json(
             client.clone(),
             "r",
@@ -249,10 +274,30 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            missing.to_string().contains("no output URL (keys: seed)"),
+            missing.to_string().contains("no output (keys: seed)"),
             "{missing}"
         );
-        assert!(JobResult::from_json(client, "r", json!("x"), ResponseMeta::default()).is_err());
+        assert!(
+            JobResult::from_json(client.clone(), "r", json!("x"), ResponseMeta::default()).is_err()
+        );
+        let answer = json!({"text": "a cat", "boxes": [[1, 2, 3, 4]]});
+        let json = JobResult::from_json(
+            client.clone(),
+            "r",
+            json!({"output": answer.clone()}),
+            ResponseMeta::default(),
+        )
+        .unwrap();
+        assert_eq!(json.output_url(), None);
+        assert_eq!(json.json(), &answer);
+        let text = JobResult::from_json(
+            client,
+            "r",
+            json!({"output": "a cat on a mat"}),
+            ResponseMeta::default(),
+        )
+        .unwrap();
+        assert_eq!(text.output_url(), None);
     }
 
     #[test]

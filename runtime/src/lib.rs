@@ -2,20 +2,22 @@
 //!
 //! The generated crate owns everything that differs per model (input types,
 //! validators, client methods); this crate owns what every model shares: the
-//! HTTP client, the v1 call and the v2 job, media inputs, video output, errors
-//! and validation reports.
+//! HTTP client, the v1 call and the v2 job, media inputs, the outputs
+//! (video, image, audio or JSON), errors and validation reports.
 //!
 //! ```no_run
 //! # async fn demo(input: &dyn segmind_runtime::ModelInput) -> Result<(), segmind_runtime::Error> {
-//! use segmind_runtime::{Client, WaitOptions};
+//! use segmind_runtime::{Client, Video, WaitOptions};
 //!
 //! let client = Client::from_env()?;
-//! // v1: blocks until the video is made, then streams it to disk.
-//! client.run(input).await?.save("out.mp4").await?;
+//! // v1: blocks until the video is made, then streams it to disk. The type
+//! // asked for (Video, Image, Audio or JsonOutput) picks how the reply is read.
+//! let video: Video = client.run(input).await?;
+//! video.save("out.mp4").await?;
 //! // v2: submit, keep the request id, wait, download.
 //! let job = client.submit(input).await?;
 //! let done = job.wait(WaitOptions::default()).await?;
-//! done.download().await?.save("out.mp4").await?;
+//! done.download::<Video>().await?.save("out.mp4").await?;
 //! # Ok(())
 //! # }
 //! ```
@@ -25,13 +27,16 @@
 mod base64_reply;
 mod client;
 mod config;
+mod containers;
 mod error;
 mod job;
 mod job_result;
 mod job_status;
 mod media;
+mod media_output;
 mod meta;
 mod model;
+mod model_output;
 mod mp4;
 mod output_file;
 mod retry;
@@ -40,7 +45,6 @@ mod timestamp;
 mod upload;
 mod v1;
 mod validate;
-mod video;
 
 pub use bytes::Bytes;
 pub use reqwest::header::HeaderMap;
@@ -57,13 +61,17 @@ pub use job::{Job, WaitOptions};
 pub use job_result::{JobMetrics, JobResult};
 pub use job_status::{JobState, JobStatus};
 pub use media::{Media, MediaKind};
+pub use media_output::{
+    AnyMediaKind, Audio, AudioKind, Image, ImageKind, MediaOutput, MediaOutputKind, Video,
+    VideoKind,
+};
 pub use meta::ResponseMeta;
 pub use model::{
     AllowedValue, FieldInfo, FieldKind, ModelInfo, ModelInput, OutputKind, ParseInputError,
     WireValue,
 };
+pub use model_output::{JsonOutput, ModelOutput};
 pub use output_file::OutputFile;
 pub use retry::RetryPolicy;
 pub use upload::{DEFAULT_MAX_INLINE_BYTES, DEFAULT_MAX_UPLOAD_BYTES};
 pub use validate::{Limit, ValidationError, Violation, ViolationKind, Violations};
-pub use video::Video;

@@ -120,6 +120,59 @@ impl OutputFile {
         &self.temp
     }
 
+    /// Names the output `file_name` instead, in the same folder (as when
+    /// the extension is picked once the reply's type is known: reserve
+    /// `out.jpg`, then make it `out.png`). The new path is checked like
+    /// [`OutputFile::create`]'s, except that a symbolic link is refused
+    /// too; on an error the output keeps its name.
+    pub fn set_file_name(&mut self, file_name: impl AsRef<std::ffi::OsStr>) -> Result<(), Error> {
+        let folder = match self.temp.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = Path::new(file_name.as_ref());
+        let plain = name.file_name() == Some(name.as_os_str());
+        let target = folder.join(name);
+        let refuse = |why: &str| Error::Io {
+            path: Some(target.clone()),
+            source: std::io::Error::other(why.to_owned()),
+        };
+        if !plain {
+            return Err(refuse("is not a plain file name"));
+        }
+        match std::fs::symlink_metadata(&target) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Error::Io {
+                    path: Some(target),
+                    source: e,
+                })
+            }
+            Ok(meta) if meta.is_file() => {}
+            Ok(_) => {
+                return Err(refuse(
+                    "exists and is not a regular file: refusing to replace it",
+                ))
+            }
+        }
+        self.target = target;
+        Ok(())
+    }
+
+    /// Writes `bytes` as the whole output (the temporary file, synced, then
+    /// renamed over the target), as for a JSON answer saved to a file.
+    /// Returns the number of bytes written.
+    pub async fn save_bytes(self, bytes: &[u8]) -> Result<u64, Error> {
+        use tokio::io::AsyncWriteExt as _;
+        let mut file = self.writer().await?;
+        file.write_all(bytes).await.map_err(|e| self.io(e))?;
+        file.flush().await.map_err(|e| self.io(e))?;
+        file.sync_all().await.map_err(|e| self.io(e))?;
+        drop(file);
+        self.persist()?;
+        Ok(bytes.len() as u64)
+    }
+
     /// Opens the temporary file for writing, from its start. The output is
     /// billed by now, so when the process is out of file descriptors it
     /// waits for one (other calls finishing free theirs) for up to
@@ -217,6 +270,21 @@ mod tests {
         std::os::unix::fs::symlink(dir.path().join("nothing"), &dangling).unwrap();
         let err = OutputFile::create(&dangling).unwrap_err();
         assert!(err.to_string().contains("link to nothing"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn the_name_can_change_before_saving() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut out = OutputFile::create(dir.path().join("flux.jpg")).unwrap();
+        out.set_file_name("flux.png").unwrap();
+        assert_eq!(out.target(), dir.path().join("flux.png"));
+        std::fs::create_dir(dir.path().join("taken.png")).unwrap();
+        assert!(out.set_file_name("taken.png").is_err());
+        assert!(out.set_file_name("../up.png").is_err());
+        assert_eq!(out.target(), dir.path().join("flux.png"));
+        assert_eq!(out.save_bytes(b"png").await.unwrap(), 3);
+        assert_eq!(names(dir.path()), vec!["flux.png", "taken.png"]);
+        assert_eq!(std::fs::read(dir.path().join("flux.png")).unwrap(), b"png");
     }
 
     #[cfg(unix)]

@@ -1,26 +1,35 @@
-//! The v1 call: `POST {base}/v1/{slug}` blocks until the video is made, and
-//! answers either with the raw video (streamed into a [`Video`]) or, in
-//! base64 mode, with JSON wrapping it (decoded into a [`Video`]).
+//! The v1 call: `POST {base}/v1/{slug}` blocks until the output is made,
+//! and answers with the raw media (streamed into a [`crate::MediaOutput`]),
+//! in base64 mode with JSON wrapping it (decoded piece by piece), or, for a
+//! model that returns JSON, with that JSON ([`crate::JsonOutput`]).
 
 use reqwest::header::CONTENT_TYPE;
 
-use crate::base64_reply::decode_video;
 use crate::client::Client;
 use crate::error::Error;
 use crate::meta::ResponseMeta;
 use crate::model::ModelInput;
+use crate::model_output::sealed::{Reply, ReplyKind};
+use crate::model_output::ModelOutput;
 use crate::retry::RequestKind;
-use crate::video::Video;
 
-/// Largest base64 JSON reply read into memory.
+/// Largest JSON reply (base64 or a JSON model's answer) read into memory.
 const JSON_REPLY_LIMIT: usize = 1 << 30;
 
 impl Client {
     /// Runs a model synchronously (v1): validates the input, resolves its
-    /// media, POSTs it and returns the video once it is made. The POST is
-    /// billed, so it is retried only after a 429 or a connection that failed
-    /// before sending.
-    pub async fn run<I: ModelInput + ?Sized>(&self, input: &I) -> Result<Video, Error> {
+    /// media, POSTs it and returns the output once it is made, as the type
+    /// asked for: a [`crate::Video`], [`crate::Image`] or
+    /// [`crate::Audio`] (streamed when saved; base64 replies decoded piece
+    /// by piece) or a [`crate::JsonOutput`] (see [`ModelOutput`]).
+    ///
+    /// A type that does not fit the model's [`crate::ModelInfo::output`]
+    /// (a [`crate::Video`] asked of an image model) is refused with
+    /// [`Error::Config`] before anything is sent. The POST is billed, so it
+    /// is retried only after a 429 or a connection that failed before
+    /// sending.
+    pub async fn run<O: ModelOutput, I: ModelInput + ?Sized>(&self, input: &I) -> Result<O, Error> {
+        check_kind::<O>(input)?;
         let body = self.prepare_body(input).await?;
         let url = self.model_url("v1", input.info().slug);
         let timeout = self.request_timeout();
@@ -34,33 +43,51 @@ impl Client {
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        if !is_json(content_type) {
-            return Ok(Video::streamed(response, meta, timeout, self.key(), true));
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        let whole = O::KIND == Some(crate::OutputKind::Json)
+            || content_type.as_deref().is_some_and(is_json);
+        if !whole {
+            return O::from_reply(Reply(ReplyKind::Stream {
+                response,
+                meta,
+                timeout,
+                key: self.key(),
+                billed_call: true,
+            }));
         }
         // Billed from here on: a failure names the request id, when known.
-        let with_id = |e: Error| e.with_request_id(meta.request_id.as_deref());
-        let text = self
+        let body = self
             .read_body(response, timeout, JSON_REPLY_LIMIT)
             .await
-            .map_err(with_id)?;
-        let reply: serde_json::Value = serde_json::from_slice(&text)
-            .map_err(|e| with_id(Error::decode_with("the JSON reply is not valid JSON", e)))?;
-        let decoded =
-            decode_video(&reply).map_err(|why| with_id(Error::decode(self.scrub(&why))))?;
-        Ok(Video::decoded(
-            decoded.bytes,
-            decoded.media_type,
+            .map_err(|e| e.with_request_id(meta.request_id.as_deref()))?;
+        O::from_reply(Reply(ReplyKind::Text {
+            body,
+            content_type,
             meta,
-            self.key(),
-        ))
+            key: self.key(),
+        }))
     }
+}
+
+/// Refuses an output type that cannot hold what the model returns.
+pub(crate) fn check_kind<O: ModelOutput>(input: &(impl ModelInput + ?Sized)) -> Result<(), Error> {
+    let info = input.info();
+    if O::accepts(info.output) {
+        return Ok(());
+    }
+    Err(Error::Config(format!(
+        "the model `{}` returns {}, but its output was asked for as {}: nothing was sent",
+        info.slug,
+        info.output.as_str(),
+        O::name()
+    )))
 }
 
 /// `application/json`, `text/json` or any `+json` type, parameters aside.
 pub(crate) fn is_json(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or("").trim();
-    crate::video::is_json_type(&essence.to_ascii_lowercase())
+    crate::media_output::is_json_type(&essence.to_ascii_lowercase())
 }
 
 #[cfg(test)]

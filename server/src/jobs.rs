@@ -4,6 +4,8 @@
 
 use std::time::Instant;
 
+use crate::outputs::Output;
+
 /// One submitted v2 job.
 #[derive(Debug, Clone)]
 pub(crate) struct Job {
@@ -15,6 +17,10 @@ pub(crate) struct Job {
     pub cost_millis: u64,
     /// Credits left after it was charged, in thousandths.
     pub remaining_millis: u64,
+    /// What it answers.
+    pub output: Output,
+    /// The model it runs.
+    pub slug: String,
 }
 
 /// Where a job stands.
@@ -44,8 +50,10 @@ impl JobState {
 
 impl Job {
     /// A job that has not been polled yet.
-    pub fn new(cost_millis: u64, remaining_millis: u64) -> Self {
+    pub fn new(cost_millis: u64, remaining_millis: u64, output: Output, slug: &str) -> Self {
         Job {
+            output,
+            slug: slug.to_owned(),
             polls: 0,
             submitted: Instant::now(),
             cost_millis,
@@ -80,7 +88,7 @@ mod tests {
 
     #[test]
     fn two_polls_then_completed() {
-        let mut job = Job::new(1, 1);
+        let mut job = Job::new(1, 1, Output::Video, "m");
         assert_eq!(job.poll(2, None), JobState::Queued);
         assert_eq!(job.poll(2, None), JobState::Processing);
         assert_eq!(job.poll(2, None), JobState::Completed);
@@ -89,9 +97,9 @@ mod tests {
 
     #[test]
     fn zero_polls_completes_at_once_and_failure_sticks() {
-        let mut job = Job::new(1, 1);
+        let mut job = Job::new(1, 1, Output::Video, "m");
         assert_eq!(job.poll(0, None), JobState::Completed);
-        let mut job = Job::new(1, 1);
+        let mut job = Job::new(1, 1, Output::Video, "m");
         assert_eq!(job.poll(1, Some("boom")), JobState::Queued);
         assert_eq!(job.poll(1, Some("boom")), JobState::Failed("boom".into()));
         assert_eq!(job.poll(1, Some("boom")), JobState::Failed("boom".into()));

@@ -1,7 +1,8 @@
-//! A local server on 127.0.0.1 that behaves like Segmind's video API.
+//! A local server on 127.0.0.1 that behaves like Segmind's API.
 //!
 //! It loads the model files of `schema/`, validates request bodies against each
-//! model's JSON Schema, answers the v1 (synchronous) and v2 (queued) calls, the
+//! model's JSON Schema, answers each model with real bytes of the kind its
+//! file's `output` names (video, image, audio) or with JSON, answers the v1 (synchronous) and v2 (queued) calls, the
 //! storage upload and the file downloads, and can inject faults (rate limits,
 //! error statuses, HTML pages, slow or cut bodies, delays) so the client crates
 //! can be tested offline. [`TestServer`] runs it inside a test; the
@@ -10,11 +11,11 @@
 //! # What it answers
 //! | request | answer |
 //! |---|---|
-//! | `POST /v1/{slug}` | `200 video/mp4` with the video and `x-remaining-credits`, `x-cost`, `x-request-id`, `x-generation-time`; with `"base64": true`, `200 application/json` `{"video": "<base64>"}` |
+//! | `POST /v1/{slug}` | the output with `x-remaining-credits`, `x-cost`, `x-request-id`, `x-generation-time`: by the model file's `output`, `200 video/mp4` (the video), `image/jpeg`, `image/png` or `image/webp` (as the request's `output_format` asks; JPEG by default), `audio/wav`, or `application/json` (a JSON model's answer, [`TestServer::json_answer`]); with `"base64": true`, media come as `200 application/json` `{"video"\|"image"\|"audio": "<base64>"}` |
 //! | `POST /v2/{slug}` | `{"request_id", "status": "QUEUED", "poll_url", "status_url", "response_url"}`, absolute URLs on this server |
 //! | `GET /v2/requests/{id}/status` | `{"status", "request_id", "metrics"}`; `QUEUED`, then `PROCESSING`, then `COMPLETED` after [`ServerConfig::polls_before_complete`] polls; a failed job is `422 {"status": "FAILED", "error", "request_id"}` |
-//! | `GET /v2/requests/{id}` | `{"output", "metrics", "request_id", "extra_key_from_model"}` once completed; **409 `{"error": "not ready"}`** before; 422 if failed; 404 for an unknown id |
-//! | `GET /files/{id}.mp4` | the video of a completed job, no key needed |
+//! | `GET /v2/requests/{id}` | `{"output", "metrics", "request_id", "extra_key_from_model"}` once completed (`output`: the file's URL, or a JSON model's JSON); **409 `{"error": "not ready"}`** before; 422 if failed; 404 for an unknown id |
+//! | `GET /files/{id}.{ext}` | the output file of a completed job (`mp4`, `jpg`, `png`, `webp`, `wav`), no key needed |
 //! | `POST /upload-asset` | `{"file_urls": [...]}` (or `urls`, see [`UploadKey`]) for `{"data_urls": ["data:<mime>;base64,..."]}` |
 //! | `GET /assets/{name}` | an uploaded file with its MIME type, no key needed |
 //!
@@ -63,6 +64,7 @@ mod error;
 mod faults;
 mod ids;
 mod jobs;
+mod outputs;
 mod record;
 mod routes;
 mod schemas;
@@ -83,4 +85,12 @@ pub use server::TestServer;
 /// The `schema/` folder of this workspace, for tests.
 pub fn workspace_schema_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema"))
+}
+
+/// A folder of model files with every output kind, for tests: image
+/// (`flux-schnell`, `esrgan` with its `output_format`), audio
+/// (`gemini-3.1-flash-tts`), JSON (`nano-banana`, `llava-v1.6`) and video
+/// (`hallo`). Every media model there takes `base64`.
+pub fn kinds_schema_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/kinds"))
 }

@@ -12,7 +12,7 @@ use segmind_server::{
     DEFAULT_MAX_RECORDS,
 };
 
-/// A local server on 127.0.0.1 that behaves like Segmind's video API.
+/// A local server on 127.0.0.1 that behaves like Segmind's API (video, image, audio and JSON models).
 #[derive(Debug, Parser)]
 #[command(name = "segmind-server", version)]
 struct Args {

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::error::ServerError;
+use crate::outputs::OutputKind;
 
 /// What a call costs when the model file gives no `typical_price_usd`, in
 /// thousandths of a credit.
@@ -21,6 +22,8 @@ pub(crate) struct Model {
     validator: jsonschema::Validator,
     /// What one call costs, in thousandths of a credit.
     pub cost_millis: u64,
+    /// What the model returns (`output`; video when absent).
+    pub output: OutputKind,
 }
 
 impl Model {
@@ -135,6 +138,15 @@ fn load_file(file: &Path) -> Result<Model, ServerError> {
                 error.instance_path().as_str()
             ))
         })?;
+    let output_text = document.get("output");
+    let output = OutputKind::parse(output_text.and_then(Value::as_str))
+        .filter(|_| output_text.is_none_or(Value::is_string))
+        .ok_or_else(|| {
+            invalid(format!(
+                "/output: {} is not one of \"video\", \"image\", \"audio\", \"json\"",
+                output_text.map(Value::to_string).unwrap_or_default()
+            ))
+        })?;
     let cost_millis = document
         .get("typical_price_usd")
         .and_then(Value::as_f64)
@@ -144,5 +156,6 @@ fn load_file(file: &Path) -> Result<Model, ServerError> {
         slug: slug.to_owned(),
         validator,
         cost_millis,
+        output,
     })
 }

@@ -12,7 +12,7 @@ use crate::error::ServerError;
 use crate::faults::{Fault, Route};
 use crate::record::RecordedRequest;
 use crate::state::{AppState, Shared};
-use crate::{routes, schemas, video};
+use crate::{outputs, routes, schemas, video};
 
 /// A server running on 127.0.0.1 in the current Tokio runtime. It stops
 /// accepting connections when dropped.
@@ -97,6 +97,29 @@ impl TestServer {
     /// The MP4 served by [`crate::VideoSource::Fixture`].
     pub fn fixture_video() -> &'static [u8] {
         video::FIXTURE
+    }
+
+    /// The image an image model answers for an `output_format` of `jpeg`
+    /// (also `jpg`, and the default when the request has none), `png` or
+    /// `webp`; `None` for any other format.
+    pub fn fixture_image(format: &str) -> Option<&'static [u8]> {
+        match format.to_ascii_lowercase().as_str() {
+            "jpeg" | "jpg" => Some(outputs::JPEG),
+            "png" => Some(outputs::PNG),
+            "webp" => Some(outputs::WEBP),
+            _ => None,
+        }
+    }
+
+    /// The WAV an audio model answers.
+    pub fn fixture_audio() -> &'static [u8] {
+        outputs::WAV
+    }
+
+    /// The JSON a JSON model (`output: "json"`) with this slug answers, in
+    /// v1 and as a v2 result's `output`.
+    pub fn json_answer(slug: &str) -> serde_json::Value {
+        outputs::json_answer(slug)
     }
 }
 

@@ -109,6 +109,22 @@ pub(crate) fn base64_json_response(source: VideoSource) -> Response {
     )
 }
 
+/// `200` with `bytes` as body, of type `content_type`, with its length.
+pub(crate) fn static_response(bytes: &'static [u8], content_type: &'static str) -> Response {
+    with_length(
+        Body::from(Bytes::from_static(bytes)),
+        content_type,
+        bytes.len() as u64,
+    )
+}
+
+/// `200 application/json` with `{"<key>": "<standard base64 of bytes>"}`.
+pub(crate) fn base64_static_response(key: &str, bytes: &[u8]) -> Response {
+    let text = serde_json::json!({ key: STANDARD.encode(bytes) }).to_string();
+    let len = text.len() as u64;
+    with_length(Body::from(text), "application/json", len)
+}
+
 fn with_length(body: Body, content_type: &'static str, len: u64) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();

@@ -1,6 +1,7 @@
 //! Speed and memory figures, with their targets: how long codegen takes for
-//! the real schemas, and how much memory a 200 MB video costs when it is
-//! streamed to disk (it must not be buffered whole).
+//! the real schemas, how much memory a 200 MB video costs when it is
+//! streamed to disk (it must not be buffered whole), and how much a base64
+//! reply costs (its text once, never a second copy of the output).
 //!
 //! Run with `cargo bench -p segmind-tests --bench figures`; exits non-zero
 //! when a target is missed.
@@ -16,6 +17,11 @@ const MAX_RSS_GROWTH_MIB: f64 = 32.0;
 /// Codegen for the real schemas, per run.
 const MAX_CODEGEN: Duration = Duration::from_millis(500);
 const VIDEO_BYTES: u64 = 200_000_000;
+/// A base64 reply of a 60 MB output (80 MB of JSON) may cost its text plus
+/// this much: decoding it into a second buffer would cost 60 MB more (and
+/// parsing it into a JSON value 80 MB more again).
+const MAX_BASE64_EXTRA_MIB: f64 = 32.0;
+const BASE64_OUTPUT_BYTES: u64 = 60_000_000;
 
 /// Peak resident set size of this process in KiB (Linux `VmHWM`).
 fn peak_rss_kib() -> Option<u64> {
@@ -86,12 +92,64 @@ async fn streaming_figure() -> bool {
     }
 }
 
+async fn base64_figure() -> bool {
+    let server = TestServer::start(
+        ServerConfig::new(segmind_server::workspace_schema_dir()).with_video(
+            VideoSource::Generated {
+                size: BASE64_OUTPUT_BYTES,
+            },
+        ),
+    )
+    .await
+    .expect("server");
+    let client: Client = Client::builder()
+        .api_key("bench-key")
+        .base_url(server.base_url())
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("client")
+        .into();
+    let input = segmind_tests::hallo_input().base64(true);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let before = peak_rss_kib();
+    let start = Instant::now();
+    let written = client
+        .hallo(&input)
+        .await
+        .expect("v1")
+        .save(dir.path().join("b64.mp4"))
+        .await
+        .expect("saved");
+    let elapsed = start.elapsed();
+    let after = peak_rss_kib();
+    assert_eq!(written, BASE64_OUTPUT_BYTES);
+    let text_mib = BASE64_OUTPUT_BYTES.div_ceil(3) as f64 * 4.0 / (1024.0 * 1024.0);
+    println!(
+        "v1 base64: {} MB output from {text_mib:.0} MiB of JSON in {elapsed:?}",
+        BASE64_OUTPUT_BYTES / 1_000_000
+    );
+    match (before, after) {
+        (Some(before), Some(after)) => {
+            let growth = (after.saturating_sub(before)) as f64 / 1024.0;
+            println!(
+                "v1 base64: peak RSS grew by {growth:.1} MiB (target < the reply's {text_mib:.0} MiB + {MAX_BASE64_EXTRA_MIB} MiB)"
+            );
+            growth < text_mib + MAX_BASE64_EXTRA_MIB
+        }
+        _ => {
+            println!("v1 base64: peak RSS not measurable on this platform");
+            true
+        }
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is taken.
     let runtime = tokio::runtime::Runtime::new().expect("tokio");
     let codegen_ok = codegen_figure();
     let streaming_ok = runtime.block_on(streaming_figure());
-    if !(codegen_ok && streaming_ok) {
+    let base64_ok = runtime.block_on(base64_figure());
+    if !(codegen_ok && streaming_ok && base64_ok) {
         eprintln!("a target was missed");
         std::process::exit(1);
     }

@@ -4,7 +4,7 @@
 //! The check decodes what it reads independently of the client's redaction.
 
 use proptest::prelude::*;
-use segmind_runtime::{Client, RetryPolicy, WaitOptions};
+use segmind_runtime::{Client, JsonOutput, OutputKind, RetryPolicy, WaitOptions};
 
 use crate::support::*;
 
@@ -132,7 +132,7 @@ async fn outputs(form: Form, status: u16, content_type: &'static str) -> Vec<Str
     let wait = WaitOptions::new()
         .with_poll_interval(std::time::Duration::from_millis(1))
         .with_deadline(std::time::Duration::from_millis(150));
-    match client.run(&TestInput::url()).await {
+    match client.run::<Video, _>(&TestInput::url()).await {
         Ok(video) => {
             show(format!("{video:?}"));
             match video.bytes().await {
@@ -142,11 +142,19 @@ async fn outputs(form: Form, status: u16, content_type: &'static str) -> Vec<Str
         }
         Err(e) => show(format!("{e} {e:?} {:?}", e.request_id())),
     }
+    // A JSON model's answer is kept whole: with the key redacted.
+    match client
+        .run::<JsonOutput, _>(&TestInput::of_kind(OutputKind::Json))
+        .await
+    {
+        Ok(answer) => show(format!("{answer:?} {}", answer.value())),
+        Err(e) => show(format!("{e} {e:?}")),
+    }
     let base64 = TestInput {
         base64: Some(true),
         ..TestInput::url()
     };
-    match client.run(&base64).await {
+    match client.run::<Video, _>(&base64).await {
         Ok(video) => show(format!("{video:?}")),
         Err(e) => show(format!("{e} {e:?}")),
     }
@@ -167,8 +175,16 @@ async fn outputs(form: Form, status: u16, content_type: &'static str) -> Vec<Str
     }
     match job.result().await {
         Ok(result) => {
-            show(format!("{result:?} {}", result.output_url()));
-            match result.download().await {
+            show(format!(
+                "{result:?} {:?} {}",
+                result.output_url(),
+                result.json()
+            ));
+            match result.download::<JsonOutput>().await {
+                Ok(answer) => show(format!("{answer:?}")),
+                Err(e) => show(format!("{e} {e:?}")),
+            }
+            match result.download::<Video>().await {
                 Ok(video) => show(format!("{video:?}")),
                 Err(e) => show(format!("{e} {e:?}")),
             }

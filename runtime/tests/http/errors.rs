@@ -139,7 +139,11 @@ async fn every_status_maps_to_its_variant_and_the_post_is_sent_once() {
             ))
         })
         .await;
-        let err = stub.client().run(&TestInput::url()).await.unwrap_err();
+        let err = stub
+            .client()
+            .run::<Video, _>(&TestInput::url())
+            .await
+            .unwrap_err();
         assert!((case.check)(&err), "{status}: {err:?}");
         assert_eq!(err.to_string(), case.display);
         assert_eq!(err.is_retryable(), case.retryable, "{status}");
@@ -165,7 +169,11 @@ async fn every_status_maps_to_its_variant_and_the_post_is_sent_once() {
 async fn the_html_405_page_is_kept_as_is() {
     let stub =
         Stub::start(|_| Reply::Now(respond(405, &[("content-type", "text/html")], HTML_405))).await;
-    let err = stub.client().run(&TestInput::url()).await.unwrap_err();
+    let err = stub
+        .client()
+        .run::<Video, _>(&TestInput::url())
+        .await
+        .unwrap_err();
     let info = err.api_info().unwrap();
     assert_eq!(info.body_text(), HTML_405);
     assert_eq!(info.message, None);
@@ -191,7 +199,7 @@ async fn a_refused_connection_is_a_transport_error_before_sending() {
         .retry(fast_retry())
         .build()
         .unwrap();
-    let err = client.run(&TestInput::url()).await.unwrap_err();
+    let err = client.run::<Video, _>(&TestInput::url()).await.unwrap_err();
     assert!(
         matches!(
             err,
@@ -239,7 +247,7 @@ async fn a_connection_dropped_after_sending_is_not_retried() {
         .retry(fast_retry())
         .build()
         .unwrap();
-    let err = client.run(&TestInput::url()).await.unwrap_err();
+    let err = client.run::<Video, _>(&TestInput::url()).await.unwrap_err();
     assert!(
         matches!(
             err,

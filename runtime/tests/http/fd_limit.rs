@@ -70,7 +70,7 @@ async fn child_many_calls() {
     let calls = outputs.into_iter().map(|out| {
         let client = client.clone();
         tokio::spawn(async move {
-            let video = client.run(&TestInput::url()).await?;
+            let video = client.run::<Video, _>(&TestInput::url()).await?;
             video.save_into(out, |_, _| {}).await
         })
     });

@@ -8,6 +8,7 @@ mod canary;
 mod env;
 mod errors;
 mod fd_limit;
+mod kinds;
 mod media;
 mod origins;
 mod replies;

@@ -28,7 +28,10 @@ fn png_file(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
 #[tokio::test]
 async fn a_url_is_sent_as_is() {
     let stub = storage_and_model("file_urls").await;
-    stub.client().run(&TestInput::url()).await.unwrap();
+    stub.client()
+        .run::<Video, _>(&TestInput::url())
+        .await
+        .unwrap();
     let requests = stub.requests();
     assert_eq!(requests.len(), 1, "no upload");
     assert_eq!(
@@ -44,7 +47,7 @@ async fn a_local_file_is_uploaded_and_its_url_sent_for_either_reply_key() {
         let dir = tempfile::tempdir().unwrap();
         let path = png_file(dir.path(), "face.png");
         stub.client()
-            .run(&TestInput::new(Media::file(&path)))
+            .run::<Video, _>(&TestInput::new(Media::file(&path)))
             .await
             .unwrap();
 
@@ -102,7 +105,7 @@ async fn inline_mode_sends_a_data_url_and_uploads_nothing() {
         .unwrap();
     let mut input = TestInput::url();
     input.audio = Some(Media::file(&path));
-    client.run(&input).await.unwrap();
+    client.run::<Video, _>(&input).await.unwrap();
     let requests = stub.requests();
     assert_eq!(requests.len(), 1);
     let body = requests[0].json();
@@ -123,7 +126,7 @@ async fn a_missing_file_fails_before_any_request() {
     let missing = dir.path().join("missing.mp3");
     input.audio = Some(Media::file(&missing));
     for result in [
-        stub.client().run(&input).await.map(|_| ()),
+        stub.client().run::<Video, _>(&input).await.map(|_| ()),
         stub.client().submit(&input).await.map(|_| ()),
     ] {
         let err = result.unwrap_err();
@@ -154,7 +157,7 @@ async fn a_failed_upload_stops_before_the_model_call() {
     let dir = tempfile::tempdir().unwrap();
     let err = stub
         .client()
-        .run(&TestInput::new(Media::file(png_file(dir.path(), "a.png"))))
+        .run::<Video, _>(&TestInput::new(Media::file(png_file(dir.path(), "a.png"))))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
@@ -207,7 +210,7 @@ async fn prepare_body_is_the_exact_body_sent() {
         body,
         json!({"input_image": "https://cdn.test/upload-0.bin", "strength": 2.5})
     );
-    client.run(&input).await.unwrap();
+    client.run::<Video, _>(&input).await.unwrap();
     let sent = stub
         .requests()
         .into_iter()

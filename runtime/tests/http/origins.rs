@@ -28,7 +28,11 @@ async fn a_v1_post_redirected_to_another_origin_is_not_followed() {
         let other = foreign().await;
         let target = format!("{}/steal", other.base_url());
         let api = Stub::start(move |_| redirect(status, &target)).await;
-        let err = api.client().run(&TestInput::url()).await.unwrap_err();
+        let err = api
+            .client()
+            .run::<Video, _>(&TestInput::url())
+            .await
+            .unwrap_err();
         assert!(
             matches!(err, Error::UnexpectedStatus(_)),
             "{status}: {err:?}"
@@ -54,7 +58,11 @@ async fn a_post_redirected_within_the_origin_by_307_or_308_is_repeated_there_onc
         _ => video_reply(mp4_file(10), &[]),
     })
     .await;
-    let video = api.client().run(&TestInput::url()).await.unwrap();
+    let video = api
+        .client()
+        .run::<Video, _>(&TestInput::url())
+        .await
+        .unwrap();
     assert!(!video.bytes().await.unwrap().is_empty());
     let moved = api.requests();
     let moved: Vec<_> = moved.iter().filter(|r| r.path == "/v1/moved").collect();
@@ -88,7 +96,13 @@ async fn an_output_on_the_api_origin_redirected_to_a_bucket_is_fetched_without_t
     })
     .await;
     let result = api.client().job("req-2").result().await.unwrap();
-    let bytes = result.download().await.unwrap().bytes().await.unwrap();
+    let bytes = result
+        .download::<Video>()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     assert_eq!(bytes.len(), mp4_file(100).len());
     assert_eq!(api.requests()[1].header("x-api-key"), Some(KEY));
     assert_eq!(bucket.requests().len(), 1);

@@ -17,7 +17,7 @@ fn files_in(dir: &std::path::Path) -> usize {
 async fn v1_save_error(reply: impl Fn() -> Reply + Send + Sync + 'static) -> Error {
     let stub = Stub::start(move |_| reply()).await;
     let dir = tempfile::tempdir().unwrap();
-    let outcome = match stub.client().run(&TestInput::url()).await {
+    let outcome = match stub.client().run::<Video, _>(&TestInput::url()).await {
         Ok(video) => video.save(dir.path().join("out.mp4")).await.map(|_| ()),
         Err(e) => Err(e),
     };
@@ -134,7 +134,11 @@ async fn a_whole_mp4_without_a_length_is_saved() {
         ))
     })
     .await;
-    let video = stub.client().run(&TestInput::url()).await.unwrap();
+    let video = stub
+        .client()
+        .run::<Video, _>(&TestInput::url())
+        .await
+        .unwrap();
     assert_eq!(video.content_length(), None);
     assert!(video.end_is_checked());
     let dir = tempfile::tempdir().unwrap();
@@ -155,7 +159,11 @@ async fn a_webm_without_a_length_is_saved_but_flagged_unchecked() {
         ))
     })
     .await;
-    let video = stub.client().run(&TestInput::url()).await.unwrap();
+    let video = stub
+        .client()
+        .run::<Video, _>(&TestInput::url())
+        .await
+        .unwrap();
     assert!(!video.end_is_checked());
     assert_eq!(video.bytes().await.unwrap().as_ref(), webm.as_slice());
 }
@@ -173,7 +181,7 @@ async fn a_v2_output_url_answering_an_access_denied_page_is_refused() {
     let result = stub.client().job("r-1").result().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let err = result
-        .download()
+        .download::<Video>()
         .await
         .unwrap()
         .save(dir.path().join("o.mp4"))

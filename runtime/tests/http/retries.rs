@@ -35,7 +35,11 @@ async fn a_429_waits_for_the_reset_then_succeeds() {
     })
     .await;
     let started = Instant::now();
-    let video = stub.client().run(&TestInput::url()).await.unwrap();
+    let video = stub
+        .client()
+        .run::<Video, _>(&TestInput::url())
+        .await
+        .unwrap();
     assert!(
         started.elapsed() >= Duration::from_millis(60),
         "{:?}",
@@ -58,7 +62,10 @@ async fn a_429_with_retry_after_seconds_is_honoured() {
     })
     .await;
     let started = Instant::now();
-    stub.client().run(&TestInput::url()).await.unwrap();
+    stub.client()
+        .run::<Video, _>(&TestInput::url())
+        .await
+        .unwrap();
     assert!(started.elapsed() >= Duration::from_millis(40));
     assert_eq!(stub.count("POST", "/v1/test-model"), 2);
 }
@@ -73,7 +80,11 @@ async fn a_429_without_hints_backs_off_within_the_budget() {
         ))
     })
     .await;
-    let err = stub.client().run(&TestInput::url()).await.unwrap_err();
+    let err = stub
+        .client()
+        .run::<Video, _>(&TestInput::url())
+        .await
+        .unwrap_err();
     match &err {
         Error::RateLimited {
             reset_at,
@@ -99,7 +110,11 @@ async fn a_reset_further_away_than_the_longest_wait_is_returned_at_once() {
     })
     .await;
     let started = Instant::now();
-    let err = stub.client().run(&TestInput::url()).await.unwrap_err();
+    let err = stub
+        .client()
+        .run::<Video, _>(&TestInput::url())
+        .await
+        .unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(2));
     match err {
         Error::RateLimited {
@@ -115,7 +130,7 @@ async fn no_retries_when_the_policy_says_none() {
     let stub = Stub::start(|_| Reply::Now(respond(429, &[], ""))).await;
     let client = stub.builder().retry(RetryPolicy::none()).build().unwrap();
     assert!(matches!(
-        client.run(&TestInput::url()).await,
+        client.run::<Video, _>(&TestInput::url()).await,
         Err(Error::RateLimited { .. })
     ));
     assert_eq!(stub.count("POST", "/v1/test-model"), 1);
@@ -125,7 +140,11 @@ async fn no_retries_when_the_policy_says_none() {
 async fn server_errors_on_a_post_are_never_retried() {
     for status in [500u16, 502, 503, 504] {
         let stub = Stub::start(move |_| Reply::Now(respond(status, &[], "down"))).await;
-        let err = stub.client().run(&TestInput::url()).await.unwrap_err();
+        let err = stub
+            .client()
+            .run::<Video, _>(&TestInput::url())
+            .await
+            .unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(stub.count("POST", "/v1/test-model"), 1, "{status}");
     }

@@ -22,9 +22,9 @@ async fn debug_of_client_builder_job_result_and_video_hides_the_key() {
     assert_no_key_in_debug(&job);
     let result = job.result().await.unwrap();
     assert_no_key_in_debug(&result);
-    let video = result.download().await.unwrap();
+    let video = result.download::<Video>().await.unwrap();
     assert_no_key_in_debug(&video);
-    assert_no_key_in_debug(&client.run(&TestInput::url()).await.unwrap());
+    assert_no_key_in_debug(&client.run::<Video, _>(&TestInput::url()).await.unwrap());
 }
 
 #[tokio::test]
@@ -55,7 +55,7 @@ async fn a_server_echoing_the_key_does_not_put_it_in_errors() {
     let client = stub.client();
     let mut errors: Vec<Error> = Vec::new();
 
-    let unauthorized = client.run(&TestInput::url()).await.unwrap_err();
+    let unauthorized = client.run::<Video, _>(&TestInput::url()).await.unwrap_err();
     let info = unauthorized.api_info().unwrap();
     assert_eq!(info.message.as_deref(), Some("Invalid API key [redacted]"));
     assert_eq!(info.headers.get("x-echo").unwrap(), "[redacted]");

@@ -13,9 +13,12 @@ use axum::response::Response;
 use axum::Router;
 use bytes::Bytes;
 use segmind_runtime::{
-    Client, Limit, Media, ModelInfo, ModelInput, RetryPolicy, ValidationError, Violations,
+    Client, Limit, Media, ModelInfo, ModelInput, OutputKind, RetryPolicy, ValidationError,
+    Violations,
 };
 use serde_json::{json, Value};
+
+pub use segmind_runtime::Video;
 
 /// The key every test client sends; it must never show up in an error.
 pub const KEY: &str = "sk-SECRET-123";
@@ -226,16 +229,24 @@ pub fn assert_no_key_in_debug(thing: &impl Debug) {
     assert!(!shown.contains(KEY), "the key leaked: {shown}");
 }
 
-static INFO: ModelInfo = ModelInfo {
-    slug: "test-model",
-    title: "Test model",
-    summary: "A model that exists only in these tests.",
-    rust_name: "test_model",
-    typical_latency_seconds: None,
-    typical_price_usd: None,
-    output: segmind_runtime::OutputKind::Video,
-    fields: &[],
-};
+/// The test model's description, returning `output`.
+const fn info(output: OutputKind) -> ModelInfo {
+    ModelInfo {
+        slug: "test-model",
+        title: "Test model",
+        summary: "A model that exists only in these tests.",
+        rust_name: "test_model",
+        typical_latency_seconds: None,
+        typical_price_usd: None,
+        output,
+        fields: &[],
+    }
+}
+
+static INFO: ModelInfo = info(OutputKind::Video);
+static IMAGE_INFO: ModelInfo = info(OutputKind::Image);
+static AUDIO_INFO: ModelInfo = info(OutputKind::Audio);
+static JSON_INFO: ModelInfo = info(OutputKind::Json);
 
 /// A hand-written input: an image, an optional audio, a bounded number and
 /// the base64 switch. Its `validate` checks the number only, so the runtime's
@@ -246,6 +257,8 @@ pub struct TestInput {
     pub audio: Option<Media>,
     pub strength: f64,
     pub base64: Option<bool>,
+    /// What the model returns (video unless set).
+    pub output: OutputKind,
 }
 
 impl TestInput {
@@ -255,6 +268,15 @@ impl TestInput {
             audio: None,
             strength: 1.0,
             base64: None,
+            output: OutputKind::Video,
+        }
+    }
+
+    /// The URL input of a model that returns `output`.
+    pub fn of_kind(output: OutputKind) -> Self {
+        TestInput {
+            output,
+            ..Self::url()
         }
     }
 
@@ -265,7 +287,12 @@ impl TestInput {
 
 impl ModelInput for TestInput {
     fn info(&self) -> &'static ModelInfo {
-        &INFO
+        match self.output {
+            OutputKind::Image => &IMAGE_INFO,
+            OutputKind::Audio => &AUDIO_INFO,
+            OutputKind::Json => &JSON_INFO,
+            _ => &INFO,
+        }
     }
 
     fn validate(&self) -> Result<(), ValidationError> {
@@ -313,4 +340,44 @@ pub fn mp4_file(payload: usize) -> Vec<u8> {
     push_box(b"moov", &[0; 16]);
     push_box(b"mdat", &pattern(payload));
     out
+}
+
+/// Any JSON body sent as the input of a model known by its description
+/// (for the model files of every kind the local server loads).
+#[derive(Debug, Clone)]
+pub struct RawInput {
+    pub info: &'static ModelInfo,
+    pub body: Value,
+}
+
+impl ModelInput for RawInput {
+    fn info(&self) -> &'static ModelInfo {
+        self.info
+    }
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        Ok(())
+    }
+
+    fn to_json(&self) -> Value {
+        self.body.clone()
+    }
+
+    fn media(&self) -> Vec<(&'static str, &Media)> {
+        Vec::new()
+    }
+}
+
+/// A description of the model `slug` returning `output`, leaked: for tests.
+pub fn model(slug: &'static str, output: OutputKind) -> &'static ModelInfo {
+    Box::leak(Box::new(ModelInfo {
+        slug,
+        title: slug,
+        summary: "",
+        rust_name: "m",
+        typical_latency_seconds: None,
+        typical_price_usd: None,
+        output,
+        fields: &[],
+    }))
 }

@@ -13,7 +13,7 @@ use segmind_runtime::{
 };
 use segmind_server::{Fault, Route, ServerConfig, TestServer, RECORDED_BODY_BYTES};
 
-use crate::support::{assert_no_key, fast_retry, pattern, TestInput, KEY};
+use crate::support::{assert_no_key, fast_retry, pattern, TestInput, Video, KEY};
 
 async fn server() -> TestServer {
     TestServer::start(ServerConfig::new(segmind_server::workspace_schema_dir()))
@@ -152,7 +152,7 @@ async fn a_file_over_the_upload_limit_is_refused_before_any_request() {
     input.audio = Some(Media::file(&film));
     let client = client(&server, MediaUpload::Upload, fast_retry());
     for result in [
-        client.run(&input).await.map(|_| ()),
+        client.run::<Video, _>(&input).await.map(|_| ()),
         client.submit(&input).await.map(|_| ()),
         client.prepare_body(&input).await.map(|_| ()),
     ] {
@@ -201,7 +201,7 @@ async fn inline_mode_refuses_a_file_over_its_limit_before_reading_it() {
     let voice = sparse(dir.path(), "voice.wav", DEFAULT_MAX_INLINE_BYTES + 1);
     input.audio = Some(Media::file(&voice));
     let client = client(&server, MediaUpload::Inline, fast_retry());
-    let err = client.run(&input).await.expect_err("refused");
+    let err = client.run::<Video, _>(&input).await.expect_err("refused");
     let (field, path, text) = too_large(&err);
     assert_eq!((field, path), ("input_audio", voice.as_path()));
     for part in [

@@ -36,7 +36,7 @@ async fn binary_video_is_streamed_to_a_file_with_its_metadata() {
     })
     .await;
     let input = TestInput::url();
-    let result = stub.client().run(&input).await.unwrap();
+    let result = stub.client().run::<Video, _>(&input).await.unwrap();
     assert!(result.is_streamed());
     assert_eq!(result.content_type(), Some("video/mp4"));
     assert_eq!(result.content_length(), Some(1 << 20));
@@ -98,13 +98,13 @@ async fn octet_stream_and_missing_content_types_are_binary() {
     })
     .await;
     let client = stub.client();
-    let first = client.run(&TestInput::url()).await.unwrap();
+    let first = client.run::<Video, _>(&TestInput::url()).await.unwrap();
     assert_eq!(first.content_type(), Some("application/octet-stream"));
     assert_eq!(
         first.bytes().await.unwrap().as_ref(),
         pattern(10).as_slice()
     );
-    let second = client.run(&TestInput::url()).await.unwrap();
+    let second = client.run::<Video, _>(&TestInput::url()).await.unwrap();
     assert_eq!(second.content_type(), None);
     let mut out = Vec::new();
     assert_eq!(second.write_to(&mut out).await.unwrap(), 12);
@@ -129,7 +129,11 @@ async fn a_body_cut_off_midway_leaves_no_file_and_no_temp_file() {
             Reply::Now(response)
         })
         .await;
-        let video = stub.client().run(&TestInput::url()).await.unwrap();
+        let video = stub
+            .client()
+            .run::<Video, _>(&TestInput::url())
+            .await
+            .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.mp4");
         let err = video.save(&path).await.unwrap_err();
@@ -157,7 +161,7 @@ async fn a_cut_body_fails_bytes_too() {
     .await;
     let err = stub
         .client()
-        .run(&TestInput::url())
+        .run::<Video, _>(&TestInput::url())
         .await
         .unwrap()
         .bytes()
@@ -186,7 +190,7 @@ async fn base64_json_answers_are_decoded() {
     let mut input = TestInput::url();
     input.base64 = Some(true);
 
-    let video = client.run(&input).await.unwrap();
+    let video = client.run::<Video, _>(&input).await.unwrap();
     assert!(!video.is_streamed());
     assert_eq!(video.content_type(), Some("video/mp4"));
     assert_eq!(video.content_length(), Some(mp4.len() as u64));
@@ -196,11 +200,11 @@ async fn base64_json_answers_are_decoded() {
     assert_eq!(std::fs::read(&path).unwrap(), mp4);
     assert_eq!(stub.requests()[0].json()["base64"], json!(true));
 
-    let webm = client.run(&input).await.unwrap();
+    let webm = client.run::<Video, _>(&input).await.unwrap();
     assert_eq!(webm.content_type(), Some("video/webm"));
     assert_eq!(webm.bytes().await.unwrap().as_ref(), mp4.as_slice());
 
-    let err = client.run(&input).await.unwrap_err();
+    let err = client.run::<Video, _>(&input).await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     assert!(err.to_string().contains("nothing here"), "{err}");
 }
@@ -215,7 +219,11 @@ async fn invalid_json_in_base64_mode_is_a_decode_error() {
         ))
     })
     .await;
-    let err = stub.client().run(&TestInput::url()).await.unwrap_err();
+    let err = stub
+        .client()
+        .run::<Video, _>(&TestInput::url())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
 }
 
@@ -233,7 +241,11 @@ async fn garbage_metadata_headers_are_just_none() {
         )
     })
     .await;
-    let video = stub.client().run(&TestInput::url()).await.unwrap();
+    let video = stub
+        .client()
+        .run::<Video, _>(&TestInput::url())
+        .await
+        .unwrap();
     assert_eq!(video.meta(), &segmind_runtime::ResponseMeta::default());
     assert_eq!(video.bytes().await.unwrap().len(), 4);
 }
@@ -248,7 +260,7 @@ async fn a_slow_answer_times_out_and_the_post_is_not_repeated() {
         .request_timeout(Duration::from_millis(100))
         .build()
         .unwrap();
-    let err = client.run(&TestInput::url()).await.unwrap_err();
+    let err = client.run::<Video, _>(&TestInput::url()).await.unwrap_err();
     assert!(
         matches!(
             err,
@@ -271,7 +283,7 @@ async fn invalid_input_sends_nothing() {
     let stub = Stub::start(|_| video_reply(pattern(4), &[])).await;
     let mut input = TestInput::new(Media::url("https://images.test/face.png"));
     input.strength = 12.0;
-    let err = stub.client().run(&input).await.unwrap_err();
+    let err = stub.client().run::<Video, _>(&input).await.unwrap_err();
     match &err {
         Error::Validation(report) => assert_eq!(report.violations.len(), 1),
         other => panic!("{other:?}"),

@@ -98,7 +98,7 @@ async fn submit_wait_result_and_download() {
     assert_eq!(result.meta.request_id.as_deref(), Some("req-1"));
     assert_no_key_in_debug(&result);
 
-    let video = result.download().await.unwrap();
+    let video = result.download::<Video>().await.unwrap();
     assert_eq!(video.meta().cost, Some(0.3));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("job.mp4");
@@ -132,7 +132,7 @@ async fn the_key_is_not_sent_to_an_output_host_elsewhere() {
     let result = api.client().job("req-9").result().await.unwrap();
     assert_eq!(
         result
-            .download()
+            .download::<Video>()
             .await
             .unwrap()
             .bytes()

@@ -1,5 +1,5 @@
-//! Downloads that need no key, like Segmind's S3 links: `GET /files/{id}.mp4`
-//! (the video of a completed v2 job) and `GET /assets/{name}` (an uploaded
+//! Downloads that need no key, like Segmind's S3 links: `GET /files/{id}.{ext}`
+//! (the output file of a completed v2 job: `mp4`, `jpg`, `png`, `webp`, `wav`) and `GET /assets/{name}` (an uploaded
 //! file, with its MIME type).
 
 use axum::extract::{Path, State};
@@ -8,19 +8,20 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::jobs::JobState;
+use crate::outputs::Output;
 use crate::routes::json_error;
 use crate::routes::v2::current;
 use crate::state::AppState;
-use crate::video;
 
-/// The video of a completed job.
+/// The output file of a completed job, under the extension its result gave.
 pub(crate) async fn job_video(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    let completed = file
-        .strip_suffix(".mp4")
-        .and_then(|id| current(&state, id))
-        .is_some_and(|(now, _)| now == JobState::Completed);
-    if completed {
-        video::mp4_response(state.video)
+    let found = file.rsplit_once('.').and_then(|(id, ext)| {
+        let completed = current(&state, id).is_some_and(|(now, _)| now == JobState::Completed);
+        let (output, slug) = state.with_job(id, |job| (job.output, job.slug.clone()))?;
+        (completed && output != Output::Json && output.extension() == ext).then_some((output, slug))
+    });
+    if let Some((output, slug)) = found {
+        output.raw_response(state.video, &slug)
     } else {
         json_error(StatusCode::NOT_FOUND, format!("File not found: {file}"))
     }

@@ -1,6 +1,7 @@
-//! `POST /v1/{slug}`: the synchronous call. Answers the video itself
-//! (`video/mp4`), or `{"video": "<base64>"}` when the body asks `"base64": true`,
-//! with Segmind's billing headers.
+//! `POST /v1/{slug}`: the synchronous call. Answers the output itself (the
+//! video, image or audio bytes with their type, or a JSON model's JSON), or
+//! for media `{"video"|"image"|"audio": "<base64>"}` when the body asks
+//! `"base64": true`, with Segmind's billing headers.
 
 use std::time::Instant;
 
@@ -11,11 +12,11 @@ use bytes::Bytes;
 use serde_json::Value;
 
 use crate::ids;
+use crate::outputs::Output;
 use crate::routes::checks::{check_model_call, ApiError};
 use crate::state::{credits_text, AppState};
-use crate::video;
 
-/// Validates the call, charges it and answers the video.
+/// Validates the call, charges it and answers the output.
 pub(crate) async fn generate(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -26,10 +27,11 @@ pub(crate) async fn generate(
     let (model, request) = check_model_call(&state, &headers, &slug, &body)?;
     let wants_base64 = request.get("base64").and_then(Value::as_bool) == Some(true);
     let remaining = state.charge(model.cost_millis);
+    let output = Output::for_request(model.output, &request);
     let mut response = if wants_base64 {
-        video::base64_json_response(state.video)
+        output.base64_response(state.video, &model.slug)
     } else {
-        video::mp4_response(state.video)
+        output.raw_response(state.video, &model.slug)
     };
     let extra = [
         ("x-remaining-credits", credits_text(remaining)),

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 use crate::ids;
 use crate::jobs::{Job, JobState};
+use crate::outputs::{json_answer, Output};
 use crate::routes::checks::{check_key, check_model_call, ApiError};
 use crate::state::{credits_number, AppState, Shared};
 
@@ -22,10 +23,14 @@ pub(crate) async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (model, _) = check_model_call(&state, &headers, &slug, &body)?;
+    let (model, request) = check_model_call(&state, &headers, &slug, &body)?;
     let remaining = state.charge(model.cost_millis);
     let id = ids::next_id();
-    state.insert_job(id.clone(), Job::new(model.cost_millis, remaining));
+    let output = Output::for_request(model.output, &request);
+    state.insert_job(
+        id.clone(),
+        Job::new(model.cost_millis, remaining, output, &model.slug),
+    );
     let status_url = format!("{}/v2/requests/{id}/status", state.base_url);
     Ok(Json(json!({
         "request_id": id,
@@ -60,8 +65,9 @@ pub(crate) async fn status(
     })
 }
 
-/// The result of a completed job: the URL of its video, its metrics, and a
-/// model-specific key that clients must keep.
+/// The result of a completed job: its output (the URL of its file, or a
+/// JSON model's JSON), its metrics, and a model-specific key that clients
+/// must keep.
 pub(crate) async fn result(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -69,9 +75,20 @@ pub(crate) async fn result(
 ) -> Result<Response, ApiError> {
     check_key(&state, &headers)?;
     let (now, metrics) = current(&state, &id).ok_or_else(|| unknown_job(&id))?;
+    let (output, slug) = state
+        .with_job(&id, |job| (job.output, job.slug.clone()))
+        .unwrap_or((Output::Video, String::new()));
+    let output = match output {
+        Output::Json => json_answer(&slug),
+        media => json!(format!(
+            "{}/files/{id}.{}",
+            state.base_url,
+            media.extension()
+        )),
+    };
     match now {
         JobState::Completed => Ok(Json(json!({
-            "output": format!("{}/files/{id}.mp4", state.base_url),
+            "output": output,
             "metrics": metrics,
             "request_id": id,
             "extra_key_from_model": "kept",

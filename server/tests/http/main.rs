@@ -4,6 +4,7 @@
 mod checks;
 mod counting;
 mod faults;
+mod kinds;
 mod limits;
 mod startup;
 mod upload;
