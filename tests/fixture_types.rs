@@ -155,8 +155,8 @@ fn optional_media_is_listed_only_when_set() {
     let input = Input::new("https://x.test/face.png");
     assert_eq!(input.media().len(), 1);
     let input = input.motion(segmind_runtime::Media::file("clip.mp4"));
-    let media: Vec<&str> = input.media().iter().map(|(name, _)| *name).collect();
-    assert_eq!(media, ["face", "motion"]);
+    let media: Vec<String> = input.media().into_iter().map(|(name, _)| name).collect();
+    assert_eq!(media, ["/face", "/motion"]);
     assert_eq!(
         input.to_json(),
         json!({"face": "https://x.test/face.png", "motion": "clip.mp4"})
