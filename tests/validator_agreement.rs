@@ -134,12 +134,7 @@ fn num(x: f64) -> Option<Value> {
 /// and the same as floats `6.0`).
 fn numbers_near(schema: &Value, integer: bool) -> BoxedStrategy<Value> {
     let mut points: Vec<f64> = vec![0.0, -1.0, 1.0];
-    for key in [
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-    ] {
+    for key in ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] {
         if let Some(x) = schema.get(key).and_then(Value::as_f64) {
             points.extend([x, x - 1.0, x + 1.0, x - 0.5, x + 0.5, x - 0.01, x + 0.01]);
         }
@@ -148,7 +143,11 @@ fn numbers_near(schema: &Value, integer: bool) -> BoxedStrategy<Value> {
     for key in ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] {
         // Integer bounds exactly, and one past them, with no f64 detour.
         if let Some(i) = schema.get(key).and_then(Value::as_i64) {
-            values.extend([json!(i), json!(i.saturating_add(1)), json!(i.saturating_sub(1))]);
+            values.extend([
+                json!(i),
+                json!(i.saturating_add(1)),
+                json!(i.saturating_sub(1)),
+            ]);
         }
     }
     if let Some(m) = schema.get("multipleOf").and_then(Value::as_f64) {
@@ -219,8 +218,31 @@ fn url_like() -> BoxedStrategy<Value> {
     ]);
     let path = proptest::collection::vec(
         proptest::sample::select(vec![
-            "a", "/", "b.png", "%20", "%zz", "%2", "<", ">", "|", "\"", "é", " ", "?q=1", "#f",
-            "{", "}", "^", "`", "\\", "[", "]", "~", "!$&'()*+,;=", ":", "@",
+            "a",
+            "/",
+            "b.png",
+            "%20",
+            "%zz",
+            "%2",
+            "<",
+            ">",
+            "|",
+            "\"",
+            "é",
+            " ",
+            "?q=1",
+            "#f",
+            "{",
+            "}",
+            "^",
+            "`",
+            "\\",
+            "[",
+            "]",
+            "~",
+            "!$&'()*+,;=",
+            ":",
+            "@",
         ]),
         0..5,
     )
@@ -270,47 +292,52 @@ fn value_for(schema: &Value) -> BoxedStrategy<Value> {
         Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
         _ => vec![],
     };
-    let main = types.iter().copied().find(|t| *t != "null").unwrap_or("null");
-    let typed: BoxedStrategy<Value> = if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        // Every value, the same numbers written as floats or integers, and
-        // near misses.
-        let mut all = values.clone();
-        for v in values {
-            if let Some(x) = v.as_f64() {
-                all.extend(num(x));
-                all.extend(num(x + 1.0));
-                if x.fract() == 0.0 {
-                    all.push(json!(x as i64));
+    let main = types
+        .iter()
+        .copied()
+        .find(|t| *t != "null")
+        .unwrap_or("null");
+    let typed: BoxedStrategy<Value> =
+        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+            // Every value, the same numbers written as floats or integers, and
+            // near misses.
+            let mut all = values.clone();
+            for v in values {
+                if let Some(x) = v.as_f64() {
+                    all.extend(num(x));
+                    all.extend(num(x + 1.0));
+                    if x.fract() == 0.0 {
+                        all.push(json!(x as i64));
+                    }
+                }
+                if let Some(s) = v.as_str() {
+                    all.push(json!(s.to_lowercase()));
+                    all.push(json!(format!("{s} ")));
                 }
             }
-            if let Some(s) = v.as_str() {
-                all.push(json!(s.to_lowercase()));
-                all.push(json!(format!("{s} ")));
+            proptest::sample::select(all).boxed()
+        } else {
+            match main {
+                "integer" => numbers_near(schema, true),
+                "number" => numbers_near(schema, false),
+                "boolean" => any::<bool>().prop_map(Value::Bool).boxed(),
+                "string" if schema.get("format").is_some() => url_like(),
+                "string" => strings_for(schema),
+                "array" => {
+                    let items = schema.get("items").cloned().unwrap_or(json!({}));
+                    let max = schema
+                        .get("maxItems")
+                        .and_then(Value::as_u64)
+                        .map_or(4, |m| m as usize + 1)
+                        .min(6);
+                    proptest::collection::vec(value_for(&items), 0..=max)
+                        .prop_map(Value::Array)
+                        .boxed()
+                }
+                "object" => object_for(schema),
+                _ => any_json(),
             }
-        }
-        proptest::sample::select(all).boxed()
-    } else {
-        match main {
-            "integer" => numbers_near(schema, true),
-            "number" => numbers_near(schema, false),
-            "boolean" => any::<bool>().prop_map(Value::Bool).boxed(),
-            "string" if schema.get("format").is_some() => url_like(),
-            "string" => strings_for(schema),
-            "array" => {
-                let items = schema.get("items").cloned().unwrap_or(json!({}));
-                let max = schema
-                    .get("maxItems")
-                    .and_then(Value::as_u64)
-                    .map_or(4, |m| m as usize + 1)
-                    .min(6);
-                proptest::collection::vec(value_for(&items), 0..=max)
-                    .prop_map(Value::Array)
-                    .boxed()
-            }
-            "object" => object_for(schema),
-            _ => any_json(),
-        }
-    };
+        };
     prop_oneof![
         12 => typed,
         1 => Just(Value::Null),
@@ -325,7 +352,11 @@ fn object_for(schema: &Value) -> BoxedStrategy<Value> {
     let required: Vec<String> = schema
         .get("required")
         .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|r| {
+            r.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     let entries: Vec<BoxedStrategy<Option<(String, Value)>>> = schema
         .get("properties")
@@ -409,7 +440,11 @@ fn agree(cases: u32) -> Vec<(String, usize, usize, usize)> {
             .unwrap_or_else(|e| panic!("{}: {e}", subject.name));
         let (compared, aside, accepted) = counts.get();
         assert!(accepted > 0, "{}: no valid input generated", subject.name);
-        assert!(compared > accepted, "{}: no invalid input generated", subject.name);
+        assert!(
+            compared > accepted,
+            "{}: no invalid input generated",
+            subject.name
+        );
         report.push((subject.name, compared, aside, accepted));
     }
     report
@@ -417,7 +452,9 @@ fn agree(cases: u32) -> Vec<(String, usize, usize, usize)> {
 
 fn print(report: &[(String, usize, usize, usize)]) {
     for (name, compared, aside, accepted) in report {
-        eprintln!("{name}: {compared} compared ({accepted} valid), {aside} set aside (local files)");
+        eprintln!(
+            "{name}: {compared} compared ({accepted} valid), {aside} set aside (local files)"
+        );
     }
 }
 

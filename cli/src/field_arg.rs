@@ -207,7 +207,13 @@ mod tests {
         let longs: Vec<&str> = flags.iter().map(|flag| flag.long.as_str()).collect();
         assert_eq!(
             longs,
-            ["field-out", "field-field-out", "input-image", "go-fast", "sizes"]
+            [
+                "field-out",
+                "field-field-out",
+                "input-image",
+                "go-fast",
+                "sizes"
+            ]
         );
     }
 

@@ -241,7 +241,9 @@ pub fn field_long_help(field: &FieldInfo) -> String {
     }
     if let Some(default) = default_text(field) {
         if field.required {
-            lines.push(format!("Default (sent when the flag is left out): {default}"));
+            lines.push(format!(
+                "Default (sent when the flag is left out): {default}"
+            ));
         } else {
             lines.push(format!(
                 "Default (applied by the server when unset): {default}"
@@ -264,10 +266,9 @@ pub fn field_long_help(field: &FieldInfo) -> String {
                 ));
             }
         }
-        FieldKind::Object(fields) => lines.push(format!(
-            "JSON: {} (`?`: optional)",
-            object_shape(fields)
-        )),
+        FieldKind::Object(fields) => {
+            lines.push(format!("JSON: {} (`?`: optional)", object_shape(fields)))
+        }
         _ => {}
     }
     if field.open && !field.allowed.is_empty() {

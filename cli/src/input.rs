@@ -45,7 +45,11 @@ pub fn wire_value(kind: FieldKind, text: &str) -> Result<Value, String> {
 /// required field with a default that is still absent, at its default (it
 /// is sent on every call). Other flags left out are absent, so the server
 /// applies its defaults.
-pub fn request_json(model: &ModelInfo, matches: &ArgMatches, base: Option<Map<String, Value>>) -> Value {
+pub fn request_json(
+    model: &ModelInfo,
+    matches: &ArgMatches,
+    base: Option<Map<String, Value>>,
+) -> Value {
     let mut body = base.unwrap_or_default();
     for field in model.fields {
         let id = arg_id(field);
@@ -87,7 +91,9 @@ fn json_input(matches: &ArgMatches) -> Result<Option<Map<String, Value>>, Failur
     };
     match serde_json::from_str::<Value>(&text) {
         Ok(Value::Object(map)) => Ok(Some(map)),
-        Ok(_) => Err(Failure::usage("--json-input: the body must be a JSON object")),
+        Ok(_) => Err(Failure::usage(
+            "--json-input: the body must be a JSON object",
+        )),
         Err(e) => Err(Failure::usage(format!("--json-input: not valid JSON: {e}"))),
     }
 }

@@ -663,9 +663,7 @@ impl Checker<'_> {
             self.error(at("x-known-values"), "an open set must be of strings");
             return None;
         }
-        if (closed.is_some() || known.is_some())
-            && (limits.has_numeric() || limits.has_string())
-        {
+        if (closed.is_some() || known.is_some()) && (limits.has_numeric() || limits.has_string()) {
             self.error(
                 pointer,
                 "an enum or open set takes no bounds, lengths or pattern (its values say what goes); drop them",
@@ -680,12 +678,18 @@ impl Checker<'_> {
         }
         for key in ["items", "minItems", "maxItems"] {
             if schema.contains_key(key) && ty != "array" {
-                self.error(at(key), format!("{key} applies to lists, not to a {ty} field"));
+                self.error(
+                    at(key),
+                    format!("{key} applies to lists, not to a {ty} field"),
+                );
             }
         }
         for key in ["properties", "required", "additionalProperties"] {
             if schema.contains_key(key) && ty != "object" {
-                self.error(at(key), format!("{key} applies to objects, not to a {ty} field"));
+                self.error(
+                    at(key),
+                    format!("{key} applies to objects, not to a {ty} field"),
+                );
             }
         }
         if schema.contains_key("x-rust-type")
@@ -766,8 +770,7 @@ impl Checker<'_> {
                             );
                         }
                     }
-                    let shape =
-                        self.shape(item_ty, items, &at("items"), rust, true, type_names)?;
+                    let shape = self.shape(item_ty, items, &at("items"), rust, true, type_names)?;
                     FieldType::List(Box::new(shape))
                 }
                 "object" => {
@@ -785,7 +788,8 @@ impl Checker<'_> {
                     if !self.claim_type_name(&type_name, "struct", pointer, type_names) {
                         return None;
                     }
-                    let fields = self.object_fields(&Value::Object(schema.clone()), pointer, type_names)?;
+                    let fields =
+                        self.object_fields(&Value::Object(schema.clone()), pointer, type_names)?;
                     FieldType::Object(ObjectDef { type_name, fields })
                 }
                 _ => {
@@ -850,13 +854,31 @@ impl Checker<'_> {
         }
         for (lo_key, lo, hi_key, hi) in [
             ("minimum", &limits.minimum, "maximum", &limits.maximum),
-            ("exclusiveMinimum", &limits.exclusive_minimum, "exclusiveMaximum", &limits.exclusive_maximum),
-            ("minimum", &limits.minimum, "exclusiveMaximum", &limits.exclusive_maximum),
-            ("exclusiveMinimum", &limits.exclusive_minimum, "maximum", &limits.maximum),
+            (
+                "exclusiveMinimum",
+                &limits.exclusive_minimum,
+                "exclusiveMaximum",
+                &limits.exclusive_maximum,
+            ),
+            (
+                "minimum",
+                &limits.minimum,
+                "exclusiveMaximum",
+                &limits.exclusive_maximum,
+            ),
+            (
+                "exclusiveMinimum",
+                &limits.exclusive_minimum,
+                "maximum",
+                &limits.maximum,
+            ),
         ] {
             if let (Some(lo), Some(hi)) = (lo, hi) {
                 if as_f64(lo) > as_f64(hi) {
-                    self.error(at(lo_key), format!("{lo_key} {lo} is above the {hi_key} {hi}"));
+                    self.error(
+                        at(lo_key),
+                        format!("{lo_key} {lo} is above the {hi_key} {hi}"),
+                    );
                 }
             }
         }
@@ -864,14 +886,14 @@ impl Checker<'_> {
             let lower = limits.minimum.is_some() || limits.exclusive_minimum.is_some();
             let upper = limits.maximum.is_some() || limits.exclusive_maximum.is_some();
             if ty == "integer" && !(lower && upper) {
-                let (key, value) = if lower {
-                    ("maximum", "9223372036854775807")
-                } else {
-                    ("minimum", "-9223372036854775808")
+                let add = match (lower, upper) {
+                    (true, _) => "\"maximum\": 9223372036854775807",
+                    (_, true) => "\"minimum\": -9223372036854775808",
+                    _ => "\"minimum\": -9223372036854775808 and \"maximum\": 9223372036854775807",
                 };
                 self.error(
                     pointer,
-                    format!("an integer field needs a minimum and a maximum: JSON Schema integers have no limit, the Rust type i64 has; add \"{key}\": {value} if any 64-bit value goes"),
+                    format!("an integer field needs a minimum and a maximum: JSON Schema integers have no limit, the Rust type i64 has; add {add} if any 64-bit value goes"),
                 );
             }
             if ty == "number" && limits.multiple_of.is_some() && !(lower && upper) {
@@ -892,22 +914,34 @@ impl Checker<'_> {
             ("pattern", limits.pattern.is_some()),
         ] {
             if set && ty != "string" {
-                self.error(at(key), format!("{key} applies to strings, not to a {ty} field"));
+                self.error(
+                    at(key),
+                    format!("{key} applies to strings, not to a {ty} field"),
+                );
             }
         }
         if let (Some(lo), Some(hi)) = (limits.min_length, limits.max_length) {
             if lo > hi {
-                self.error(at("minLength"), format!("minLength {lo} is above the maxLength {hi}"));
+                self.error(
+                    at("minLength"),
+                    format!("minLength {lo} is above the maxLength {hi}"),
+                );
             }
         }
         if let (Some(lo), Some(hi)) = (limits.min_items, limits.max_items) {
             if lo > hi {
-                self.error(at("minItems"), format!("minItems {lo} is above the maxItems {hi}"));
+                self.error(
+                    at("minItems"),
+                    format!("minItems {lo} is above the maxItems {hi}"),
+                );
             }
         }
         if let Some(pattern) = &limits.pattern {
             if let Err(why) = check_pattern(pattern) {
-                self.error(at("pattern"), format!("{} {why}", json(&Value::String(pattern.clone()))));
+                self.error(
+                    at("pattern"),
+                    format!("{} {why}", json(&Value::String(pattern.clone()))),
+                );
             }
         }
         Some(limits)
@@ -948,9 +982,7 @@ impl Checker<'_> {
             let value_pointer = format!("{pointer}/{key}/{i}");
             let type_ok = match kind {
                 EnumKind::Integer => value.is_i64(),
-                EnumKind::Number => value
-                    .as_f64()
-                    .is_some_and(|x| x.abs() <= MAX_EXACT),
+                EnumKind::Number => value.as_f64().is_some_and(|x| x.abs() <= MAX_EXACT),
                 EnumKind::String => value.is_string(),
             };
             if !type_ok {
@@ -966,13 +998,14 @@ impl Checker<'_> {
                 continue;
             }
             if kind == EnumKind::Number
-                && variants
-                    .iter()
-                    .any(|v| v.value.as_f64() == value.as_f64())
+                && variants.iter().any(|v| v.value.as_f64() == value.as_f64())
             {
                 self.error(
                     value_pointer,
-                    format!("{} is listed twice (as numbers, 1 and 1.0 are one value)", json(value)),
+                    format!(
+                        "{} is listed twice (as numbers, 1 and 1.0 are one value)",
+                        json(value)
+                    ),
                 );
                 continue;
             }
@@ -1045,6 +1078,24 @@ impl Checker<'_> {
         pointer: &str,
         what: &str,
     ) {
+        if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
+            let same = |a: &Value| match (a.as_f64(), value.as_f64()) {
+                (Some(x), Some(y)) => x == y,
+                _ => a == value,
+            };
+            if !allowed.iter().any(same) {
+                let allowed: Vec<String> = allowed.iter().map(json).collect();
+                self.error(
+                    pointer,
+                    format!(
+                        "{what} {} is not one of the allowed values {}",
+                        json(value),
+                        allowed.join(", ")
+                    ),
+                );
+                return;
+            }
+        }
         let schema = Value::Object(schema.clone());
         let validator = match jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
@@ -1055,7 +1106,10 @@ impl Checker<'_> {
             Err(e) => {
                 self.error(
                     pointer,
-                    format!("the field's schema does not compile: {}", unprintable(&e.to_string())),
+                    format!(
+                        "the field's schema does not compile: {}",
+                        unprintable(&e.to_string())
+                    ),
                 );
                 return;
             }
@@ -1097,11 +1151,15 @@ fn as_f64(n: &Number) -> f64 {
 /// (set operations in `regex`, literals in ECMA-262); `{` only as a
 /// `{n}`, `{n,}` or `{n,m}` quantifier.
 fn check_pattern(pattern: &str) -> Result<(), String> {
-    const FIX: &str = "; write it with plain characters, classes such as [0-9A-Za-z_] and quantifiers";
+    const FIX: &str =
+        "; write it with plain characters, classes such as [0-9A-Za-z_] and quantifiers";
     if let Err(e) = regex::Regex::new(pattern) {
         let first = e.to_string();
         let first = first.lines().last().unwrap_or_default().trim().to_owned();
-        return Err(format!("does not compile as a regular expression ({})", unprintable(&first)));
+        return Err(format!(
+            "does not compile as a regular expression ({})",
+            unprintable(&first)
+        ));
     }
     let bytes = pattern.as_bytes();
     let mut in_class = false;
@@ -1143,7 +1201,7 @@ fn check_pattern(pattern: &str) -> Result<(), String> {
                 ));
             }
             b'.' if !in_class => {
-                return Err(format!("uses ., which matches \\r and U+2028 in the regex crate but not in ECMA-262; write a class such as [^\\n\\r] instead{FIX}"));
+                return Err(format!("uses ., which matches \\r and U+2028 in the regex crate but not in ECMA-262; write a class such as [^\\n\\r] instead"));
             }
             b'(' if !in_class && bytes.get(i + 1) == Some(&b'?') => {
                 return Err(format!("uses a (? group (flags, names, lookaround), which ECMA-262 and the regex crate read differently{FIX}"));
@@ -1182,10 +1240,18 @@ mod tests {
 
     #[test]
     fn patterns_that_read_the_same_in_ecma_262_and_regex_pass() {
-        for ok in ["^[a-z0-9_-]+$", "^#[0-9A-Fa-f]{6}$", "^(cat|dog)s?$", "a{2,}", "\\.png$"] {
+        for ok in [
+            "^[a-z0-9_-]+$",
+            "^#[0-9A-Fa-f]{6}$",
+            "^(cat|dog)s?$",
+            "a{2,}",
+            "\\.png$",
+        ] {
             assert_eq!(check_pattern(ok), Ok(()), "{ok}");
         }
-        for bad in ["\\d+", "^.+$", "[[a]]", "(?i)a", "a{,3}", "é", "[a&&b]", "(", "\\w", "{2}"] {
+        for bad in [
+            "\\d+", "^.+$", "[[a]]", "(?i)a", "a{,3}", "é", "[a&&b]", "(", "\\w", "{2}",
+        ] {
             assert!(check_pattern(bad).is_err(), "{bad}");
         }
     }

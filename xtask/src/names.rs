@@ -194,6 +194,18 @@ pub const RESERVED_MODULE_NAMES: &[(&str, &str)] = &[
     ("client", "is the crate's client module (src/client.rs)"),
     ("models", "is the crate's model registry (src/models.rs)"),
     ("runtime", "re-exports the runtime crate"),
+    (
+        "json",
+        "is the runtime's JSON reading helpers (segmind::json), re-exported at the crate root",
+    ),
+    (
+        "child_path",
+        "is the runtime's path helper (segmind::child_path), re-exported at the crate root",
+    ),
+    (
+        "is_uri",
+        "is the runtime's URI check (segmind::is_uri), re-exported at the crate root",
+    ),
     ("lib", "would be the file src/lib.rs, the crate root"),
     (
         "main",
@@ -334,7 +346,20 @@ mod tests {
     fn variants() {
         assert_eq!(string_variant("extcrop").as_deref(), Some("Extcrop"));
         assert_eq!(string_variant("full body").as_deref(), Some("FullBody"));
-        assert_eq!(string_variant("1080p"), None);
+        assert_eq!(string_variant("1080p").as_deref(), Some("V1080p"));
+        assert_eq!(string_variant("16:9").as_deref(), Some("Ratio16x9"));
+        assert_eq!(string_variant("Pan Up").as_deref(), Some("PanUp"));
+        assert_eq!(
+            string_variant("TEXT_AND_IMAGE").as_deref(),
+            Some("TextAndImage")
+        );
+        assert_eq!(string_variant("1.5x"), None);
+        assert_eq!(number_variant("0.25").as_deref(), Some("V0_25"));
+        assert_eq!(number_variant("-1.5").as_deref(), Some("VMinus1_5"));
+        assert_eq!(number_variant("1e3"), None);
+        assert_eq!(singular("Messages"), "Message");
+        assert_eq!(singular("Stories"), "Story");
+        assert_eq!(singular("Data"), "DataItem");
         assert_eq!(string_variant("café"), None);
         assert_eq!(string_variant("self"), None);
         assert_eq!(integer_variant(256), "V256");

@@ -83,7 +83,9 @@ fn example(model: &Model) -> String {
     let kind = docs::output_kind(model);
     let use_output = match kind.extension {
         Some(ext) => format!("client.{module}(&input).await?.save(\"{module}.{ext}\").await?;"),
-        None => format!("let answer = client.{module}(&input).await?;\nprintln!(\"{{answer:?}}\");"),
+        None => {
+            format!("let answer = client.{module}(&input).await?;\nprintln!(\"{{answer:?}}\");")
+        }
     };
     format!(
         "```no_run\n# async fn example() -> Result<(), segmind::Error> {{\nlet client = segmind::Client::from_env()?;\n{call}\n{use_output}\n# Ok(())\n# }}\n```"
@@ -146,20 +148,21 @@ fn example_value(module: &str, field: &Field, shape: &Shape, depth: usize) -> St
             )
         }
         FieldType::String => format!("{:?}", example.and_then(|e| e.as_str()).unwrap_or("text")),
-        FieldType::Boolean => example
-            .and_then(Value::as_bool)
-            .unwrap_or(true)
-            .to_string(),
+        FieldType::Boolean => example.and_then(Value::as_bool).unwrap_or(true).to_string(),
         FieldType::Integer => {
-            let value = example
-                .and_then(Value::as_i64)
-                .or(shape.limits.minimum.as_ref().and_then(Number::as_i64));
+            let value = example.and_then(Value::as_i64).or(shape
+                .limits
+                .minimum
+                .as_ref()
+                .and_then(Number::as_i64));
             value.unwrap_or(0).to_string()
         }
         FieldType::Number => {
-            let value = example
-                .and_then(Value::as_f64)
-                .or(shape.limits.minimum.as_ref().and_then(Number::as_f64));
+            let value = example.and_then(Value::as_f64).or(shape
+                .limits
+                .minimum
+                .as_ref()
+                .and_then(Number::as_f64));
             format!("{:?}", value.unwrap_or(1.0))
         }
         FieldType::List(item) => {
@@ -361,7 +364,11 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field]) -> TokenStream {
         let ident = format_ident!("{}", f.rust);
         if f.is_argument() {
             let (_, value) = param(&f.shape, quote!(#ident));
-            quote!(#ident: #value)
+            if ident == value.to_string() {
+                quote!(#ident)
+            } else {
+                quote!(#ident: #value)
+            }
         } else if let (true, Some(default)) = (f.required, &f.default) {
             let value = value_expr(&f.shape, default);
             quote!(#ident: #value)
@@ -371,7 +378,8 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field]) -> TokenStream {
     });
     let many_args = (arguments.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let new_doc = docs::outer(&if arguments.is_empty() {
-        "A value with every optional field unset (and every required field at its default).".to_owned()
+        "A value with every optional field unset (and every required field at its default)."
+            .to_owned()
     } else {
         let names: Vec<String> = arguments.iter().map(|f| format!("`{}`", f.wire)).collect();
         format!(
@@ -394,7 +402,10 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field]) -> TokenStream {
         let allow = super::allow_self_convention(&f.rust, true);
         let null_setter = f.nullable.then(|| {
             let null = format_ident!("{}_null", f.rust);
-            let doc = docs::outer(&format!("Sends `{}` as JSON `null`, which its schema allows.", f.wire));
+            let doc = docs::outer(&format!(
+                "Sends `{}` as JSON `null`, which its schema allows.",
+                f.wire
+            ));
             let allow = super::allow_self_convention(&null.to_string(), true);
             quote! {
                 #doc
@@ -472,15 +483,16 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field]) -> TokenStream {
     // With no required field, `new()` takes nothing and sets nothing:
     // `Default` is the same (and clippy's `new_without_default` asks for it).
     let derive_default = (!fields.iter().any(|f| f.required)).then(|| quote!(Default,));
-    let new_without_default = (arguments.is_empty() && fields.iter().any(|f| f.required)).then(|| {
-        quote! {
-            impl Default for #name {
-                fn default() -> Self {
-                    Self::new()
+    let new_without_default =
+        (arguments.is_empty() && fields.iter().any(|f| f.required)).then(|| {
+            quote! {
+                impl Default for #name {
+                    fn default() -> Self {
+                        Self::new()
+                    }
                 }
             }
-        }
-    });
+        });
 
     quote! {
         #struct_doc
