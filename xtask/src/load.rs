@@ -1201,7 +1201,7 @@ fn check_pattern(pattern: &str) -> Result<(), String> {
                 ));
             }
             b'.' if !in_class => {
-                return Err(format!("uses ., which matches \\r and U+2028 in the regex crate but not in ECMA-262; write a class such as [^\\n\\r] instead"));
+                return Err("uses ., which matches \\r and U+2028 in the regex crate but not in ECMA-262; write a class such as [^\\n\\r] instead".to_owned());
             }
             b'(' if !in_class && bytes.get(i + 1) == Some(&b'?') => {
                 return Err(format!("uses a (? group (flags, names, lookaround), which ECMA-262 and the regex crate read differently{FIX}"));
