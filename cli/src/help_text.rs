@@ -39,7 +39,7 @@ pub fn model_long_about(model: &ModelInfo) -> String {
         "{title}: {summary}\n\
          \n\
          Typical latency: {latency}. Typical price: {price}.\n\
-         Calls POST /v1/{slug} and waits for the video, or POST /v2/{slug} with --async.\n\
+         Calls POST /v1/{slug} and waits for {what}, or POST /v2/{slug} with --async.\n\
          \n\
          Media inputs take a local file (uploaded first, or sent inline with --inline-media) \
          or an http, https or data URL. Options left out are not sent: Segmind applies the \
@@ -47,7 +47,19 @@ pub fn model_long_about(model: &ModelInfo) -> String {
         title = model.title,
         summary = model.summary,
         slug = model.slug,
+        what = output_noun(model.output),
     )
+}
+
+/// What a model's v1 call waits for: `the video`, `the image`, `the audio`,
+/// `the JSON answer`.
+fn output_noun(kind: segmind_runtime::OutputKind) -> &'static str {
+    match kind {
+        segmind_runtime::OutputKind::Image => "the image",
+        segmind_runtime::OutputKind::Audio => "the audio",
+        segmind_runtime::OutputKind::Json => "the JSON answer",
+        _ => "the video",
+    }
 }
 
 /// An example command line with every required input, for the end of a
@@ -162,14 +174,14 @@ pub fn limit_texts(field: &FieldInfo) -> Vec<String> {
         let mut each: Vec<String> = range_text(item).into_iter().collect();
         each.extend(limit_texts(item));
         if let FieldKind::Media(kind) = item.kind {
-            each.push(format!("{kind}: local file or URL"));
+            each.push(format!("{kind} (local file or URL)"));
         }
         if !item.allowed.is_empty() {
             let values: Vec<&str> = item.allowed.iter().map(|v| v.value).collect();
             each.push(format!("one of {}", values.join(", ")));
         }
         if !each.is_empty() {
-            parts.push(format!("each item: {}", each.join(", ")));
+            parts.push(format!("each item {}", each.join(", ")));
         }
     }
     parts
