@@ -512,3 +512,54 @@ fn the_output_kind_is_in_the_model_info() {
         segmind_runtime::OutputKind::Audio
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn media_in_lists_and_nested_objects_are_uploaded_once_and_put_at_their_pointers() {
+    use nested_objects_chat_messages::{Input, Message, Role, Shot};
+    use segmind_runtime::{Client, Media, MediaUpload};
+    use segmind_server::{Route, ServerConfig, TestServer};
+
+    let server = TestServer::start(
+        ServerConfig::new(segmind_server::workspace_schema_dir()).with_api_key("k"),
+    )
+    .await
+    .expect("server");
+    let client = Client::builder()
+        .api_key("k")
+        .base_url(server.base_url())
+        .media_upload(MediaUpload::Upload)
+        .build()
+        .expect("client");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("a.png");
+    let b = dir.path().join("b.png");
+    std::fs::write(&a, b"\x89PNG a").expect("write");
+    std::fs::write(&b, b"\x89PNG b").expect("write");
+    let input = Input::new([Message::new(Role::User, "hi")]).shots([
+        Shot::new([
+            Media::file(&a),
+            Media::url("https://x.test/1.png"),
+            Media::file(&a),
+        ]),
+        Shot::new([Media::file(&b)]),
+    ]);
+    let body = client.prepare_body(&input).await.expect("prepared");
+    let url = |pointer: &str| {
+        body.pointer(pointer)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let first = url("/shots/0/images/0");
+    assert!(first.starts_with(&server.base_url()), "{first}");
+    assert_eq!(url("/shots/0/images/1"), "https://x.test/1.png");
+    assert_eq!(url("/shots/0/images/2"), first);
+    let second = url("/shots/1/images/0");
+    assert!(
+        second.starts_with(&server.base_url()) && second != first,
+        "{second}"
+    );
+    assert_eq!(body["messages"], json!([{"role": "user", "content": "hi"}]));
+    // Each local file once, however often it appears.
+    assert_eq!(server.post_count_for(Route::Upload), 2);
+}
