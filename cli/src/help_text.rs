@@ -211,6 +211,9 @@ pub fn object_shape(fields: &[FieldInfo]) -> String {
 /// The one-paragraph help of a field, shown by `-h`.
 pub fn field_help(field: &FieldInfo) -> String {
     let mut parts = vec![field.description.trim().to_owned()];
+    if field.required && field.default.is_none() {
+        parts.push("[required unless --json-input gives it]".to_owned());
+    }
     if let FieldKind::Media(kind) = field.kind {
         parts.push(format!("[{kind}: local file or URL]"));
     }
@@ -244,6 +247,9 @@ pub fn field_long_help(field: &FieldInfo) -> String {
     if !field.description.trim().is_empty() {
         lines.push(field.description.trim().to_owned());
         lines.push(String::new());
+    }
+    if field.required && field.default.is_none() {
+        lines.push("Required (unless --json-input gives it).".to_owned());
     }
     if let FieldKind::Media(kind) = field.kind {
         lines.push(format!(

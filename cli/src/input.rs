@@ -235,4 +235,89 @@ mod tests {
             vec!["--pose-weight: 12.0 is above the maximum 10".to_owned()]
         );
     }
+
+    #[test]
+    fn flags_replace_keys_of_the_json_body_and_required_defaults_are_filled_in() {
+        const BASE: segmind_runtime::FieldInfo = segmind_runtime::FieldInfo {
+            name: "prompt",
+            rust_name: "prompt",
+            description: "",
+            required: true,
+            nullable: false,
+            kind: FieldKind::String,
+            default: None,
+            minimum: None,
+            maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
+            allowed: &[],
+            open: false,
+        };
+        static FIELDS: [segmind_runtime::FieldInfo; 3] = [
+            BASE,
+            segmind_runtime::FieldInfo {
+                name: "image_urls",
+                rust_name: "image_urls",
+                required: false,
+                kind: FieldKind::List(&segmind_runtime::FieldInfo {
+                    name: "items",
+                    kind: FieldKind::Media(MediaKind::Image),
+                    ..BASE
+                }),
+                ..BASE
+            },
+            segmind_runtime::FieldInfo {
+                name: "temperature",
+                rust_name: "temperature",
+                kind: FieldKind::Number,
+                default: Some("0.4"),
+                ..BASE
+            },
+        ];
+        static MODEL: ModelInfo = ModelInfo {
+            slug: "m",
+            title: "M",
+            summary: "",
+            rust_name: "m",
+            typical_latency_seconds: None,
+            typical_price_usd: None,
+            output: segmind_runtime::OutputKind::Image,
+            fields: &FIELDS,
+        };
+        let flags = crate::field_arg::field_flags(&MODEL, &[]);
+        let mut command = clap::Command::new("m")
+            .no_binary_name(true)
+            .arg(clap::Arg::new(crate::command::JSON_INPUT).long(crate::command::JSON_INPUT));
+        for flag in &flags {
+            command = command.arg(crate::field_arg::field_arg(flag));
+        }
+        let matches = command
+            .try_get_matches_from([
+                "--json-input",
+                "body.json",
+                "--image-urls",
+                "a.png",
+                "--image-urls",
+                "https://x.test/b.png",
+            ])
+            .expect("--prompt is optional when the body may hold it");
+        let base = json!({"prompt": "from the body", "image_urls": ["old.png"]});
+        let Value::Object(base) = base else {
+            unreachable!()
+        };
+        assert_eq!(
+            request_json(&MODEL, &matches, Some(base)),
+            json!({
+                "prompt": "from the body",
+                "image_urls": ["a.png", "https://x.test/b.png"],
+                "temperature": 0.4
+            })
+        );
+    }
 }
