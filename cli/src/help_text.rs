@@ -163,6 +163,7 @@ pub fn limit_texts(field: &FieldInfo) -> Vec<String> {
     }
     match (field.min_items, field.max_items) {
         (Some(lo), Some(hi)) => parts.push(format!("{lo} to {hi} items")),
+        (Some(1), None) => parts.push("at least 1 item".to_owned()),
         (Some(lo), None) => parts.push(format!("at least {lo} items")),
         (None, Some(hi)) => parts.push(format!("at most {hi} items")),
         (None, None) => {}
@@ -200,6 +201,11 @@ pub fn object_shape(fields: &[FieldInfo]) -> String {
                     FieldKind::Object(inner) => format!("[{}]", object_shape(inner)),
                     _ => format!("[{}]", value_name(item).to_ascii_lowercase()),
                 },
+                _ if !f.allowed.is_empty() => {
+                    let values: Vec<&str> = f.allowed.iter().map(|v| v.value).collect();
+                    let more = if f.open { "|..." } else { "" };
+                    format!("{}{more}", values.join("|"))
+                }
                 _ => value_name(f).to_ascii_lowercase(),
             };
             format!("{}{required}: {kind}", f.name)
