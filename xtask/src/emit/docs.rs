@@ -327,6 +327,7 @@ fn shape_facts(shape: &Shape) -> Vec<String> {
         FieldType::List(item) => {
             let count = match (l.min_items, l.max_items) {
                 (Some(lo), Some(hi)) => format!(", {lo} to {hi} items"),
+                (Some(1), None) => ", at least 1 item".to_owned(),
                 (Some(lo), None) => format!(", at least {lo} items"),
                 (None, Some(hi)) => format!(", at most {hi} items"),
                 (None, None) => String::new(),
@@ -361,6 +362,7 @@ fn shape_facts(shape: &Shape) -> Vec<String> {
     }
     match (l.min_length, l.max_length) {
         (Some(lo), Some(hi)) => facts.push(format!("Length: {lo} to {hi} characters.")),
+        (Some(1), None) => facts.push("At least 1 character.".to_owned()),
         (Some(lo), None) => facts.push(format!("At least {lo} characters.")),
         (None, Some(hi)) => facts.push(format!("At most {hi} characters.")),
         (None, None) => {}
