@@ -20,6 +20,9 @@ fn main() {
     std::fs::create_dir_all(&out).expect("create OUT_DIR/fixtures");
 
     let mut index = String::new();
+    let mut registry = String::from(
+        "/// Every valid fixture: its schema file and a reader of its input from JSON.\n#[allow(clippy::type_complexity)]\npub static ALL: &[(&str, fn(::serde_json::Value) -> Result<Box<dyn ::segmind_runtime::ModelInput>, ::serde_json::Error>)] = &[\n",
+    );
     for path in &json_files(&fixtures) {
         let models = xtask::load::load_files(std::slice::from_ref(path), &meta, "schema")
             .unwrap_or_else(|e| panic!("fixture {} does not load:\n{e}", path.display()));
@@ -34,9 +37,18 @@ fn main() {
                 model.rust_name
             )
             .expect("write to string");
+            writeln!(
+                registry,
+                "    ({:?}, |json| ::serde_json::from_value::<crate::fixtures::{}::Input>(json).map(|input| Box::new(input) as Box<dyn ::segmind_runtime::ModelInput>)),",
+                path.display().to_string(),
+                model.rust_name
+            )
+            .expect("write to string");
         }
     }
+    registry.push_str("];\n");
     std::fs::write(out.join("index.rs"), index).expect("write fixture index");
+    std::fs::write(out.join("registry.rs"), registry).expect("write fixture registry");
 
     write_sets(&sets, &meta, &out_dir.join("sets"));
 }

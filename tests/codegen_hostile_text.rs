@@ -191,10 +191,20 @@ fn model(texts: &Texts) -> Value {
             "required": ["prompt", "image", "mode"],
             "properties": {
                 "prompt": { "type": "string", "description": texts.description, "examples": [texts.example] },
-                "image": { "type": "string", "format": "uri", "x-media": "image", "description": texts.description, "examples": [texts.example] },
+                "image": { "type": "string", "format": "uri", "x-media": "image", "description": texts.description, "examples": ["https://example.com/a%22b.png"] },
                 "mode": { "type": "string", "description": texts.description, "enum": texts.enum_values, "x-enum-names": names(texts.enum_values.len(), "Mode") },
                 "style": { "type": "string", "description": texts.description, "enum": texts.enum_values, "x-enum-names": names(texts.enum_values.len(), "Style"), "default": default },
-                "voice": { "type": "string", "description": texts.description, "x-known-values": texts.known_values, "x-enum-names": names(texts.known_values.len(), "Voice"), "default": texts.example }
+                "voice": { "type": "string", "description": texts.description, "x-known-values": texts.known_values, "x-enum-names": names(texts.known_values.len(), "Voice"), "default": texts.example },
+                "shots": {
+                    "type": "array", "description": texts.description,
+                    "items": {
+                        "type": "object", "additionalProperties": false, "required": ["caption"],
+                        "properties": {
+                            "caption": { "type": "string", "description": texts.description, "examples": [texts.example], "maxLength": 100 },
+                            "kind": { "type": "string", "description": texts.description, "enum": texts.enum_values, "x-enum-names": names(texts.enum_values.len(), "Kind") }
+                        }
+                    }
+                }
             }
         }
     })

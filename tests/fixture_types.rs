@@ -155,8 +155,8 @@ fn optional_media_is_listed_only_when_set() {
     let input = Input::new("https://x.test/face.png");
     assert_eq!(input.media().len(), 1);
     let input = input.motion(segmind_runtime::Media::file("clip.mp4"));
-    let media: Vec<&str> = input.media().iter().map(|(name, _)| *name).collect();
-    assert_eq!(media, ["face", "motion"]);
+    let media: Vec<String> = input.media().into_iter().map(|(name, _)| name).collect();
+    assert_eq!(media, ["/face", "/motion"]);
     assert_eq!(
         input.to_json(),
         json!({"face": "https://x.test/face.png", "motion": "clip.mp4"})
@@ -280,4 +280,286 @@ fn setters_named_like_conversions_set_their_fields() {
     );
     // No field is required: `Default` is `new()`.
     assert_eq!(Input::default(), Input::new());
+}
+
+#[test]
+fn lists_of_media_are_local_file_capable_and_found_at_their_pointers() {
+    use list_of_media_urls::Input;
+    let input = Input::new(["https://x.test/a.png", "b.png"])
+        .sizes([512, 1024])
+        .tags(["cat"]);
+    let media: Vec<String> = input.media().into_iter().map(|(p, _)| p).collect();
+    assert_eq!(media, ["/image_urls/0", "/image_urls/1"]);
+    assert_eq!(
+        input.to_json(),
+        json!({"image_urls": ["https://x.test/a.png", "b.png"], "tags": ["cat"], "sizes": [512, 1024]})
+    );
+    let err = Input::new(Vec::<&str>::new())
+        .sizes([512, 513, 4096])
+        .tags(["", "a", "b", "c"])
+        .weights([1.5])
+        .validate()
+        .expect_err("invalid");
+    let lines: Vec<String> = err.violations.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "image_urls: 0 items, fewer than the minimum 1",
+            "tags: 4 items, more than the maximum 3",
+            "tags/0: 0 characters, fewer than the minimum 1",
+            "sizes/1: 513 is not a multiple of 8",
+            "sizes/2: 4096 is above the maximum 2048",
+            "weights/0: 1.5 is above the maximum 1",
+        ]
+    );
+    assert!(matches!(
+        MODEL_OF_LIST.fields[0].kind,
+        FieldKind::List(item) if item.kind == FieldKind::Media(MediaKind::Image)
+    ));
+    assert_eq!(MODEL_OF_LIST.fields[0].min_items, Some(1));
+}
+
+static MODEL_OF_LIST: &segmind_runtime::ModelInfo = &list_of_media_urls::MODEL;
+
+#[test]
+fn nested_objects_are_structs_with_their_own_constructor_and_checks() {
+    use nested_objects_chat_messages::{Input, Message, Role, Settings, Shot};
+    let input = Input::new([
+        Message::new(Role::System, "be brief"),
+        Message::new(Role::User, "hi"),
+    ])
+    .shots([Shot::new(["https://x.test/1.png", "local.png"]).caption("one")])
+    .settings(Settings::new().temperature(0.5));
+    assert_eq!(
+        input.to_json(),
+        json!({
+            "messages": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hi"}],
+            "shots": [{"images": ["https://x.test/1.png", "local.png"], "caption": "one"}],
+            "settings": {"temperature": 0.5}
+        })
+    );
+    let media: Vec<String> = input.media().into_iter().map(|(p, _)| p).collect();
+    assert_eq!(media, ["/shots/0/images/0", "/shots/0/images/1"]);
+    let back: Input = serde_json::from_value(input.to_json()).expect("reads back");
+    assert_eq!(back, input);
+
+    let err = Input::new([Message::new(Role::User, "")])
+        .shots([Shot::new(["https://x.test/a b.png"])])
+        .settings(Settings::new().temperature(3.0))
+        .validate()
+        .expect_err("invalid");
+    let lines: Vec<String> = err.violations.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "messages/0/content: 0 characters, fewer than the minimum 1",
+            "shots/0/images/0: \"https://x.test/a b.png\" is not a valid URL (RFC 3986)",
+            "settings/temperature: 3.0 is above the maximum 2",
+        ]
+    );
+    // JSON Schema's rules: unknown keys, an array for an object, a null.
+    for bad in [
+        json!({"messages": [{"role": "user", "content": "x", "extra": 1}]}),
+        json!({"messages": [["user", "x"]]}),
+        json!({"messages": [{"role": "user", "content": null}]}),
+        json!({"messages": [{"role": "user", "content": "x"}], "settings": null}),
+    ] {
+        assert!(
+            serde_json::from_value::<Input>(bad.clone()).is_err(),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn exclusive_bounds_and_multiples_are_exact() {
+    use multiple_of_and_exclusive_bounds::Input;
+    assert_eq!(
+        Input::new()
+            .width(1024)
+            .strength(0.5)
+            .guidance(7.5)
+            .validate(),
+        Ok(())
+    );
+    let err = Input::new()
+        .width(1020)
+        .strength(1.0)
+        .guidance(0.35)
+        .big(9_223_372_036_854_775_807)
+        .validate()
+        .expect_err("invalid");
+    let lines: Vec<String> = err.violations.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "width: 1020 is not a multiple of 8",
+            "strength: 1.0 is not below 1",
+            "guidance: 0.35 is not a multiple of 0.1",
+            "big: 9223372036854775807 is not below 9223372036854775807",
+        ]
+    );
+    // 6.0 is an integer; 2^63 is beyond any i64.
+    let six: Input = serde_json::from_value(json!({"width": 1024.0})).expect("integral float");
+    assert_eq!(six.width, Some(1024));
+    assert!(serde_json::from_value::<Input>(json!({"big": 9_223_372_036_854_775_808u64})).is_err());
+}
+
+#[test]
+fn string_lengths_count_code_points_and_patterns_match() {
+    use string_lengths_and_pattern::Input;
+    assert_eq!(
+        Input::new("😀".repeat(20))
+            .color("#a0B1c2")
+            .tag("hotdogs")
+            .validate(),
+        Ok(())
+    );
+    let err = Input::new("😀".repeat(21))
+        .color("#12345")
+        .tag("bird")
+        .validate()
+        .expect_err("invalid");
+    let lines: Vec<String> = err.violations.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "prompt: 21 characters, more than the maximum 20",
+            "color: \"#12345\" does not match the pattern \"^#[0-9A-Fa-f]{6}$\"",
+            "tag: \"bird\" does not match the pattern \"(cat|dog)s?\"",
+        ]
+    );
+}
+
+#[test]
+fn number_enums_and_non_identifier_values_get_readable_variants() {
+    use non_identifier_string_enum::{AspectRatio, Motion, Quality, ResponseModalities, Sampler};
+    use number_enum::{Ratio, Scale};
+    assert_eq!(Scale::default(), Scale::V2);
+    assert_eq!(Ratio::ALL.map(Ratio::value), [1.0, 0.25, 0.5, -1.5]);
+    assert_eq!(
+        number_enum::Input::new()
+            .ratio(Ratio::V0_25)
+            .scale(Scale::V8)
+            .to_json(),
+        json!({"scale": 8, "ratio": 0.25})
+    );
+    assert_eq!(
+        number_enum::Input::new().ratio(Ratio::V1).to_json(),
+        json!({"ratio": 1})
+    );
+    let one: number_enum::Input =
+        serde_json::from_value(json!({"ratio": 1.0, "scale": 4.0})).expect("reads");
+    assert_eq!((one.ratio, one.scale), (Some(Ratio::V1), Some(Scale::V4)));
+    assert_eq!(AspectRatio::Ratio16x9.as_str(), "16:9");
+    assert_eq!(AspectRatio::default(), AspectRatio::Ratio1x1);
+    assert_eq!(Motion::PanUp.as_str(), "Pan Up");
+    assert_eq!(
+        ResponseModalities::default(),
+        ResponseModalities::TextAndImage
+    );
+    assert_eq!(Quality::V4k.as_str(), "4k");
+    assert_eq!(Sampler::DpmPlusPlus2m.as_str(), "dpm++ 2m");
+}
+
+#[test]
+fn null_is_sent_and_read_only_where_the_schema_allows_it() {
+    use nullable_optional::Input;
+    let input = Input::new("hi").voice_2_null().seed(7);
+    assert_eq!(
+        input.to_json(),
+        json!({"text": "hi", "voice_2": null, "seed": 7})
+    );
+    let read: Input = serde_json::from_value(json!({"text": "hi", "voice_2": null, "seed": null}))
+        .expect("nullable");
+    assert_eq!((read.voice_2, read.seed), (Some(None), Some(None)));
+    assert!(serde_json::from_value::<Input>(json!({"text": "hi", "speed": null})).is_err());
+    assert!(serde_json::from_value::<Input>(json!({"text": null})).is_err());
+    assert!(nullable_optional::MODEL.fields[1].nullable);
+}
+
+#[test]
+fn required_fields_with_a_default_are_sent_at_it_unless_set() {
+    use required_with_default::{Format, Input, Voice};
+    let input = Input::new("hello");
+    assert_eq!(
+        input.to_json(),
+        json!({"text": "hello", "temperature": 0.4, "voice": "Kore", "format": "mp3"})
+    );
+    let set = input
+        .temperature(1.5)
+        .voice("Zephyr")
+        .format(Format::Wav)
+        .steps(8);
+    assert_eq!(set.voice, Voice::Other("Zephyr".to_owned()));
+    assert_eq!(set.to_json()["format"], json!("wav"));
+    // On the wire it is required: a body without it is refused.
+    assert!(serde_json::from_value::<Input>(json!({"text": "x"})).is_err());
+}
+
+#[test]
+fn the_output_kind_is_in_the_model_info() {
+    assert_eq!(
+        output_image::MODEL.output,
+        segmind_runtime::OutputKind::Image
+    );
+    assert_eq!(
+        nested_objects_chat_messages::MODEL.output,
+        segmind_runtime::OutputKind::Json
+    );
+    assert_eq!(
+        nullable_optional::MODEL.output,
+        segmind_runtime::OutputKind::Audio
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn media_in_lists_and_nested_objects_are_uploaded_once_and_put_at_their_pointers() {
+    use nested_objects_chat_messages::{Input, Message, Role, Shot};
+    use segmind_runtime::{Client, Media, MediaUpload};
+    use segmind_server::{Route, ServerConfig, TestServer};
+
+    let server = TestServer::start(
+        ServerConfig::new(segmind_server::workspace_schema_dir()).with_api_key("k"),
+    )
+    .await
+    .expect("server");
+    let client = Client::builder()
+        .api_key("k")
+        .base_url(server.base_url())
+        .media_upload(MediaUpload::Upload)
+        .build()
+        .expect("client");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("a.png");
+    let b = dir.path().join("b.png");
+    std::fs::write(&a, b"\x89PNG a").expect("write");
+    std::fs::write(&b, b"\x89PNG b").expect("write");
+    let input = Input::new([Message::new(Role::User, "hi")]).shots([
+        Shot::new([
+            Media::file(&a),
+            Media::url("https://x.test/1.png"),
+            Media::file(&a),
+        ]),
+        Shot::new([Media::file(&b)]),
+    ]);
+    let body = client.prepare_body(&input).await.expect("prepared");
+    let url = |pointer: &str| {
+        body.pointer(pointer)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let first = url("/shots/0/images/0");
+    assert!(first.starts_with(&server.base_url()), "{first}");
+    assert_eq!(url("/shots/0/images/1"), "https://x.test/1.png");
+    assert_eq!(url("/shots/0/images/2"), first);
+    let second = url("/shots/1/images/0");
+    assert!(
+        second.starts_with(&server.base_url()) && second != first,
+        "{second}"
+    );
+    assert_eq!(body["messages"], json!([{"role": "user", "content": "hi"}]));
+    // Each local file once, however often it appears.
+    assert_eq!(server.post_count_for(Route::Upload), 2);
 }

@@ -80,6 +80,17 @@ pub fn valid_value(field: &FieldInfo, end: End) -> Value {
         FieldKind::Boolean => json!(end == End::Lower),
         FieldKind::Integer => json!(bound as i64),
         FieldKind::Number => json!(bound),
+        FieldKind::List(item) => {
+            let count = field.min_items.unwrap_or(1).max(1);
+            Value::Array((0..count).map(|_| valid_value(item, end)).collect())
+        }
+        FieldKind::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| (f.name.to_owned(), valid_value(f, end)))
+                .collect(),
+        ),
     }
 }
 

@@ -22,18 +22,21 @@ fn hallo_reports_every_violation_at_once() {
         .face_expand_ratio(1.2);
     assert_eq!(ok.validate(), Ok(()));
 
-    let bad = hallo::Input::new("ftp://x.test/face.png", Media::file("no/such/voice.mp3"))
-        .pose_weight(12.0)
-        .face_weight(-1.0)
-        .lip_weight(f64::NAN)
-        .face_expand_ratio(10.5);
+    let bad = hallo::Input::new(
+        "https://x.test/face|1.png",
+        Media::file("no/such/voice.mp3"),
+    )
+    .pose_weight(12.0)
+    .face_weight(-1.0)
+    .lip_weight(f64::NAN)
+    .face_expand_ratio(10.5);
     let err = bad.validate().expect_err("invalid");
     assert_eq!(err.model, "hallo");
     let lines = messages(err);
     assert_eq!(lines.len(), 6, "{lines:#?}");
     assert_eq!(
         lines[0],
-        "input_image: \"ftp://x.test/face.png\" is not an http, https or data URL"
+        "input_image: \"https://x.test/face|1.png\" is not a valid URL (RFC 3986)"
     );
     assert!(
         lines[1].starts_with("input_audio: cannot read no/such/voice.mp3: "),
@@ -75,14 +78,14 @@ fn hailuo_and_heygen_check_their_media() {
     let ok = hailuo_02_fast::Input::new("a prompt", Media::file(&frame))
         .last_frame_image("https://x.test/end.png");
     assert_eq!(ok.validate(), Ok(()));
-    let err = hailuo_02_fast::Input::new("a prompt", "https://")
+    let err = hailuo_02_fast::Input::new("a prompt", "https://x.test:port/a.png")
         .last_frame_image(Media::file(dir.path()))
         .validate()
         .expect_err("invalid");
     let lines = messages(err);
     assert_eq!(
         lines[0],
-        "first_frame_image: \"https://\" is not an http, https or data URL"
+        "first_frame_image: \"https://x.test:port/a.png\" is not a valid URL (RFC 3986)"
     );
     assert!(lines[1].ends_with("not a regular file"), "{}", lines[1]);
 

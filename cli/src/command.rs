@@ -29,6 +29,9 @@ pub const OUT: &str = "out";
 pub const ASYNC: &str = "async";
 /// `--dry-run`: print the request instead of sending it.
 pub const DRY_RUN: &str = "dry-run";
+/// `--json-input FILE|-`: the whole request body as JSON (flags override
+/// its top-level keys).
+pub const JSON_INPUT: &str = "json-input";
 /// `--poll-interval`: seconds between two status polls.
 pub const POLL_INTERVAL: &str = "poll-interval";
 /// `--timeout`: seconds to wait for the video.
@@ -51,6 +54,7 @@ pub const RESERVED_FLAGS: &[&str] = &[
     OUT,
     ASYNC,
     DRY_RUN,
+    JSON_INPUT,
     POLL_INTERVAL,
     TIMEOUT,
     "help",
@@ -203,6 +207,19 @@ fn model_command(model: &'static ModelInfo) -> Command {
         command = command.arg(field_arg(flag));
     }
     command
+        .arg(
+            Arg::new(JSON_INPUT)
+                .long(JSON_INPUT)
+                .value_name("FILE|-")
+                .value_hint(ValueHint::FilePath)
+                .help("The request body as a JSON object, from a file or stdin (-); flags given too replace its keys")
+                .long_help(
+                    "The whole request body as one JSON object, read from FILE or from stdin (-), \
+                     for nested objects and lists of objects. Field flags given as well replace the \
+                     key of their field (a list flag replaces the whole list). Required flags are \
+                     then optional: the body must hold them.",
+                ),
+        )
         .next_help_heading("Run options")
         .arg(out_arg())
         .arg(

@@ -43,11 +43,12 @@ pub fn print(
         })
     });
     let curl = curl_command(&url, &body, save_to.as_deref());
-    let local_files: Vec<(&str, &Path)> = input
+    let local_files: Vec<(String, &Path)> = input
         .media()
         .into_iter()
         .filter_map(|(field, media)| match media {
-            Media::File(path) => Some((field, path.as_path())),
+            // The field's JSON pointer without its leading `/`.
+            Media::File(path) => Some((field.trim_start_matches('/').to_owned(), path.as_path())),
             Media::Url(_) => None,
         })
         .collect();

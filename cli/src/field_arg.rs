@@ -64,30 +64,55 @@ pub fn field_flags(model: &'static ModelInfo, reserved: &[&str]) -> Vec<FieldFla
 
 /// The clap argument of one field. Its value is stored as the JSON value the
 /// field takes on the wire.
+///
+/// A list field is a repeatable flag, one item each (`--image-urls a.png
+/// --image-urls https://...`), each item parsed as the list's item kind.
+/// An object field, or a list of objects, takes each value as JSON text.
+/// A required field without a default is a required flag unless
+/// `--json-input` gives the body.
 pub fn field_arg(flag: &FieldFlag) -> Arg {
     let field = flag.field;
+    let (value_field, action) = match field.kind {
+        FieldKind::List(item) => (item, ArgAction::Append),
+        _ => (field, ArgAction::Set),
+    };
     let mut arg = Arg::new(arg_id(field))
         .long(flag.long.clone())
         .value_name(help_text::value_name(field))
         .help(help_text::field_help(field))
         .long_help(help_text::field_long_help(field))
-        .required(field.required)
-        .action(ArgAction::Set)
-        .value_parser(value_parser(field));
-    match field.kind {
+        .action(action)
+        .value_parser(value_parser(value_field, field.nullable));
+    if field.required && field.default.is_none() {
+        arg = arg.required_unless_present(crate::command::JSON_INPUT);
+    }
+    match value_field.kind {
         FieldKind::Integer | FieldKind::Number => arg = arg.allow_negative_numbers(true),
         // `--go-fast` alone means true; `--go-fast false` is false.
-        FieldKind::Boolean => arg = arg.num_args(0..=1).default_missing_value("true"),
+        FieldKind::Boolean if !matches!(field.kind, FieldKind::List(_)) => {
+            arg = arg.num_args(0..=1).default_missing_value("true");
+        }
         FieldKind::Media(_) => arg = arg.value_hint(ValueHint::FilePath),
-        FieldKind::String => {}
+        _ => {}
     }
     arg
 }
 
 /// Parses a flag's text into the field's JSON value. A closed set of values
 /// is checked by clap (and listed in the help); an open set accepts any text.
-fn value_parser(field: &FieldInfo) -> ValueParser {
+///
+/// `null` is the JSON null for a field that may be null.
+fn value_parser(field: &FieldInfo, nullable: bool) -> ValueParser {
     let kind = field.kind;
+    if nullable {
+        return ValueParser::new(move |text: &str| {
+            if text.trim() == "null" {
+                Ok(serde_json::Value::Null)
+            } else {
+                wire_value(kind, text)
+            }
+        });
+    }
     if !field.allowed.is_empty() && !field.open {
         let values = field
             .allowed
@@ -97,7 +122,7 @@ fn value_parser(field: &FieldInfo) -> ValueParser {
             PossibleValuesParser::new(values).try_map(move |text| wire_value(kind, &text)),
         );
     }
-    if kind == FieldKind::Boolean {
+    if matches!(kind, FieldKind::Boolean) {
         let values = [PossibleValue::new("true"), PossibleValue::new("false")];
         return ValueParser::new(
             PossibleValuesParser::new(values).try_map(move |text| wire_value(kind, &text)),
@@ -117,15 +142,24 @@ mod tests {
         rust_name: "out",
         description: "",
         required: false,
+        nullable: false,
         kind: FieldKind::String,
         default: None,
         minimum: None,
         maximum: None,
+        exclusive_minimum: None,
+        exclusive_maximum: None,
+        multiple_of: None,
+        min_length: None,
+        max_length: None,
+        pattern: None,
+        min_items: None,
+        max_items: None,
         allowed: &[],
         open: false,
     };
 
-    static FIELDS: [FieldInfo; 4] = [
+    static FIELDS: [FieldInfo; 5] = [
         BASE,
         FieldInfo {
             name: "field_out",
@@ -142,6 +176,16 @@ mod tests {
             name: "go_fast",
             rust_name: "go_fast",
             kind: FieldKind::Boolean,
+            ..BASE
+        },
+        FieldInfo {
+            name: "sizes",
+            rust_name: "sizes",
+            kind: FieldKind::List(&FieldInfo {
+                name: "items",
+                kind: FieldKind::Integer,
+                ..BASE
+            }),
             ..BASE
         },
     ];
@@ -163,7 +207,13 @@ mod tests {
         let longs: Vec<&str> = flags.iter().map(|flag| flag.long.as_str()).collect();
         assert_eq!(
             longs,
-            ["field-out", "field-field-out", "input-image", "go-fast"]
+            [
+                "field-out",
+                "field-field-out",
+                "input-image",
+                "go-fast",
+                "sizes"
+            ]
         );
     }
 
@@ -182,5 +232,24 @@ mod tests {
         assert_eq!(fast, Some(&serde_json::Value::Bool(true)));
         let refused = command.try_get_matches_from(["--go-fast", "maybe"]);
         assert!(refused.is_err());
+    }
+
+    #[test]
+    fn list_flags_repeat_and_parse_each_item() {
+        let flags = field_flags(&MODEL, &[]);
+        let mut command = clap::Command::new("m").no_binary_name(true);
+        for flag in &flags {
+            command = command.arg(field_arg(flag));
+        }
+        let matches = command
+            .clone()
+            .try_get_matches_from(["--sizes", "512", "--sizes", "-8"])
+            .expect("parses");
+        let sizes: Vec<&serde_json::Value> = matches
+            .get_many::<serde_json::Value>("field:sizes")
+            .expect("given")
+            .collect();
+        assert_eq!(sizes, [&serde_json::json!(512), &serde_json::json!(-8)]);
+        assert!(command.try_get_matches_from(["--sizes", "1.5"]).is_err());
     }
 }

@@ -39,7 +39,7 @@ pub fn model_long_about(model: &ModelInfo) -> String {
         "{title}: {summary}\n\
          \n\
          Typical latency: {latency}. Typical price: {price}.\n\
-         Calls POST /v1/{slug} and waits for the video, or POST /v2/{slug} with --async.\n\
+         Calls POST /v1/{slug} and waits for {what}, or POST /v2/{slug} with --async.\n\
          \n\
          Media inputs take a local file (uploaded first, or sent inline with --inline-media) \
          or an http, https or data URL. Options left out are not sent: Segmind applies the \
@@ -47,7 +47,19 @@ pub fn model_long_about(model: &ModelInfo) -> String {
         title = model.title,
         summary = model.summary,
         slug = model.slug,
+        what = output_noun(model.output),
     )
+}
+
+/// What a model's v1 call waits for: `the video`, `the image`, `the audio`,
+/// `the JSON answer`.
+fn output_noun(kind: segmind_runtime::OutputKind) -> &'static str {
+    match kind {
+        segmind_runtime::OutputKind::Image => "the image",
+        segmind_runtime::OutputKind::Audio => "the audio",
+        segmind_runtime::OutputKind::Json => "the JSON answer",
+        _ => "the video",
+    }
 }
 
 /// An example command line with every required input, for the end of a
@@ -83,12 +95,16 @@ fn example_value(field: &FieldInfo) -> String {
         FieldKind::String => "'...'".to_owned(),
         FieldKind::Integer | FieldKind::Number => number(),
         FieldKind::Boolean => "true".to_owned(),
+        FieldKind::List(item) => example_value(item),
+        FieldKind::Object(_) => "'{...}'".to_owned(),
     }
 }
 
 /// The placeholder of a field's value in usage lines (`<NUMBER>`).
 pub fn value_name(field: &FieldInfo) -> &'static str {
     match field.kind {
+        FieldKind::List(item) => value_name(item),
+        FieldKind::Object(_) => "JSON",
         FieldKind::Media(MediaKind::Image) => "IMAGE",
         FieldKind::Media(MediaKind::Audio) => "AUDIO",
         FieldKind::Media(MediaKind::Video) => "VIDEO",
@@ -109,19 +125,101 @@ pub fn default_text(field: &FieldInfo) -> Option<String> {
     }
 }
 
-/// The bounds of a number field, as `0 to 10`, `at least 0` or `at most 10`.
+/// The bounds of a number field, as `0 to 10`, `at least 0` or `at most 10`,
+/// with exclusive bounds (`above 0`, `below 1`) and a multiple (`multiple
+/// of 8`).
 pub fn range_text(field: &FieldInfo) -> Option<String> {
+    let mut parts = Vec::new();
     match (field.minimum, field.maximum) {
-        (Some(min), Some(max)) => Some(format!("{min} to {max}")),
-        (Some(min), None) => Some(format!("at least {min}")),
-        (None, Some(max)) => Some(format!("at most {max}")),
-        (None, None) => None,
+        (Some(min), Some(max)) => parts.push(format!("{min} to {max}")),
+        (Some(min), None) => parts.push(format!("at least {min}")),
+        (None, Some(max)) => parts.push(format!("at most {max}")),
+        (None, None) => {}
     }
+    if let Some(min) = field.exclusive_minimum {
+        parts.push(format!("above {min}"));
+    }
+    if let Some(max) = field.exclusive_maximum {
+        parts.push(format!("below {max}"));
+    }
+    if let Some(m) = field.multiple_of {
+        parts.push(format!("multiple of {m}"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The other limits of a field, one phrase each: string lengths and
+/// pattern, list lengths, and for a list the limits of its items.
+pub fn limit_texts(field: &FieldInfo) -> Vec<String> {
+    let mut parts = Vec::new();
+    match (field.min_length, field.max_length) {
+        (Some(lo), Some(hi)) => parts.push(format!("{lo} to {hi} characters")),
+        (Some(lo), None) => parts.push(format!("at least {lo} characters")),
+        (None, Some(hi)) => parts.push(format!("at most {hi} characters")),
+        (None, None) => {}
+    }
+    if let Some(pattern) = field.pattern {
+        parts.push(format!("matching {pattern}"));
+    }
+    match (field.min_items, field.max_items) {
+        (Some(lo), Some(hi)) => parts.push(format!("{lo} to {hi} items")),
+        (Some(1), None) => parts.push("at least 1 item".to_owned()),
+        (Some(lo), None) => parts.push(format!("at least {lo} items")),
+        (None, Some(hi)) => parts.push(format!("at most {hi} items")),
+        (None, None) => {}
+    }
+    if field.nullable {
+        parts.push("may be null".to_owned());
+    }
+    if let FieldKind::List(item) = field.kind {
+        let mut each: Vec<String> = range_text(item).into_iter().collect();
+        each.extend(limit_texts(item));
+        if let FieldKind::Media(kind) = item.kind {
+            each.push(format!("{kind} (local file or URL)"));
+        }
+        if !item.allowed.is_empty() {
+            let values: Vec<&str> = item.allowed.iter().map(|v| v.value).collect();
+            each.push(format!("one of {}", values.join(", ")));
+        }
+        if !each.is_empty() {
+            parts.push(format!("each item {}", each.join(", ")));
+        }
+    }
+    parts
+}
+
+/// The shape of an object (or a list of objects) field: its keys, each
+/// with its kind, for `--help`.
+pub fn object_shape(fields: &[FieldInfo]) -> String {
+    let keys: Vec<String> = fields
+        .iter()
+        .map(|f| {
+            let required = if f.required { "" } else { "?" };
+            let kind = match f.kind {
+                FieldKind::Object(inner) => object_shape(inner),
+                FieldKind::List(item) => match item.kind {
+                    FieldKind::Object(inner) => format!("[{}]", object_shape(inner)),
+                    _ => format!("[{}]", value_name(item).to_ascii_lowercase()),
+                },
+                _ if !f.allowed.is_empty() => {
+                    let values: Vec<&str> = f.allowed.iter().map(|v| v.value).collect();
+                    let more = if f.open { "|..." } else { "" };
+                    format!("{}{more}", values.join("|"))
+                }
+                _ => value_name(f).to_ascii_lowercase(),
+            };
+            format!("{}{required}: {kind}", f.name)
+        })
+        .collect();
+    format!("{{{}}}", keys.join(", "))
 }
 
 /// The one-paragraph help of a field, shown by `-h`.
 pub fn field_help(field: &FieldInfo) -> String {
     let mut parts = vec![field.description.trim().to_owned()];
+    if field.required && field.default.is_none() {
+        parts.push("[required unless --json-input gives it]".to_owned());
+    }
     if let FieldKind::Media(kind) = field.kind {
         parts.push(format!("[{kind}: local file or URL]"));
     }
@@ -130,6 +228,12 @@ pub fn field_help(field: &FieldInfo) -> String {
     }
     if let Some(range) = range_text(field) {
         parts.push(format!("[range: {range}]"));
+    }
+    for limit in limit_texts(field) {
+        parts.push(format!("[{limit}]"));
+    }
+    if matches!(field.kind, FieldKind::List(_)) {
+        parts.push("[repeatable]".to_owned());
     }
     if field.open && !field.allowed.is_empty() {
         parts.push(format!(
@@ -150,6 +254,9 @@ pub fn field_long_help(field: &FieldInfo) -> String {
         lines.push(field.description.trim().to_owned());
         lines.push(String::new());
     }
+    if field.required && field.default.is_none() {
+        lines.push("Required (unless --json-input gives it).".to_owned());
+    }
     if let FieldKind::Media(kind) = field.kind {
         lines.push(format!(
             "{}: a local file (uploaded first, or inlined with --inline-media) or an http, https or data URL.",
@@ -157,12 +264,36 @@ pub fn field_long_help(field: &FieldInfo) -> String {
         ));
     }
     if let Some(default) = default_text(field) {
-        lines.push(format!(
-            "Default (applied by the server when unset): {default}"
-        ));
+        if field.required {
+            lines.push(format!(
+                "Default (sent when the flag is left out): {default}"
+            ));
+        } else {
+            lines.push(format!(
+                "Default (applied by the server when unset): {default}"
+            ));
+        }
     }
     if let Some(range) = range_text(field) {
         lines.push(format!("Range: {range}"));
+    }
+    for limit in limit_texts(field) {
+        lines.push(format!("Limit: {limit}"));
+    }
+    match field.kind {
+        FieldKind::List(item) => {
+            lines.push("A list: give the flag once per item.".to_owned());
+            if let FieldKind::Object(fields) = item.kind {
+                lines.push(format!(
+                    "Each item is JSON: {} (`?`: optional)",
+                    object_shape(fields)
+                ));
+            }
+        }
+        FieldKind::Object(fields) => {
+            lines.push(format!("JSON: {} (`?`: optional)", object_shape(fields)))
+        }
+        _ => {}
     }
     if field.open && !field.allowed.is_empty() {
         lines.push("Known values (any other value is accepted too):".to_owned());
@@ -201,10 +332,19 @@ mod tests {
         rust_name: "pose_weight",
         description: "Weight of the pose.",
         required: false,
+        nullable: false,
         kind: FieldKind::Number,
         default: Some("1.4"),
         minimum: Some(0.0),
         maximum: Some(10.0),
+        exclusive_minimum: None,
+        exclusive_maximum: None,
+        multiple_of: None,
+        min_length: None,
+        max_length: None,
+        pattern: None,
+        min_items: None,
+        max_items: None,
         allowed: &[],
         open: false,
     };
@@ -214,10 +354,19 @@ mod tests {
         rust_name: "voice_id",
         description: "Voice.",
         required: false,
+        nullable: false,
         kind: FieldKind::String,
         default: Some("\"abc\""),
         minimum: None,
         maximum: None,
+        exclusive_minimum: None,
+        exclusive_maximum: None,
+        multiple_of: None,
+        min_length: None,
+        max_length: None,
+        pattern: None,
+        min_items: None,
+        max_items: None,
         allowed: &[
             AllowedValue {
                 value: "v1",

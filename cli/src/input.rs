@@ -32,37 +32,89 @@ pub fn wire_value(kind: FieldKind, text: &str) -> Result<Value, String> {
             _ => Err(format!("`{text}` is not `true` or `false`")),
         },
         FieldKind::String | FieldKind::Media(_) => Ok(Value::String(text.to_owned())),
+        // An object (or a list given whole) is JSON text.
+        FieldKind::Object(_) | FieldKind::List(_) => {
+            serde_json::from_str(text).map_err(|e| format!("`{text}` is not JSON: {e}"))
+        }
     }
 }
 
-/// The request object of the flags that were given, by wire name, in schema
-/// order. Flags left out are absent, so the server applies its defaults.
-pub fn request_json(model: &ModelInfo, matches: &ArgMatches) -> Value {
-    let mut body = Map::new();
+/// The request object: the `--json-input` body when given (`base`), with
+/// the key of every field flag that was given replaced by the flag's value
+/// (a list flag's values make the whole list), in schema order; then each
+/// required field with a default that is still absent, at its default (it
+/// is sent on every call). Other flags left out are absent, so the server
+/// applies its defaults.
+pub fn request_json(
+    model: &ModelInfo,
+    matches: &ArgMatches,
+    base: Option<Map<String, Value>>,
+) -> Value {
+    let mut body = base.unwrap_or_default();
     for field in model.fields {
-        if let Ok(Some(value)) = matches.try_get_one::<Value>(&arg_id(field)) {
-            body.insert(field.name.to_owned(), value.clone());
+        let id = arg_id(field);
+        let value = match field.kind {
+            FieldKind::List(_) => matches
+                .try_get_many::<Value>(&id)
+                .ok()
+                .flatten()
+                .map(|items| Value::Array(items.cloned().collect())),
+            _ => matches.try_get_one::<Value>(&id).ok().flatten().cloned(),
+        };
+        if let Some(value) = value {
+            body.insert(field.name.to_owned(), value);
+        } else if let (true, Some(default), false) =
+            (field.required, field.default, body.contains_key(field.name))
+        {
+            if let Ok(value) = serde_json::from_str(default) {
+                body.insert(field.name.to_owned(), value);
+            }
         }
     }
     Value::Object(body)
 }
 
-/// The model's typed input from the flags, validated: every violation of
-/// the schema is reported at once, by flag, before anything is sent.
+/// The body given with `--json-input`: a JSON object from a file, or from
+/// stdin for `-`.
+fn json_input(matches: &ArgMatches) -> Result<Option<Map<String, Value>>, Failure> {
+    let Ok(Some(source)) = matches.try_get_one::<String>(crate::command::JSON_INPUT) else {
+        return Ok(None);
+    };
+    let text = if source == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| Failure::usage(format!("--json-input: cannot read stdin: {e}")))?;
+        text
+    } else {
+        std::fs::read_to_string(source)
+            .map_err(|e| Failure::usage(format!("--json-input: cannot read {source}: {e}")))?
+    };
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(map)) => Ok(Some(map)),
+        Ok(_) => Err(Failure::usage(
+            "--json-input: the body must be a JSON object",
+        )),
+        Err(e) => Err(Failure::usage(format!("--json-input: not valid JSON: {e}"))),
+    }
+}
+
+/// The model's typed input from `--json-input` and the flags, validated:
+/// every violation of the schema is reported at once, by flag, before
+/// anything is sent.
 pub fn build_input(
     model: &ModelInfo,
     matches: &ArgMatches,
     flags: &[FieldFlag],
 ) -> Result<Box<dyn ModelInput>, Failure> {
-    let input =
-        models::input_from_json(model.slug, request_json(model, matches)).map_err(|error| {
-            match error {
-                ParseInputError::Invalid { model, source } => {
-                    Failure::invalid(format!("invalid {model} input:"), vec![source.to_string()])
-                }
-                other => Failure::other(other.to_string()),
+    let base = json_input(matches)?;
+    let input = models::input_from_json(model.slug, request_json(model, matches, base)).map_err(
+        |error| match error {
+            ParseInputError::Invalid { model, source } => {
+                Failure::invalid(format!("invalid {model} input:"), vec![source.to_string()])
             }
-        })?;
+            other => Failure::other(other.to_string()),
+        },
+    )?;
     input
         .validate()
         .map_err(|report| invalid_input(&report, flags))?;
@@ -78,9 +130,15 @@ pub fn invalid_input(report: &ValidationError, flags: &[FieldFlag]) -> Failure {
         .iter()
         .map(|violation| {
             let text = violation.to_string();
-            let flag = flags.iter().find(|flag| flag.field.name == violation.field);
+            // `image_urls/0` is item 0 of --image-urls.
+            let (top, inner) = violation
+                .field
+                .split_once('/')
+                .unwrap_or((violation.field.as_str(), ""));
+            let flag = flags.iter().find(|flag| flag.field.name == top);
             match (flag, text.strip_prefix(&format!("{}: ", violation.field))) {
-                (Some(flag), Some(rest)) => format!("--{}: {rest}", flag.long),
+                (Some(flag), Some(rest)) if inner.is_empty() => format!("--{}: {rest}", flag.long),
+                (Some(flag), Some(rest)) => format!("--{} ({inner}): {rest}", flag.long),
                 _ => text,
             }
         })
@@ -130,10 +188,19 @@ mod tests {
             rust_name: "pose_weight",
             description: "Weight of the pose.",
             required: false,
+            nullable: false,
             kind: FieldKind::Number,
             default: None,
             minimum: Some(0.0),
             maximum: Some(10.0),
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         }];
@@ -151,7 +218,7 @@ mod tests {
         let report = ValidationError {
             model: "hallo",
             violations: vec![Violation {
-                field: "pose_weight",
+                field: "pose_weight".to_owned(),
                 kind: ViolationKind::AboveMaximum {
                     value: Limit::Float(12.0),
                     maximum: Limit::Int(10),
@@ -166,6 +233,91 @@ mod tests {
         assert_eq!(
             failure.details,
             vec!["--pose-weight: 12.0 is above the maximum 10".to_owned()]
+        );
+    }
+
+    #[test]
+    fn flags_replace_keys_of_the_json_body_and_required_defaults_are_filled_in() {
+        const BASE: segmind_runtime::FieldInfo = segmind_runtime::FieldInfo {
+            name: "prompt",
+            rust_name: "prompt",
+            description: "",
+            required: true,
+            nullable: false,
+            kind: FieldKind::String,
+            default: None,
+            minimum: None,
+            maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
+            allowed: &[],
+            open: false,
+        };
+        static FIELDS: [segmind_runtime::FieldInfo; 3] = [
+            BASE,
+            segmind_runtime::FieldInfo {
+                name: "image_urls",
+                rust_name: "image_urls",
+                required: false,
+                kind: FieldKind::List(&segmind_runtime::FieldInfo {
+                    name: "items",
+                    kind: FieldKind::Media(MediaKind::Image),
+                    ..BASE
+                }),
+                ..BASE
+            },
+            segmind_runtime::FieldInfo {
+                name: "temperature",
+                rust_name: "temperature",
+                kind: FieldKind::Number,
+                default: Some("0.4"),
+                ..BASE
+            },
+        ];
+        static MODEL: ModelInfo = ModelInfo {
+            slug: "m",
+            title: "M",
+            summary: "",
+            rust_name: "m",
+            typical_latency_seconds: None,
+            typical_price_usd: None,
+            output: segmind_runtime::OutputKind::Image,
+            fields: &FIELDS,
+        };
+        let flags = crate::field_arg::field_flags(&MODEL, &[]);
+        let mut command = clap::Command::new("m")
+            .no_binary_name(true)
+            .arg(clap::Arg::new(crate::command::JSON_INPUT).long(crate::command::JSON_INPUT));
+        for flag in &flags {
+            command = command.arg(crate::field_arg::field_arg(flag));
+        }
+        let matches = command
+            .try_get_matches_from([
+                "--json-input",
+                "body.json",
+                "--image-urls",
+                "a.png",
+                "--image-urls",
+                "https://x.test/b.png",
+            ])
+            .expect("--prompt is optional when the body may hold it");
+        let base = json!({"prompt": "from the body", "image_urls": ["old.png"]});
+        let Value::Object(base) = base else {
+            unreachable!()
+        };
+        assert_eq!(
+            request_json(&MODEL, &matches, Some(base)),
+            json!({
+                "prompt": "from the body",
+                "image_urls": ["a.png", "https://x.test/b.png"],
+                "temperature": 0.4
+            })
         );
     }
 }

@@ -101,8 +101,11 @@ fn note_local_files(
     } else {
         "uploading"
     };
-    for (field, media) in input.media() {
+    for (pointer, media) in input.media() {
         if let Media::File(path) = media {
+            // `/image_urls/0` is set by --image-urls.
+            let field = pointer.trim_start_matches('/');
+            let field = field.split('/').next().unwrap_or(field);
             let flag = long_flag(flags, field);
             progress.note(&format!("--{flag}: {how} {}", path.display()));
         }

@@ -77,7 +77,7 @@ impl ModelInput for Raw {
     fn to_json(&self) -> Value {
         self.body.clone()
     }
-    fn media(&self) -> Vec<(&'static str, &Media)> {
+    fn media(&self) -> Vec<(String, &Media)> {
         Vec::new()
     }
 }

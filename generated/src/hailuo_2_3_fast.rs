@@ -33,10 +33,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "prompt",
             description: "Text description of the video. Use detailed text for unique scenes or abstract text for artistic videos.",
             required: true,
+            nullable: false,
             kind: rt::FieldKind::String,
             default: None,
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -45,10 +54,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "first_frame_image",
             description: "Initial image of the video; it sets the screen ratio.",
             required: true,
+            nullable: false,
             kind: rt::FieldKind::Media(rt::MediaKind::Image),
             default: None,
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -57,10 +75,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "duration",
             description: "Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::Integer,
             default: Some("6"),
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[
                 rt::AllowedValue {
                     value: "6",
@@ -78,10 +105,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "prompt_optimizer",
             description: "Enhance the prompt for better results. Enable for complex prompts, disable for simpler ones.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::Boolean,
             default: Some("true"),
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -90,10 +126,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "resolution",
             description: "Video quality: 768p for faster processing, 1080p for high detail.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::String,
             default: Some("\"1080p\""),
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[
                 rt::AllowedValue {
                     value: "768p",
@@ -110,11 +155,12 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Hailuo 2.3 Fast (`POST /v1/hailuo-2.3-fast` and `POST /v2/hailuo-2.3-fast`).
 ///
-/// Required fields are the arguments of [`Input::new`]; optional fields start unset
-/// and are sent only when set, so the server applies its own defaults. The type is
-/// `non_exhaustive`: a field added to the schema later is not a breaking change.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Required fields without a default are the arguments of [`Input::new`]; a
+/// required field with a default starts at it and is always sent; optional
+/// fields start unset and are sent only when set, so the server applies its own
+/// defaults. The type is `non_exhaustive`: a field added to the schema later is
+/// not a breaking change.
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
     /// Text description of the video. Use detailed text for unique scenes or abstract text for artistic videos.
@@ -130,22 +176,22 @@ pub struct Input {
     ///
     /// Allowed values: `6`, `10`.
     /// Default (applied by the server when unset): `6`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<Duration>,
     /// Enhance the prompt for better results. Enable for complex prompts, disable for simpler ones.
     ///
     /// Default (applied by the server when unset): `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_optimizer: Option<bool>,
     /// Video quality: 768p for faster processing, 1080p for high detail.
     ///
     /// Allowed values: `768p`, `1080p`.
     /// Default (applied by the server when unset): `1080p`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Resolution>,
 }
 impl Input {
-    /// An input from the required fields (`prompt`, `first_frame_image`); optional fields are unset.
+    /// A value from the required fields (`prompt`, `first_frame_image`); optional fields are unset.
     pub fn new(
         prompt: impl Into<String>,
         first_frame_image: impl Into<rt::Media>,
@@ -191,24 +237,75 @@ impl Input {
         self
     }
     /// Checks every constraint of the schema and reports every violation
-    /// at once (field, constraint and value); a local media file must exist.
+    /// at once (where, constraint and value); a local media file must exist.
+    ///
+    /// # Errors
+    ///
+    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         let mut violations = rt::Violations::new();
-        {
-            let value = &self.first_frame_image;
-            violations.media("first_frame_image", value);
-        }
+        rt::Nested::validate_at(self, "", &mut violations);
         violations.finish(MODEL.slug)
     }
 }
-impl rt::ModelInput for Input {
-    fn info(&self) -> &'static rt::ModelInfo {
-        &MODEL
+impl rt::Nested for Input {
+    fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
+        {
+            let value = &self.first_frame_image;
+            let path = rt::child_path(path, "first_frame_image");
+            violations.media(&path, value);
+        }
     }
-    fn validate(&self) -> Result<(), rt::ValidationError> {
-        Input::validate(self)
+    fn media_at<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a rt::Media)>) {
+        {
+            let value = &self.first_frame_image;
+            let pointer = format!("{pointer}/{}", "first_frame_image");
+            found.push((pointer, value));
+        }
     }
-    fn to_json(&self) -> ::serde_json::Value {
+}
+impl rt::FromJson for Input {
+    fn from_json(
+        value: &::serde_json::Value,
+        pointer: &str,
+    ) -> Result<Self, rt::JsonError> {
+        let map = rt::json::object(value, pointer)?;
+        rt::json::deny_unknown(
+            map,
+            &[
+                "prompt",
+                "first_frame_image",
+                "duration",
+                "prompt_optimizer",
+                "resolution",
+            ],
+            pointer,
+        )?;
+        Ok(Self {
+            prompt: rt::json::required(map, "prompt", pointer)?,
+            first_frame_image: rt::json::required(map, "first_frame_image", pointer)?,
+            duration: rt::json::optional(map, "duration", pointer)?,
+            prompt_optimizer: rt::json::optional(map, "prompt_optimizer", pointer)?,
+            resolution: rt::json::optional(map, "resolution", pointer)?,
+        })
+    }
+}
+/// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
+/// keys, `null` where the schema has no null, and an array for an object
+/// are errors; `6.0` is an integer.
+impl<'de> ::serde::Deserialize<'de> for Input {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        <Self as rt::FromJson>::from_json(&value, "")
+            .map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+impl rt::WireValue for Input {
+    fn to_wire(&self) -> ::serde_json::Value {
         let mut body = ::serde_json::Map::new();
         body.insert("prompt".to_owned(), rt::WireValue::to_wire(&self.prompt));
         body.insert(
@@ -226,11 +323,21 @@ impl rt::ModelInput for Input {
         }
         ::serde_json::Value::Object(body)
     }
-    fn media(&self) -> Vec<(&'static str, &rt::Media)> {
-        [("first_frame_image", Some(&self.first_frame_image))]
-            .into_iter()
-            .filter_map(|(name, media)| media.map(|media| (name, media)))
-            .collect()
+}
+impl rt::ModelInput for Input {
+    fn info(&self) -> &'static rt::ModelInfo {
+        &MODEL
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        Input::validate(self)
+    }
+    fn to_json(&self) -> ::serde_json::Value {
+        rt::WireValue::to_wire(self)
+    }
+    fn media(&self) -> Vec<(String, &rt::Media)> {
+        let mut found = Vec::new();
+        rt::Nested::media_at(self, "", &mut found);
+        found
     }
 }
 /// Values of `duration`: Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.
@@ -293,6 +400,22 @@ impl<'de> ::serde::Deserialize<'de> for Duration {
             })
     }
 }
+impl rt::FromJson for Duration {
+    /// Any JSON integer (`2` or `2.0`) among the allowed values.
+    fn from_json(
+        value: &::serde_json::Value,
+        pointer: &str,
+    ) -> Result<Self, rt::JsonError> {
+        let number = <i64 as rt::FromJson>::from_json(value, pointer)?;
+        Self::from_value(number)
+            .ok_or_else(|| {
+                rt::JsonError::new(
+                    pointer,
+                    format!("{number} is not {}", "one of 6, 10"),
+                )
+            })
+    }
+}
 impl rt::WireValue for Duration {
     fn to_wire(&self) -> ::serde_json::Value {
         ::serde_json::Value::from(self.value())
@@ -343,5 +466,24 @@ impl ::std::fmt::Display for Resolution {
 impl rt::WireValue for Resolution {
     fn to_wire(&self) -> ::serde_json::Value {
         ::serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+impl rt::FromJson for Resolution {
+    fn from_json(
+        value: &::serde_json::Value,
+        pointer: &str,
+    ) -> Result<Self, rt::JsonError> {
+        match <String as rt::FromJson>::from_json(value, pointer)?.as_str() {
+            "768p" => Ok(Self::P768),
+            "1080p" => Ok(Self::P1080),
+            other => {
+                Err(
+                    rt::JsonError::new(
+                        pointer,
+                        format!("{other:?} is not {}", "one of 768p, 1080p"),
+                    ),
+                )
+            }
+        }
     }
 }

@@ -33,10 +33,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "input_image",
             description: "Input image of a talking-head.",
             required: true,
+            nullable: false,
             kind: rt::FieldKind::Media(rt::MediaKind::Image),
             default: None,
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -45,10 +54,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "input_audio",
             description: "Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step.",
             required: true,
+            nullable: false,
             kind: rt::FieldKind::Media(rt::MediaKind::Audio),
             default: None,
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -57,10 +75,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "pose_weight",
             description: "Weight of the pose in the output.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::Number,
             default: Some("1.4"),
             minimum: Some(0.0),
             maximum: Some(10.0),
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -69,10 +96,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "face_weight",
             description: "Weight of the face in the output.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::Number,
             default: Some("1"),
             minimum: Some(0.0),
             maximum: Some(10.0),
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -81,10 +117,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "lip_weight",
             description: "Weight of the lips to apply.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::Number,
             default: Some("1.2"),
             minimum: Some(0.0),
             maximum: Some(10.0),
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -93,10 +138,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "face_expand_ratio",
             description: "Face expand ratio.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::Number,
             default: Some("1.2"),
             minimum: Some(0.0),
             maximum: Some(10.0),
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -105,10 +159,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "base64",
             description: "Return the video as JSON wrapping a base64 string instead of raw video bytes.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::Boolean,
             default: Some("false"),
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -116,11 +179,12 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Hallo (`POST /v1/hallo` and `POST /v2/hallo`).
 ///
-/// Required fields are the arguments of [`Input::new`]; optional fields start unset
-/// and are sent only when set, so the server applies its own defaults. The type is
-/// `non_exhaustive`: a field added to the schema later is not a breaking change.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Required fields without a default are the arguments of [`Input::new`]; a
+/// required field with a default starts at it and is always sent; optional
+/// fields start unset and are sent only when set, so the server applies its own
+/// defaults. The type is `non_exhaustive`: a field added to the schema later is
+/// not a breaking change.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
     /// Input image of a talking-head.
@@ -137,34 +201,34 @@ pub struct Input {
     ///
     /// Range: 0 to 10.
     /// Default (applied by the server when unset): `1.4`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pose_weight: Option<f64>,
     /// Weight of the face in the output.
     ///
     /// Range: 0 to 10.
     /// Default (applied by the server when unset): `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub face_weight: Option<f64>,
     /// Weight of the lips to apply.
     ///
     /// Range: 0 to 10.
     /// Default (applied by the server when unset): `1.2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lip_weight: Option<f64>,
     /// Face expand ratio.
     ///
     /// Range: 0 to 10.
     /// Default (applied by the server when unset): `1.2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub face_expand_ratio: Option<f64>,
     /// Return the video as JSON wrapping a base64 string instead of raw video bytes.
     ///
     /// Default (applied by the server when unset): `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base64: Option<bool>,
 }
 impl Input {
-    /// An input from the required fields (`input_image`, `input_audio`); optional fields are unset.
+    /// A value from the required fields (`input_image`, `input_audio`); optional fields are unset.
     pub fn new(
         input_image: impl Into<rt::Media>,
         input_audio: impl Into<rt::Media>,
@@ -234,64 +298,149 @@ impl Input {
         self
     }
     /// Checks every constraint of the schema and reports every violation
-    /// at once (field, constraint and value); a local media file must exist.
+    /// at once (where, constraint and value); a local media file must exist.
+    ///
+    /// # Errors
+    ///
+    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         let mut violations = rt::Violations::new();
-        {
-            let value = &self.input_image;
-            violations.media("input_image", value);
-        }
-        {
-            let value = &self.input_audio;
-            violations.media("input_audio", value);
-        }
-        if let Some(value) = self.pose_weight {
-            violations
-                .number(
-                    "pose_weight",
-                    value,
-                    Some(rt::Limit::Int(0)),
-                    Some(rt::Limit::Int(10)),
-                );
-        }
-        if let Some(value) = self.face_weight {
-            violations
-                .number(
-                    "face_weight",
-                    value,
-                    Some(rt::Limit::Int(0)),
-                    Some(rt::Limit::Int(10)),
-                );
-        }
-        if let Some(value) = self.lip_weight {
-            violations
-                .number(
-                    "lip_weight",
-                    value,
-                    Some(rt::Limit::Int(0)),
-                    Some(rt::Limit::Int(10)),
-                );
-        }
-        if let Some(value) = self.face_expand_ratio {
-            violations
-                .number(
-                    "face_expand_ratio",
-                    value,
-                    Some(rt::Limit::Int(0)),
-                    Some(rt::Limit::Int(10)),
-                );
-        }
+        rt::Nested::validate_at(self, "", &mut violations);
         violations.finish(MODEL.slug)
     }
 }
-impl rt::ModelInput for Input {
-    fn info(&self) -> &'static rt::ModelInfo {
-        &MODEL
+impl rt::Nested for Input {
+    fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
+        {
+            let value = &self.input_image;
+            let path = rt::child_path(path, "input_image");
+            violations.media(&path, value);
+        }
+        {
+            let value = &self.input_audio;
+            let path = rt::child_path(path, "input_audio");
+            violations.media(&path, value);
+        }
+        if let Some(value) = &self.pose_weight {
+            let path = rt::child_path(path, "pose_weight");
+            violations
+                .number(
+                    &path,
+                    *value,
+                    &rt::NumberLimits {
+                        minimum: Some(rt::Limit::Int(0)),
+                        maximum: Some(rt::Limit::Int(10)),
+                        exclusive_minimum: None,
+                        exclusive_maximum: None,
+                        multiple_of: None,
+                    },
+                );
+        }
+        if let Some(value) = &self.face_weight {
+            let path = rt::child_path(path, "face_weight");
+            violations
+                .number(
+                    &path,
+                    *value,
+                    &rt::NumberLimits {
+                        minimum: Some(rt::Limit::Int(0)),
+                        maximum: Some(rt::Limit::Int(10)),
+                        exclusive_minimum: None,
+                        exclusive_maximum: None,
+                        multiple_of: None,
+                    },
+                );
+        }
+        if let Some(value) = &self.lip_weight {
+            let path = rt::child_path(path, "lip_weight");
+            violations
+                .number(
+                    &path,
+                    *value,
+                    &rt::NumberLimits {
+                        minimum: Some(rt::Limit::Int(0)),
+                        maximum: Some(rt::Limit::Int(10)),
+                        exclusive_minimum: None,
+                        exclusive_maximum: None,
+                        multiple_of: None,
+                    },
+                );
+        }
+        if let Some(value) = &self.face_expand_ratio {
+            let path = rt::child_path(path, "face_expand_ratio");
+            violations
+                .number(
+                    &path,
+                    *value,
+                    &rt::NumberLimits {
+                        minimum: Some(rt::Limit::Int(0)),
+                        maximum: Some(rt::Limit::Int(10)),
+                        exclusive_minimum: None,
+                        exclusive_maximum: None,
+                        multiple_of: None,
+                    },
+                );
+        }
     }
-    fn validate(&self) -> Result<(), rt::ValidationError> {
-        Input::validate(self)
+    fn media_at<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a rt::Media)>) {
+        {
+            let value = &self.input_image;
+            let pointer = format!("{pointer}/{}", "input_image");
+            found.push((pointer, value));
+        }
+        {
+            let value = &self.input_audio;
+            let pointer = format!("{pointer}/{}", "input_audio");
+            found.push((pointer, value));
+        }
     }
-    fn to_json(&self) -> ::serde_json::Value {
+}
+impl rt::FromJson for Input {
+    fn from_json(
+        value: &::serde_json::Value,
+        pointer: &str,
+    ) -> Result<Self, rt::JsonError> {
+        let map = rt::json::object(value, pointer)?;
+        rt::json::deny_unknown(
+            map,
+            &[
+                "input_image",
+                "input_audio",
+                "pose_weight",
+                "face_weight",
+                "lip_weight",
+                "face_expand_ratio",
+                "base64",
+            ],
+            pointer,
+        )?;
+        Ok(Self {
+            input_image: rt::json::required(map, "input_image", pointer)?,
+            input_audio: rt::json::required(map, "input_audio", pointer)?,
+            pose_weight: rt::json::optional(map, "pose_weight", pointer)?,
+            face_weight: rt::json::optional(map, "face_weight", pointer)?,
+            lip_weight: rt::json::optional(map, "lip_weight", pointer)?,
+            face_expand_ratio: rt::json::optional(map, "face_expand_ratio", pointer)?,
+            base64: rt::json::optional(map, "base64", pointer)?,
+        })
+    }
+}
+/// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
+/// keys, `null` where the schema has no null, and an array for an object
+/// are errors; `6.0` is an integer.
+impl<'de> ::serde::Deserialize<'de> for Input {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        <Self as rt::FromJson>::from_json(&value, "")
+            .map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+impl rt::WireValue for Input {
+    fn to_wire(&self) -> ::serde_json::Value {
         let mut body = ::serde_json::Map::new();
         body.insert("input_image".to_owned(), rt::WireValue::to_wire(&self.input_image));
         body.insert("input_audio".to_owned(), rt::WireValue::to_wire(&self.input_audio));
@@ -312,13 +461,20 @@ impl rt::ModelInput for Input {
         }
         ::serde_json::Value::Object(body)
     }
-    fn media(&self) -> Vec<(&'static str, &rt::Media)> {
-        [
-            ("input_image", Some(&self.input_image)),
-            ("input_audio", Some(&self.input_audio)),
-        ]
-            .into_iter()
-            .filter_map(|(name, media)| media.map(|media| (name, media)))
-            .collect()
+}
+impl rt::ModelInput for Input {
+    fn info(&self) -> &'static rt::ModelInfo {
+        &MODEL
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        Input::validate(self)
+    }
+    fn to_json(&self) -> ::serde_json::Value {
+        rt::WireValue::to_wire(self)
+    }
+    fn media(&self) -> Vec<(String, &rt::Media)> {
+        let mut found = Vec::new();
+        rt::Nested::media_at(self, "", &mut found);
+        found
     }
 }

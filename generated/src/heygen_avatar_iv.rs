@@ -33,10 +33,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "image_url",
             description: "Image of the avatar, for example a clear face image.",
             required: true,
+            nullable: false,
             kind: rt::FieldKind::Media(rt::MediaKind::Image),
             default: None,
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -45,10 +54,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "video_title",
             description: "Title of the video.",
             required: true,
+            nullable: false,
             kind: rt::FieldKind::String,
             default: None,
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -57,10 +75,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "script",
             description: "Text the avatar speaks. An alternative to `audio_url`.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::String,
             default: None,
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -69,10 +96,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "audio_url",
             description: "Audio the avatar speaks. An alternative to `script`.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::Media(rt::MediaKind::Audio),
             default: None,
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -81,10 +117,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "voice_id",
             description: "Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::String,
             default: Some("\"f80e430f06b34b70b275c9c746436e37\""),
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[
                 rt::AllowedValue {
                     value: "26b2064088674c80b1e5fc5ab1a068ea",
@@ -134,10 +179,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "video_orientation",
             description: "Orientation of the video: portrait for tall videos.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::String,
             default: Some("\"landscape\""),
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[
                 rt::AllowedValue {
                     value: "portrait",
@@ -155,10 +209,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "fit",
             description: "How the avatar fits on screen: contain shows the full image.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::String,
             default: Some("\"cover\""),
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[
                 rt::AllowedValue {
                     value: "cover",
@@ -176,10 +239,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "custom_motion_prompt",
             description: "Motion style of the avatar, for example 'energetic gestures'.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::String,
             default: None,
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -188,10 +260,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "enhance_custom_motion_prompt",
             description: "Enhance the motion prompt with AI.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::Boolean,
             default: Some("false"),
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -199,11 +280,12 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Heygen Avatar IV (`POST /v1/heygen-avatar-iv` and `POST /v2/heygen-avatar-iv`).
 ///
-/// Required fields are the arguments of [`Input::new`]; optional fields start unset
-/// and are sent only when set, so the server applies its own defaults. The type is
-/// `non_exhaustive`: a field added to the schema later is not a breaking change.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Required fields without a default are the arguments of [`Input::new`]; a
+/// required field with a default starts at it and is always sent; optional
+/// fields start unset and are sent only when set, so the server applies its own
+/// defaults. The type is `non_exhaustive`: a field added to the schema later is
+/// not a breaking change.
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
     /// Image of the avatar, for example a clear face image.
@@ -218,45 +300,45 @@ pub struct Input {
     /// Text the avatar speaks. An alternative to `audio_url`.
     ///
     /// Example: `Hello, welcome!`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
     /// Audio the avatar speaks. An alternative to `script`.
     ///
     /// Media (audio): a URL, or a local file that is uploaded before the request.
     /// Example: `https://audio.com/hello.wav`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<rt::Media>,
     /// Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is.
     ///
     /// Known values: `26b2064088674c80b1e5fc5ab1a068ea`, `6d5ef2eb0cb94193b90dd3cb397ae898`, `71b0aa6499f6458e8b040818a017db1f`, `8273e0a033074b5bb98d7ce3ab727bd9`, `8f0944e10aad4e989bce8f76807b6f36`, `8f389c2237194f80b50fe7632dcc17b8`, `9af7667dcc3145b790a5fb1ac226dfe3`, `5a3cff20eddd491ca1196ffd1a868fdb`, `9ff7fd2dd9114c3bae005e62aa485e52`, `acebd7b6419a44a388b9d1620614b29f`; any other string is accepted too.
     /// Default (applied by the server when unset): `f80e430f06b34b70b275c9c746436e37`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<VoiceId>,
     /// Orientation of the video: portrait for tall videos.
     ///
     /// Allowed values: `portrait`, `landscape`.
     /// Default (applied by the server when unset): `landscape`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_orientation: Option<VideoOrientation>,
     /// How the avatar fits on screen: contain shows the full image.
     ///
     /// Allowed values: `cover`, `contain`.
     /// Default (applied by the server when unset): `cover`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fit: Option<Fit>,
     /// Motion style of the avatar, for example 'energetic gestures'.
     ///
     /// Example: `Subtle hand movements.`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_motion_prompt: Option<String>,
     /// Enhance the motion prompt with AI.
     ///
     /// Default (applied by the server when unset): `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enhance_custom_motion_prompt: Option<bool>,
 }
 impl Input {
-    /// An input from the required fields (`image_url`, `video_title`); optional fields are unset.
+    /// A value from the required fields (`image_url`, `video_title`); optional fields are unset.
     pub fn new(image_url: impl Into<rt::Media>, video_title: impl Into<String>) -> Self {
         Self {
             image_url: image_url.into(),
@@ -345,27 +427,99 @@ impl Input {
         self
     }
     /// Checks every constraint of the schema and reports every violation
-    /// at once (field, constraint and value); a local media file must exist.
+    /// at once (where, constraint and value); a local media file must exist.
+    ///
+    /// # Errors
+    ///
+    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         let mut violations = rt::Violations::new();
-        {
-            let value = &self.image_url;
-            violations.media("image_url", value);
-        }
-        if let Some(value) = &self.audio_url {
-            violations.media("audio_url", value);
-        }
+        rt::Nested::validate_at(self, "", &mut violations);
         violations.finish(MODEL.slug)
     }
 }
-impl rt::ModelInput for Input {
-    fn info(&self) -> &'static rt::ModelInfo {
-        &MODEL
+impl rt::Nested for Input {
+    fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
+        {
+            let value = &self.image_url;
+            let path = rt::child_path(path, "image_url");
+            violations.media(&path, value);
+        }
+        if let Some(value) = &self.audio_url {
+            let path = rt::child_path(path, "audio_url");
+            violations.media(&path, value);
+        }
     }
-    fn validate(&self) -> Result<(), rt::ValidationError> {
-        Input::validate(self)
+    fn media_at<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a rt::Media)>) {
+        {
+            let value = &self.image_url;
+            let pointer = format!("{pointer}/{}", "image_url");
+            found.push((pointer, value));
+        }
+        if let Some(value) = &self.audio_url {
+            let pointer = format!("{pointer}/{}", "audio_url");
+            found.push((pointer, value));
+        }
     }
-    fn to_json(&self) -> ::serde_json::Value {
+}
+impl rt::FromJson for Input {
+    fn from_json(
+        value: &::serde_json::Value,
+        pointer: &str,
+    ) -> Result<Self, rt::JsonError> {
+        let map = rt::json::object(value, pointer)?;
+        rt::json::deny_unknown(
+            map,
+            &[
+                "image_url",
+                "video_title",
+                "script",
+                "audio_url",
+                "voice_id",
+                "video_orientation",
+                "fit",
+                "custom_motion_prompt",
+                "enhance_custom_motion_prompt",
+            ],
+            pointer,
+        )?;
+        Ok(Self {
+            image_url: rt::json::required(map, "image_url", pointer)?,
+            video_title: rt::json::required(map, "video_title", pointer)?,
+            script: rt::json::optional(map, "script", pointer)?,
+            audio_url: rt::json::optional(map, "audio_url", pointer)?,
+            voice_id: rt::json::optional(map, "voice_id", pointer)?,
+            video_orientation: rt::json::optional(map, "video_orientation", pointer)?,
+            fit: rt::json::optional(map, "fit", pointer)?,
+            custom_motion_prompt: rt::json::optional(
+                map,
+                "custom_motion_prompt",
+                pointer,
+            )?,
+            enhance_custom_motion_prompt: rt::json::optional(
+                map,
+                "enhance_custom_motion_prompt",
+                pointer,
+            )?,
+        })
+    }
+}
+/// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
+/// keys, `null` where the schema has no null, and an array for an object
+/// are errors; `6.0` is an integer.
+impl<'de> ::serde::Deserialize<'de> for Input {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        <Self as rt::FromJson>::from_json(&value, "")
+            .map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+impl rt::WireValue for Input {
+    fn to_wire(&self) -> ::serde_json::Value {
         let mut body = ::serde_json::Map::new();
         body.insert("image_url".to_owned(), rt::WireValue::to_wire(&self.image_url));
         body.insert("video_title".to_owned(), rt::WireValue::to_wire(&self.video_title));
@@ -398,11 +552,21 @@ impl rt::ModelInput for Input {
         }
         ::serde_json::Value::Object(body)
     }
-    fn media(&self) -> Vec<(&'static str, &rt::Media)> {
-        [("image_url", Some(&self.image_url)), ("audio_url", self.audio_url.as_ref())]
-            .into_iter()
-            .filter_map(|(name, media)| media.map(|media| (name, media)))
-            .collect()
+}
+impl rt::ModelInput for Input {
+    fn info(&self) -> &'static rt::ModelInfo {
+        &MODEL
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        Input::validate(self)
+    }
+    fn to_json(&self) -> ::serde_json::Value {
+        rt::WireValue::to_wire(self)
+    }
+    fn media(&self) -> Vec<(String, &rt::Media)> {
+        let mut found = Vec::new();
+        rt::Nested::media_at(self, "", &mut found);
+        found
     }
 }
 /// Values of `voice_id`: Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is.
@@ -508,6 +672,14 @@ impl<'de> ::serde::Deserialize<'de> for VoiceId {
         Ok(Self::from(value))
     }
 }
+impl rt::FromJson for VoiceId {
+    fn from_json(
+        value: &::serde_json::Value,
+        pointer: &str,
+    ) -> Result<Self, rt::JsonError> {
+        <String as rt::FromJson>::from_json(value, pointer).map(Self::from)
+    }
+}
 impl rt::WireValue for VoiceId {
     fn to_wire(&self) -> ::serde_json::Value {
         ::serde_json::Value::String(self.as_str().to_owned())
@@ -560,6 +732,25 @@ impl rt::WireValue for VideoOrientation {
         ::serde_json::Value::String(self.as_str().to_owned())
     }
 }
+impl rt::FromJson for VideoOrientation {
+    fn from_json(
+        value: &::serde_json::Value,
+        pointer: &str,
+    ) -> Result<Self, rt::JsonError> {
+        match <String as rt::FromJson>::from_json(value, pointer)?.as_str() {
+            "portrait" => Ok(Self::Portrait),
+            "landscape" => Ok(Self::Landscape),
+            other => {
+                Err(
+                    rt::JsonError::new(
+                        pointer,
+                        format!("{other:?} is not {}", "one of portrait, landscape"),
+                    ),
+                )
+            }
+        }
+    }
+}
 /// Values of `fit`: How the avatar fits on screen: contain shows the full image.
 ///
 /// Allowed values: `cover`, `contain`.
@@ -605,5 +796,24 @@ impl ::std::fmt::Display for Fit {
 impl rt::WireValue for Fit {
     fn to_wire(&self) -> ::serde_json::Value {
         ::serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+impl rt::FromJson for Fit {
+    fn from_json(
+        value: &::serde_json::Value,
+        pointer: &str,
+    ) -> Result<Self, rt::JsonError> {
+        match <String as rt::FromJson>::from_json(value, pointer)?.as_str() {
+            "cover" => Ok(Self::Cover),
+            "contain" => Ok(Self::Contain),
+            other => {
+                Err(
+                    rt::JsonError::new(
+                        pointer,
+                        format!("{other:?} is not {}", "one of cover, contain"),
+                    ),
+                )
+            }
+        }
     }
 }

@@ -33,10 +33,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "input_image",
             description: "Input image of a talking-head.",
             required: true,
+            nullable: false,
             kind: rt::FieldKind::Media(rt::MediaKind::Image),
             default: None,
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -45,10 +54,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "input_audio",
             description: "Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step.",
             required: true,
+            nullable: false,
             kind: rt::FieldKind::Media(rt::MediaKind::Audio),
             default: None,
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -57,10 +75,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "pose_style",
             description: "Pose style.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::Integer,
             default: Some("4"),
             minimum: Some(0.0),
             maximum: Some(45.0),
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -69,10 +96,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "expression_scale",
             description: "A larger value makes the expression motion stronger.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::Number,
             default: Some("1.4"),
             minimum: Some(1.0),
             maximum: Some(3.0),
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -81,10 +117,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "preprocess",
             description: "Method used to preprocess the image.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::String,
             default: Some("\"full\""),
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[
                 rt::AllowedValue {
                     value: "crop",
@@ -114,10 +159,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "image_size",
             description: "Image size of the face render, in pixels.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::Integer,
             default: Some("256"),
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[
                 rt::AllowedValue {
                     value: "256",
@@ -135,10 +189,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "enhancer",
             description: "Enhance the output video.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::Boolean,
             default: Some("true"),
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -147,10 +210,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             rust_name: "base64",
             description: "Return the video as JSON wrapping a base64 string instead of raw video bytes.",
             required: false,
+            nullable: false,
             kind: rt::FieldKind::Boolean,
             default: Some("false"),
             minimum: None,
             maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
             allowed: &[],
             open: false,
         },
@@ -158,11 +230,12 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of SadTalker (`POST /v1/sadtalker` and `POST /v2/sadtalker`).
 ///
-/// Required fields are the arguments of [`Input::new`]; optional fields start unset
-/// and are sent only when set, so the server applies its own defaults. The type is
-/// `non_exhaustive`: a field added to the schema later is not a breaking change.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Required fields without a default are the arguments of [`Input::new`]; a
+/// required field with a default starts at it and is always sent; optional
+/// fields start unset and are sent only when set, so the server applies its own
+/// defaults. The type is `non_exhaustive`: a field added to the schema later is
+/// not a breaking change.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
     /// Input image of a talking-head.
@@ -179,39 +252,39 @@ pub struct Input {
     ///
     /// Range: 0 to 45.
     /// Default (applied by the server when unset): `4`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pose_style: Option<i64>,
     /// A larger value makes the expression motion stronger.
     ///
     /// Range: 1 to 3.
     /// Default (applied by the server when unset): `1.4`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression_scale: Option<f64>,
     /// Method used to preprocess the image.
     ///
     /// Allowed values: `crop`, `extcrop`, `resize`, `full`, `extfull`.
     /// Default (applied by the server when unset): `full`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preprocess: Option<Preprocess>,
     /// Image size of the face render, in pixels.
     ///
     /// Allowed values: `256`, `512`.
     /// Default (applied by the server when unset): `256`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_size: Option<ImageSize>,
     /// Enhance the output video.
     ///
     /// Default (applied by the server when unset): `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enhancer: Option<bool>,
     /// Return the video as JSON wrapping a base64 string instead of raw video bytes.
     ///
     /// Default (applied by the server when unset): `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base64: Option<bool>,
 }
 impl Input {
-    /// An input from the required fields (`input_image`, `input_audio`); optional fields are unset.
+    /// A value from the required fields (`input_image`, `input_audio`); optional fields are unset.
     pub fn new(
         input_image: impl Into<rt::Media>,
         input_audio: impl Into<rt::Media>,
@@ -292,46 +365,121 @@ impl Input {
         self
     }
     /// Checks every constraint of the schema and reports every violation
-    /// at once (field, constraint and value); a local media file must exist.
+    /// at once (where, constraint and value); a local media file must exist.
+    ///
+    /// # Errors
+    ///
+    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         let mut violations = rt::Violations::new();
-        {
-            let value = &self.input_image;
-            violations.media("input_image", value);
-        }
-        {
-            let value = &self.input_audio;
-            violations.media("input_audio", value);
-        }
-        if let Some(value) = self.pose_style {
-            violations
-                .integer(
-                    "pose_style",
-                    value,
-                    Some(rt::Limit::Int(0)),
-                    Some(rt::Limit::Int(45)),
-                );
-        }
-        if let Some(value) = self.expression_scale {
-            violations
-                .number(
-                    "expression_scale",
-                    value,
-                    Some(rt::Limit::Int(1)),
-                    Some(rt::Limit::Int(3)),
-                );
-        }
+        rt::Nested::validate_at(self, "", &mut violations);
         violations.finish(MODEL.slug)
     }
 }
-impl rt::ModelInput for Input {
-    fn info(&self) -> &'static rt::ModelInfo {
-        &MODEL
+impl rt::Nested for Input {
+    fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
+        {
+            let value = &self.input_image;
+            let path = rt::child_path(path, "input_image");
+            violations.media(&path, value);
+        }
+        {
+            let value = &self.input_audio;
+            let path = rt::child_path(path, "input_audio");
+            violations.media(&path, value);
+        }
+        if let Some(value) = &self.pose_style {
+            let path = rt::child_path(path, "pose_style");
+            violations
+                .integer(
+                    &path,
+                    *value,
+                    &rt::NumberLimits {
+                        minimum: Some(rt::Limit::Int(0)),
+                        maximum: Some(rt::Limit::Int(45)),
+                        exclusive_minimum: None,
+                        exclusive_maximum: None,
+                        multiple_of: None,
+                    },
+                );
+        }
+        if let Some(value) = &self.expression_scale {
+            let path = rt::child_path(path, "expression_scale");
+            violations
+                .number(
+                    &path,
+                    *value,
+                    &rt::NumberLimits {
+                        minimum: Some(rt::Limit::Int(1)),
+                        maximum: Some(rt::Limit::Int(3)),
+                        exclusive_minimum: None,
+                        exclusive_maximum: None,
+                        multiple_of: None,
+                    },
+                );
+        }
     }
-    fn validate(&self) -> Result<(), rt::ValidationError> {
-        Input::validate(self)
+    fn media_at<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a rt::Media)>) {
+        {
+            let value = &self.input_image;
+            let pointer = format!("{pointer}/{}", "input_image");
+            found.push((pointer, value));
+        }
+        {
+            let value = &self.input_audio;
+            let pointer = format!("{pointer}/{}", "input_audio");
+            found.push((pointer, value));
+        }
     }
-    fn to_json(&self) -> ::serde_json::Value {
+}
+impl rt::FromJson for Input {
+    fn from_json(
+        value: &::serde_json::Value,
+        pointer: &str,
+    ) -> Result<Self, rt::JsonError> {
+        let map = rt::json::object(value, pointer)?;
+        rt::json::deny_unknown(
+            map,
+            &[
+                "input_image",
+                "input_audio",
+                "pose_style",
+                "expression_scale",
+                "preprocess",
+                "image_size",
+                "enhancer",
+                "base64",
+            ],
+            pointer,
+        )?;
+        Ok(Self {
+            input_image: rt::json::required(map, "input_image", pointer)?,
+            input_audio: rt::json::required(map, "input_audio", pointer)?,
+            pose_style: rt::json::optional(map, "pose_style", pointer)?,
+            expression_scale: rt::json::optional(map, "expression_scale", pointer)?,
+            preprocess: rt::json::optional(map, "preprocess", pointer)?,
+            image_size: rt::json::optional(map, "image_size", pointer)?,
+            enhancer: rt::json::optional(map, "enhancer", pointer)?,
+            base64: rt::json::optional(map, "base64", pointer)?,
+        })
+    }
+}
+/// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
+/// keys, `null` where the schema has no null, and an array for an object
+/// are errors; `6.0` is an integer.
+impl<'de> ::serde::Deserialize<'de> for Input {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        <Self as rt::FromJson>::from_json(&value, "")
+            .map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+impl rt::WireValue for Input {
+    fn to_wire(&self) -> ::serde_json::Value {
         let mut body = ::serde_json::Map::new();
         body.insert("input_image".to_owned(), rt::WireValue::to_wire(&self.input_image));
         body.insert("input_audio".to_owned(), rt::WireValue::to_wire(&self.input_audio));
@@ -355,14 +503,21 @@ impl rt::ModelInput for Input {
         }
         ::serde_json::Value::Object(body)
     }
-    fn media(&self) -> Vec<(&'static str, &rt::Media)> {
-        [
-            ("input_image", Some(&self.input_image)),
-            ("input_audio", Some(&self.input_audio)),
-        ]
-            .into_iter()
-            .filter_map(|(name, media)| media.map(|media| (name, media)))
-            .collect()
+}
+impl rt::ModelInput for Input {
+    fn info(&self) -> &'static rt::ModelInfo {
+        &MODEL
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        Input::validate(self)
+    }
+    fn to_json(&self) -> ::serde_json::Value {
+        rt::WireValue::to_wire(self)
+    }
+    fn media(&self) -> Vec<(String, &rt::Media)> {
+        let mut found = Vec::new();
+        rt::Nested::media_at(self, "", &mut found);
+        found
     }
 }
 /// Values of `preprocess`: Method used to preprocess the image.
@@ -430,6 +585,31 @@ impl rt::WireValue for Preprocess {
         ::serde_json::Value::String(self.as_str().to_owned())
     }
 }
+impl rt::FromJson for Preprocess {
+    fn from_json(
+        value: &::serde_json::Value,
+        pointer: &str,
+    ) -> Result<Self, rt::JsonError> {
+        match <String as rt::FromJson>::from_json(value, pointer)?.as_str() {
+            "crop" => Ok(Self::Crop),
+            "extcrop" => Ok(Self::Extcrop),
+            "resize" => Ok(Self::Resize),
+            "full" => Ok(Self::Full),
+            "extfull" => Ok(Self::Extfull),
+            other => {
+                Err(
+                    rt::JsonError::new(
+                        pointer,
+                        format!(
+                            "{other:?} is not {}",
+                            "one of crop, extcrop, resize, full, extfull"
+                        ),
+                    ),
+                )
+            }
+        }
+    }
+}
 /// Values of `image_size`: Image size of the face render, in pixels.
 ///
 /// Allowed values: `256`, `512`.
@@ -486,6 +666,22 @@ impl<'de> ::serde::Deserialize<'de> for ImageSize {
                 <D::Error as ::serde::de::Error>::invalid_value(
                     ::serde::de::Unexpected::Signed(value),
                     &"one of 256, 512",
+                )
+            })
+    }
+}
+impl rt::FromJson for ImageSize {
+    /// Any JSON integer (`2` or `2.0`) among the allowed values.
+    fn from_json(
+        value: &::serde_json::Value,
+        pointer: &str,
+    ) -> Result<Self, rt::JsonError> {
+        let number = <i64 as rt::FromJson>::from_json(value, pointer)?;
+        Self::from_value(number)
+            .ok_or_else(|| {
+                rt::JsonError::new(
+                    pointer,
+                    format!("{number} is not {}", "one of 256, 512"),
                 )
             })
     }

@@ -67,11 +67,14 @@ pub use media_output::{
 };
 pub use meta::ResponseMeta;
 pub use model::{
-    AllowedValue, FieldInfo, FieldKind, ModelInfo, ModelInput, OutputKind, ParseInputError,
-    WireValue,
+    json, AllowedValue, FieldInfo, FieldKind, FromJson, JsonError, ModelInfo, ModelInput, Nested,
+    OutputKind, ParseInputError, WireValue,
 };
 pub use model_output::{JsonOutput, ModelOutput};
 pub use output_file::OutputFile;
 pub use retry::RetryPolicy;
 pub use upload::{DEFAULT_MAX_INLINE_BYTES, DEFAULT_MAX_UPLOAD_BYTES};
-pub use validate::{Limit, ValidationError, Violation, ViolationKind, Violations};
+pub use validate::{
+    child_path, is_uri, Limit, NumberLimits, Pattern, StringLimits, ValidationError, Violation,
+    ViolationKind, Violations,
+};

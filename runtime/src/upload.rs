@@ -88,9 +88,10 @@ impl Client {
 
         // Check every local file before any request; none is read yet.
         let mut files: HashMap<&Path, LocalFile> = HashMap::new();
-        for (field, item) in &media {
+        for (pointer, item) in &media {
             if let Media::File(path) = item {
                 if !files.contains_key(path.as_path()) {
+                    let field = pointer.strip_prefix('/').unwrap_or(pointer);
                     let file = LocalFile::check(field, path, max_file_bytes, mode).await?;
                     files.insert(path, file);
                 }
@@ -98,7 +99,7 @@ impl Client {
         }
 
         let mut resolved: HashMap<&Path, String> = HashMap::new();
-        for (field, item) in &media {
+        for (pointer, item) in &media {
             let url = match item {
                 Media::Url(url) => url.clone(),
                 Media::File(path) => {
@@ -117,8 +118,9 @@ impl Client {
                     }
                 }
             };
-            if let Some(fields) = body.as_object_mut() {
-                fields.insert((*field).to_owned(), Value::String(url));
+            // Each media value sits at its JSON pointer in the body.
+            if let Some(slot) = body.pointer_mut(pointer) {
+                *slot = Value::String(url);
             }
         }
         Ok(body)

@@ -42,7 +42,7 @@ impl Model {
     }
 }
 
-/// One request field.
+/// One request field (of the body, or of a nested object).
 #[derive(Debug, Clone)]
 pub struct Field {
     /// JSON key.
@@ -53,19 +53,118 @@ pub struct Field {
     pub description: String,
     /// Whether the field is required.
     pub required: bool,
-    /// Rust type of the value.
-    pub ty: FieldType,
-    /// The server's documented default.
+    /// Whether the schema lets it be `null` (`type: [..., "null"]`); only
+    /// for optional fields.
+    pub nullable: bool,
+    /// What it holds.
+    pub shape: Shape,
+    /// The server's documented default. A required field with one starts at
+    /// it and is no constructor argument.
     pub default: Option<Value>,
-    /// Inclusive minimum.
-    pub minimum: Option<Number>,
-    /// Inclusive maximum.
-    pub maximum: Option<Number>,
     /// Example values.
     pub examples: Vec<Value>,
 }
 
-/// What Rust type a field has.
+impl Field {
+    /// Whether `Input::new` takes the field as an argument: required and
+    /// without a default.
+    pub fn is_argument(&self) -> bool {
+        self.required && self.default.is_none()
+    }
+
+    /// The field's Rust type is `T` (required) rather than `Option<T>`.
+    pub fn is_always_set(&self) -> bool {
+        self.required
+    }
+}
+
+/// A value's type and the limits the schema puts on it.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    /// The Rust type.
+    pub ty: FieldType,
+    /// The limits.
+    pub limits: Limits,
+}
+
+impl Shape {
+    /// Whether `validate` has anything to check in a value of this shape.
+    pub fn has_checks(&self) -> bool {
+        match &self.ty {
+            FieldType::Number | FieldType::Media(_) | FieldType::Object(_) => true,
+            FieldType::List(item) => {
+                self.limits.min_items.is_some()
+                    || self.limits.max_items.is_some()
+                    || item.has_checks()
+            }
+            FieldType::Integer => self.limits.has_numeric(),
+            FieldType::String => self.limits.has_string(),
+            _ => false,
+        }
+    }
+
+    /// Whether a value of this shape may hold media.
+    pub fn has_media(&self) -> bool {
+        match &self.ty {
+            FieldType::Media(_) | FieldType::Object(_) => true,
+            FieldType::List(item) => item.has_media(),
+            _ => false,
+        }
+    }
+
+    /// Whether the Rust type holds an `f64` (so no `Eq`).
+    pub fn has_float(&self) -> bool {
+        match &self.ty {
+            FieldType::Number => true,
+            FieldType::List(item) => item.has_float(),
+            FieldType::Object(def) => def.fields.iter().any(|f| f.shape.has_float()),
+            _ => false,
+        }
+    }
+}
+
+/// JSON Schema's limits on a value.
+#[derive(Debug, Clone, Default)]
+pub struct Limits {
+    /// `minimum`.
+    pub minimum: Option<Number>,
+    /// `maximum`.
+    pub maximum: Option<Number>,
+    /// `exclusiveMinimum`.
+    pub exclusive_minimum: Option<Number>,
+    /// `exclusiveMaximum`.
+    pub exclusive_maximum: Option<Number>,
+    /// `multipleOf`.
+    pub multiple_of: Option<Number>,
+    /// `minLength` (code points).
+    pub min_length: Option<u64>,
+    /// `maxLength` (code points).
+    pub max_length: Option<u64>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+}
+
+impl Limits {
+    /// Whether a numeric limit is set.
+    pub fn has_numeric(&self) -> bool {
+        self.minimum.is_some()
+            || self.maximum.is_some()
+            || self.exclusive_minimum.is_some()
+            || self.exclusive_maximum.is_some()
+            || self.multiple_of.is_some()
+    }
+
+    /// Whether a string limit is set.
+    pub fn has_string(&self) -> bool {
+        self.min_length.is_some() || self.max_length.is_some() || self.pattern.is_some()
+    }
+}
+
+/// What Rust type a value has.
 #[derive(Debug, Clone)]
 pub enum FieldType {
     /// `String`.
@@ -80,6 +179,30 @@ pub enum FieldType {
     Media(String),
     /// A generated enum.
     Enum(EnumDef),
+    /// `Vec<item>`.
+    List(Box<Shape>),
+    /// A generated struct.
+    Object(ObjectDef),
+}
+
+/// A generated struct of a nested object.
+#[derive(Debug, Clone)]
+pub struct ObjectDef {
+    /// Rust type name.
+    pub type_name: String,
+    /// Its fields, in schema order.
+    pub fields: Vec<Field>,
+}
+
+/// What JSON type an enum's values have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumKind {
+    /// Strings.
+    String,
+    /// Integers.
+    Integer,
+    /// Numbers.
+    Number,
 }
 
 /// A generated enum.
@@ -87,12 +210,19 @@ pub enum FieldType {
 pub struct EnumDef {
     /// Rust type name.
     pub type_name: String,
-    /// Whether the values are JSON integers (else strings).
-    pub integer: bool,
+    /// The JSON type of the values.
+    pub kind: EnumKind,
     /// Whether other strings are accepted (an `Other(String)` variant).
     pub open: bool,
     /// The named values.
     pub variants: Vec<Variant>,
+}
+
+impl EnumDef {
+    /// Whether the values are integers.
+    pub fn integer(&self) -> bool {
+        self.kind == EnumKind::Integer
+    }
 }
 
 /// One named value of an enum.

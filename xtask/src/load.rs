@@ -17,7 +17,7 @@ use serde_json::{Map, Number, Value};
 
 use crate::error::{self, pointer_segment, Error, SchemaError};
 use crate::escape::{json, quote, unprintable};
-use crate::ir::{EnumDef, Field, FieldType, Model, Variant};
+use crate::ir::{EnumDef, EnumKind, Field, FieldType, Limits, Model, ObjectDef, Shape, Variant};
 use crate::names::{self, Namespace};
 
 /// Where the meta-schema lives, relative to the schema folder.
@@ -26,7 +26,17 @@ pub const META_SCHEMA: &str = "meta/model.schema.json";
 /// Method and item names of a generated input type that a field setter must
 /// not take.
 const RESERVED_FIELD_NAMES: &[&str] = &[
-    "new", "validate", "info", "to_json", "media", "clone", "fmt",
+    "new",
+    "validate",
+    "info",
+    "to_json",
+    "media",
+    "clone",
+    "fmt",
+    "validate_at",
+    "media_at",
+    "from_json",
+    "to_wire",
 ];
 
 /// Type names an enum must not take: the request type and the prelude names
@@ -355,8 +365,21 @@ impl Checker<'_> {
     }
 
     fn fields(&mut self, input: &Value) -> Option<Vec<Field>> {
-        let properties = input.get("properties")?.as_object()?;
-        let required: Vec<&str> = input
+        let mut type_names: BTreeMap<String, String> = BTreeMap::new();
+        self.object_fields(input, "/input", &mut type_names)
+    }
+
+    /// The fields of an object schema (the body, or a nested object) at
+    /// `pointer`. `type_names` holds every type name the model's module
+    /// takes already, with the pointer that took it.
+    fn object_fields(
+        &mut self,
+        schema: &Value,
+        pointer: &str,
+        type_names: &mut BTreeMap<String, String>,
+    ) -> Option<Vec<Field>> {
+        let properties = schema.get("properties")?.as_object()?;
+        let required: Vec<&str> = schema
             .get("required")
             .and_then(Value::as_array)
             .map(|r| r.iter().filter_map(Value::as_str).collect())
@@ -364,48 +387,39 @@ impl Checker<'_> {
         for (i, name) in required.iter().enumerate() {
             if !properties.contains_key(*name) {
                 self.error(
-                    format!("/input/required/{i}"),
+                    format!("{pointer}/required/{i}"),
                     format!("{} is required but not among the properties", quote(name)),
                 );
             }
         }
         let mut fields = Vec::new();
         let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
-        let mut type_names: BTreeMap<String, String> = BTreeMap::new();
-        for (wire, schema) in properties {
-            let pointer = format!("/input/properties/{}", pointer_segment(wire));
-            let Some(schema) = schema.as_object() else {
+        for (wire, field_schema) in properties {
+            let field_pointer = format!("{pointer}/properties/{}", pointer_segment(wire));
+            let Some(field_schema) = field_schema.as_object() else {
                 continue;
             };
-            let Some(field) = self.field(wire, schema, required.contains(&wire.as_str()), &pointer)
-            else {
+            let Some(field) = self.field(
+                wire,
+                field_schema,
+                required.contains(&wire.as_str()),
+                &field_pointer,
+                type_names,
+            ) else {
                 continue;
             };
-            if let Some(other) = rust_names.insert(field.rust.clone(), wire.clone()) {
-                self.error(
-                    &pointer,
-                    format!(
-                        "{} and {} both map to the Rust name {}; set \"x-rust-name\" on one",
-                        quote(&other),
-                        quote(wire),
-                        field.rust
-                    ),
-                );
+            let mut taken = vec![field.rust.clone()];
+            if field.nullable {
+                taken.push(format!("{}_null", field.rust));
             }
-            if let FieldType::Enum(def) = &field.ty {
-                if RESERVED_TYPE_NAMES.contains(&def.type_name.as_str()) {
+            for name in taken {
+                if let Some(other) = rust_names.insert(name.clone(), wire.clone()) {
                     self.error(
-                        &pointer,
-                        format!("its enum type would be named {}, a name the generated code uses itself; set \"x-rust-name\"", def.type_name),
-                    );
-                } else if let Some(other) = type_names.insert(def.type_name.clone(), wire.clone()) {
-                    self.error(
-                        &pointer,
+                        &field_pointer,
                         format!(
-                            "{} and {} both make an enum named {}; set \"x-rust-name\" on one",
+                            "{} and {} both map to the Rust name {name}; set \"x-rust-name\" on one",
                             quote(&other),
                             quote(wire),
-                            def.type_name
                         ),
                     );
                 }
@@ -415,18 +429,44 @@ impl Checker<'_> {
         Some(fields)
     }
 
+    /// Claims the type name `name` in the model's module for the value at
+    /// `pointer`; `false` (and an error) when it cannot have it.
+    fn claim_type_name(
+        &mut self,
+        name: &str,
+        what: &str,
+        pointer: &str,
+        type_names: &mut BTreeMap<String, String>,
+    ) -> bool {
+        if RESERVED_TYPE_NAMES.contains(&name) || !names::is_plain_ident(name) {
+            self.error(
+                pointer,
+                format!("its {what} type would be named {name}, a name the generated code uses itself; set \"x-rust-type\" to another name"),
+            );
+            return false;
+        }
+        if let Some(other) = type_names.insert(name.to_owned(), pointer.to_owned()) {
+            self.error(
+                pointer,
+                format!(
+                    "its {what} type would be named {name}, which {} makes too; set \"x-rust-type\" on one",
+                    unprintable(&other)
+                ),
+            );
+            return false;
+        }
+        true
+    }
+
     fn field(
         &mut self,
         wire: &str,
         schema: &Map<String, Value>,
         required: bool,
         pointer: &str,
+        type_names: &mut BTreeMap<String, String>,
     ) -> Option<Field> {
         let at = |key: &str| format!("{pointer}/{key}");
-        let ty = schema
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
         let rust = match schema.get("x-rust-name").and_then(Value::as_str) {
             Some(name) if names::is_plain_ident(name) && names::is_snake_case(name) => {
                 name.to_owned()
@@ -470,119 +510,70 @@ impl Checker<'_> {
             return None;
         }
 
-        let minimum = schema.get("minimum").and_then(Value::as_number).cloned();
-        let maximum = schema.get("maximum").and_then(Value::as_number).cloned();
-        let numeric = ty == "number" || ty == "integer";
-        for (key, bound) in [("minimum", &minimum), ("maximum", &maximum)] {
-            if let Some(bound) = bound {
-                if !numeric {
-                    self.error(
-                        at(key),
-                        format!("{key} applies to numbers, not to a {ty} field"),
-                    );
-                } else if ty == "integer" && !bound.is_i64() {
-                    self.error(
-                        at(key),
-                        format!("{key} {bound} of an integer field must be a whole number"),
-                    );
+        let (ty, nullable) = match schema.get("type") {
+            Some(Value::Array(types)) => {
+                let named: Vec<&str> = types
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter(|t| *t != "null")
+                    .collect();
+                match named.as_slice() {
+                    [one] if types.len() == 2 => (*one, true),
+                    _ => {
+                        self.error(
+                            at("type"),
+                            "a list of types must be one type and \"null\" (a field that may be sent as null)",
+                        );
+                        return None;
+                    }
                 }
             }
-        }
-        if let (Some(lo), Some(hi)) = (&minimum, &maximum) {
-            if as_f64(lo) > as_f64(hi) {
-                self.error(
-                    at("minimum"),
-                    format!("minimum {lo} is above the maximum {hi}"),
-                );
-            }
-        }
-
-        let media = schema.get("x-media").and_then(Value::as_str);
-        let uri = schema.get("format").is_some();
-        match (media, uri) {
-            (Some(_), false) => {
-                self.error(at("x-media"), "a media field needs \"format\": \"uri\"")
-            }
-            (None, true) => self.error(
-                at("format"),
-                "a uri field needs \"x-media\" (image, audio or video)",
-            ),
-            (Some(_), true) if ty != "string" => {
-                self.error(at("type"), "a media field must be a string")
-            }
-            _ => {}
-        }
-
-        let closed = schema.get("enum").and_then(Value::as_array);
-        let known = schema.get("x-known-values").and_then(Value::as_array);
-        let enum_names = schema.get("x-enum-names").and_then(Value::as_array);
-        if closed.is_some() && known.is_some() {
-            self.error(
-                at("x-known-values"),
-                "a field has either a closed \"enum\" or open \"x-known-values\", not both",
-            );
-            return None;
-        }
-        if closed.is_some() && !(ty == "string" || ty == "integer") {
-            self.error(
-                at("enum"),
-                format!("an enum must be of strings or integers, not of a {ty} field"),
-            );
-            return None;
-        }
-        if known.is_some() && ty != "string" {
-            self.error(at("x-known-values"), "an open set must be of strings");
-            return None;
-        }
-        if enum_names.is_some() && closed.is_none() && known.is_none() {
-            self.error(
-                at("x-enum-names"),
-                "names given but no \"enum\" or \"x-known-values\" to name",
-            );
-        }
-
-        let field_type = if let Some(kind) = media {
-            FieldType::Media(kind.to_owned())
-        } else if let Some(values) = closed.or(known) {
-            let key = if closed.is_some() {
-                "enum"
-            } else {
-                "x-known-values"
-            };
-            let def =
-                self.enum_def(&rust, ty, values, enum_names, known.is_some(), pointer, key)?;
-            FieldType::Enum(def)
-        } else {
-            match ty {
-                "string" => FieldType::String,
-                "number" => FieldType::Number,
-                "integer" => FieldType::Integer,
-                _ => FieldType::Boolean,
-            }
+            Some(Value::String(ty)) => (ty.as_str(), false),
+            _ => ("", false),
         };
+        if nullable {
+            if required {
+                self.error(
+                    at("type"),
+                    "a required field cannot be null here; make it optional (drop it from \"required\") or drop \"null\" from its type",
+                );
+                return None;
+            }
+            if !matches!(ty, "string" | "number" | "integer" | "boolean")
+                || schema.contains_key("enum")
+                || schema.contains_key("x-known-values")
+                || schema.contains_key("x-media")
+            {
+                self.error(
+                    at("type"),
+                    "only a plain string, number, integer or boolean field may also be null (not an enum, media, list or object); drop \"null\" from its type",
+                );
+                return None;
+            }
+        }
+
+        let shape = self.shape(ty, schema, pointer, &rust, false, type_names)?;
 
         let default = schema.get("default").cloned();
         if let Some(default) = &default {
-            self.check_value(
-                default,
-                ty,
-                &field_type,
-                &minimum,
-                &maximum,
-                &at("default"),
-                "default",
-            );
-            if media.is_some() {
-                self.error(
+            match &shape.ty {
+                FieldType::Media(_) => self.error(
                     at("default"),
                     "a media field has no default (a sample URL belongs in \"examples\")",
-                );
-            }
-            if required {
-                self.error(
+                ),
+                FieldType::List(_) | FieldType::Object(_) => self.error(
                     at("default"),
-                    "a required field has no default (a sample value belongs in \"examples\")",
-                );
+                    "a list or object field has no default here (a sample value belongs in \"examples\"); drop \"default\"",
+                ),
+                _ => {
+                    self.check_value(default, schema, &at("default"), "default");
+                    if required && default.is_null() {
+                        self.error(
+                            at("default"),
+                            "a required field cannot default to null; drop \"default\"",
+                        );
+                    }
+                }
             }
         }
         let examples: Vec<Value> = schema
@@ -593,10 +584,7 @@ impl Checker<'_> {
         for (i, example) in examples.iter().enumerate() {
             self.check_value(
                 example,
-                ty,
-                &field_type,
-                &minimum,
-                &maximum,
+                schema,
                 &format!("{pointer}/examples/{i}"),
                 "example",
             );
@@ -611,18 +599,358 @@ impl Checker<'_> {
                 .unwrap_or_default()
                 .to_owned(),
             required,
-            ty: field_type,
+            nullable,
+            shape,
             default,
-            minimum,
-            maximum,
             examples,
         })
+    }
+
+    /// The shape of a value of type `ty` described by `schema` at `pointer`;
+    /// `rust` is the Rust name of the field it belongs to (type names come
+    /// from it), `item` whether it is a list's item (so `messages` makes
+    /// `Message`).
+    fn shape(
+        &mut self,
+        ty: &str,
+        schema: &Map<String, Value>,
+        pointer: &str,
+        rust: &str,
+        item: bool,
+        type_names: &mut BTreeMap<String, String>,
+    ) -> Option<Shape> {
+        let at = |key: &str| format!("{pointer}/{key}");
+        let limits = self.limits(ty, schema, pointer)?;
+
+        let media = schema.get("x-media").and_then(Value::as_str);
+        let uri = schema.get("format").is_some();
+        match (media, uri) {
+            (Some(_), false) => {
+                self.error(at("x-media"), "a media field needs \"format\": \"uri\"")
+            }
+            (None, true) => self.error(
+                at("format"),
+                "a uri field needs \"x-media\" (image, audio or video)",
+            ),
+            (Some(_), true) if ty != "string" => {
+                self.error(at("type"), "a media field must be a string")
+            }
+            (Some(_), true) if limits.has_string() => self.error(
+                at("x-media"),
+                "a media field takes no minLength, maxLength or pattern; drop them",
+            ),
+            _ => {}
+        }
+
+        let closed = schema.get("enum").and_then(Value::as_array);
+        let known = schema.get("x-known-values").and_then(Value::as_array);
+        let enum_names = schema.get("x-enum-names").and_then(Value::as_array);
+        if closed.is_some() && known.is_some() {
+            self.error(
+                at("x-known-values"),
+                "a field has either a closed \"enum\" or open \"x-known-values\", not both",
+            );
+            return None;
+        }
+        if closed.is_some() && !matches!(ty, "string" | "integer" | "number") {
+            self.error(
+                at("enum"),
+                format!("an enum must be of strings, integers or numbers, not of a {ty} field"),
+            );
+            return None;
+        }
+        if known.is_some() && ty != "string" {
+            self.error(at("x-known-values"), "an open set must be of strings");
+            return None;
+        }
+        if (closed.is_some() || known.is_some()) && (limits.has_numeric() || limits.has_string()) {
+            self.error(
+                pointer,
+                "an enum or open set takes no bounds, lengths or pattern (its values say what goes); drop them",
+            );
+            return None;
+        }
+        if enum_names.is_some() && closed.is_none() && known.is_none() {
+            self.error(
+                at("x-enum-names"),
+                "names given but no \"enum\" or \"x-known-values\" to name",
+            );
+        }
+        for key in ["items", "minItems", "maxItems"] {
+            if schema.contains_key(key) && ty != "array" {
+                self.error(
+                    at(key),
+                    format!("{key} applies to lists, not to a {ty} field"),
+                );
+            }
+        }
+        for key in ["properties", "required", "additionalProperties"] {
+            if schema.contains_key(key) && ty != "object" {
+                self.error(
+                    at(key),
+                    format!("{key} applies to objects, not to a {ty} field"),
+                );
+            }
+        }
+        if schema.contains_key("x-rust-type")
+            && !(ty == "object" || closed.is_some() || known.is_some())
+        {
+            self.error(
+                at("x-rust-type"),
+                "a type name is for an object or an enum, which this is not",
+            );
+        }
+        let type_name = schema
+            .get("x-rust-type")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .unwrap_or_else(|| {
+                let base = names::type_name(rust);
+                if item {
+                    names::singular(&base)
+                } else {
+                    base
+                }
+            });
+
+        let field_type = if let Some(kind) = media {
+            FieldType::Media(kind.to_owned())
+        } else if let Some(values) = closed.or(known) {
+            let key = if closed.is_some() {
+                "enum"
+            } else {
+                "x-known-values"
+            };
+            let def = self.enum_def(
+                &type_name,
+                ty,
+                values,
+                enum_names,
+                known.is_some(),
+                pointer,
+                key,
+            )?;
+            if !self.claim_type_name(&def.type_name, "enum", pointer, type_names) {
+                return None;
+            }
+            FieldType::Enum(def)
+        } else {
+            match ty {
+                "string" => FieldType::String,
+                "number" => FieldType::Number,
+                "integer" => FieldType::Integer,
+                "boolean" => FieldType::Boolean,
+                "array" => {
+                    let Some(items) = schema.get("items").and_then(Value::as_object) else {
+                        self.error(pointer, "a list needs \"items\", the schema of one item");
+                        return None;
+                    };
+                    let item_ty = match items.get("type") {
+                        Some(Value::String(t)) => t.as_str(),
+                        _ => {
+                            self.error(
+                                at("items/type"),
+                                "a list's items need one \"type\" (no null)",
+                            );
+                            return None;
+                        }
+                    };
+                    if item_ty == "array" {
+                        self.error(
+                            at("items/type"),
+                            "a list of lists is not supported; wrap the inner list in an object",
+                        );
+                        return None;
+                    }
+                    for key in ["default", "x-rust-name"] {
+                        if items.contains_key(key) {
+                            self.error(
+                                at(&format!("items/{key}")),
+                                format!("{key} belongs on the list field, not on its items"),
+                            );
+                        }
+                    }
+                    let shape = self.shape(item_ty, items, &at("items"), rust, true, type_names)?;
+                    FieldType::List(Box::new(shape))
+                }
+                "object" => {
+                    if schema.get("additionalProperties") != Some(&Value::Bool(false)) {
+                        self.error(
+                            pointer,
+                            "a nested object needs \"additionalProperties\": false (its Rust struct refuses unknown keys)",
+                        );
+                        return None;
+                    }
+                    if !schema.contains_key("properties") {
+                        self.error(pointer, "a nested object needs \"properties\"");
+                        return None;
+                    }
+                    if !self.claim_type_name(&type_name, "struct", pointer, type_names) {
+                        return None;
+                    }
+                    let fields =
+                        self.object_fields(&Value::Object(schema.clone()), pointer, type_names)?;
+                    FieldType::Object(ObjectDef { type_name, fields })
+                }
+                _ => {
+                    self.error(at("type"), format!("unsupported type {}", quote(ty)));
+                    return None;
+                }
+            }
+        };
+        Some(Shape {
+            ty: field_type,
+            limits,
+        })
+    }
+
+    /// The limits of a value of type `ty`, each checked: it applies to the
+    /// type, and the value types hold exactly what JSON Schema compares.
+    fn limits(&mut self, ty: &str, schema: &Map<String, Value>, pointer: &str) -> Option<Limits> {
+        let at = |key: &str| format!("{pointer}/{key}");
+        let number = |key: &str| schema.get(key).and_then(Value::as_number).cloned();
+        let count = |key: &str| schema.get(key).and_then(Value::as_u64);
+        let limits = Limits {
+            minimum: number("minimum"),
+            maximum: number("maximum"),
+            exclusive_minimum: number("exclusiveMinimum"),
+            exclusive_maximum: number("exclusiveMaximum"),
+            multiple_of: number("multipleOf"),
+            min_length: count("minLength"),
+            max_length: count("maxLength"),
+            pattern: schema
+                .get("pattern")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            min_items: count("minItems"),
+            max_items: count("maxItems"),
+        };
+        let numeric = ty == "number" || ty == "integer";
+        let bounds = [
+            ("minimum", &limits.minimum),
+            ("maximum", &limits.maximum),
+            ("exclusiveMinimum", &limits.exclusive_minimum),
+            ("exclusiveMaximum", &limits.exclusive_maximum),
+            ("multipleOf", &limits.multiple_of),
+        ];
+        for (key, bound) in bounds {
+            let Some(bound) = bound else { continue };
+            if !numeric {
+                self.error(
+                    at(key),
+                    format!("{key} applies to numbers, not to a {ty} field"),
+                );
+            } else if ty == "integer" && !bound.is_i64() {
+                self.error(
+                    at(key),
+                    format!("{key} {bound} of an integer field must be a whole number within the 64-bit range"),
+                );
+            } else if ty == "number" && as_f64(bound).abs() > MAX_EXACT {
+                self.error(
+                    at(key),
+                    format!("{key} {bound} of a number field must be within ±2^53 (9007199254740992), where f64 holds every integer exactly"),
+                );
+            }
+        }
+        for (lo_key, lo, hi_key, hi) in [
+            ("minimum", &limits.minimum, "maximum", &limits.maximum),
+            (
+                "exclusiveMinimum",
+                &limits.exclusive_minimum,
+                "exclusiveMaximum",
+                &limits.exclusive_maximum,
+            ),
+            (
+                "minimum",
+                &limits.minimum,
+                "exclusiveMaximum",
+                &limits.exclusive_maximum,
+            ),
+            (
+                "exclusiveMinimum",
+                &limits.exclusive_minimum,
+                "maximum",
+                &limits.maximum,
+            ),
+        ] {
+            if let (Some(lo), Some(hi)) = (lo, hi) {
+                if as_f64(lo) > as_f64(hi) {
+                    self.error(
+                        at(lo_key),
+                        format!("{lo_key} {lo} is above the {hi_key} {hi}"),
+                    );
+                }
+            }
+        }
+        if numeric && schema.get("enum").is_none() {
+            let lower = limits.minimum.is_some() || limits.exclusive_minimum.is_some();
+            let upper = limits.maximum.is_some() || limits.exclusive_maximum.is_some();
+            if ty == "integer" && !(lower && upper) {
+                let add = match (lower, upper) {
+                    (true, _) => "\"maximum\": 9223372036854775807",
+                    (_, true) => "\"minimum\": -9223372036854775808",
+                    _ => "\"minimum\": -9223372036854775808 and \"maximum\": 9223372036854775807",
+                };
+                self.error(
+                    pointer,
+                    format!("an integer field needs a minimum and a maximum: JSON Schema integers have no limit, the Rust type i64 has; add {add} if any 64-bit value goes"),
+                );
+            }
+            if ty == "number" && limits.multiple_of.is_some() && !(lower && upper) {
+                self.error(
+                    at("multipleOf"),
+                    "a number field with multipleOf needs a minimum and a maximum (within ±2^53), so that f64 decides it exactly; add them",
+                );
+            }
+        }
+        if let Some(m) = &limits.multiple_of {
+            if as_f64(m) <= 0.0 {
+                self.error(at("multipleOf"), format!("multipleOf {m} must be above 0"));
+            }
+        }
+        for (key, set) in [
+            ("minLength", limits.min_length.is_some()),
+            ("maxLength", limits.max_length.is_some()),
+            ("pattern", limits.pattern.is_some()),
+        ] {
+            if set && ty != "string" {
+                self.error(
+                    at(key),
+                    format!("{key} applies to strings, not to a {ty} field"),
+                );
+            }
+        }
+        if let (Some(lo), Some(hi)) = (limits.min_length, limits.max_length) {
+            if lo > hi {
+                self.error(
+                    at("minLength"),
+                    format!("minLength {lo} is above the maxLength {hi}"),
+                );
+            }
+        }
+        if let (Some(lo), Some(hi)) = (limits.min_items, limits.max_items) {
+            if lo > hi {
+                self.error(
+                    at("minItems"),
+                    format!("minItems {lo} is above the maxItems {hi}"),
+                );
+            }
+        }
+        if let Some(pattern) = &limits.pattern {
+            if let Err(why) = check_pattern(pattern) {
+                self.error(
+                    at("pattern"),
+                    format!("{} {why}", json(&Value::String(pattern.clone()))),
+                );
+            }
+        }
+        Some(limits)
     }
 
     #[allow(clippy::too_many_arguments)]
     fn enum_def(
         &mut self,
-        rust: &str,
+        type_name: &str,
         ty: &str,
         values: &[Value],
         enum_names: Option<&Vec<Value>>,
@@ -630,7 +958,11 @@ impl Checker<'_> {
         pointer: &str,
         key: &str,
     ) -> Option<EnumDef> {
-        let integer = ty == "integer";
+        let kind = match ty {
+            "integer" => EnumKind::Integer,
+            "number" => EnumKind::Number,
+            _ => EnumKind::String,
+        };
         if let Some(given) = enum_names {
             if given.len() != values.len() {
                 self.error(
@@ -644,51 +976,58 @@ impl Checker<'_> {
                 return None;
             }
         }
-        let mut variants = Vec::new();
+        let mut variants: Vec<Variant> = Vec::new();
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for (i, value) in values.iter().enumerate() {
             let value_pointer = format!("{pointer}/{key}/{i}");
-            let name = if let Some(given) = enum_names {
-                given[i].as_str().unwrap_or_default().to_owned()
-            } else if integer {
-                match value.as_i64() {
-                    Some(n) => names::integer_variant(n),
-                    None => {
-                        self.error(value_pointer, format!("{} is not an integer", json(value)));
-                        continue;
-                    }
-                }
-            } else {
-                match value.as_str().map(names::string_variant) {
-                    Some(Some(name)) => name,
-                    Some(None) => {
-                        self.error(
-                            value_pointer,
-                            format!(
-                                "{} makes no Rust variant name (an ASCII identifier); set \"x-enum-names\"",
-                                json(value)
-                            ),
-                        );
-                        continue;
-                    }
-                    None => {
-                        self.error(value_pointer, format!("{} is not a string", json(value)));
-                        continue;
-                    }
-                }
-            };
-            let type_ok = if integer {
-                value.is_i64()
-            } else {
-                value.is_string()
+            let type_ok = match kind {
+                EnumKind::Integer => value.is_i64(),
+                EnumKind::Number => value.as_f64().is_some_and(|x| x.abs() <= MAX_EXACT),
+                EnumKind::String => value.is_string(),
             };
             if !type_ok {
+                let why = if kind == EnumKind::Number && value.is_number() {
+                    " (a number enum's values are within ±2^53)".to_owned()
+                } else {
+                    String::new()
+                };
                 self.error(
                     value_pointer,
-                    format!("{} is not of the field's type {ty}", json(value)),
+                    format!("{} is not of the field's type {ty}{why}", json(value)),
                 );
                 continue;
             }
+            if kind == EnumKind::Number
+                && variants.iter().any(|v| v.value.as_f64() == value.as_f64())
+            {
+                self.error(
+                    value_pointer,
+                    format!(
+                        "{} is listed twice (as numbers, 1 and 1.0 are one value)",
+                        json(value)
+                    ),
+                );
+                continue;
+            }
+            let derived = match kind {
+                EnumKind::Integer => value.as_i64().map(names::integer_variant),
+                EnumKind::Number => names::number_variant(&value.to_string()),
+                EnumKind::String => value.as_str().and_then(names::string_variant),
+            };
+            let name = if let Some(given) = enum_names {
+                given[i].as_str().unwrap_or_default().to_owned()
+            } else if let Some(name) = derived {
+                name
+            } else {
+                self.error(
+                    value_pointer,
+                    format!(
+                        "{} makes no Rust variant name (an ASCII identifier); set \"x-enum-names\" (one UpperCamelCase name per value, in order)",
+                        json(value)
+                    ),
+                );
+                continue;
+            };
             if !names::is_plain_ident(&name) || (open && name == "Other") {
                 // A given name is at its place in x-enum-names; a derived
                 // one comes from the value.
@@ -723,54 +1062,29 @@ impl Checker<'_> {
             });
         }
         Some(EnumDef {
-            type_name: names::type_name(rust),
-            integer,
+            type_name: type_name.to_owned(),
+            kind,
             open,
             variants,
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Checks a default or an example against the field's own schema, with
+    /// the JSON Schema validator the server uses (formats on).
     fn check_value(
         &mut self,
         value: &Value,
-        ty: &str,
-        field_type: &FieldType,
-        minimum: &Option<Number>,
-        maximum: &Option<Number>,
+        schema: &Map<String, Value>,
         pointer: &str,
         what: &str,
     ) {
-        let type_ok = match ty {
-            "string" => value.is_string(),
-            "number" => value.is_number(),
-            "integer" => value.is_i64(),
-            _ => value.is_boolean(),
-        };
-        if !type_ok {
-            self.error(
-                pointer,
-                format!("{what} {} is not of the field's type {ty}", json(value)),
-            );
-            return;
-        }
-        if let Some(x) = value.as_f64() {
-            if let Some(lo) = minimum.as_ref().filter(|lo| x < as_f64(lo)) {
-                self.error(
-                    pointer,
-                    format!("{what} {} is below the minimum {lo}", json(value)),
-                );
-            }
-            if let Some(hi) = maximum.as_ref().filter(|hi| x > as_f64(hi)) {
-                self.error(
-                    pointer,
-                    format!("{what} {} is above the maximum {hi}", json(value)),
-                );
-            }
-        }
-        if let FieldType::Enum(def) = field_type {
-            if !def.open && !def.variants.iter().any(|v| &v.value == value) {
-                let allowed: Vec<String> = def.variants.iter().map(|v| json(&v.value)).collect();
+        if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
+            let same = |a: &Value| match (a.as_f64(), value.as_f64()) {
+                (Some(x), Some(y)) => x == y,
+                _ => a == value,
+            };
+            if !allowed.iter().any(same) {
+                let allowed: Vec<String> = allowed.iter().map(json).collect();
                 self.error(
                     pointer,
                     format!(
@@ -779,11 +1093,166 @@ impl Checker<'_> {
                         allowed.join(", ")
                     ),
                 );
+                return;
             }
+        }
+        let schema = Value::Object(schema.clone());
+        let validator = match jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(&schema)
+        {
+            Ok(v) => v,
+            Err(e) => {
+                self.error(
+                    pointer,
+                    format!(
+                        "the field's schema does not compile: {}",
+                        unprintable(&e.to_string())
+                    ),
+                );
+                return;
+            }
+        };
+        let first = validator.iter_errors(value).next().map(|e| {
+            let at = e.instance_path().to_string();
+            let place = if at.is_empty() {
+                String::new()
+            } else {
+                format!(" (at {})", error::pointer(&at))
+            };
+            format!(
+                "{what} {} does not fit the field{place}: {}",
+                json(value),
+                unprintable(&e.to_string())
+            )
+        });
+        if let Some(message) = first {
+            self.error(pointer, message);
         }
     }
 }
 
+/// The largest magnitude below which `f64` holds every integer (2^53).
+const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
+
 fn as_f64(n: &Number) -> f64 {
     n.as_f64().unwrap_or(f64::NAN)
+}
+
+/// Whether a `pattern` means the same to the server's validator (ECMA-262,
+/// translated by the `jsonschema` crate) and to the `regex` crate, which the
+/// generated `validate()` uses: it must compile with `regex`, the
+/// `jsonschema` crate must use it unchanged, and it may hold only syntax
+/// that reads the same in both: printable ASCII; escapes of punctuation
+/// only (no `\d`, `\w`, `\s`, `\b`: ECMA-262 and `regex` give them other
+/// classes); no `.` (ECMA-262's excludes `\r` and U+2028/9, `regex`'s only
+/// `\n`); no `(?` groups; no `[` inside a class, no `&&`, `--` or `~~` in one
+/// (set operations in `regex`, literals in ECMA-262); `{` only as a
+/// `{n}`, `{n,}` or `{n,m}` quantifier.
+fn check_pattern(pattern: &str) -> Result<(), String> {
+    const FIX: &str =
+        "; write it with plain characters, classes such as [0-9A-Za-z_] and quantifiers";
+    if let Err(e) = regex::Regex::new(pattern) {
+        let first = e.to_string();
+        let first = first.lines().last().unwrap_or_default().trim().to_owned();
+        return Err(format!(
+            "does not compile as a regular expression ({})",
+            unprintable(&first)
+        ));
+    }
+    let bytes = pattern.as_bytes();
+    let mut in_class = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if !(0x20..0x7f).contains(&c) {
+            return Err(format!("holds a character other than printable ASCII, which ECMA-262 and the regex crate may read differently{FIX}"));
+        }
+        match c {
+            b'\\' => {
+                let next = bytes.get(i + 1).copied().unwrap_or(b' ');
+                if !next.is_ascii_punctuation() {
+                    return Err(format!(
+                        "uses the escape \\{}, which ECMA-262 and the regex crate may read differently{FIX}",
+                        next as char
+                    ));
+                }
+                i += 2;
+                continue;
+            }
+            b'[' if in_class => {
+                return Err(format!("has [ inside a character class (a nested class in the regex crate, a literal in ECMA-262); escape it as \\[{FIX}"));
+            }
+            b'[' => {
+                in_class = true;
+                if bytes.get(i + 1) == Some(&b'^') {
+                    i += 1;
+                }
+                if bytes.get(i + 1) == Some(&b']') {
+                    return Err(format!("has an empty class or one starting with ], which ECMA-262 and the regex crate read differently{FIX}"));
+                }
+            }
+            b']' if in_class => in_class = false,
+            b'&' | b'-' | b'~' if in_class && bytes.get(i + 1) == Some(&c) => {
+                return Err(format!(
+                    "has {0}{0} inside a class (a set operation in the regex crate, literals in ECMA-262){FIX}",
+                    c as char
+                ));
+            }
+            b'.' if !in_class => {
+                return Err("uses ., which matches \\r and U+2028 in the regex crate but not in ECMA-262; write a class such as [^\\n\\r] instead".to_owned());
+            }
+            b'(' if !in_class && bytes.get(i + 1) == Some(&b'?') => {
+                return Err(format!("uses a (? group (flags, names, lookaround), which ECMA-262 and the regex crate read differently{FIX}"));
+            }
+            b'{' if !in_class => {
+                let rest = &pattern[i..];
+                let end = rest.find('}').unwrap_or(0);
+                let inner = &rest[1..end.max(1)];
+                let valid = end > 1 && {
+                    let (lo, hi) = inner.split_once(',').unwrap_or((inner, "0"));
+                    !lo.is_empty()
+                        && lo.bytes().all(|b| b.is_ascii_digit())
+                        && hi.bytes().all(|b| b.is_ascii_digit())
+                };
+                if !valid || i == 0 {
+                    return Err(format!("uses {{ other than as a quantifier {{n}}, {{n,}} or {{n,m}} after something to repeat{FIX}"));
+                }
+                i += end + 1;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    match jsonschema_regex::to_rust_regex(pattern) {
+        Ok(translated) if translated == pattern => Ok(()),
+        _ => Err(format!(
+            "is rewritten by the server's validator before it matches, so it may not mean the same as here{FIX}"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_pattern;
+
+    #[test]
+    fn patterns_that_read_the_same_in_ecma_262_and_regex_pass() {
+        for ok in [
+            "^[a-z0-9_-]+$",
+            "^#[0-9A-Fa-f]{6}$",
+            "^(cat|dog)s?$",
+            "a{2,}",
+            "\\.png$",
+        ] {
+            assert_eq!(check_pattern(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "\\d+", "^.+$", "[[a]]", "(?i)a", "a{,3}", "é", "[a&&b]", "(", "\\w", "{2}",
+        ] {
+            assert!(check_pattern(bad).is_err(), "{bad}");
+        }
+    }
 }

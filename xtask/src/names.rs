@@ -74,14 +74,51 @@ pub fn type_name(field_rust: &str) -> String {
     field_rust.trim_end_matches('_').to_upper_camel_case()
 }
 
+/// The type name of one item of a list whose type name is `plural`:
+/// `Messages` makes `Message`, `Stories` `Story`; a name that does not end
+/// in a plural `s` gets `Item` (`DataItem`).
+pub fn singular(plural: &str) -> String {
+    if let Some(stem) = plural.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if plural.ends_with('s') && !plural.ends_with("ss") && plural.len() > 1 {
+        plural[..plural.len() - 1].to_owned()
+    } else {
+        format!("{plural}Item")
+    }
+}
+
 /// The variant name of a string value, when it makes a valid ASCII
-/// identifier. (A non-ASCII one is refused: two values that differ only in
-/// their Unicode normal form would make one identifier, and rustc lints
-/// uncommon code points.)
+/// identifier: `Pan Up` is `PanUp`, `TEXT_AND_IMAGE` is `TextAndImage`, an
+/// aspect ratio `16:9` is `Ratio16x9`, a value that starts with a digit
+/// (`720p`) takes a `V` (`V720p`). (A non-ASCII one is refused: two values
+/// that differ only in their Unicode normal form would make one identifier,
+/// and rustc lints uncommon code points.)
 pub fn string_variant(value: &str) -> Option<String> {
-    let name = value.to_upper_camel_case();
+    if let Some((w, h)) = value.split_once(':') {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        return (digits(w) && digits(h)).then(|| format!("Ratio{w}x{h}"));
+    }
+    let mut name = value.to_upper_camel_case();
+    if value.starts_with(|c: char| c.is_ascii_digit())
+        && value.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        name = format!("V{name}");
+    }
     (name.is_ascii() && is_plain_ident(&name) && name.starts_with(|c: char| c.is_ascii_uppercase()))
         .then_some(name)
+}
+
+/// The variant name of a number value: `V1`, `V0_25`, `VMinus0_5`; `None`
+/// when its text is not plain decimal digits (an exponent).
+pub fn number_variant(text: &str) -> Option<String> {
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("Minus", rest),
+        None => ("", text),
+    };
+    digits
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.')
+        .then(|| format!("V{sign}{}", digits.replace('.', "_")))
 }
 
 /// The variant name of an integer value: `V256`, `VMinus1`.
@@ -157,6 +194,18 @@ pub const RESERVED_MODULE_NAMES: &[(&str, &str)] = &[
     ("client", "is the crate's client module (src/client.rs)"),
     ("models", "is the crate's model registry (src/models.rs)"),
     ("runtime", "re-exports the runtime crate"),
+    (
+        "json",
+        "is the runtime's JSON reading helpers (segmind::json), re-exported at the crate root",
+    ),
+    (
+        "child_path",
+        "is the runtime's path helper (segmind::child_path), re-exported at the crate root",
+    ),
+    (
+        "is_uri",
+        "is the runtime's URI check (segmind::is_uri), re-exported at the crate root",
+    ),
     ("lib", "would be the file src/lib.rs, the crate root"),
     (
         "main",
@@ -297,7 +346,20 @@ mod tests {
     fn variants() {
         assert_eq!(string_variant("extcrop").as_deref(), Some("Extcrop"));
         assert_eq!(string_variant("full body").as_deref(), Some("FullBody"));
-        assert_eq!(string_variant("1080p"), None);
+        assert_eq!(string_variant("1080p").as_deref(), Some("V1080p"));
+        assert_eq!(string_variant("16:9").as_deref(), Some("Ratio16x9"));
+        assert_eq!(string_variant("Pan Up").as_deref(), Some("PanUp"));
+        assert_eq!(
+            string_variant("TEXT_AND_IMAGE").as_deref(),
+            Some("TextAndImage")
+        );
+        assert_eq!(string_variant("1.5x"), None);
+        assert_eq!(number_variant("0.25").as_deref(), Some("V0_25"));
+        assert_eq!(number_variant("-1.5").as_deref(), Some("VMinus1_5"));
+        assert_eq!(number_variant("1e3"), None);
+        assert_eq!(singular("Messages"), "Message");
+        assert_eq!(singular("Stories"), "Story");
+        assert_eq!(singular("Data"), "DataItem");
         assert_eq!(string_variant("café"), None);
         assert_eq!(string_variant("self"), None);
         assert_eq!(integer_variant(256), "V256");

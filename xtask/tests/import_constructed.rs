@@ -1,9 +1,9 @@
 //! `cargo xtask import` on pages constructed in the seed pages' layouts from
 //! the facts Segmind publishes for five image, audio and JSON models (their
 //! fields, defaults, ranges and value lists; `tests/pages/constructed/`).
-//! They exercise what today's format cannot say: each such form is written
-//! in the closest form the loader takes, with an "unsupported" warning, so
-//! these snapshots are the list to re-check once the format learns it.
+//! They exercise the forms the catalogue format added (image, audio and JSON
+//! outputs, lists of media, `multipleOf`, required fields with a default,
+//! open sets), each written as it is, with a warning for every guess.
 
 use std::path::{Path, PathBuf};
 
@@ -49,41 +49,64 @@ fn every_constructed_page_drafts_its_snapshot() {
 }
 
 #[test]
-fn what_the_format_cannot_say_is_warned_and_written_in_its_closest_form() {
-    // Outputs other than video.
-    for name in PAGES {
+fn the_catalogue_forms_are_written_as_they_are() {
+    // Outputs other than video are said as they are.
+    for (name, output) in [
+        ("esrgan", "image"),
+        ("flux-schnell", "image"),
+        ("gemini-3.1-flash-tts", "audio"),
+        ("llava-v1.6", "json"),
+        ("nano-banana", "json"),
+    ] {
         let imported = import_page(name);
+        assert_eq!(imported.doc["output"], json!(output), "{name}");
         assert!(
-            kinds(&imported, None).contains(&WarningKind::Unsupported),
-            "{name}"
+            !kinds(&imported, None).contains(&WarningKind::Unsupported),
+            "{name}: {:?}",
+            imported.warnings
         );
     }
     let flux = import_page("flux-schnell");
-    // A required field with a page default: the default becomes an example.
-    assert!(kinds(&flux, Some("prompt")).contains(&WarningKind::Unsupported));
-    assert!(flux
-        .doc
-        .pointer("/input/properties/prompt/default")
-        .is_none());
-    // Limits in prose: the range is made, multipleOf is not in the format.
+    // A required field with a page default keeps it, as the page says.
+    assert_eq!(
+        flux.doc.pointer("/input/properties/prompt/default").is_some(),
+        flux.doc["input"]["required"]
+            .as_array()
+            .is_some_and(|r| r.contains(&json!("prompt")))
+    );
+    // Limits in prose: the range and the step are made rules.
     assert_eq!(
         flux.doc.pointer("/input/properties/width/minimum"),
         Some(&json!(512))
     );
+    assert_eq!(
+        flux.doc.pointer("/input/properties/width/multipleOf"),
+        Some(&json!(8))
+    );
     assert!(kinds(&flux, Some("width")).contains(&WarningKind::ProseLimit));
     assert!(kinds(&flux, Some("width")).contains(&WarningKind::CopiedDescription));
     assert!(!kinds(&flux, Some("height")).contains(&WarningKind::CopiedDescription));
+    // An integer with no range on the page is bounded by i64, with a warning.
+    assert_eq!(
+        flux.doc.pointer("/input/properties/seed/maximum"),
+        Some(&json!(i64::MAX))
+    );
+    assert!(!kinds(&flux, Some("seed")).is_empty());
     // An incomplete list is an open set.
     assert!(flux
         .doc
         .pointer("/input/properties/sampler_name/x-known-values")
         .is_some());
     let nano = import_page("nano-banana");
-    assert!(kinds(&nano, Some("image_urls")).contains(&WarningKind::Unsupported));
-    assert!(nano
-        .doc
-        .pointer("/input/properties/aspect_ratio/x-enum-names")
-        .is_some());
+    assert_eq!(
+        nano.doc.pointer("/input/properties/image_urls/type"),
+        Some(&json!("array"))
+    );
+    assert_eq!(
+        nano.doc.pointer("/input/properties/image_urls/items/x-media"),
+        Some(&json!("image"))
+    );
+    assert!(!kinds(&nano, Some("image_urls")).contains(&WarningKind::Unsupported));
     let esrgan = import_page("esrgan");
     assert_eq!(
         esrgan.doc.pointer("/input/properties/scale/enum"),
@@ -98,35 +121,6 @@ fn what_the_format_cannot_say_is_warned_and_written_in_its_closest_form() {
         tts.doc.get("x-rust-name"),
         Some(&json!("gemini_3_1_flash_tts"))
     );
-}
-
-/// A schema folder whose meta-schema knows image outputs and `multipleOf`
-/// (as the format extension will): the importer then writes those forms as
-/// they are, and warns only of what the loader still refuses.
-#[test]
-fn forms_the_loader_takes_are_written_as_they_are() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let meta_path = xtask::workspace_root().join("schema/meta/model.schema.json");
-    let mut meta: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(meta_path).expect("meta")).expect("json");
-    meta["properties"]["output"]["enum"] = json!(["video", "image", "audio", "json"]);
-    meta["$defs"]["field"]["properties"]["multipleOf"] =
-        json!({"type": "number", "exclusiveMinimum": 0});
-    std::fs::create_dir(dir.path().join("meta")).expect("meta dir");
-    std::fs::write(dir.path().join("meta/model.schema.json"), meta.to_string()).expect("write");
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages/constructed/flux-schnell.txt");
-    let text = std::fs::read_to_string(path).expect("page");
-    let flux = import::import(&text, "flux-schnell.txt", dir.path()).expect("imports");
-    assert_eq!(flux.doc["output"], json!("image"));
-    assert_eq!(
-        flux.doc.pointer("/input/properties/width/multipleOf"),
-        Some(&json!(8))
-    );
-    assert!(!kinds(&flux, None).contains(&WarningKind::Unsupported));
-    assert!(!kinds(&flux, Some("width")).contains(&WarningKind::Unsupported));
-    // The loader's own rule still refuses a default on a required field.
-    assert!(kinds(&flux, Some("prompt")).contains(&WarningKind::Unsupported));
 }
 
 /// A draft whose Rust name another model in the folder takes is written,

@@ -13,7 +13,8 @@ use axum::response::Response;
 use axum::Router;
 use bytes::Bytes;
 use segmind_runtime::{
-    Client, Limit, Media, ModelInfo, ModelInput, OutputKind, RetryPolicy, ValidationError,
+    Client, Limit, Media, ModelInfo, ModelInput, NumberLimits, OutputKind, RetryPolicy,
+    ValidationError,
     Violations,
 };
 use serde_json::{json, Value};
@@ -300,8 +301,11 @@ impl ModelInput for TestInput {
         found.number(
             "strength",
             self.strength,
-            Some(Limit::Int(0)),
-            Some(Limit::Int(10)),
+            &NumberLimits {
+                minimum: Some(Limit::Int(0)),
+                maximum: Some(Limit::Int(10)),
+                ..NumberLimits::NONE
+            },
         );
         found.finish("test-model")
     }
@@ -318,10 +322,10 @@ impl ModelInput for TestInput {
         body
     }
 
-    fn media(&self) -> Vec<(&'static str, &Media)> {
-        let mut media = vec![("input_image", &self.image)];
+    fn media(&self) -> Vec<(String, &Media)> {
+        let mut media = vec![("/input_image".to_owned(), &self.image)];
         if let Some(audio) = &self.audio {
-            media.push(("input_audio", audio));
+            media.push(("/input_audio".to_owned(), audio));
         }
         media
     }
@@ -363,7 +367,7 @@ impl ModelInput for RawInput {
         self.body.clone()
     }
 
-    fn media(&self) -> Vec<(&'static str, &Media)> {
+    fn media(&self) -> Vec<(String, &Media)> {
         Vec::new()
     }
 }

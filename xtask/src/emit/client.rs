@@ -78,10 +78,15 @@ fn emit_methods(model: &Model) -> TokenStream {
     let cost = docs::cost_line(model)
         .map(|c| format!(" ({c})"))
         .unwrap_or_default();
+    let kind = docs::output_kind(model);
+    let output = format_ident!("{}", kind.type_name);
     let v1_doc = docs::outer(&format!(
-        "{}\n\nCalls `POST /v1/{}` and waits for the video{cost}. The input is validated\nfirst and local media files are uploaded; the returned [`segmind_runtime::Video`]\nstreams the body when saved.\n\n# Errors\n\nA validation error before anything is sent, else the API's or the transport's\nerror. The POST is billed, so it is never retried once it may have reached\nthe server.",
+        "{}\n\nCalls `POST /v1/{}` and waits for {}{cost}. The input is validated\nfirst and local media files are uploaded; the returned [`segmind_runtime::{}`]\n{}.\n\n# Errors\n\nA validation error before anything is sent, else the API's or the transport's\nerror. The POST is billed, so it is never retried once it may have reached\nthe server.",
         docs::headline(model),
         model.slug,
+        kind.noun,
+        kind.type_name,
+        kind.returns,
     ));
     let v2_doc = docs::outer(&format!(
         "Submits a {} job through `POST /v2/{}` and returns at once.\n\nWait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume\nlater with [`segmind_runtime::Client::job`].\n\n# Errors\n\nAs for [`Client::{}`].",
@@ -94,7 +99,7 @@ fn emit_methods(model: &Model) -> TokenStream {
     quote! {
         #v1_doc
         #v1_allow
-        pub async fn #v1(&self, input: &crate::#module::Input) -> Result<rt::Video, rt::Error> {
+        pub async fn #v1(&self, input: &crate::#module::Input) -> Result<rt::#output, rt::Error> {
             self.inner.run(input).await
         }
 

@@ -19,7 +19,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::escape;
-use crate::ir::{Field, FieldType, Model};
+use crate::ir::{Field, FieldType, Model, Shape};
 
 /// Outer doc attributes, one per line of `text`.
 pub fn outer(text: &str) -> TokenStream {
@@ -230,6 +230,54 @@ pub fn cost_line(model: &Model) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
+/// What a model's output kind means for its generated code and docs.
+pub struct OutputDocs {
+    /// The runtime type a v1 call returns (`Video`).
+    pub type_name: &'static str,
+    /// What the call waits for (`the video`).
+    pub noun: &'static str,
+    /// What the returned value does, for the method's docs.
+    pub returns: &'static str,
+    /// An article and the noun, for the module docs (`a video`).
+    pub short: &'static str,
+    /// The file extension the example saves to, if the output is a file.
+    pub extension: Option<&'static str>,
+}
+
+/// The docs and types of `model`'s output kind (the schema's `output`).
+pub fn output_kind(model: &Model) -> OutputDocs {
+    match model.output.as_str() {
+        "image" => OutputDocs {
+            type_name: "Image",
+            noun: "the image",
+            returns: "streams the body when saved",
+            short: "an image",
+            extension: Some("jpg"),
+        },
+        "audio" => OutputDocs {
+            type_name: "Audio",
+            noun: "the audio",
+            returns: "streams the body when saved",
+            short: "an audio file",
+            extension: Some("mp3"),
+        },
+        "json" => OutputDocs {
+            type_name: "JsonOutput",
+            noun: "the JSON answer",
+            returns: "holds the JSON as Segmind sent it",
+            short: "JSON",
+            extension: None,
+        },
+        _ => OutputDocs {
+            type_name: "Video",
+            noun: "the video",
+            returns: "streams the body when saved",
+            short: "a video",
+            extension: Some("mp4"),
+        },
+    }
+}
+
 /// A value as a reader sees it: a code span, strings without JSON quotes.
 pub fn value_text(value: &Value) -> String {
     match value {
@@ -241,19 +289,88 @@ pub fn value_text(value: &Value) -> String {
 /// The rustdoc of one field: description, then what the schema says of it.
 pub fn field_doc(field: &Field) -> String {
     let mut doc = prose(&ensure_period(&field.description));
-    let mut facts = Vec::new();
-    if let FieldType::Media(kind) = &field.ty {
-        facts.push(format!(
-            "Media ({kind}): a URL, or a local file that is uploaded before the request."
-        ));
+    let mut facts = shape_facts(&field.shape);
+    if field.nullable {
+        facts.push("May also be sent as `null` (its `_null` setter).".to_owned());
     }
-    match (&field.minimum, &field.maximum) {
+    if let Some(default) = &field.default {
+        if field.required {
+            facts.push(format!(
+                "Default: {} (required: sent with every call, at this value unless set).",
+                value_text(default)
+            ));
+        } else {
+            facts.push(format!(
+                "Default (applied by the server when unset): {}.",
+                value_text(default)
+            ));
+        }
+    }
+    if let Some(example) = field.examples.first() {
+        facts.push(format!("Example: {}.", value_text(example)));
+    }
+    if !facts.is_empty() {
+        doc.push_str("\n\n");
+        doc.push_str(&facts.join("\n"));
+    }
+    doc
+}
+
+/// What the schema says of a value of `shape`, one sentence each.
+fn shape_facts(shape: &Shape) -> Vec<String> {
+    let mut facts = Vec::new();
+    let l = &shape.limits;
+    match &shape.ty {
+        FieldType::Media(kind) => facts.push(format!(
+            "Media ({kind}): a URL, or a local file that is uploaded before the request."
+        )),
+        FieldType::List(item) => {
+            let count = match (l.min_items, l.max_items) {
+                (Some(lo), Some(hi)) => format!(", {lo} to {hi} items"),
+                (Some(1), None) => ", at least 1 item".to_owned(),
+                (Some(lo), None) => format!(", at least {lo} items"),
+                (None, Some(hi)) => format!(", at most {hi} items"),
+                (None, None) => String::new(),
+            };
+            let inner = shape_facts(item);
+            let what = if inner.is_empty() {
+                String::new()
+            } else {
+                format!(" Each item: {}", inner.join(" "))
+            };
+            facts.push(format!("A list{count}.{what}"));
+        }
+        FieldType::Object(def) => {
+            facts.push(format!("An object: [`{}`].", def.type_name));
+        }
+        _ => {}
+    }
+    match (&l.minimum, &l.maximum) {
         (Some(lo), Some(hi)) => facts.push(format!("Range: {lo} to {hi}.")),
         (Some(lo), None) => facts.push(format!("Minimum: {lo}.")),
         (None, Some(hi)) => facts.push(format!("Maximum: {hi}.")),
         (None, None) => {}
     }
-    if let FieldType::Enum(def) = &field.ty {
+    if let Some(lo) = &l.exclusive_minimum {
+        facts.push(format!("Above {lo} (exclusive)."));
+    }
+    if let Some(hi) = &l.exclusive_maximum {
+        facts.push(format!("Below {hi} (exclusive)."));
+    }
+    if let Some(m) = &l.multiple_of {
+        facts.push(format!("A multiple of {m}."));
+    }
+    match (l.min_length, l.max_length) {
+        (Some(lo), Some(hi)) => facts.push(format!("Length: {lo} to {hi} characters.")),
+        (Some(1), None) => facts.push("At least 1 character.".to_owned()),
+        (Some(lo), None) => facts.push(format!("At least {lo} characters.")),
+        (None, Some(hi)) => facts.push(format!("At most {hi} characters.")),
+        (None, None) => {}
+    }
+    if let Some(p) = &l.pattern {
+        facts.push(format!("Matches the pattern {}.", code_span(p)));
+    }
+    if let FieldType::Enum(def) = &shape.ty {
         let values: Vec<String> = def.variants.iter().map(|v| value_text(&v.value)).collect();
         if def.open {
             facts.push(format!(
@@ -264,20 +381,7 @@ pub fn field_doc(field: &Field) -> String {
             facts.push(format!("Allowed values: {}.", values.join(", ")));
         }
     }
-    if let Some(default) = &field.default {
-        facts.push(format!(
-            "Default (applied by the server when unset): {}.",
-            value_text(default)
-        ));
-    }
-    if let Some(example) = field.examples.first() {
-        facts.push(format!("Example: {}.", value_text(example)));
-    }
-    if !facts.is_empty() {
-        doc.push_str("\n\n");
-        doc.push_str(&facts.join("\n"));
-    }
-    doc
+    facts
 }
 
 /// `text` ending with a full stop.

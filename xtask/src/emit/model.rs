@@ -1,21 +1,23 @@
-//! The module of one model: its static description (`MODEL`), its enums, the
-//! `Input` request type with constructor, setters and `validate`, and its
-//! `ModelInput` implementation.
+//! The module of one model: its static description (`MODEL`), its enums and
+//! the structs of its nested objects, the `Input` request type with
+//! constructor, setters and `validate`, and its `ModelInput` implementation.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::Number;
+use serde_json::{Number, Value};
 
 use super::docs;
-use crate::ir::{EnumDef, Field, FieldType, Model};
+use crate::ir::{EnumDef, EnumKind, Field, FieldType, Limits, Model, ObjectDef, Shape};
 
 /// The whole module file of `model`.
 pub fn emit_model(model: &Model) -> TokenStream {
     let module_doc = docs::inner(&module_doc(model));
     let info = emit_info(model);
-    let enums = model.fields.iter().filter_map(|f| match &f.ty {
-        FieldType::Enum(def) => Some(emit_enum(f, def)),
-        _ => None,
+    let mut items = Vec::new();
+    collect_types(&model.fields, &mut items);
+    let types = items.iter().map(|item| match item {
+        TypeItem::Enum(field, def) => emit_enum(field, def),
+        TypeItem::Struct(field, def) => emit_nested_struct(field, def),
     });
     let input = emit_input(model);
     quote! {
@@ -24,11 +26,36 @@ pub fn emit_model(model: &Model) -> TokenStream {
 
         #info
         #input
-        #(#enums)*
+        #(#types)*
+    }
+}
+
+/// A type the module defines besides `Input`.
+enum TypeItem<'a> {
+    Enum(&'a Field, &'a EnumDef),
+    Struct(&'a Field, &'a ObjectDef),
+}
+
+/// Every enum and struct of `fields`, depth first, in schema order.
+fn collect_types<'a>(fields: &'a [Field], out: &mut Vec<TypeItem<'a>>) {
+    for field in fields {
+        let mut shape = &field.shape;
+        while let FieldType::List(item) = &shape.ty {
+            shape = item;
+        }
+        match &shape.ty {
+            FieldType::Enum(def) => out.push(TypeItem::Enum(field, def)),
+            FieldType::Object(def) => {
+                out.push(TypeItem::Struct(field, def));
+                collect_types(&def.fields, out);
+            }
+            _ => {}
+        }
     }
 }
 
 fn module_doc(model: &Model) -> String {
+    let kind = docs::output_kind(model);
     let mut doc = format!(
         "{}\n\nEndpoints: `POST /v1/{}` (blocking) and `POST /v2/{}` (job).",
         docs::headline(model),
@@ -36,43 +63,65 @@ fn module_doc(model: &Model) -> String {
         model.slug
     );
     if let Some(cost) = docs::cost_line(model) {
-        doc.push_str(&format!(" Output: a video, {cost}."));
+        doc.push_str(&format!(" Output: {}, {cost}.", kind.short));
     } else {
-        doc.push_str(" Output: a video.");
+        doc.push_str(&format!(" Output: {}.", kind.short));
     }
     doc.push_str("\n\n# Example\n\n");
     doc.push_str(&example(model));
     doc
 }
 
-/// A `no_run` doctest that builds an input from the required fields (their
-/// schema examples where given) and makes a video with it.
+/// A `no_run` doctest that builds an input from the constructor's fields
+/// (their schema examples where given) and uses what the call returns.
 fn example(model: &Model) -> String {
     let module = &model.rust_name;
-    let args: Vec<String> = model
-        .fields
-        .iter()
-        .filter(|f| f.required)
-        .map(|f| example_arg(module, f))
-        .collect();
-    let call = if args.is_empty() {
-        format!("let input = segmind::{module}::Input::new();")
-    } else {
-        let lines: Vec<String> = args.iter().map(|a| format!("    {a},")).collect();
-        format!(
-            "let input = segmind::{module}::Input::new(\n{}\n);",
-            lines.join("\n")
-        )
+    let call = format!(
+        "let input = {};",
+        constructor_example(module, "Input", &model.fields, 0)
+    );
+    let kind = docs::output_kind(model);
+    let use_output = match kind.extension {
+        Some(ext) => format!("client.{module}(&input).await?.save(\"{module}.{ext}\").await?;"),
+        None => {
+            format!("let answer = client.{module}(&input).await?;\nprintln!(\"{{answer:?}}\");")
+        }
     };
     format!(
-        "```no_run\n# async fn example() -> Result<(), segmind::Error> {{\nlet client = segmind::Client::from_env()?;\n{call}\nclient.{module}(&input).await?.save(\"{module}.mp4\").await?;\n# Ok(())\n# }}\n```"
+        "```no_run\n# async fn example() -> Result<(), segmind::Error> {{\nlet client = segmind::Client::from_env()?;\n{call}\n{use_output}\n# Ok(())\n# }}\n```"
     )
 }
 
-/// A Rust expression of a valid value for a required field.
-fn example_arg(module: &str, field: &Field) -> String {
+/// `segmind::<module>::<type>::new(..)` with a value for every argument.
+fn constructor_example(module: &str, type_name: &str, fields: &[Field], depth: usize) -> String {
+    let args: Vec<String> = fields
+        .iter()
+        .filter(|f| f.is_argument())
+        .map(|f| example_value(module, f, &f.shape, depth + 1))
+        .collect();
+    let pad = "    ".repeat(depth);
+    if args.is_empty() {
+        format!("segmind::{module}::{type_name}::new()")
+    } else {
+        let lines: Vec<String> = args.iter().map(|a| format!("{pad}    {a},")).collect();
+        format!(
+            "segmind::{module}::{type_name}::new(\n{}\n{pad})",
+            lines.join("\n")
+        )
+    }
+}
+
+/// A Rust expression of a valid value of `shape` (of `field`).
+fn example_value(module: &str, field: &Field, shape: &Shape, depth: usize) -> String {
     let example = field.examples.first();
-    match &field.ty {
+    let example = if matches!(field.shape.ty, FieldType::List(_))
+        && !matches!(shape.ty, FieldType::List(_))
+    {
+        example.and_then(|e| e.as_array()).and_then(|a| a.first())
+    } else {
+        example
+    };
+    match &shape.ty {
         FieldType::Enum(def) if !def.open => {
             let variant = field
                 .default
@@ -99,22 +148,30 @@ fn example_arg(module: &str, field: &Field) -> String {
             )
         }
         FieldType::String => format!("{:?}", example.and_then(|e| e.as_str()).unwrap_or("text")),
-        FieldType::Boolean => example
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(true)
-            .to_string(),
+        FieldType::Boolean => example.and_then(Value::as_bool).unwrap_or(true).to_string(),
         FieldType::Integer => {
-            let value = example
-                .and_then(serde_json::Value::as_i64)
-                .or(field.minimum.as_ref().and_then(Number::as_i64));
+            let value = example.and_then(Value::as_i64).or(shape
+                .limits
+                .minimum
+                .as_ref()
+                .and_then(Number::as_i64));
             value.unwrap_or(0).to_string()
         }
         FieldType::Number => {
-            let value = example
-                .and_then(serde_json::Value::as_f64)
-                .or(field.minimum.as_ref().and_then(Number::as_f64));
+            let value = example.and_then(Value::as_f64).or(shape
+                .limits
+                .minimum
+                .as_ref()
+                .and_then(Number::as_f64));
             format!("{:?}", value.unwrap_or(1.0))
         }
+        FieldType::List(item) => {
+            let count = shape.limits.min_items.unwrap_or(1).clamp(1, 3);
+            let one = example_value(module, field, item, depth);
+            let items: Vec<String> = (0..count).map(|_| one.clone()).collect();
+            format!("[{}]", items.join(", "))
+        }
+        FieldType::Object(def) => constructor_example(module, &def.type_name, &def.fields, depth),
     }
 }
 
@@ -126,9 +183,9 @@ fn media_extension(kind: &str) -> &'static str {
     }
 }
 
-/// The Rust type of a field's value (without the `Option` of optionals).
-fn value_type(field: &Field) -> TokenStream {
-    match &field.ty {
+/// The Rust type of a value of `shape`.
+fn rust_type(shape: &Shape) -> TokenStream {
+    match &shape.ty {
         FieldType::String => quote!(String),
         FieldType::Number => quote!(f64),
         FieldType::Integer => quote!(i64),
@@ -138,117 +195,277 @@ fn value_type(field: &Field) -> TokenStream {
             let name = format_ident!("{}", def.type_name);
             quote!(#name)
         }
+        FieldType::Object(def) => {
+            let name = format_ident!("{}", def.type_name);
+            quote!(#name)
+        }
+        FieldType::List(item) => {
+            let item = rust_type(item);
+            quote!(Vec<#item>)
+        }
+    }
+}
+
+/// The type of the struct field: `T`, `Option<T>`, or `Option<Option<T>>`
+/// for an optional field that may be `null`.
+fn storage_type(field: &Field) -> TokenStream {
+    let ty = rust_type(&field.shape);
+    if field.required {
+        ty
+    } else if field.nullable {
+        quote!(Option<Option<#ty>>)
+    } else {
+        quote!(Option<#ty>)
     }
 }
 
 /// Whether a constructor argument or setter takes `impl Into<..>`, sparing
 /// the caller a conversion (strings, media, open enums).
-fn takes_into(field: &Field) -> bool {
-    match &field.ty {
+fn takes_into(shape: &Shape) -> bool {
+    match &shape.ty {
         FieldType::String | FieldType::Media(_) => true,
         FieldType::Enum(def) => def.open,
         _ => false,
     }
 }
 
-/// The parameter type of a constructor argument or setter.
-fn param_type(field: &Field) -> TokenStream {
-    let ty = value_type(field);
-    if takes_into(field) {
-        quote!(impl Into<#ty>)
-    } else {
-        ty
+/// The parameter type of a constructor argument or setter, and the
+/// expression that turns the parameter `value` into the stored value.
+fn param(shape: &Shape, value: TokenStream) -> (TokenStream, TokenStream) {
+    let ty = rust_type(shape);
+    match &shape.ty {
+        FieldType::List(item) => {
+            let item = rust_type(item);
+            (
+                quote!(impl IntoIterator<Item = impl Into<#item>>),
+                quote!(#value.into_iter().map(Into::into).collect()),
+            )
+        }
+        _ if takes_into(shape) => (quote!(impl Into<#ty>), quote!(#value.into())),
+        _ => (ty, value),
     }
+}
+
+/// An expression of the Rust value of `value` (a checked default).
+fn value_expr(shape: &Shape, value: &Value) -> TokenStream {
+    match &shape.ty {
+        FieldType::String => {
+            let text = value.as_str().unwrap_or_default();
+            quote!(#text.to_owned())
+        }
+        FieldType::Number => {
+            let lit = Literal::f64_suffixed(value.as_f64().unwrap_or_default());
+            quote!(#lit)
+        }
+        FieldType::Integer => {
+            let lit = Literal::i64_suffixed(integer_of(value));
+            quote!(#lit)
+        }
+        FieldType::Boolean => {
+            let b = value.as_bool().unwrap_or_default();
+            quote!(#b)
+        }
+        FieldType::Enum(def) => {
+            let name = format_ident!("{}", def.type_name);
+            let found = def.variants.iter().find(|v| match def.kind {
+                EnumKind::String => &v.value == value,
+                _ => v.value.as_f64() == value.as_f64(),
+            });
+            match found {
+                Some(v) => {
+                    let variant = format_ident!("{}", v.name);
+                    quote!(#name::#variant)
+                }
+                None => {
+                    let text = value.as_str().unwrap_or_default();
+                    quote!(#name::from(#text))
+                }
+            }
+        }
+        // The loader gives no default to media, lists and objects.
+        _ => quote!(Default::default()),
+    }
+}
+
+/// A JSON integer (`6` or `6.0`) as an `i64`.
+fn integer_of(value: &Value) -> i64 {
+    value
+        .as_i64()
+        .or_else(|| value.as_f64().map(|x| x as i64))
+        .unwrap_or_default()
 }
 
 fn emit_input(model: &Model) -> TokenStream {
     let title = docs::inline(&model.title);
     let slug = &model.slug;
-    let required: Vec<&Field> = model.fields.iter().filter(|f| f.required).collect();
-    let optional: Vec<&Field> = model.fields.iter().filter(|f| !f.required).collect();
+    let doc = format!(
+        "Request body of {title} (`POST /v1/{slug}` and `POST /v2/{slug}`).\n\nRequired fields without a default are the arguments of [`Input::new`]; a\nrequired field with a default starts at it and is always sent; optional\nfields start unset and are sent only when set, so the server applies its own\ndefaults. The type is `non_exhaustive`: a field added to the schema later is\nnot a breaking change."
+    );
+    let body = emit_struct("Input", &doc, &model.fields);
+    quote! {
+        #body
 
-    let struct_doc = docs::outer(&format!(
-        "Request body of {title} (`POST /v1/{slug}` and `POST /v2/{slug}`).\n\nRequired fields are the arguments of [`Input::new`]; optional fields start unset\nand are sent only when set, so the server applies its own defaults. The type is\n`non_exhaustive`: a field added to the schema later is not a breaking change."
-    ));
-    let fields = model.fields.iter().map(|f| {
+        impl rt::ModelInput for Input {
+            fn info(&self) -> &'static rt::ModelInfo {
+                &MODEL
+            }
+
+            fn validate(&self) -> Result<(), rt::ValidationError> {
+                Input::validate(self)
+            }
+
+            fn to_json(&self) -> ::serde_json::Value {
+                rt::WireValue::to_wire(self)
+            }
+
+            fn media(&self) -> Vec<(String, &rt::Media)> {
+                let mut found = Vec::new();
+                rt::Nested::media_at(self, "", &mut found);
+                found
+            }
+        }
+    }
+}
+
+fn emit_nested_struct(field: &Field, def: &ObjectDef) -> TokenStream {
+    let doc = format!(
+        "An object of `{}`: {}",
+        field.wire,
+        docs::prose(&docs::ensure_period(&field.description))
+    );
+    emit_struct(&def.type_name, &doc, &def.fields)
+}
+
+/// A request struct (the body, or a nested object) with its constructor,
+/// setters, `validate`, and the runtime's traits.
+fn emit_struct(type_name: &str, doc: &str, fields: &[Field]) -> TokenStream {
+    let name = format_ident!("{}", type_name);
+    let struct_doc = docs::outer(doc);
+    let arguments: Vec<&Field> = fields.iter().filter(|f| f.is_argument()).collect();
+
+    let members = fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust);
         let doc = docs::outer(&docs::field_doc(f));
-        let ty = value_type(f);
+        let ty = storage_type(f);
         let rename = (f.rust != f.wire).then(|| {
             let wire = &f.wire;
             quote!(#[serde(rename = #wire)])
         });
-        if f.required {
-            quote! { #doc #rename pub #ident: #ty, }
-        } else {
-            quote! {
-                #doc
-                #rename
-                #[serde(default, skip_serializing_if = "Option::is_none")]
-                pub #ident: Option<#ty>,
-            }
-        }
+        let skip = (!f.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
+        quote! { #doc #rename #skip pub #ident: #ty, }
     });
 
-    let args = required.iter().map(|f| {
+    let args = arguments.iter().map(|f| {
         let ident = format_ident!("{}", f.rust);
-        let ty = param_type(f);
+        let (ty, _) = param(&f.shape, quote!(#ident));
         quote!(#ident: #ty)
     });
-    let inits = model.fields.iter().map(|f| {
+    let inits = fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust);
-        if f.required && takes_into(f) {
-            quote!(#ident: #ident.into())
-        } else if f.required {
-            quote!(#ident)
+        if f.is_argument() {
+            let (_, value) = param(&f.shape, quote!(#ident));
+            if ident == value.to_string() {
+                quote!(#ident)
+            } else {
+                quote!(#ident: #value)
+            }
+        } else if let (true, Some(default)) = (f.required, &f.default) {
+            let value = value_expr(&f.shape, default);
+            quote!(#ident: #value)
         } else {
             quote!(#ident: None)
         }
     });
-    let many_args = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let new_doc = docs::outer(&if required.is_empty() {
-        "An input with every optional field unset.".to_owned()
+    let many_args = (arguments.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let new_doc = docs::outer(&if arguments.is_empty() {
+        "A value with every optional field unset (and every required field at its default)."
+            .to_owned()
     } else {
-        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
+        let names: Vec<String> = arguments.iter().map(|f| format!("`{}`", f.wire)).collect();
         format!(
-            "An input from the required fields ({}); optional fields are unset.",
+            "A value from the required fields ({}); optional fields are unset.",
             names.join(", ")
         )
     });
 
-    let setters = optional.iter().map(|f| {
+    let setters = fields.iter().filter(|f| !f.is_argument()).map(|f| {
         let ident = format_ident!("{}", f.rust);
-        let ty = param_type(f);
-        let value = if takes_into(f) {
-            quote!(value.into())
+        let (ty, value) = param(&f.shape, quote!(value));
+        let stored = if f.required {
+            value
+        } else if f.nullable {
+            quote!(Some(Some(#value)))
         } else {
-            quote!(value)
+            quote!(Some(#value))
         };
         let doc = docs::outer(&format!("Sets `{}`.\n\n{}", f.wire, docs::field_doc(f)));
         let allow = super::allow_self_convention(&f.rust, true);
+        let null_setter = f.nullable.then(|| {
+            let null = format_ident!("{}_null", f.rust);
+            let doc = docs::outer(&format!(
+                "Sends `{}` as JSON `null`, which its schema allows.",
+                f.wire
+            ));
+            let allow = super::allow_self_convention(&null.to_string(), true);
+            quote! {
+                #doc
+                #allow
+                #[must_use]
+                pub fn #null(mut self) -> Self {
+                    self.#ident = Some(None);
+                    self
+                }
+            }
+        });
         quote! {
             #doc
             #allow
             #[must_use]
             pub fn #ident(mut self, value: #ty) -> Self {
-                self.#ident = Some(#value);
+                self.#ident = #stored;
                 self
             }
+            #null_setter
         }
     });
 
-    let checks: Vec<TokenStream> = model.fields.iter().filter_map(emit_check).collect();
-    let validate_body = if checks.is_empty() {
-        quote! { rt::Violations::new().finish(MODEL.slug) }
+    let checks: Vec<TokenStream> = fields.iter().filter_map(emit_field_check).collect();
+    let validate_at = if checks.is_empty() {
+        quote! { fn validate_at(&self, _path: &str, _violations: &mut rt::Violations) {} }
     } else {
         quote! {
-            let mut violations = rt::Violations::new();
-            #(#checks)*
-            violations.finish(MODEL.slug)
+            fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
+                #(#checks)*
+            }
+        }
+    };
+    let media: Vec<TokenStream> = fields.iter().filter_map(emit_field_media).collect();
+    let media_at = if media.is_empty() {
+        quote! {
+            fn media_at<'a>(&'a self, _pointer: &str, _found: &mut Vec<(String, &'a rt::Media)>) {}
+        }
+    } else {
+        quote! {
+            fn media_at<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a rt::Media)>) {
+                #(#media)*
+            }
         }
     };
 
-    let body_inserts = model.fields.iter().map(|f| {
+    let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
+    let reads = fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust);
+        let wire = &f.wire;
+        let how = if f.required {
+            quote!(required)
+        } else if f.nullable {
+            quote!(nullable)
+        } else {
+            quote!(optional)
+        };
+        quote!(#ident: rt::json::#how(map, #wire, pointer)?)
+    });
+    let inserts = fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust);
         let wire = &f.wire;
         if f.required {
@@ -261,53 +478,31 @@ fn emit_input(model: &Model) -> TokenStream {
             }
         }
     });
-    let media_fields: Vec<&Field> = model
-        .fields
-        .iter()
-        .filter(|f| matches!(f.ty, FieldType::Media(_)))
-        .collect();
-    let media_body = if media_fields.is_empty() {
-        quote!(Vec::new())
-    } else {
-        let entries = media_fields.iter().map(|f| {
-            let ident = format_ident!("{}", f.rust);
-            let wire = &f.wire;
-            if f.required {
-                quote!((#wire, Some(&self.#ident)))
-            } else {
-                quote!((#wire, self.#ident.as_ref()))
+
+    let eq = (!fields.iter().any(|f| f.shape.has_float())).then(|| quote!(Eq,));
+    // With no required field, `new()` takes nothing and sets nothing:
+    // `Default` is the same (and clippy's `new_without_default` asks for it).
+    let derive_default = (!fields.iter().any(|f| f.required)).then(|| quote!(Default,));
+    let new_without_default =
+        (arguments.is_empty() && fields.iter().any(|f| f.required)).then(|| {
+            quote! {
+                impl Default for #name {
+                    fn default() -> Self {
+                        Self::new()
+                    }
+                }
             }
         });
-        quote! {
-            [#(#entries),*]
-                .into_iter()
-                .filter_map(|(name, media)| media.map(|media| (name, media)))
-                .collect()
-        }
-    };
-    let eq = if model
-        .fields
-        .iter()
-        .any(|f| matches!(f.ty, FieldType::Number))
-    {
-        quote!()
-    } else {
-        quote!(Eq,)
-    };
-    // With no required field, `new()` takes nothing: `Default` is the same
-    // (and clippy's `new_without_default` asks for it).
-    let default = required.is_empty().then(|| quote!(Default,));
 
     quote! {
         #struct_doc
-        #[derive(Debug, Clone, #default PartialEq, #eq ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
+        #[derive(Debug, Clone, #derive_default PartialEq, #eq ::serde::Serialize)]
         #[non_exhaustive]
-        pub struct Input {
-            #(#fields)*
+        pub struct #name {
+            #(#members)*
         }
 
-        impl Input {
+        impl #name {
             #new_doc
             #many_args
             pub fn new(#(#args),*) -> Self {
@@ -317,32 +512,80 @@ fn emit_input(model: &Model) -> TokenStream {
             #(#setters)*
 
             /// Checks every constraint of the schema and reports every violation
-            /// at once (field, constraint and value); a local media file must exist.
+            /// at once (where, constraint and value); a local media file must exist.
+            ///
+            /// # Errors
+            ///
+            /// Every violation found.
             pub fn validate(&self) -> Result<(), rt::ValidationError> {
-                #validate_body
+                let mut violations = rt::Violations::new();
+                rt::Nested::validate_at(self, "", &mut violations);
+                violations.finish(MODEL.slug)
             }
         }
 
-        impl rt::ModelInput for Input {
-            fn info(&self) -> &'static rt::ModelInfo {
-                &MODEL
-            }
+        #new_without_default
 
-            fn validate(&self) -> Result<(), rt::ValidationError> {
-                Input::validate(self)
-            }
+        impl rt::Nested for #name {
+            #validate_at
+            #media_at
+        }
 
-            fn to_json(&self) -> ::serde_json::Value {
+        impl rt::FromJson for #name {
+            fn from_json(value: &::serde_json::Value, pointer: &str) -> Result<Self, rt::JsonError> {
+                let map = rt::json::object(value, pointer)?;
+                rt::json::deny_unknown(map, &[#(#wires),*], pointer)?;
+                Ok(Self { #(#reads),* })
+            }
+        }
+
+        /// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
+        /// keys, `null` where the schema has no null, and an array for an object
+        /// are errors; `6.0` is an integer.
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                <Self as rt::FromJson>::from_json(&value, "")
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
+
+        impl rt::WireValue for #name {
+            fn to_wire(&self) -> ::serde_json::Value {
                 let mut body = ::serde_json::Map::new();
-                #(#body_inserts)*
+                #(#inserts)*
                 ::serde_json::Value::Object(body)
-            }
-
-            fn media(&self) -> Vec<(&'static str, &rt::Media)> {
-                #media_body
             }
         }
     }
+}
+
+/// The binding of a field's value (a reference) for `body`, when it is set.
+fn bind_field(field: &Field, body: TokenStream) -> TokenStream {
+    let ident = format_ident!("{}", field.rust);
+    if field.required {
+        quote! { { let value = &self.#ident; #body } }
+    } else if field.nullable {
+        quote! { if let Some(Some(value)) = &self.#ident { #body } }
+    } else {
+        quote! { if let Some(value) = &self.#ident { #body } }
+    }
+}
+
+/// The `validate_at` statement of one field, if it has anything to check.
+fn emit_field_check(field: &Field) -> Option<TokenStream> {
+    if !field.shape.has_checks() {
+        return None;
+    }
+    let wire = &field.wire;
+    let checks = emit_checks(&field.shape);
+    Some(bind_field(
+        field,
+        quote! {
+            let path = rt::child_path(path, #wire);
+            #checks
+        },
+    ))
 }
 
 fn limit(bound: &Option<Number>) -> TokenStream {
@@ -361,26 +604,135 @@ fn limit(bound: &Option<Number>) -> TokenStream {
     }
 }
 
-/// The `validate` statement of one field, if it has anything to check.
-fn emit_check(field: &Field) -> Option<TokenStream> {
-    let ident = format_ident!("{}", field.rust);
-    let wire = &field.wire;
-    let (min, max) = (limit(&field.minimum), limit(&field.maximum));
-    let bounded = field.minimum.is_some() || field.maximum.is_some();
-    let (check, by_value) = match &field.ty {
-        FieldType::Number => (quote!(violations.number(#wire, value, #min, #max);), true),
-        FieldType::Integer if bounded => {
-            (quote!(violations.integer(#wire, value, #min, #max);), true)
+fn count(bound: Option<u64>) -> TokenStream {
+    match bound {
+        None => quote!(None),
+        Some(n) => {
+            let lit = Literal::u64_unsuffixed(n);
+            quote!(Some(#lit))
         }
-        FieldType::Media(_) => (quote!(violations.media(#wire, value);), false),
-        _ => return None,
-    };
-    Some(match (field.required, by_value) {
-        (true, true) => quote! { { let value = self.#ident; #check } },
-        (true, false) => quote! { { let value = &self.#ident; #check } },
-        (false, true) => quote! { if let Some(value) = self.#ident { #check } },
-        (false, false) => quote! { if let Some(value) = &self.#ident { #check } },
-    })
+    }
+}
+
+fn number_limits(limits: &Limits) -> TokenStream {
+    let minimum = limit(&limits.minimum);
+    let maximum = limit(&limits.maximum);
+    let exclusive_minimum = limit(&limits.exclusive_minimum);
+    let exclusive_maximum = limit(&limits.exclusive_maximum);
+    let multiple_of = limit(&limits.multiple_of);
+    quote! {
+        rt::NumberLimits {
+            minimum: #minimum,
+            maximum: #maximum,
+            exclusive_minimum: #exclusive_minimum,
+            exclusive_maximum: #exclusive_maximum,
+            multiple_of: #multiple_of,
+        }
+    }
+}
+
+/// The checks of a value `value` (a reference) of `shape` at `path` (a
+/// `String`).
+fn emit_checks(shape: &Shape) -> TokenStream {
+    let limits = &shape.limits;
+    match &shape.ty {
+        FieldType::Number => {
+            let l = number_limits(limits);
+            quote! { violations.number(&path, *value, &#l); }
+        }
+        FieldType::Integer if limits.has_numeric() => {
+            let l = number_limits(limits);
+            quote! { violations.integer(&path, *value, &#l); }
+        }
+        FieldType::String if limits.has_string() => {
+            let min = count(limits.min_length);
+            let max = count(limits.max_length);
+            let (pattern_static, pattern) = match &limits.pattern {
+                Some(p) => (
+                    quote! { static PATTERN: rt::Pattern = rt::Pattern::new(#p); },
+                    quote!(Some(&PATTERN)),
+                ),
+                None => (quote!(), quote!(None)),
+            };
+            quote! {
+                #pattern_static
+                violations.string(&path, value, &rt::StringLimits {
+                    min_length: #min,
+                    max_length: #max,
+                    pattern: #pattern,
+                });
+            }
+        }
+        FieldType::Media(_) => quote! { violations.media(&path, value); },
+        FieldType::Object(_) => quote! { rt::Nested::validate_at(value, &path, violations); },
+        FieldType::List(item) => {
+            let length = (limits.min_items.is_some() || limits.max_items.is_some()).then(|| {
+                let min = count(limits.min_items);
+                let max = count(limits.max_items);
+                quote! { violations.items(&path, value.len(), #min, #max); }
+            });
+            let each = item.has_checks().then(|| {
+                let inner = emit_checks(item);
+                quote! {
+                    for (i, value) in value.iter().enumerate() {
+                        let path = rt::child_path(&path, i);
+                        #inner
+                    }
+                }
+            });
+            quote! { #length #each }
+        }
+        _ => quote!(),
+    }
+}
+
+/// The `media_at` statement of one field, if it may hold media.
+fn emit_field_media(field: &Field) -> Option<TokenStream> {
+    if !field.shape.has_media() {
+        return None;
+    }
+    let wire = &field.wire;
+    let inner = emit_media(&field.shape);
+    Some(bind_field(
+        field,
+        quote! {
+            let pointer = format!("{pointer}/{}", #wire);
+            #inner
+        },
+    ))
+}
+
+/// Lists the media of a value `value` (a reference) of `shape` at `pointer`
+/// (a `String`).
+fn emit_media(shape: &Shape) -> TokenStream {
+    match &shape.ty {
+        FieldType::Media(_) => quote! { found.push((pointer, value)); },
+        FieldType::Object(_) => quote! { rt::Nested::media_at(value, &pointer, found); },
+        FieldType::List(item) => {
+            let inner = emit_media(item);
+            quote! {
+                for (i, value) in value.iter().enumerate() {
+                    let pointer = format!("{pointer}/{i}");
+                    #inner
+                }
+            }
+        }
+        _ => quote!(),
+    }
+}
+
+fn opt_f64(v: Option<f64>) -> TokenStream {
+    match v {
+        Some(x) => {
+            let lit = Literal::f64_unsuffixed(x);
+            quote!(Some(#lit))
+        }
+        None => quote!(None),
+    }
+}
+
+fn opt_number(v: &Option<Number>) -> TokenStream {
+    opt_f64(v.as_ref().and_then(Number::as_f64))
 }
 
 fn emit_info(model: &Model) -> TokenStream {
@@ -388,70 +740,9 @@ fn emit_info(model: &Model) -> TokenStream {
     let title = &model.title;
     let summary = &model.summary;
     let rust_name = &model.rust_name;
-    let opt_f64 = |v: Option<f64>| match v {
-        Some(x) => {
-            let lit = Literal::f64_unsuffixed(x);
-            quote!(Some(#lit))
-        }
-        None => quote!(None),
-    };
     let latency = opt_f64(model.latency);
     let price = opt_f64(model.price);
-    let fields = model.fields.iter().map(|f| {
-        let name = &f.wire;
-        let rust = &f.rust;
-        let description = &f.description;
-        let required = f.required;
-        let kind = match &f.ty {
-            FieldType::String => quote!(rt::FieldKind::String),
-            FieldType::Number => quote!(rt::FieldKind::Number),
-            FieldType::Integer => quote!(rt::FieldKind::Integer),
-            FieldType::Boolean => quote!(rt::FieldKind::Boolean),
-            FieldType::Enum(def) if def.integer => quote!(rt::FieldKind::Integer),
-            FieldType::Enum(_) => quote!(rt::FieldKind::String),
-            FieldType::Media(kind) => {
-                let variant = format_ident!(
-                    "{}",
-                    heck::ToUpperCamelCase::to_upper_camel_case(kind.as_str())
-                );
-                quote!(rt::FieldKind::Media(rt::MediaKind::#variant))
-            }
-        };
-        let default = match &f.default {
-            Some(v) => {
-                let text = v.to_string();
-                quote!(Some(#text))
-            }
-            None => quote!(None),
-        };
-        let minimum = opt_f64(f.minimum.as_ref().and_then(Number::as_f64));
-        let maximum = opt_f64(f.maximum.as_ref().and_then(Number::as_f64));
-        let (allowed, open) = match &f.ty {
-            FieldType::Enum(def) => {
-                let values = def.variants.iter().map(|v| {
-                    let value = v.text();
-                    let name = &v.name;
-                    quote!(rt::AllowedValue { value: #value, name: #name })
-                });
-                (quote!(&[#(#values),*]), def.open)
-            }
-            _ => (quote!(&[]), false),
-        };
-        quote! {
-            rt::FieldInfo {
-                name: #name,
-                rust_name: #rust,
-                description: #description,
-                required: #required,
-                kind: #kind,
-                default: #default,
-                minimum: #minimum,
-                maximum: #maximum,
-                allowed: #allowed,
-                open: #open,
-            }
-        }
-    });
+    let fields = model.fields.iter().map(field_info);
     let output = format_ident!("{}", heck::AsUpperCamelCase(&model.output).to_string());
     let doc = docs::outer(&format!(
         "Static description of {}, generated from {}.",
@@ -473,6 +764,110 @@ fn emit_info(model: &Model) -> TokenStream {
     }
 }
 
+fn field_info(f: &Field) -> TokenStream {
+    shape_info(
+        &f.wire,
+        &f.rust,
+        &f.description,
+        f.required,
+        f.nullable,
+        f.default.as_ref(),
+        &f.shape,
+    )
+}
+
+fn shape_info(
+    name: &str,
+    rust: &str,
+    description: &str,
+    required: bool,
+    nullable: bool,
+    default: Option<&Value>,
+    shape: &Shape,
+) -> TokenStream {
+    let kind = match &shape.ty {
+        FieldType::String => quote!(rt::FieldKind::String),
+        FieldType::Number => quote!(rt::FieldKind::Number),
+        FieldType::Integer => quote!(rt::FieldKind::Integer),
+        FieldType::Boolean => quote!(rt::FieldKind::Boolean),
+        FieldType::Enum(def) => match def.kind {
+            EnumKind::Integer => quote!(rt::FieldKind::Integer),
+            EnumKind::Number => quote!(rt::FieldKind::Number),
+            EnumKind::String => quote!(rt::FieldKind::String),
+        },
+        FieldType::Media(kind) => {
+            let variant = format_ident!(
+                "{}",
+                heck::ToUpperCamelCase::to_upper_camel_case(kind.as_str())
+            );
+            quote!(rt::FieldKind::Media(rt::MediaKind::#variant))
+        }
+        FieldType::List(item) => {
+            let item = shape_info("items", rust, "One item.", true, false, None, item);
+            quote!(rt::FieldKind::List(&#item))
+        }
+        FieldType::Object(def) => {
+            let fields = def.fields.iter().map(field_info);
+            quote!(rt::FieldKind::Object(&[#(#fields),*]))
+        }
+    };
+    let default = match default {
+        Some(v) => {
+            let text = v.to_string();
+            quote!(Some(#text))
+        }
+        None => quote!(None),
+    };
+    let l = &shape.limits;
+    let minimum = opt_number(&l.minimum);
+    let maximum = opt_number(&l.maximum);
+    let exclusive_minimum = opt_number(&l.exclusive_minimum);
+    let exclusive_maximum = opt_number(&l.exclusive_maximum);
+    let multiple_of = opt_number(&l.multiple_of);
+    let min_length = count(l.min_length);
+    let max_length = count(l.max_length);
+    let min_items = count(l.min_items);
+    let max_items = count(l.max_items);
+    let pattern = match &l.pattern {
+        Some(p) => quote!(Some(#p)),
+        None => quote!(None),
+    };
+    let (allowed, open) = match &shape.ty {
+        FieldType::Enum(def) => {
+            let values = def.variants.iter().map(|v| {
+                let value = v.text();
+                let name = &v.name;
+                quote!(rt::AllowedValue { value: #value, name: #name })
+            });
+            (quote!(&[#(#values),*]), def.open)
+        }
+        _ => (quote!(&[]), false),
+    };
+    quote! {
+        rt::FieldInfo {
+            name: #name,
+            rust_name: #rust,
+            description: #description,
+            required: #required,
+            nullable: #nullable,
+            kind: #kind,
+            default: #default,
+            minimum: #minimum,
+            maximum: #maximum,
+            exclusive_minimum: #exclusive_minimum,
+            exclusive_maximum: #exclusive_maximum,
+            multiple_of: #multiple_of,
+            min_length: #min_length,
+            max_length: #max_length,
+            pattern: #pattern,
+            min_items: #min_items,
+            max_items: #max_items,
+            allowed: #allowed,
+            open: #open,
+        }
+    }
+}
+
 fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
     let name = format_ident!("{}", def.type_name);
     let doc = docs::outer(&format!(
@@ -480,6 +875,13 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
         field.wire,
         docs::field_doc(field)
     ));
+    let what = def
+        .variants
+        .iter()
+        .map(|v| v.text())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let expected = format!("one of {what}");
     let idents: Vec<_> = def
         .variants
         .iter()
@@ -507,20 +909,102 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
         })
         .collect();
 
-    if def.integer {
+    if def.kind == EnumKind::Number {
+        let values: Vec<TokenStream> = def
+            .variants
+            .iter()
+            .map(|v| {
+                let lit = Literal::f64_suffixed(v.value.as_f64().unwrap_or_default());
+                quote!(#lit)
+            })
+            .collect();
+        let wires: Vec<TokenStream> = def
+            .variants
+            .iter()
+            .map(|v| match v.value.as_i64() {
+                Some(i) => {
+                    let lit = Literal::i64_suffixed(i);
+                    quote!(::serde_json::Value::from(#lit))
+                }
+                None => {
+                    let lit = Literal::f64_suffixed(v.value.as_f64().unwrap_or_default());
+                    quote!(::serde_json::Value::from(#lit))
+                }
+            })
+            .collect();
+        let texts: Vec<String> = def.variants.iter().map(|v| v.text()).collect();
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default)]
+            pub enum #name {
+                #(#variant_docs #idents,)*
+            }
+
+            impl #name {
+                /// Every value, in schema order.
+                pub const ALL: [Self; #count] = [#(Self::#idents),*];
+
+                /// The number sent on the wire.
+                pub const fn value(self) -> f64 {
+                    match self {
+                        #(Self::#idents => #values,)*
+                    }
+                }
+
+                /// The variant of a number, if it is one of the allowed values
+                /// (compared as numbers: `1.0` is `1`).
+                pub fn from_value(value: f64) -> Option<Self> {
+                    Self::ALL.into_iter().find(|v| v.value() == value)
+                }
+            }
+
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(match self {
+                        #(Self::#idents => #texts,)*
+                    })
+                }
+            }
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    ::serde::Serialize::serialize(&rt::WireValue::to_wire(self), serializer)
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                    <Self as rt::FromJson>::from_json(&value, "")
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+            }
+
+            impl rt::FromJson for #name {
+                fn from_json(value: &::serde_json::Value, pointer: &str) -> Result<Self, rt::JsonError> {
+                    let number = <f64 as rt::FromJson>::from_json(value, pointer)?;
+                    Self::from_value(number).ok_or_else(|| {
+                        rt::JsonError::new(pointer, format!("{number} is not {}", #expected))
+                    })
+                }
+            }
+
+            impl rt::WireValue for #name {
+                fn to_wire(&self) -> ::serde_json::Value {
+                    match self {
+                        #(Self::#idents => #wires,)*
+                    }
+                }
+            }
+        };
+    }
+
+    if def.kind == EnumKind::Integer {
         let values: Vec<Literal> = def
             .variants
             .iter()
             .map(|v| Literal::i64_unsuffixed(v.value.as_i64().unwrap_or_default()))
             .collect();
-        let expected = format!(
-            "one of {}",
-            def.variants
-                .iter()
-                .map(|v| v.text())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
         return quote! {
             #doc
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default)]
@@ -566,6 +1050,16 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
                     let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
                     Self::from_value(value).ok_or_else(|| {
                         <D::Error as ::serde::de::Error>::invalid_value(::serde::de::Unexpected::Signed(value), &#expected)
+                    })
+                }
+            }
+
+            impl rt::FromJson for #name {
+                /// Any JSON integer (`2` or `2.0`) among the allowed values.
+                fn from_json(value: &::serde_json::Value, pointer: &str) -> Result<Self, rt::JsonError> {
+                    let number = <i64 as rt::FromJson>::from_json(value, pointer)?;
+                    Self::from_value(number).ok_or_else(|| {
+                        rt::JsonError::new(pointer, format!("{number} is not {}", #expected))
                     })
                 }
             }
@@ -637,6 +1131,12 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
                 }
             }
 
+            impl rt::FromJson for #name {
+                fn from_json(value: &::serde_json::Value, pointer: &str) -> Result<Self, rt::JsonError> {
+                    <String as rt::FromJson>::from_json(value, pointer).map(Self::from)
+                }
+            }
+
             impl rt::WireValue for #name {
                 fn to_wire(&self) -> ::serde_json::Value {
                     ::serde_json::Value::String(self.as_str().to_owned())
@@ -674,6 +1174,18 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
         impl rt::WireValue for #name {
             fn to_wire(&self) -> ::serde_json::Value {
                 ::serde_json::Value::String(self.as_str().to_owned())
+            }
+        }
+
+        impl rt::FromJson for #name {
+            fn from_json(value: &::serde_json::Value, pointer: &str) -> Result<Self, rt::JsonError> {
+                match <String as rt::FromJson>::from_json(value, pointer)?.as_str() {
+                    #(#texts => Ok(Self::#idents),)*
+                    other => Err(rt::JsonError::new(
+                        pointer,
+                        format!("{other:?} is not {}", #expected),
+                    )),
+                }
             }
         }
     }

@@ -1506,10 +1506,19 @@ pub fn render(
                 m.insert("default".into(), v);
             }
         }
-        if let Some(n) = &f.minimum {
+        // An integer field needs both bounds (its Rust type is i64, JSON
+        // Schema's integers have none): a side the page leaves open gets the
+        // 64-bit limit, which accepts what the page allows.
+        let open_int = ty == Ty::Integer && f.values.is_empty();
+        let minimum = f.minimum.clone().or_else(|| open_int.then(|| Number::from(i64::MIN)));
+        let maximum = f.maximum.clone().or_else(|| open_int.then(|| Number::from(i64::MAX)));
+        if open_int && (f.minimum.is_none() || f.maximum.is_none()) {
+            warn(Some(name), "an integer the page gives no full range for: the open side is bounded by the 64-bit limit, which the loader needs (narrow it if the API does)".into());
+        }
+        if let Some(n) = &minimum {
             m.insert("minimum".into(), Value::Number(n.clone()));
         }
-        if let Some(n) = &f.maximum {
+        if let Some(n) = &maximum {
             m.insert("maximum".into(), Value::Number(n.clone()));
         }
         if let Some(n) = &f.multiple_of {
