@@ -139,6 +139,13 @@ fn every_bounded_field_of_every_model_reports_both_bounds() {
                 (field.maximum, 1.0, "above the maximum"),
             ] {
                 let Some(bound) = bound else { continue };
+                // The 64-bit limits of an open integer field cannot be
+                // passed by an i64 (a JSON integer beyond them is a type
+                // error, tested with the exact-semantics property test).
+                let at_i64_limit = bound <= i64::MIN as f64 || bound >= i64::MAX as f64;
+                if field.kind == FieldKind::Integer && at_i64_limit {
+                    continue;
+                }
                 let mut json = full_input(model);
                 let value = match field.kind {
                     FieldKind::Integer => json!(bound as i64 + past as i64),
@@ -148,11 +155,14 @@ fn every_bounded_field_of_every_model_reports_both_bounds() {
                 let input =
                     models::input_from_json(model.slug, Value::Object(json)).expect("parses");
                 let err = input.validate().expect_err("out of range");
-                assert_eq!(err.violations.len(), 1, "{}: {err}", model.slug);
-                let line = err.violations[0].to_string();
+                // Past a bound, a field with a step (`multipleOf`) may break
+                // that too: every violation is this field's, one of them the bound.
+                let lines: Vec<String> = err.violations.iter().map(ToString::to_string).collect();
+                let prefix = format!("{}: ", field.name);
                 assert!(
-                    line.starts_with(&format!("{}: ", field.name)) && line.contains(word),
-                    "{}: {line}",
+                    lines.iter().all(|l| l.starts_with(&prefix))
+                        && lines.iter().any(|l| l.contains(word)),
+                    "{}: {err}",
                     model.slug
                 );
             }

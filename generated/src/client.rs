@@ -36,6 +36,99 @@ impl Client {
     pub fn runtime(&self) -> &rt::Client {
         &self.inner
     }
+    /// ESRGAN: Image upscaler.
+    ///
+    /// Calls `POST /v1/esrgan` and waits for the image. The input is validated
+    /// first and local media files are uploaded; the returned [`segmind_runtime::Image`]
+    /// streams the body when saved.
+    ///
+    /// # Errors
+    ///
+    /// A validation error before anything is sent, else the API's or the transport's
+    /// error. The POST is billed, so it is never retried once it may have reached
+    /// the server.
+    pub async fn esrgan(
+        &self,
+        input: &crate::esrgan::Input,
+    ) -> Result<rt::Image, rt::Error> {
+        self.inner.run(input).await
+    }
+    /// Submits a ESRGAN job through `POST /v2/esrgan` and returns at once.
+    ///
+    /// Wait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume
+    /// later with [`segmind_runtime::Client::job`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`Client::esrgan`].
+    pub async fn esrgan_submit(
+        &self,
+        input: &crate::esrgan::Input,
+    ) -> Result<rt::Job, rt::Error> {
+        self.inner.submit(input).await
+    }
+    /// Flux.1 Schnell: Text-to-image, built for speed.
+    ///
+    /// Calls `POST /v1/flux-schnell` and waits for the image (typically ~10.23 s, ~$0.008 per call). The input is validated
+    /// first and local media files are uploaded; the returned [`segmind_runtime::Image`]
+    /// streams the body when saved.
+    ///
+    /// # Errors
+    ///
+    /// A validation error before anything is sent, else the API's or the transport's
+    /// error. The POST is billed, so it is never retried once it may have reached
+    /// the server.
+    pub async fn flux_schnell(
+        &self,
+        input: &crate::flux_schnell::Input,
+    ) -> Result<rt::Image, rt::Error> {
+        self.inner.run(input).await
+    }
+    /// Submits a Flux.1 Schnell job through `POST /v2/flux-schnell` and returns at once.
+    ///
+    /// Wait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume
+    /// later with [`segmind_runtime::Client::job`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`Client::flux_schnell`].
+    pub async fn flux_schnell_submit(
+        &self,
+        input: &crate::flux_schnell::Input,
+    ) -> Result<rt::Job, rt::Error> {
+        self.inner.submit(input).await
+    }
+    /// Gemini 3.1 Flash TTS: Text to speech in 70+ languages.
+    ///
+    /// Calls `POST /v1/gemini-3.1-flash-tts` and waits for the audio. The input is validated
+    /// first and local media files are uploaded; the returned [`segmind_runtime::Audio`]
+    /// streams the body when saved.
+    ///
+    /// # Errors
+    ///
+    /// A validation error before anything is sent, else the API's or the transport's
+    /// error. The POST is billed, so it is never retried once it may have reached
+    /// the server.
+    pub async fn gemini_3_1_flash_tts(
+        &self,
+        input: &crate::gemini_3_1_flash_tts::Input,
+    ) -> Result<rt::Audio, rt::Error> {
+        self.inner.run(input).await
+    }
+    /// Submits a Gemini 3.1 Flash TTS job through `POST /v2/gemini-3.1-flash-tts` and returns at once.
+    ///
+    /// Wait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume
+    /// later with [`segmind_runtime::Client::job`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`Client::gemini_3_1_flash_tts`].
+    pub async fn gemini_3_1_flash_tts_submit(
+        &self,
+        input: &crate::gemini_3_1_flash_tts::Input,
+    ) -> Result<rt::Job, rt::Error> {
+        self.inner.submit(input).await
+    }
     /// Hailuo 02 Fast: Transform any static image into a captivating, high-quality video clip effortlessly.
     ///
     /// Calls `POST /v1/hailuo-02-fast` and waits for the video. The input is validated
@@ -157,6 +250,68 @@ impl Client {
     pub async fn heygen_avatar_iv_submit(
         &self,
         input: &crate::heygen_avatar_iv::Input,
+    ) -> Result<rt::Job, rt::Error> {
+        self.inner.submit(input).await
+    }
+    /// LLAVA 1.6 7B: Vision-language model: answers a prompt about an image.
+    ///
+    /// Calls `POST /v1/llava-v1.6` and waits for the JSON answer. The input is validated
+    /// first and local media files are uploaded; the returned [`segmind_runtime::JsonOutput`]
+    /// holds the JSON as Segmind sent it.
+    ///
+    /// # Errors
+    ///
+    /// A validation error before anything is sent, else the API's or the transport's
+    /// error. The POST is billed, so it is never retried once it may have reached
+    /// the server.
+    pub async fn llava_v1_6(
+        &self,
+        input: &crate::llava_v1_6::Input,
+    ) -> Result<rt::JsonOutput, rt::Error> {
+        self.inner.run(input).await
+    }
+    /// Submits a LLAVA 1.6 7B job through `POST /v2/llava-v1.6` and returns at once.
+    ///
+    /// Wait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume
+    /// later with [`segmind_runtime::Client::job`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`Client::llava_v1_6`].
+    pub async fn llava_v1_6_submit(
+        &self,
+        input: &crate::llava_v1_6::Input,
+    ) -> Result<rt::Job, rt::Error> {
+        self.inner.submit(input).await
+    }
+    /// Nano Banana: Image generation and editing.
+    ///
+    /// Calls `POST /v1/nano-banana` and waits for the JSON answer. The input is validated
+    /// first and local media files are uploaded; the returned [`segmind_runtime::JsonOutput`]
+    /// holds the JSON as Segmind sent it.
+    ///
+    /// # Errors
+    ///
+    /// A validation error before anything is sent, else the API's or the transport's
+    /// error. The POST is billed, so it is never retried once it may have reached
+    /// the server.
+    pub async fn nano_banana(
+        &self,
+        input: &crate::nano_banana::Input,
+    ) -> Result<rt::JsonOutput, rt::Error> {
+        self.inner.run(input).await
+    }
+    /// Submits a Nano Banana job through `POST /v2/nano-banana` and returns at once.
+    ///
+    /// Wait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume
+    /// later with [`segmind_runtime::Client::job`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`Client::nano_banana`].
+    pub async fn nano_banana_submit(
+        &self,
+        input: &crate::nano_banana::Input,
     ) -> Result<rt::Job, rt::Error> {
         self.inner.submit(input).await
     }

@@ -8,10 +8,15 @@
 //!
 //! | Model | Module | Typical latency | Typical price |
 //! |---|---|---|---|
+//! | ESRGAN (`esrgan`) | [`esrgan`] | n/a | n/a |
+//! | Flux.1 Schnell (`flux-schnell`) | [`flux_schnell`] | ~10.23 s | ~$0.008 |
+//! | Gemini 3.1 Flash TTS (`gemini-3.1-flash-tts`) | [`gemini_3_1_flash_tts`] | n/a | n/a |
 //! | Hailuo 02 Fast (`hailuo-02-fast`) | [`hailuo_02_fast`] | n/a | n/a |
 //! | Hailuo 2.3 Fast (`hailuo-2.3-fast`) | [`hailuo_2_3_fast`] | n/a | n/a |
 //! | Hallo (`hallo`) | [`hallo`] | ~303.27 s | ~$0.421 |
 //! | Heygen Avatar IV (`heygen-avatar-iv`) | [`heygen_avatar_iv`] | ~195.48 s | ~$2.216 |
+//! | LLAVA 1.6 7B (`llava-v1.6`) | [`llava_v1_6`] | n/a | n/a |
+//! | Nano Banana (`nano-banana`) | [`nano_banana`] | n/a | n/a |
 //! | SadTalker (`sadtalker`) | [`sadtalker`] | ~119.2 s | ~$0.184 |
 #![warn(missing_docs)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -23,6 +28,15 @@ mod client;
 pub use client::Client;
 #[rustfmt::skip]
 pub mod models;
+/// ESRGAN: Image upscaler.
+#[rustfmt::skip]
+pub mod esrgan;
+/// Flux.1 Schnell: Text-to-image, built for speed.
+#[rustfmt::skip]
+pub mod flux_schnell;
+/// Gemini 3.1 Flash TTS: Text to speech in 70+ languages.
+#[rustfmt::skip]
+pub mod gemini_3_1_flash_tts;
 /// Hailuo 02 Fast: Transform any static image into a captivating, high-quality video clip effortlessly.
 #[rustfmt::skip]
 pub mod hailuo_02_fast;
@@ -35,6 +49,12 @@ pub mod hallo;
 /// Heygen Avatar IV: Transform a single photo into a lifelike talking avatar with customizable speech and gestures.
 #[rustfmt::skip]
 pub mod heygen_avatar_iv;
+/// LLAVA 1.6 7B: Vision-language model: answers a prompt about an image.
+#[rustfmt::skip]
+pub mod llava_v1_6;
+/// Nano Banana: Image generation and editing.
+#[rustfmt::skip]
+pub mod nano_banana;
 /// SadTalker: Audio-based lip synchronization for talking-head video.
 #[rustfmt::skip]
 pub mod sadtalker;

@@ -4,10 +4,15 @@
 use ::segmind_runtime as rt;
 /// Every model, in the order of their schema files.
 pub static ALL: &[&rt::ModelInfo] = &[
+    &crate::esrgan::MODEL,
+    &crate::flux_schnell::MODEL,
+    &crate::gemini_3_1_flash_tts::MODEL,
     &crate::hailuo_02_fast::MODEL,
     &crate::hailuo_2_3_fast::MODEL,
     &crate::hallo::MODEL,
     &crate::heygen_avatar_iv::MODEL,
+    &crate::llava_v1_6::MODEL,
+    &crate::nano_banana::MODEL,
     &crate::sadtalker::MODEL,
 ];
 /// The model with this slug.
@@ -26,6 +31,30 @@ pub fn input_from_json(
     json: ::serde_json::Value,
 ) -> Result<Box<dyn rt::ModelInput>, rt::ParseInputError> {
     match slug {
+        "esrgan" => {
+            ::serde_json::from_value::<crate::esrgan::Input>(json)
+                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
+                .map_err(|source| rt::ParseInputError::Invalid {
+                    model: "esrgan",
+                    source,
+                })
+        }
+        "flux-schnell" => {
+            ::serde_json::from_value::<crate::flux_schnell::Input>(json)
+                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
+                .map_err(|source| rt::ParseInputError::Invalid {
+                    model: "flux-schnell",
+                    source,
+                })
+        }
+        "gemini-3.1-flash-tts" => {
+            ::serde_json::from_value::<crate::gemini_3_1_flash_tts::Input>(json)
+                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
+                .map_err(|source| rt::ParseInputError::Invalid {
+                    model: "gemini-3.1-flash-tts",
+                    source,
+                })
+        }
         "hailuo-02-fast" => {
             ::serde_json::from_value::<crate::hailuo_02_fast::Input>(json)
                 .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
@@ -55,6 +84,22 @@ pub fn input_from_json(
                 .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
                 .map_err(|source| rt::ParseInputError::Invalid {
                     model: "heygen-avatar-iv",
+                    source,
+                })
+        }
+        "llava-v1.6" => {
+            ::serde_json::from_value::<crate::llava_v1_6::Input>(json)
+                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
+                .map_err(|source| rt::ParseInputError::Invalid {
+                    model: "llava-v1.6",
+                    source,
+                })
+        }
+        "nano-banana" => {
+            ::serde_json::from_value::<crate::nano_banana::Input>(json)
+                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
+                .map_err(|source| rt::ParseInputError::Invalid {
+                    model: "nano-banana",
                     source,
                 })
         }

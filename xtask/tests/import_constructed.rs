@@ -69,7 +69,9 @@ fn the_catalogue_forms_are_written_as_they_are() {
     let flux = import_page("flux-schnell");
     // A required field with a page default keeps it, as the page says.
     assert_eq!(
-        flux.doc.pointer("/input/properties/prompt/default").is_some(),
+        flux.doc
+            .pointer("/input/properties/prompt/default")
+            .is_some(),
         flux.doc["input"]["required"]
             .as_array()
             .is_some_and(|r| r.contains(&json!("prompt")))
@@ -103,7 +105,8 @@ fn the_catalogue_forms_are_written_as_they_are() {
         Some(&json!("array"))
     );
     assert_eq!(
-        nano.doc.pointer("/input/properties/image_urls/items/x-media"),
+        nano.doc
+            .pointer("/input/properties/image_urls/items/x-media"),
         Some(&json!("image"))
     );
     assert!(!kinds(&nano, Some("image_urls")).contains(&WarningKind::Unsupported));

@@ -14,8 +14,7 @@ use axum::Router;
 use bytes::Bytes;
 use segmind_runtime::{
     Client, Limit, Media, ModelInfo, ModelInput, NumberLimits, OutputKind, RetryPolicy,
-    ValidationError,
-    Violations,
+    ValidationError, Violations,
 };
 use serde_json::{json, Value};
 

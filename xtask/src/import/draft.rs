@@ -997,6 +997,21 @@ impl Builder<'_> {
                 .is_some_and(|n| n != "Other" && seen.insert(n.clone()))
         });
         if fine {
+            let needs_naming = values.iter().filter_map(Value::as_str).any(|v| {
+                v.starts_with(|c: char| c.is_ascii_digit())
+                    || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            });
+            if needs_naming {
+                let derived: Vec<String> = derived.into_iter().flatten().collect();
+                self.warn(
+                    f,
+                    K::EnumNames,
+                    format!(
+                        "the variants will be {}: give \"x-enum-names\" for better names",
+                        derived.join(", ")
+                    ),
+                );
+            }
             return None;
         }
         let names = unique(
@@ -1510,8 +1525,14 @@ pub fn render(
         // Schema's integers have none): a side the page leaves open gets the
         // 64-bit limit, which accepts what the page allows.
         let open_int = ty == Ty::Integer && f.values.is_empty();
-        let minimum = f.minimum.clone().or_else(|| open_int.then(|| Number::from(i64::MIN)));
-        let maximum = f.maximum.clone().or_else(|| open_int.then(|| Number::from(i64::MAX)));
+        let minimum = f
+            .minimum
+            .clone()
+            .or_else(|| open_int.then(|| Number::from(i64::MIN)));
+        let maximum = f
+            .maximum
+            .clone()
+            .or_else(|| open_int.then(|| Number::from(i64::MAX)));
         if open_int && (f.minimum.is_none() || f.maximum.is_none()) {
             warn(Some(name), "an integer the page gives no full range for: the open side is bounded by the 64-bit limit, which the loader needs (narrow it if the API does)".into());
         }
