@@ -137,27 +137,7 @@ mod tests {
 
     use super::*;
 
-    const BASE: FieldInfo = FieldInfo {
-        name: "out",
-        rust_name: "out",
-        description: "",
-        required: false,
-        nullable: false,
-        kind: FieldKind::String,
-        default: None,
-        minimum: None,
-        maximum: None,
-        exclusive_minimum: None,
-        exclusive_maximum: None,
-        multiple_of: None,
-        min_length: None,
-        max_length: None,
-        pattern: None,
-        min_items: None,
-        max_items: None,
-        allowed: &[],
-        open: false,
-    };
+    const BASE: FieldInfo = FieldInfo::new("out", FieldKind::String);
 
     static FIELDS: [FieldInfo; 5] = [
         BASE,

@@ -328,45 +328,16 @@ mod tests {
     use super::*;
 
     const WEIGHT: FieldInfo = FieldInfo {
-        name: "pose_weight",
-        rust_name: "pose_weight",
         description: "Weight of the pose.",
-        required: false,
-        nullable: false,
-        kind: FieldKind::Number,
         default: Some("1.4"),
         minimum: Some(0.0),
         maximum: Some(10.0),
-        exclusive_minimum: None,
-        exclusive_maximum: None,
-        multiple_of: None,
-        min_length: None,
-        max_length: None,
-        pattern: None,
-        min_items: None,
-        max_items: None,
-        allowed: &[],
-        open: false,
+        ..FieldInfo::new("pose_weight", FieldKind::Number)
     };
 
     const VOICE: FieldInfo = FieldInfo {
-        name: "voice_id",
-        rust_name: "voice_id",
         description: "Voice.",
-        required: false,
-        nullable: false,
-        kind: FieldKind::String,
         default: Some("\"abc\""),
-        minimum: None,
-        maximum: None,
-        exclusive_minimum: None,
-        exclusive_maximum: None,
-        multiple_of: None,
-        min_length: None,
-        max_length: None,
-        pattern: None,
-        min_items: None,
-        max_items: None,
         allowed: &[
             AllowedValue {
                 value: "v1",
@@ -378,6 +349,7 @@ mod tests {
             },
         ],
         open: true,
+        ..FieldInfo::new("voice_id", FieldKind::String)
     };
 
     #[test]

@@ -184,25 +184,10 @@ mod tests {
     #[test]
     fn violations_name_the_flag() {
         static FIELDS: [segmind_runtime::FieldInfo; 1] = [segmind_runtime::FieldInfo {
-            name: "pose_weight",
-            rust_name: "pose_weight",
             description: "Weight of the pose.",
-            required: false,
-            nullable: false,
-            kind: FieldKind::Number,
-            default: None,
             minimum: Some(0.0),
             maximum: Some(10.0),
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
+            ..segmind_runtime::FieldInfo::new("pose_weight", FieldKind::Number)
         }];
         static MODEL: ModelInfo = ModelInfo {
             slug: "hallo",
@@ -239,25 +224,8 @@ mod tests {
     #[test]
     fn flags_replace_keys_of_the_json_body_and_required_defaults_are_filled_in() {
         const BASE: segmind_runtime::FieldInfo = segmind_runtime::FieldInfo {
-            name: "prompt",
-            rust_name: "prompt",
-            description: "",
             required: true,
-            nullable: false,
-            kind: FieldKind::String,
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
+            ..segmind_runtime::FieldInfo::new("prompt", FieldKind::String)
         };
         static FIELDS: [segmind_runtime::FieldInfo; 3] = [
             BASE,
