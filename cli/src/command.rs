@@ -42,6 +42,10 @@ pub const REQUEST_ID: &str = "request-id";
 pub const MODELS_COMMAND: &str = "models";
 /// The subcommand that resumes a job.
 pub const WAIT_COMMAND: &str = "wait";
+/// The subcommand that prints a shell completion script.
+pub const COMPLETIONS_COMMAND: &str = "completions";
+/// The shell argument of `segmind completions`.
+pub const SHELL: &str = "shell";
 
 /// Long flags a model field may not take, since the command uses them.
 pub const RESERVED_FLAGS: &[&str] = &[
@@ -85,13 +89,34 @@ pub fn build(models: &'static [&'static ModelInfo]) -> Command {
     for model in models {
         root = root.subcommand(model_command(model));
     }
-    root.subcommand(models_command()).subcommand(wait_command())
+    root.subcommand(models_command())
+        .subcommand(wait_command())
+        .subcommand(completions_command())
+}
+
+/// `segmind completions <SHELL>`.
+fn completions_command() -> Command {
+    Command::new(COMPLETIONS_COMMAND)
+        .about("Print a shell completion script (models, their flags and values included)")
+        .long_about(
+            "Print a shell completion script on stdout, built from the same command line              as `segmind --help`, so every model, flag and allowed value completes.
+
+             bash: segmind completions bash > ~/.local/share/bash-completion/completions/segmind
+             zsh:  segmind completions zsh > \"${fpath[1]}/_segmind\"
+             fish: segmind completions fish > ~/.config/fish/completions/segmind.fish",
+        )
+        .arg(
+            Arg::new(SHELL)
+                .required(true)
+                .value_parser(value_parser!(clap_complete::Shell))
+                .help("The shell: bash, elvish, fish, powershell or zsh"),
+        )
 }
 
 /// The subcommand name of a model: its slug, unless that is a built-in
 /// subcommand's name, then `model-<slug>`.
 pub fn subcommand_name(model: &ModelInfo) -> String {
-    if [MODELS_COMMAND, WAIT_COMMAND, "help"].contains(&model.slug) {
+    if [MODELS_COMMAND, WAIT_COMMAND, COMPLETIONS_COMMAND, "help"].contains(&model.slug) {
         format!("model-{}", model.slug)
     } else {
         model.slug.to_owned()

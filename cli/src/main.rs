@@ -26,7 +26,7 @@ use std::process::ExitCode;
 use clap::ArgMatches;
 use segmind_runtime::ModelInfo;
 
-use crate::command::{find_model, MODELS_COMMAND, WAIT_COMMAND};
+use crate::command::{find_model, COMPLETIONS_COMMAND, MODELS_COMMAND, SHELL, WAIT_COMMAND};
 use crate::failure::Failure;
 use crate::globals::Globals;
 
@@ -80,6 +80,20 @@ async fn dispatch(
             Ok(())
         }
         WAIT_COMMAND => wait::run_wait(matches, globals).await,
+        COMPLETIONS_COMMAND => {
+            let shell = matches
+                .try_get_one::<clap_complete::Shell>(SHELL)
+                .ok()
+                .flatten()
+                .copied()
+                .ok_or_else(|| {
+                    Failure::usage("give a shell: bash, elvish, fish, powershell or zsh")
+                })?;
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command::build(models), "segmind", &mut script);
+            output::stdout(&String::from_utf8_lossy(&script));
+            Ok(())
+        }
         _ => match find_model(models, name) {
             Some(model) => run::run_model(model, matches, globals).await,
             None => Err(Failure::usage(format!("unknown subcommand `{name}`"))),

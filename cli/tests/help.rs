@@ -97,3 +97,24 @@ fn clap_checks_closed_sets_and_types() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn completions_cover_every_model_and_its_flags_in_each_shell() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = stdout_of(&["completions", shell]);
+        assert!(!script.trim().is_empty(), "{shell}");
+        for model in segmind::models::ALL {
+            assert!(script.contains(model.slug), "{shell} lacks {}", model.slug);
+            for field in model.fields {
+                let flag = field.name.replace('_', "-");
+                assert!(script.contains(&flag), "{shell} lacks {flag}");
+            }
+        }
+    }
+    let refused = command()
+        .args(["completions", "tcsh"])
+        .output()
+        .expect("runs");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(refused.stdout.is_empty());
+}
