@@ -120,9 +120,14 @@ impl Failure {
         self
     }
 
-    /// Prints the failure: `error: ...` and its details on stderr, and with
-    /// `json` also one JSON object on stdout.
+    /// Prints the failure: `error: ...` and its details on stderr or, with
+    /// `json`, one JSON object on stdout and nothing on stderr (a script
+    /// reads one stream; the details and the request id are in the object).
     pub fn print(&self, json: bool) {
+        if json {
+            output::stdout_json(&self.to_json());
+            return;
+        }
         let mut text = format!("error: {}\n", self.message);
         for line in &self.details {
             text.push_str(&format!("  {line}\n"));
@@ -134,9 +139,6 @@ impl Failure {
             }
         }
         output::stderr(&text);
-        if json {
-            output::stdout_json(&self.to_json());
-        }
     }
 
     /// The failure as `{"error": {...}}`.

@@ -169,7 +169,7 @@ pub async fn within<T>(
     tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {
         Err(Failure::new(
             Exit::TimedOut,
-            format!("gave up after --timeout {} s", limit.as_secs_f64()),
+            "gave up: --timeout ran out before the output was saved".to_owned(),
         ))
     })
 }

@@ -94,7 +94,9 @@ async fn timed_out_job_is_resumed_with_wait() {
         .expect("the request id")
         .to_owned();
     let hint = format!("resume with: segmind wait {id} --out job.mp4");
-    assert!(run.stderr.contains(&hint), "{run:?}");
+    let details = report["error"]["details"].to_string();
+    assert!(details.contains(&hint), "{run:?}");
+    assert!(run.stderr.is_empty(), "{run:?}");
     assert!(!scratch.file("job.mp4").exists());
 
     let line = format!(

@@ -32,6 +32,9 @@ async fn v1_call_saves_the_video_and_reports_json() {
     );
     let run = segmind(scratch.path(), &line).await;
     assert_eq!(run.code, 0, "{run:?}");
+    // With --json: exactly one JSON object on stdout, nothing on stderr.
+    assert!(run.stderr.is_empty(), "{run:?}");
+    assert_eq!(run.stdout.trim().lines().count(), 1, "{run:?}");
     let saved = std::fs::read(scratch.file("out.mp4")).expect("the video is saved");
     assert_eq!(saved, TestServer::fixture_video());
 
