@@ -116,8 +116,44 @@ impl fmt::Debug for Media {
 }
 
 impl From<&str> for Media {
+    /// A URL or a local path, as [`Media::parse`] tells them apart.
     fn from(text: &str) -> Self {
         Media::parse(text)
+    }
+}
+
+impl From<String> for Media {
+    /// A URL or a local path, as [`Media::parse`] tells them apart.
+    fn from(text: String) -> Self {
+        Media::parse(&text)
+    }
+}
+
+impl From<&String> for Media {
+    /// A URL or a local path, as [`Media::parse`] tells them apart.
+    fn from(text: &String) -> Self {
+        Media::parse(text)
+    }
+}
+
+impl From<&Path> for Media {
+    /// Always a local file, whatever its name looks like.
+    fn from(path: &Path) -> Self {
+        Media::File(path.to_path_buf())
+    }
+}
+
+impl From<PathBuf> for Media {
+    /// Always a local file, whatever its name looks like.
+    fn from(path: PathBuf) -> Self {
+        Media::File(path)
+    }
+}
+
+impl From<&PathBuf> for Media {
+    /// Always a local file, whatever its name looks like.
+    fn from(path: &PathBuf) -> Self {
+        Media::File(path.clone())
     }
 }
 
@@ -173,5 +209,17 @@ mod tests {
         let shown = format!("{:?}", Media::url(long));
         assert!(shown.len() < 120, "{shown}");
         assert!(shown.contains("10023 bytes"), "{shown}");
+    }
+
+    #[test]
+    fn conversions_from_strings_and_paths() {
+        let url = "https://x.test/a.png";
+        assert_eq!(Media::from(url.to_owned()), Media::Url(url.into()));
+        assert_eq!(Media::from(&url.to_owned()), Media::Url(url.into()));
+        // A path is a file even when it looks like a URL.
+        let odd = PathBuf::from("https://x.test/a.png");
+        assert_eq!(Media::from(odd.as_path()), Media::File(odd.clone()));
+        assert_eq!(Media::from(&odd), Media::File(odd.clone()));
+        assert_eq!(Media::from(odd.clone()), Media::File(odd));
     }
 }
