@@ -39,15 +39,44 @@ fn load_dir(dir: &Path) -> Result<Vec<xtask::ir::Model>, xtask::Error> {
     xtask::load::load_files(&files_of(dir), &meta_schema(), "schema")
 }
 
+/// Snapshot checks that do not stop at the first difference: each one is
+/// made, so one `cargo test` run writes every pending `.snap.new` (or, with
+/// `INSTA_UPDATE=always`, every new snapshot) for a single review round, and
+/// the test fails at the end naming all that differ.
+#[derive(Default)]
+struct Snapshots {
+    differ: Vec<String>,
+}
+
+impl Snapshots {
+    fn check(&mut self, name: String, contents: &str) {
+        let checked = std::panic::catch_unwind(|| insta::assert_snapshot!(name.clone(), contents));
+        if checked.is_err() {
+            self.differ.push(name);
+        }
+    }
+
+    fn finish(self) {
+        assert!(
+            self.differ.is_empty(),
+            "{} snapshots differ: {:?}; review them with `cargo insta review`, or accept all with INSTA_UPDATE=always",
+            self.differ.len(),
+            self.differ
+        );
+    }
+}
+
 #[test]
 fn every_generated_file_matches_its_snapshot() {
     let files = xtask::generate(&workspace_root().join("schema")).expect("the real schemas load");
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    insta::assert_snapshot!("generated_file_list", paths.join("\n"));
+    let mut snapshots = Snapshots::default();
+    snapshots.check("generated_file_list".to_owned(), &paths.join("\n"));
     for file in &files {
         let name = format!("generated__{}", file.path.replace(['/', '.'], "_"));
-        insta::assert_snapshot!(name, file.contents);
+        snapshots.check(name, &file.contents);
     }
+    snapshots.finish();
 }
 
 #[test]
@@ -62,17 +91,20 @@ fn generation_is_byte_identical_on_every_run() {
 fn every_valid_fixture_matches_its_snapshot() {
     let paths = fixture_paths("schemas");
     assert!(paths.len() >= 7, "fixtures missing: {paths:?}");
+    let mut snapshots = Snapshots::default();
     for path in paths {
         let model = load_fixture(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let file = xtask::emit::emit_model_file(&model).expect("emits");
-        insta::assert_snapshot!(format!("fixture__{}", fixture_name(&path)), file.contents);
+        snapshots.check(format!("fixture__{}", fixture_name(&path)), &file.contents);
     }
+    snapshots.finish();
 }
 
 #[test]
 fn every_fixture_set_makes_a_crate_that_matches_its_snapshot() {
     let dirs = fixture_dirs("sets");
     assert!(!dirs.is_empty(), "fixture sets missing");
+    let mut snapshots = Snapshots::default();
     for dir in dirs {
         let models = load_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         let files = xtask::emit::emit_crate(&models).expect("emits");
@@ -84,15 +116,17 @@ fn every_fixture_set_makes_a_crate_that_matches_its_snapshot() {
             .filter(|f| ["src/lib.rs", "src/client.rs", "src/models.rs"].contains(&f.path.as_str()))
         {
             let path = file.path.replace(['/', '.'], "_");
-            insta::assert_snapshot!(format!("set__{name}__{path}"), file.contents);
+            snapshots.check(format!("set__{name}__{path}"), &file.contents);
         }
     }
+    snapshots.finish();
 }
 
 #[test]
 fn every_broken_folder_fixture_is_refused_naming_its_files() {
     let dirs = fixture_dirs("invalid");
     assert!(dirs.len() >= 4, "folder fixtures missing: {dirs:?}");
+    let mut snapshots = Snapshots::default();
     for dir in dirs {
         let name = fixture_name(&dir);
         let prefixes: Vec<String> = files_of(&dir)
@@ -109,14 +143,16 @@ fn every_broken_folder_fixture_is_refused_naming_its_files() {
                 "{name}: {line}"
             );
         }
-        insta::assert_snapshot!(format!("invalid__{name}"), err);
+        snapshots.check(format!("invalid__{name}"), &err);
     }
+    snapshots.finish();
 }
 
 #[test]
 fn every_broken_fixture_is_refused_with_file_pointer_and_problem() {
     let paths = fixture_paths("invalid");
     assert!(paths.len() >= 20, "fixtures missing: {paths:?}");
+    let mut snapshots = Snapshots::default();
     for path in paths {
         let name = fixture_name(&path);
         let err = match load_fixture(&path) {
@@ -129,6 +165,7 @@ fn every_broken_fixture_is_refused_with_file_pointer_and_problem() {
                 "{name}: {line}"
             );
         }
-        insta::assert_snapshot!(format!("invalid__{name}"), err);
+        snapshots.check(format!("invalid__{name}"), &err);
     }
+    snapshots.finish();
 }
