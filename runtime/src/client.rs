@@ -128,20 +128,29 @@ impl Client {
 
     /// `{base}/{version}/{slug}`.
     pub(crate) fn model_url(&self, version: &str, slug: &str) -> String {
-        format!(
-            "{}/{version}/{}",
-            self.base_url(),
-            encode_path_segment(slug)
-        )
+        self.api_url(&[version, slug])
     }
 
-    /// `{base}/v2/requests/{id}` plus `suffix`.
-    pub(crate) fn request_url(&self, request_id: &str, suffix: &str) -> String {
-        format!(
-            "{}/v2/requests/{}{suffix}",
-            self.base_url(),
-            encode_path_segment(request_id)
-        )
+    /// `{base}/v2/requests/{id}`, then `/status` when `status`.
+    pub(crate) fn request_url(&self, request_id: &str, status: bool) -> String {
+        if status {
+            self.api_url(&["v2", "requests", request_id, "status"])
+        } else {
+            self.api_url(&["v2", "requests", request_id])
+        }
+    }
+
+    /// The base URL with these path segments appended, each percent-encoded
+    /// by `Url::path_segments_mut` so that a slug or an id stays one segment.
+    fn api_url(&self, segments: &[&str]) -> String {
+        // The base URL was checked when the client was built.
+        let Ok(mut url) = Url::parse(self.base_url()) else {
+            return format!("{}/{}", self.base_url(), segments.join("/"));
+        };
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url.into()
     }
 
     /// Whether `url` has the base URL's scheme, host and port, so it may be
@@ -447,20 +456,6 @@ pub(crate) fn body_error(
     Error::decode_with(format!("the reply was cut off after {received} bytes"), e)
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters, so an id
-/// or slug stays one path segment.
-pub(crate) fn encode_path_segment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -489,7 +484,7 @@ mod tests {
             "http://127.0.0.1:1/root/v1/hailuo-2.3-fast"
         );
         assert_eq!(
-            client.request_url("a/b?c", "/status"),
+            client.request_url("a/b?c", true),
             "http://127.0.0.1:1/root/v2/requests/a%2Fb%3Fc/status"
         );
         assert!(client.is_same_origin("http://127.0.0.1:1/elsewhere"));
@@ -539,7 +534,18 @@ mod tests {
 
     #[test]
     fn path_segments_are_percent_encoded() {
-        assert_eq!(encode_path_segment("abc-1.2_~"), "abc-1.2_~");
-        assert_eq!(encode_path_segment("a b/é"), "a%20b%2F%C3%A9");
+        let client = Client::builder()
+            .api_key("k")
+            .base_url("http://127.0.0.1:1")
+            .build()
+            .unwrap();
+        assert_eq!(
+            client.model_url("v1", "abc-1.2_~"),
+            "http://127.0.0.1:1/v1/abc-1.2_~"
+        );
+        assert_eq!(
+            client.request_url("a b/é", false),
+            "http://127.0.0.1:1/v2/requests/a%20b%2F%C3%A9"
+        );
     }
 }

@@ -131,8 +131,8 @@ impl Client {
         let request_id = request_id.into();
         Job {
             client: self.clone(),
-            status_url: self.request_url(&request_id, "/status"),
-            response_url: self.request_url(&request_id, ""),
+            status_url: self.request_url(&request_id, true),
+            response_url: self.request_url(&request_id, false),
             request_id,
             meta: ResponseMeta::default(),
         }
