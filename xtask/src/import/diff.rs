@@ -71,11 +71,7 @@ pub struct Difference {
 
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = self
-            .field
-            .as_deref()
-            .map_or_else(|| "(model)".to_owned(), escape::escape);
-        write!(f, "{field}: {}", escape::unprintable(&self.message))
+        f.write_str(&super::field_line(self.field.as_deref(), &self.message))
     }
 }
 

@@ -85,6 +85,14 @@ pub enum WarningKind {
     Guess,
 }
 
+/// `field: message` on one line, `(model)` standing for the model as a
+/// whole, with the field escaped and unprintable characters shown: the form
+/// of a warning and of a drift difference.
+pub(crate) fn field_line(field: Option<&str>, message: &str) -> String {
+    let field = field.map_or_else(|| "(model)".to_owned(), escape::escape);
+    format!("{field}: {}", escape::unprintable(message))
+}
+
 /// One warning: a guess or a correction, naming its field.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Warning {
@@ -98,11 +106,7 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = self
-            .field
-            .as_deref()
-            .map_or_else(|| "(model)".to_owned(), escape::escape);
-        write!(f, "{field}: {}", escape::unprintable(&self.message))
+        f.write_str(&field_line(self.field.as_deref(), &self.message))
     }
 }
 
