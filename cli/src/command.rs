@@ -23,6 +23,8 @@ pub const INLINE_MEDIA: &str = "inline-media";
 pub const QUIET: &str = "quiet";
 /// `--json`: one JSON object on stdout.
 pub const JSON: &str = "json";
+/// `-v`/`--verbose`: the runtime's tracing events on stderr.
+pub const VERBOSE: &str = "verbose";
 /// `--out`: where the output is saved.
 pub const OUT: &str = "out";
 /// `--async`: go through the v2 job queue.
@@ -55,6 +57,7 @@ pub const RESERVED_FLAGS: &[&str] = &[
     INLINE_MEDIA,
     QUIET,
     JSON,
+    VERBOSE,
     OUT,
     ASYNC,
     DRY_RUN,
@@ -178,6 +181,12 @@ fn global_args() -> Vec<Arg> {
             .action(ArgAction::SetTrue)
             .global(true)
             .help("Print the result (or the error) as one JSON object on stdout, without progress"),
+        Arg::new(VERBOSE)
+            .long(VERBOSE)
+            .short('v')
+            .action(ArgAction::Count)
+            .global(true)
+            .help("Trace calls on stderr: -v calls, retries, uploads and saves; -vv every request; -vvv the HTTP stack too. RUST_LOG (a tracing filter) overrides the level"),
     ];
     args.into_iter()
         .map(|arg| arg.help_heading("Global options"))

@@ -19,6 +19,7 @@ mod progress;
 mod run;
 mod save;
 mod signal;
+mod trace;
 mod wait;
 
 use std::process::ExitCode;
@@ -49,6 +50,7 @@ fn main() -> ExitCode {
         );
     };
     let globals = Globals::from_matches(sub);
+    trace::init(sub, globals.json);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -205,10 +205,7 @@ async fn run_v2(
             shell_quote(id)
         ));
     }
-    let left = WaitOptions {
-        deadline: options.deadline.saturating_sub(started.elapsed()),
-        ..options
-    };
+    let left = options.with_deadline(options.deadline.saturating_sub(started.elapsed()));
     wait_and_save(&job, Some(model), left, out, destination, globals).await
 }
 

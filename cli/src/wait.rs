@@ -178,10 +178,9 @@ pub async fn within<T>(
 pub fn wait_options(matches: &ArgMatches) -> WaitOptions {
     let defaults = WaitOptions::default();
     let seconds = |id: &str| matches.try_get_one::<Duration>(id).ok().flatten().copied();
-    WaitOptions {
-        poll_interval: seconds(POLL_INTERVAL).unwrap_or(defaults.poll_interval),
-        deadline: seconds(TIMEOUT).unwrap_or(defaults.deadline),
-    }
+    WaitOptions::new()
+        .with_poll_interval(seconds(POLL_INTERVAL).unwrap_or(defaults.poll_interval))
+        .with_deadline(seconds(TIMEOUT).unwrap_or(defaults.deadline))
 }
 
 /// Polls `job` with a spinner showing its state, takes its output into

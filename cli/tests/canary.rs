@@ -212,3 +212,65 @@ fn a_canary_key_echoed_in_every_reply_never_shows_in_any_mode() {
     }
     assert_eq!(ran, modes.len() * 4);
 }
+
+#[test]
+fn tracing_at_every_level_never_shows_the_key() {
+    let inputs =
+        "--input-image https://example.test/f.png --input-audio https://example.test/v.mp3";
+    let scratch = Scratch::new();
+    for (v1_ok, line, expected) in [
+        (true, format!("hallo {inputs} --out a.mp4"), "segmind.call"),
+        (
+            false,
+            format!("hallo {inputs} --out b.mp4"),
+            "model call failed",
+        ),
+        (
+            true,
+            format!("hallo {inputs} --async --poll-interval 0.05 --out c.mp4"),
+            "job completed",
+        ),
+    ] {
+        let base = hostile_server(v1_ok);
+        for (verbosity, rust_log) in [("-v", None), ("-vvv", None), ("-q", Some("trace"))] {
+            let mut cmd = command();
+            if let Some(filter) = rust_log {
+                cmd.env("RUST_LOG", filter);
+            }
+            let output = cmd
+                .args(["--base-url", &base, "--api-key", CANARY, verbosity])
+                .args(line.split_whitespace())
+                .current_dir(scratch.path())
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(!leaks(&stderr), "{line} {verbosity}: {stderr}");
+            assert!(
+                stderr.contains(expected),
+                "{line} {verbosity}: no {expected:?} in {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn with_json_and_no_verbose_flag_rust_log_leaves_stderr_empty() {
+    let base = hostile_server(true);
+    let scratch = Scratch::new();
+    let output = command()
+        .env("RUST_LOG", "trace")
+        .args(["--base-url", &base, "--api-key", CANARY, "--json", "hallo"])
+        .args([
+            "--input-image",
+            "https://example.test/f.png",
+            "--input-audio",
+            "https://example.test/v.mp3",
+            "--out",
+            "j.mp4",
+        ])
+        .current_dir(scratch.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(output.stderr.is_empty(), "{output:?}");
+}

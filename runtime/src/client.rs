@@ -4,12 +4,13 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{HeaderValue, CONTENT_TYPE, LOCATION};
 use reqwest::{RequestBuilder, Response, Url};
 use tokio::sync::Semaphore;
+use tracing::Instrument as _;
 
 use crate::config::{ClientBuilder, MediaUpload};
 use crate::error::{ApiErrorInfo, Error};
@@ -239,16 +240,37 @@ impl Client {
                 .timeout(timeout)
                 .build()
                 .map_err(|e| transport_error(e, timeout, kind))?;
-            let error = match self.execute(request, kind, timeout).await {
+            let span = tracing::debug_span!(
+                "segmind.request",
+                method = %request.method(),
+                path = %self.scrub(request.url().path()),
+                kind = kind.as_str(),
+                attempt,
+            );
+            let started = Instant::now();
+            let outcome = self
+                .execute(request, kind, timeout)
+                .instrument(span.clone())
+                .await;
+            let latency_ms = started.elapsed().as_millis() as u64;
+            let error = match outcome {
                 Ok(mut response) if response.status().is_success() => {
+                    tracing::debug!(parent: &span, status = response.status().as_u16(), latency_ms, "reply");
                     // Everything read from the headers later (metadata,
                     // content type) is then free of an echoed key.
                     self.inner.api_key.scrub_headers(response.headers_mut());
                     response.extensions_mut().insert(Arc::new(slot));
                     return Ok(response);
                 }
-                Ok(response) => self.api_error(response, kind).await,
-                Err(e) => e,
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    tracing::debug!(parent: &span, status, latency_ms, "error reply");
+                    self.api_error(response, kind).await
+                }
+                Err(e) => {
+                    tracing::debug!(parent: &span, latency_ms, error = %e, "no reply");
+                    e
+                }
             };
             drop(slot);
             match self
@@ -257,10 +279,19 @@ impl Client {
                 .delay_after(kind, &error, attempt, SystemTime::now())
             {
                 Some(delay) => {
+                    tracing::info!(
+                        parent: &span,
+                        delay_ms = delay.as_millis() as u64,
+                        error = %error,
+                        "retrying"
+                    );
                     attempt += 1;
                     tokio::time::sleep(delay).await;
                 }
-                None => return Err(error),
+                None => {
+                    tracing::debug!(parent: &span, error = %error, "not retried");
+                    return Err(error);
+                }
             }
         }
     }

@@ -60,6 +60,18 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     media_upload: MediaUpload,
     max_concurrent_requests: Option<usize>,
+    configure_http: Option<HttpConfig>,
+}
+
+/// The caller's changes to the HTTP stack (see
+/// [`ClientBuilder::configure_http`]).
+#[derive(Clone)]
+struct HttpConfig(Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>);
+
+impl std::fmt::Debug for HttpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HttpConfig(..)")
+    }
 }
 
 impl ClientBuilder {
@@ -158,6 +170,37 @@ impl ClientBuilder {
         self
     }
 
+    /// Changes the HTTP stack (a `reqwest::ClientBuilder`) before it is
+    /// built: proxies, root certificates, client certificates, DNS
+    /// overrides, HTTP/2 settings, local address.
+    ///
+    /// `configure` gets the builder with this client's own settings
+    /// (connect timeout, user agent, idle connections) already applied, so
+    /// it may override them. Two settings are applied after it and cannot
+    /// be changed: redirects stay off in the HTTP stack (the client follows
+    /// them itself, so that the API key never goes to another host) and
+    /// the idle connections stay bounded by
+    /// [`ClientBuilder::max_concurrent_requests`].
+    ///
+    /// This takes a builder rather than a finished `reqwest::Client`
+    /// because a finished one may follow redirects with the `x-api-key`
+    /// header to any host, and that cannot be checked from outside.
+    ///
+    /// ```
+    /// let client = segmind_runtime::Client::builder()
+    ///     .api_key("sk-...")
+    ///     .configure_http(|http| http.tcp_nodelay(true).pool_idle_timeout(None))
+    ///     .build()?;
+    /// # Ok::<(), segmind_runtime::Error>(())
+    /// ```
+    pub fn configure_http(
+        mut self,
+        configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.configure_http = Some(HttpConfig(Arc::new(configure)));
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let api_key = self.api_key.clone().ok_or_else(|| {
@@ -226,9 +269,13 @@ impl ClientBuilder {
             .max_concurrent_requests
             .unwrap_or(DEFAULT_MAX_CONCURRENT_REQUESTS)
             .clamp(1, Semaphore::MAX_PERMITS);
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
-            .user_agent(user_agent.clone())
+            .user_agent(user_agent.clone());
+        if let Some(HttpConfig(configure)) = &self.configure_http {
+            http = configure(http);
+        }
+        let http = http
             // Redirects are followed by `Client::send`, which knows where
             // the key may go; reqwest would carry `x-api-key` anywhere.
             .redirect(reqwest::redirect::Policy::none())

@@ -7,6 +7,7 @@ use std::fmt;
 use std::time::Duration;
 
 use serde_json::Value;
+use tracing::Instrument as _;
 
 use crate::client::Client;
 use crate::error::Error;
@@ -14,13 +15,18 @@ use crate::job_result::JobResult;
 use crate::job_status::{id_text, JobState, JobStatus};
 use crate::meta::ResponseMeta;
 use crate::model::ModelInput;
+use crate::model_call::Endpoint;
 use crate::retry::RequestKind;
 
 /// Largest status, submit or result reply read.
 const REPLY_LIMIT: usize = 16 << 20;
 
 /// How [`Job::wait`] polls.
+///
+/// Build one with [`WaitOptions::new`] and the `with_*` setters; the type is
+/// `non_exhaustive`, so an option added later is not a breaking change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WaitOptions {
     /// Pause between two polls (default 2 s).
     pub poll_interval: Duration,
@@ -82,15 +88,8 @@ impl Client {
     /// POSTs it and returns the queued [`Job`]. The POST is billed, so it is
     /// retried only after a 429 or a connection that failed before sending.
     pub async fn submit<I: ModelInput + ?Sized>(&self, input: &I) -> Result<Job, Error> {
-        let body = self.prepare_body(input).await?;
-        let url = self.model_url("v2", input.info().slug);
+        let (response, meta) = self.post_model(Endpoint::V2, input).await?;
         let timeout = self.request_timeout();
-        let response = self
-            .send(RequestKind::ModelCall, timeout, || {
-                self.post_json(&url, &body)
-            })
-            .await?;
-        let meta = ResponseMeta::from_headers(response.headers());
         // The job is billed from here on: a reply that cannot be read still
         // names the request id its headers gave, if any.
         let reply = self
@@ -201,9 +200,13 @@ impl Job {
         options: WaitOptions,
         mut on_status: impl FnMut(&JobStatus),
     ) -> Result<JobResult, Error> {
+        let span = tracing::info_span!("segmind.job", request_id = %self.request_id);
         let waiting = async {
+            let mut polls: u64 = 0;
             loop {
                 let status = self.status().await?;
+                polls += 1;
+                tracing::debug!(poll = polls, state = ?status.state, "polled");
                 on_status(&status);
                 match status.state {
                     JobState::Completed => break,
@@ -211,16 +214,23 @@ impl Job {
                     _ => tokio::time::sleep(options.poll_interval).await,
                 }
             }
-            self.result().await
+            let result = self.result().await?;
+            tracing::info!(polls, cost = result.metrics.cost, "job completed");
+            Ok(result)
         };
-        match tokio::time::timeout(options.deadline, waiting).await {
-            Ok(outcome) => outcome,
-            Err(_) => Err(Error::Timeout {
-                request_id: Some(self.request_id.clone()),
-                after: options.deadline,
-                billed_call: false,
-            }),
+        let outcome =
+            match tokio::time::timeout(options.deadline, waiting.instrument(span.clone())).await {
+                Ok(outcome) => outcome,
+                Err(_) => Err(Error::Timeout {
+                    request_id: Some(self.request_id.clone()),
+                    after: options.deadline,
+                    billed_call: false,
+                }),
+            };
+        if let Err(error) = &outcome {
+            tracing::warn!(parent: &span, error = %error, "job wait failed");
         }
+        outcome
     }
 
     /// GETs a JSON reply with the key, retrying transient failures.

@@ -17,7 +17,10 @@ use crate::retry::RequestKind;
 
 /// What a v2 job reports about its run. Every field is optional; a value
 /// that is not a number (or a string holding one) is left out.
+/// The type is `non_exhaustive`: a metric named later is not a breaking
+/// change. Build one with [`JobMetrics::from_json`] or `Default`.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct JobMetrics {
     /// Price of the job.
     pub cost: Option<f64>,

@@ -36,6 +36,7 @@ mod media;
 mod media_output;
 mod meta;
 mod model;
+mod model_call;
 mod model_output;
 mod mp4;
 mod output_file;

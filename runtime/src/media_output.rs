@@ -331,10 +331,17 @@ impl<K: MediaOutputKind> MediaOutput<K> {
     ) -> Result<u64, Error> {
         let mut file = out.writer().await?;
         let target = out.target().to_path_buf();
+        let self_request_id = self.meta.request_id.clone();
         let written = self.copy(&mut file, Some(&target), &mut progress).await?;
         file.sync_all().await.map_err(|e| out.io(e))?;
         drop(file);
         out.persist()?;
+        tracing::info!(
+            path = %target.display(),
+            bytes = written,
+            request_id = self_request_id.as_deref(),
+            "output saved"
+        );
         Ok(written)
     }
 

@@ -22,7 +22,10 @@ pub(crate) const RATE_LIMIT_RESET_AT: &str = "x-rate-limit-reset-at-utc";
 /// What Segmind's reply headers say about a call. Every field is optional:
 /// Segmind does not always send them, and a value that does not parse is
 /// left out rather than failing the call.
+/// The type is `non_exhaustive`: a header read later is not a breaking
+/// change. Build one with [`ResponseMeta::from_headers`] or `Default`.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResponseMeta {
     /// Credits left on the account (`x-remaining-credits`).
     pub remaining_credits: Option<f64>,

@@ -10,7 +10,11 @@ use std::time::{Duration, SystemTime};
 use crate::error::{is_transient_status, Error};
 
 /// How often and how long the client retries.
+/// Build one from [`RetryPolicy::default`] or [`RetryPolicy::none`] and the
+/// `with_*` setters; the type is `non_exhaustive`, so a setting added later
+/// is not a breaking change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Retries after the first attempt (default 3).
     pub max_retries: u32,
@@ -123,6 +127,15 @@ impl RequestKind {
     /// Whether the request starts a billed job.
     pub(crate) fn is_billed(self) -> bool {
         self == RequestKind::ModelCall
+    }
+
+    /// Its name in tracing events.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::ModelCall => "model_call",
+            RequestKind::Post => "post",
+            RequestKind::Get => "get",
+        }
     }
 }
 

@@ -141,6 +141,12 @@ impl Client {
     async fn upload(&self, file: &LocalFile) -> Result<String, Error> {
         let url = self.upload_url();
         let timeout = self.request_timeout();
+        tracing::info!(
+            field = %file.field,
+            path = %file.path.display(),
+            bytes = file.size,
+            "uploading a local file"
+        );
         let sent = self
             .send(RequestKind::Post, timeout, || {
                 let (body, len) = file.upload_body()?;
@@ -156,7 +162,11 @@ impl Client {
             .await?;
         let reply: Value = serde_json::from_slice(&reply)
             .map_err(|e| Error::decode_with("the upload reply is not valid JSON", e))?;
-        uploaded_url(&reply).ok_or_else(|| {
+        let url = uploaded_url(&reply);
+        if url.is_some() {
+            tracing::debug!(field = %file.field, "uploaded");
+        }
+        url.ok_or_else(|| {
             let shown: String = reply.to_string().chars().take(200).collect();
             Error::decode(self.scrub(&format!(
                 "the upload reply has no `file_urls` or `urls` list: {shown}"

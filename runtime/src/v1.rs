@@ -7,11 +7,10 @@ use reqwest::header::CONTENT_TYPE;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::meta::ResponseMeta;
 use crate::model::ModelInput;
+use crate::model_call::Endpoint;
 use crate::model_output::sealed::{Reply, ReplyKind};
 use crate::model_output::ModelOutput;
-use crate::retry::RequestKind;
 
 /// Largest JSON reply (base64 or a JSON model's answer) read into memory.
 const JSON_REPLY_LIMIT: usize = 1 << 30;
@@ -30,15 +29,8 @@ impl Client {
     /// sending.
     pub async fn run<O: ModelOutput, I: ModelInput + ?Sized>(&self, input: &I) -> Result<O, Error> {
         check_kind::<O>(input)?;
-        let body = self.prepare_body(input).await?;
-        let url = self.model_url("v1", input.info().slug);
+        let (response, meta) = self.post_model(Endpoint::V1, input).await?;
         let timeout = self.request_timeout();
-        let response = self
-            .send(RequestKind::ModelCall, timeout, || {
-                self.post_json(&url, &body)
-            })
-            .await?;
-        let meta = ResponseMeta::from_headers(response.headers());
         let content_type = response
             .headers()
             .get(CONTENT_TYPE)

@@ -14,6 +14,7 @@ mod origins;
 mod replies;
 mod retries;
 mod secrets;
+mod traces;
 mod uploads;
 mod v1;
 mod v2;

@@ -191,3 +191,32 @@ async fn submit_urls_naming_another_origin_are_not_polled_with_the_key() {
     job.wait(options).await.unwrap();
     assert!(other.requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_configured_http_stack_is_used_but_cannot_turn_redirects_back_on() {
+    let other = foreign().await;
+    let target = format!("{}/steal", other.base_url());
+    let api = Stub::start(move |_| redirect(302, &target)).await;
+    let client = api
+        .builder()
+        .configure_http(|http| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert("x-configured", "yes".parse().unwrap());
+            // Both tried here: a header of the caller's, and reqwest's own
+            // redirect following, which would carry the key elsewhere.
+            http.default_headers(headers)
+                .redirect(reqwest::redirect::Policy::limited(10))
+        })
+        .build()
+        .unwrap();
+    let err = client.run::<Video, _>(&TestInput::url()).await.unwrap_err();
+    assert!(err.to_string().contains("not followed"), "{err}");
+    assert!(other.requests().is_empty(), "the POST went elsewhere");
+    let sent = api.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].header("x-configured"), Some("yes"));
+    // A GET is redirected by the client's own rules: without the key.
+    let _ = client.job("req-1").status().await;
+    assert!(!other.requests().is_empty());
+    assert!(keyless(&other));
+}

@@ -126,11 +126,10 @@ impl Drop for Stub {
 }
 
 pub fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_retries: 3,
-        base_delay: Duration::from_millis(2),
-        max_delay: Duration::from_millis(500),
-    }
+    RetryPolicy::default()
+        .with_max_retries(3)
+        .with_base_delay(Duration::from_millis(2))
+        .with_max_delay(Duration::from_millis(500))
 }
 
 async fn handle(State(shared): State<Shared>, request: Request) -> Response {
