@@ -2,7 +2,7 @@
 //! bad input from an API refusal, a failed job or a timeout, and the table
 //! that documents them (in `segmind --help` and in the README).
 
-use segmind_runtime::Error;
+use segmind_runtime::{Error, ErrorCategory};
 
 /// How `segmind` ends. The discriminant is the process exit code.
 ///
@@ -95,24 +95,19 @@ impl Exit {
     }
 
     /// The exit code a runtime error ends the command with.
+    ///
+    /// It follows the runtime's [`ErrorCategory`], which sorts every
+    /// variant of the `non_exhaustive` [`Error`]; this match has no
+    /// catch-all arm either, so a new category cannot fall under "other"
+    /// unnoticed.
     pub fn for_error(error: &Error) -> Exit {
-        match error {
-            Error::Validation(_) | Error::MediaFile { .. } => Exit::InvalidInput,
-            Error::Config(_) => Exit::Usage,
-            Error::BadRequest(_)
-            | Error::Unauthorized(_)
-            | Error::Forbidden(_)
-            | Error::InsufficientCredits(_)
-            | Error::BadContentType(_)
-            | Error::NotFound(_)
-            | Error::Gone(_)
-            | Error::RateLimited { .. }
-            | Error::Server(_)
-            | Error::UnexpectedStatus(_)
-            | Error::NotMedia(_) => Exit::Api,
-            Error::JobFailed { .. } => Exit::JobFailed,
-            Error::Timeout { .. } => Exit::TimedOut,
-            _ => Exit::Other,
+        match error.category() {
+            ErrorCategory::InvalidInput => Exit::InvalidInput,
+            ErrorCategory::Config => Exit::Usage,
+            ErrorCategory::Api => Exit::Api,
+            ErrorCategory::JobFailed => Exit::JobFailed,
+            ErrorCategory::Timeout => Exit::TimedOut,
+            ErrorCategory::Transport | ErrorCategory::Decode | ErrorCategory::Io => Exit::Other,
         }
     }
 }

@@ -152,6 +152,52 @@ impl std::fmt::Display for NotMediaInfo {
     }
 }
 
+/// What kind of failure an [`Error`] is, for code that must act on every
+/// kind (an exit code, a metric label) without matching the
+/// `non_exhaustive` [`Error`] itself: [`Error::category`] sorts every
+/// variant, so a variant added later lands in its category rather than
+/// under a catch-all arm.
+///
+/// This enum is deliberately exhaustive: a new category would be a
+/// breaking change, made only with a new major version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCategory {
+    /// The client's settings are missing or invalid ([`Error::Config`]).
+    Config,
+    /// The input breaks its schema or names an unusable local file;
+    /// nothing was sent.
+    InvalidInput,
+    /// Segmind answered with an HTTP error status, or with something other
+    /// than the output asked for.
+    Api,
+    /// A v2 job ended in the `FAILED` state.
+    JobFailed,
+    /// A time budget ran out.
+    Timeout,
+    /// The connection failed.
+    Transport,
+    /// A reply could not be read or understood.
+    Decode,
+    /// A local file could not be read or written.
+    Io,
+}
+
+impl ErrorCategory {
+    /// A short snake_case name (`"invalid_input"`), stable across versions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCategory::Config => "config",
+            ErrorCategory::InvalidInput => "invalid_input",
+            ErrorCategory::Api => "api",
+            ErrorCategory::JobFailed => "job_failed",
+            ErrorCategory::Timeout => "timeout",
+            ErrorCategory::Transport => "transport",
+            ErrorCategory::Decode => "decode",
+            ErrorCategory::Io => "io",
+        }
+    }
+}
+
 /// Everything that can go wrong when calling Segmind.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -291,6 +337,32 @@ pub enum Error {
 }
 
 impl Error {
+    /// The kind of failure, with every variant sorted (see
+    /// [`ErrorCategory`]).
+    pub fn category(&self) -> ErrorCategory {
+        // No catch-all arm: a new variant must be sorted here.
+        match self {
+            Error::Config(_) => ErrorCategory::Config,
+            Error::Validation(_) | Error::MediaFile { .. } => ErrorCategory::InvalidInput,
+            Error::BadRequest(_)
+            | Error::Unauthorized(_)
+            | Error::Forbidden(_)
+            | Error::InsufficientCredits(_)
+            | Error::BadContentType(_)
+            | Error::NotFound(_)
+            | Error::Gone(_)
+            | Error::RateLimited { .. }
+            | Error::Server(_)
+            | Error::UnexpectedStatus(_)
+            | Error::NotMedia(_) => ErrorCategory::Api,
+            Error::JobFailed { .. } => ErrorCategory::JobFailed,
+            Error::Timeout { .. } => ErrorCategory::Timeout,
+            Error::Transport { .. } => ErrorCategory::Transport,
+            Error::Decode { .. } => ErrorCategory::Decode,
+            Error::Io { .. } => ErrorCategory::Io,
+        }
+    }
+
     /// Whether Segmind may have started (and so billed) a job before this
     /// error: a model call that timed out, lost its connection after
     /// sending or got a 5xx; any error about a submitted job (a failed job, a
@@ -631,6 +703,55 @@ mod tests {
             HeaderMap::new(),
             Bytes::from(body.to_owned()),
         )
+    }
+
+    #[test]
+    fn every_status_is_an_api_error_and_other_failures_have_their_category() {
+        for status in 100..=599 {
+            let err = Error::from_api(info(status, r#"{"error": "x"}"#));
+            assert_eq!(err.category(), ErrorCategory::Api, "{status}");
+        }
+        let io = || std::io::Error::other("disk full");
+        let cases = [
+            (Error::Config("no key".into()), ErrorCategory::Config),
+            (
+                Error::MediaFile {
+                    field: "input_image".into(),
+                    path: "face.png".into(),
+                    source: io(),
+                },
+                ErrorCategory::InvalidInput,
+            ),
+            (
+                Error::JobFailed {
+                    request_id: "r".into(),
+                    message: "no face".into(),
+                    info: None,
+                },
+                ErrorCategory::JobFailed,
+            ),
+            (
+                Error::Timeout {
+                    request_id: None,
+                    after: Duration::from_secs(1),
+                    billed_call: true,
+                },
+                ErrorCategory::Timeout,
+            ),
+            (Error::decode("short"), ErrorCategory::Decode),
+            (
+                Error::Io {
+                    path: None,
+                    source: io(),
+                },
+                ErrorCategory::Io,
+            ),
+        ];
+        let mut names = std::collections::HashSet::new();
+        for (err, category) in cases {
+            assert_eq!(err.category(), category, "{err:?}");
+            assert!(names.insert(category.as_str()));
+        }
     }
 
     #[test]

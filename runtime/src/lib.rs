@@ -57,7 +57,7 @@ pub use config::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_UPLOAD_URL, DEFAULT_USER_AGENT, UPLOAD_URL_ENV,
 };
-pub use error::{ApiErrorInfo, Error, NotMediaInfo};
+pub use error::{ApiErrorInfo, Error, ErrorCategory, NotMediaInfo};
 pub use job::{Job, WaitOptions};
 pub use job_result::{JobMetrics, JobResult};
 pub use job_status::{JobState, JobStatus};
