@@ -7,9 +7,9 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser, Value
 use clap::{Arg, ArgAction, ValueHint};
 use heck::ToKebabCase;
 use segmind_runtime::{FieldInfo, FieldKind, ModelInfo};
+use serde_json::{Number, Value};
 
 use crate::help_text;
-use crate::input::wire_value;
 
 /// A model field and the long flag that sets it.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,11 +131,62 @@ fn value_parser(field: &FieldInfo, nullable: bool) -> ValueParser {
     ValueParser::new(move |text: &str| wire_value(kind, text))
 }
 
+/// The JSON value of one flag's text: an integer, a finite number, a
+/// boolean (`true` or `false`), or a string (media included: a path or URL).
+pub fn wire_value(kind: FieldKind, text: &str) -> Result<Value, String> {
+    match kind {
+        FieldKind::Integer => text
+            .trim()
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| format!("`{text}` is not an integer")),
+        FieldKind::Number => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| format!("`{text}` is not a finite number")),
+        FieldKind::Boolean => match text.trim().to_ascii_lowercase().as_str() {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(format!("`{text}` is not `true` or `false`")),
+        },
+        FieldKind::String | FieldKind::Media(_) => Ok(Value::String(text.to_owned())),
+        // An object (or a list given whole) is JSON text.
+        FieldKind::Object(_) | FieldKind::List(_) => {
+            serde_json::from_str(text).map_err(|e| format!("`{text}` is not JSON: {e}"))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use segmind_runtime::MediaKind;
+    use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn values_follow_the_field_kind() {
+        assert_eq!(wire_value(FieldKind::Integer, "6"), Ok(json!(6)));
+        assert_eq!(wire_value(FieldKind::Number, "1.5"), Ok(json!(1.5)));
+        assert_eq!(wire_value(FieldKind::Number, "-2"), Ok(json!(-2.0)));
+        assert_eq!(wire_value(FieldKind::Boolean, "false"), Ok(json!(false)));
+        assert_eq!(wire_value(FieldKind::String, "a cat"), Ok(json!("a cat")));
+        assert_eq!(
+            wire_value(FieldKind::Media(MediaKind::Image), "face.png"),
+            Ok(json!("face.png"))
+        );
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(wire_value(FieldKind::Integer, "6.5").is_err());
+        assert!(wire_value(FieldKind::Number, "NaN").is_err());
+        assert!(wire_value(FieldKind::Number, "inf").is_err());
+        assert!(wire_value(FieldKind::Boolean, "yes").is_err());
+    }
 
     const BASE: FieldInfo = FieldInfo::new("out", FieldKind::String);
 

@@ -5,39 +5,10 @@
 use clap::ArgMatches;
 use segmind::models;
 use segmind_runtime::{FieldKind, ModelInfo, ModelInput, ParseInputError, ValidationError};
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use crate::failure::Failure;
 use crate::field_arg::{arg_id, FieldFlag};
-
-/// The JSON value of one flag's text: an integer, a finite number, a
-/// boolean (`true` or `false`), or a string (media included: a path or URL).
-pub fn wire_value(kind: FieldKind, text: &str) -> Result<Value, String> {
-    match kind {
-        FieldKind::Integer => text
-            .trim()
-            .parse::<i64>()
-            .map(Value::from)
-            .map_err(|_| format!("`{text}` is not an integer")),
-        FieldKind::Number => text
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .and_then(Number::from_f64)
-            .map(Value::Number)
-            .ok_or_else(|| format!("`{text}` is not a finite number")),
-        FieldKind::Boolean => match text.trim().to_ascii_lowercase().as_str() {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
-            _ => Err(format!("`{text}` is not `true` or `false`")),
-        },
-        FieldKind::String | FieldKind::Media(_) => Ok(Value::String(text.to_owned())),
-        // An object (or a list given whole) is JSON text.
-        FieldKind::Object(_) | FieldKind::List(_) => {
-            serde_json::from_str(text).map_err(|e| format!("`{text}` is not JSON: {e}"))
-        }
-    }
-}
 
 /// The request object: the `--json-input` body when given (`base`), with
 /// the key of every field flag that was given replaced by the flag's value
@@ -159,27 +130,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-
-    #[test]
-    fn values_follow_the_field_kind() {
-        assert_eq!(wire_value(FieldKind::Integer, "6"), Ok(json!(6)));
-        assert_eq!(wire_value(FieldKind::Number, "1.5"), Ok(json!(1.5)));
-        assert_eq!(wire_value(FieldKind::Number, "-2"), Ok(json!(-2.0)));
-        assert_eq!(wire_value(FieldKind::Boolean, "false"), Ok(json!(false)));
-        assert_eq!(wire_value(FieldKind::String, "a cat"), Ok(json!("a cat")));
-        assert_eq!(
-            wire_value(FieldKind::Media(MediaKind::Image), "face.png"),
-            Ok(json!("face.png"))
-        );
-    }
-
-    #[test]
-    fn bad_values_are_refused() {
-        assert!(wire_value(FieldKind::Integer, "6.5").is_err());
-        assert!(wire_value(FieldKind::Number, "NaN").is_err());
-        assert!(wire_value(FieldKind::Number, "inf").is_err());
-        assert!(wire_value(FieldKind::Boolean, "yes").is_err());
-    }
 
     #[test]
     fn violations_name_the_flag() {

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crate::faults::{Fault, Route};
+use crate::video::VideoSource;
 
 /// The largest request body the server takes by default: 256 MiB
 /// (268,435,456 bytes). A larger body is answered `413 {"error": ...}`
@@ -118,40 +119,6 @@ impl ServerConfig {
     pub fn with_max_records(mut self, records: usize) -> Self {
         self.max_records = records;
         self
-    }
-}
-
-/// The bytes served as the generated video.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VideoSource {
-    /// A real 1 s, 64x64 H.264 MP4 shipped with the crate
-    /// ([`crate::TestServer::fixture_video`]).
-    Fixture,
-    /// `size` deterministic bytes, produced in chunks while they are sent (a
-    /// large size costs no memory). They start with an MP4 `ftyp` box header
-    /// and an `mdat` box header, so they sniff as MP4, but do not play.
-    Generated {
-        /// Exact length of the body in bytes.
-        size: u64,
-    },
-}
-
-impl VideoSource {
-    /// Length of the video in bytes.
-    pub fn size(&self) -> u64 {
-        match self {
-            VideoSource::Fixture => crate::video::FIXTURE.len() as u64,
-            VideoSource::Generated { size } => *size,
-        }
-    }
-
-    /// All the bytes of the video in memory, to compare a download with. This
-    /// allocates the whole video: use it for small sizes only.
-    pub fn to_vec(&self) -> Vec<u8> {
-        match self {
-            VideoSource::Fixture => crate::video::FIXTURE.to_vec(),
-            VideoSource::Generated { size } => crate::video::generated_bytes(*size),
-        }
     }
 }
 

@@ -74,13 +74,12 @@ mod video;
 
 use std::path::PathBuf;
 
-pub use config::{
-    ServerConfig, UploadKey, VideoSource, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECORDS,
-};
+pub use config::{ServerConfig, UploadKey, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECORDS};
 pub use error::ServerError;
 pub use faults::{Fault, FaultSpecError, Route, FAULT_HEADER};
 pub use record::{RecordedRequest, RECORDED_BODY_BYTES};
 pub use server::TestServer;
+pub use video::VideoSource;
 
 /// The `schema/` folder of this workspace, for tests.
 pub fn workspace_schema_dir() -> PathBuf {

@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::config::VideoSource;
 use crate::video;
+use crate::video::VideoSource;
 
 /// A real 16x16 baseline JPEG (see `fixtures/README.md`).
 pub(crate) static JPEG: &[u8] = include_bytes!("../fixtures/sample.jpg");

@@ -8,11 +8,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
 
-use crate::config::{ServerConfig, UploadKey, VideoSource};
+use crate::config::{ServerConfig, UploadKey};
 use crate::faults::{Fault, Route};
 use crate::jobs::Job;
 use crate::record::RecordedRequest;
 use crate::schemas::Models;
+use crate::video::VideoSource;
 
 /// Credits an account starts with, in thousandths.
 const STARTING_CREDITS_MILLIS: u64 = 100_000;

@@ -14,10 +14,42 @@ use base64::Engine;
 use bytes::Bytes;
 use futures_util::stream::{self, BoxStream, StreamExt};
 
-use crate::config::VideoSource;
-
 /// A real 1 s, 64x64 H.264 MP4 (made with ffmpeg's `testsrc`).
 pub(crate) static FIXTURE: &[u8] = include_bytes!("../fixtures/sample.mp4");
+
+/// The bytes served as the generated video.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VideoSource {
+    /// A real 1 s, 64x64 H.264 MP4 shipped with the crate
+    /// ([`crate::TestServer::fixture_video`]).
+    Fixture,
+    /// `size` deterministic bytes, produced in chunks while they are sent (a
+    /// large size costs no memory). They start with an MP4 `ftyp` box header
+    /// and an `mdat` box header, so they sniff as MP4, but do not play.
+    Generated {
+        /// Exact length of the body in bytes.
+        size: u64,
+    },
+}
+
+impl VideoSource {
+    /// Length of the video in bytes.
+    pub fn size(&self) -> u64 {
+        match self {
+            VideoSource::Fixture => FIXTURE.len() as u64,
+            VideoSource::Generated { size } => *size,
+        }
+    }
+
+    /// All the bytes of the video in memory, to compare a download with. This
+    /// allocates the whole video: use it for small sizes only.
+    pub fn to_vec(&self) -> Vec<u8> {
+        match self {
+            VideoSource::Fixture => FIXTURE.to_vec(),
+            VideoSource::Generated { size } => generated_bytes(*size),
+        }
+    }
+}
 
 /// Size of the chunks a generated video is sent in; a multiple of 256, so every
 /// chunk after the first is a slice of one shared block.
