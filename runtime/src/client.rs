@@ -46,6 +46,8 @@ pub(crate) struct Inner {
     /// One permit per request allowed in flight.
     pub(crate) slots: Arc<Semaphore>,
     pub(crate) max_concurrent_requests: usize,
+    /// Until when new requests wait, after a 429 that named its reset.
+    pub(crate) paused_until: std::sync::Mutex<Option<tokio::time::Instant>>,
 }
 
 impl fmt::Debug for Client {
@@ -228,6 +230,7 @@ impl Client {
     ) -> Result<Response, Error> {
         let mut attempt = 0;
         loop {
+            self.wait_for_pause().await;
             let slot = self
                 .inner
                 .slots
@@ -251,6 +254,7 @@ impl Client {
                 Err(e) => e,
             };
             drop(slot);
+            self.pause_after(&error);
             match self
                 .inner
                 .retry
@@ -263,6 +267,63 @@ impl Client {
                 None => return Err(error),
             }
         }
+    }
+
+    /// Waits while the client is paused by a rate limit (see
+    /// [`Client::pause_after`]).
+    async fn wait_for_pause(&self) {
+        loop {
+            let until = *self.paused_until();
+            match until {
+                Some(until) if until > tokio::time::Instant::now() => {
+                    tokio::time::sleep_until(until).await;
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// After a 429 that says when the limit resets (a reset time or a
+    /// `Retry-After`), every clone of this client holds its new requests
+    /// until then, instead of each task finding the limit on its own. A
+    /// reset further away than the retry policy's `max_delay` does not
+    /// pause the client (the call fails instead).
+    fn pause_after(&self, error: &Error) {
+        let Error::RateLimited {
+            reset_at,
+            retry_after,
+            ..
+        } = error
+        else {
+            return;
+        };
+        let until_reset = reset_at.map(|at| {
+            at.duration_since(SystemTime::now())
+                .unwrap_or(Duration::ZERO)
+        });
+        let wait = until_reset.max(*retry_after).unwrap_or(Duration::ZERO);
+        if wait.is_zero() || wait > self.inner.retry.max_delay {
+            return;
+        }
+        let until = tokio::time::Instant::now() + wait;
+        let mut paused = self.paused_until();
+        if paused.is_none_or(|current| current < until) {
+            *paused = Some(until);
+        }
+    }
+
+    /// Until when the client is paused (a poisoned lock still holds a time).
+    fn paused_until(&self) -> std::sync::MutexGuard<'_, Option<tokio::time::Instant>> {
+        self.inner
+            .paused_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether new requests are held by a rate limit right now.
+    pub fn is_paused(&self) -> bool {
+        self.paused_until()
+            .is_some_and(|until| until > tokio::time::Instant::now())
     }
 
     /// Sends one request, following redirects by this client's rules
@@ -344,6 +405,13 @@ impl Client {
         timeout: Duration,
         limit: usize,
     ) -> Result<Bytes, Error> {
+        // A reply that says it is too large is refused before any of it
+        // is read.
+        if let Some(length) = response.content_length().filter(|&n| n > limit as u64) {
+            return Err(Error::decode(format!(
+                "the reply is larger than {limit} bytes (Content-Length: {length})"
+            )));
+        }
         // Reserved once from the length, so a large reply (base64) is
         // never copied while it grows.
         let declared = response.content_length().unwrap_or(0).min(limit as u64);

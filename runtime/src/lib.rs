@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 mod base64_reply;
+mod batch;
 mod client;
 mod config;
 mod containers;
@@ -32,6 +33,7 @@ mod error;
 mod job;
 mod job_result;
 mod job_status;
+mod manifest;
 mod media;
 mod media_output;
 mod meta;
@@ -50,6 +52,10 @@ pub use bytes::Bytes;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::StatusCode;
 
+pub use batch::{
+    output_stem, parse_batch_lines, Batch, BatchEvent, BatchLine, BatchSummary, LineProblems,
+    DEFAULT_BATCH_CONCURRENCY, LINE_ID_KEY,
+};
 pub use client::Client;
 pub use config::{
     ClientBuilder, MediaUpload, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL,
@@ -60,6 +66,10 @@ pub use error::{ApiErrorInfo, Error, NotMediaInfo};
 pub use job::{Job, WaitOptions};
 pub use job_result::{JobMetrics, JobResult};
 pub use job_status::{JobState, JobStatus};
+pub use manifest::{
+    read_manifest, write_manifest, LineState, ManifestContents, ManifestRecord, ManifestWriter,
+    MANIFEST_FILE,
+};
 pub use media::{Media, MediaKind};
 pub use media_output::{
     AnyMediaKind, Audio, AudioKind, Image, ImageKind, MediaOutput, MediaOutputKind, Video,
