@@ -14,8 +14,8 @@ use std::path::PathBuf;
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command, ValueHint};
 use indicatif::{ProgressBar, ProgressStyle};
 use segmind_runtime::{
-    parse_batch_lines, Batch, BatchEvent, BatchSummary, JobState, LineState, ModelInfo,
-    WaitOptions, DEFAULT_BATCH_CONCURRENCY,
+    Batch, BatchEvent, BatchLine, BatchSummary, JobState, LineState, ModelInfo, WaitOptions,
+    DEFAULT_BATCH_CONCURRENCY,
 };
 use serde_json::json;
 
@@ -125,7 +125,7 @@ pub async fn run_batch(
     let inputs = path(matches, INPUTS)?;
     let text = std::fs::read_to_string(&inputs)
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", inputs.display())))?;
-    let (lines, problems) = parse_batch_lines(&text, model, |value| {
+    let (lines, problems) = BatchLine::parse_all(&text, model, |value| {
         segmind::models::input_from_json(model.slug, value)
     });
     let dry_run = flag(matches, DRY_RUN);

@@ -53,6 +53,24 @@ impl std::fmt::Debug for BatchLine {
     }
 }
 
+impl BatchLine {
+    /// Reads a batch's input, one JSON object per line (blank lines are
+    /// skipped; line numbers count them), each the model's input as
+    /// `--json-input` takes it, plus an optional `id` (a string or a
+    /// number) that names the output. `parse` is the model registry's
+    /// reader of a model's input from JSON
+    /// (`segmind::models::input_from_json` with the slug). Every line is
+    /// read and validated; the lines with problems are listed with each of
+    /// their problems.
+    pub fn parse_all(
+        text: &str,
+        model: &'static ModelInfo,
+        parse: impl Fn(Value) -> Result<Box<dyn ModelInput>, ParseInputError>,
+    ) -> (Vec<BatchLine>, Vec<LineProblems>) {
+        parse_batch_lines(text, model, parse)
+    }
+}
+
 /// Every problem found on one line of a batch's input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineProblems {
@@ -62,14 +80,8 @@ pub struct LineProblems {
     pub problems: Vec<String>,
 }
 
-/// Reads a batch's input, one JSON object per line (blank lines are
-/// skipped; line numbers count them), each the model's input as
-/// `--json-input` takes it, plus an optional `id` (a string or a number)
-/// that names the output. `parse` is the model registry's reader of a
-/// model's input from JSON (`segmind::models::input_from_json` with the
-/// slug). Every line is read and validated; the lines with problems are
-/// listed with each of their problems.
-pub fn parse_batch_lines(
+/// [`BatchLine::parse_all`].
+pub(crate) fn parse_batch_lines(
     text: &str,
     model: &'static ModelInfo,
     parse: impl Fn(Value) -> Result<Box<dyn ModelInput>, ParseInputError>,
@@ -144,7 +156,7 @@ fn parse_line(
 /// The file name stem of a line's output: its number, then `-` and its id
 /// made safe for a file name (letters, digits, `.`, `_` and `-` kept, any
 /// other character `_`, at most 64 characters, no leading dot).
-pub fn output_stem(line: u64, id: Option<&str>) -> String {
+pub(crate) fn output_stem(line: u64, id: Option<&str>) -> String {
     let Some(id) = id else {
         return line.to_string();
     };
@@ -236,10 +248,10 @@ pub struct BatchSummary {
 /// # async fn demo(client: segmind_runtime::Client, model: &'static segmind_runtime::ModelInfo,
 /// #     parse: fn(serde_json::Value) -> Result<Box<dyn segmind_runtime::ModelInput>, segmind_runtime::ParseInputError>)
 /// # -> Result<(), segmind_runtime::Error> {
-/// use segmind_runtime::{parse_batch_lines, Batch, BatchEvent};
+/// use segmind_runtime::{Batch, BatchEvent, BatchLine};
 ///
 /// let text = std::fs::read_to_string("inputs.jsonl").unwrap();
-/// let (lines, problems) = parse_batch_lines(&text, model, parse);
+/// let (lines, problems) = BatchLine::parse_all(&text, model, parse);
 /// assert!(problems.is_empty(), "nothing is sent while a line is invalid");
 /// let summary = Batch::new(&client, model, lines, "out")
 ///     .concurrency(32)
@@ -292,7 +304,7 @@ impl std::fmt::Debug for Batch {
 }
 
 impl Batch {
-    /// A run of `model` over `lines` (see [`parse_batch_lines`]), saving
+    /// A run of `model` over `lines` (see [`BatchLine::parse_all`]), saving
     /// outputs and the manifest in `out_dir` (created if missing).
     pub fn new(
         client: &Client,

@@ -320,12 +320,6 @@ impl Client {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Whether new requests are held by a rate limit right now.
-    pub fn is_paused(&self) -> bool {
-        self.paused_until()
-            .is_some_and(|until| until > tokio::time::Instant::now())
-    }
-
     /// Sends one request, following redirects by this client's rules
     /// (automatic redirects are off in the HTTP stack, which would carry
     /// the `x-api-key` header to any host):

@@ -53,8 +53,8 @@ pub use reqwest::header::HeaderMap;
 pub use reqwest::StatusCode;
 
 pub use batch::{
-    output_stem, parse_batch_lines, Batch, BatchEvent, BatchLine, BatchSummary, LineProblems,
-    DEFAULT_BATCH_CONCURRENCY, LINE_ID_KEY,
+    Batch, BatchEvent, BatchLine, BatchSummary, LineProblems, DEFAULT_BATCH_CONCURRENCY,
+    LINE_ID_KEY,
 };
 pub use client::Client;
 pub use config::{
@@ -66,10 +66,7 @@ pub use error::{ApiErrorInfo, Error, NotMediaInfo};
 pub use job::{Job, WaitOptions};
 pub use job_result::{JobMetrics, JobResult};
 pub use job_status::{JobState, JobStatus};
-pub use manifest::{
-    read_manifest, write_manifest, LineState, ManifestContents, ManifestRecord, ManifestWriter,
-    MANIFEST_FILE,
-};
+pub use manifest::{LineState, ManifestContents, ManifestRecord, ManifestWriter, MANIFEST_FILE};
 pub use media::{Media, MediaKind};
 pub use media_output::{
     AnyMediaKind, Audio, AudioKind, Image, ImageKind, MediaOutput, MediaOutputKind, Video,

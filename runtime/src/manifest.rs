@@ -112,11 +112,18 @@ pub struct ManifestContents {
     pub warnings: Vec<String>,
 }
 
-/// Reads the manifest at `path`; a missing file is an empty manifest. A
-/// last line that is not a whole record (a write cut short by a crash) is
-/// skipped with a warning; a bad line before the last is an error, since
-/// the manifest cannot be trusted then.
-pub fn read_manifest(path: &Path) -> Result<ManifestContents, Error> {
+impl ManifestContents {
+    /// Reads the manifest at `path`; a missing file is an empty manifest.
+    /// A last line that is not a whole record (a write cut short by a
+    /// crash) is skipped with a warning; a bad line before the last is an
+    /// error, since the manifest cannot be trusted then.
+    pub fn read(path: &Path) -> Result<ManifestContents, Error> {
+        read_manifest(path)
+    }
+}
+
+/// [`ManifestContents::read`].
+pub(crate) fn read_manifest(path: &Path) -> Result<ManifestContents, Error> {
     let file = match File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -165,7 +172,7 @@ pub fn read_manifest(path: &Path) -> Result<ManifestContents, Error> {
 /// Rewrites the manifest at `path` with these records, one per line, in
 /// line order: written to a temporary file in the same folder, synced,
 /// then renamed over the old one.
-pub fn write_manifest<'a>(
+pub(crate) fn write_manifest<'a>(
     path: &Path,
     records: impl IntoIterator<Item = &'a ManifestRecord>,
 ) -> Result<(), Error> {
