@@ -594,6 +594,35 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn a_rate_limit_with_a_reset_pauses_every_clone() {
+        let client = Client::new("k");
+        let clone = client.clone();
+        let limited = |reset_in: Duration| Error::RateLimited {
+            info: Box::new(ApiErrorInfo::new(
+                reqwest::StatusCode::TOO_MANY_REQUESTS,
+                reqwest::header::HeaderMap::new(),
+                Bytes::new(),
+            )),
+            reset_at: Some(SystemTime::now() + reset_in),
+            retry_after: None,
+        };
+        // A reset beyond the policy's longest wait does not pause.
+        clone.pause_after(&limited(Duration::from_secs(3600)));
+        assert!(client.paused_until().is_none());
+        clone.pause_after(&limited(Duration::from_secs(30)));
+        let until = client
+            .paused_until()
+            .expect("the clone's 429 pauses the client");
+        assert!(until > tokio::time::Instant::now() + Duration::from_secs(20));
+        // An earlier reset does not shorten the pause.
+        client.pause_after(&limited(Duration::from_secs(5)));
+        assert_eq!(*client.paused_until(), Some(until));
+        // Other errors leave it alone.
+        client.pause_after(&Error::Config("x".into()));
+        assert_eq!(*client.paused_until(), Some(until));
+    }
+
     #[test]
     fn path_segments_are_percent_encoded() {
         let client = Client::builder()
