@@ -94,6 +94,7 @@ pub fn build(models: &'static [&'static ModelInfo]) -> Command {
     }
     root.subcommand(models_command())
         .subcommand(wait_command())
+        .subcommand(crate::batch::batch_command(models))
         .subcommand(completions_command())
 }
 
@@ -119,7 +120,14 @@ fn completions_command() -> Command {
 /// The subcommand name of a model: its slug, unless that is a built-in
 /// subcommand's name, then `model-<slug>`.
 pub fn subcommand_name(model: &ModelInfo) -> String {
-    if [MODELS_COMMAND, WAIT_COMMAND, COMPLETIONS_COMMAND, "help"].contains(&model.slug) {
+    let builtin = [
+        MODELS_COMMAND,
+        WAIT_COMMAND,
+        COMPLETIONS_COMMAND,
+        crate::batch::BATCH_COMMAND,
+        "help",
+    ];
+    if builtin.contains(&model.slug) {
         format!("model-{}", model.slug)
     } else {
         model.slug.to_owned()
@@ -194,7 +202,7 @@ fn global_args() -> Vec<Arg> {
 }
 
 /// `--poll-interval` and `--timeout`, shared by model subcommands and `wait`.
-fn wait_args() -> [Arg; 2] {
+pub(crate) fn wait_args() -> [Arg; 2] {
     [
         Arg::new(POLL_INTERVAL)
             .long(POLL_INTERVAL)

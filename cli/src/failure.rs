@@ -124,6 +124,10 @@ impl Failure {
     /// `json`, one JSON object on stdout and nothing on stderr (a script
     /// reads one stream; the details and the request id are in the object).
     pub fn print(&self, json: bool) {
+        // A command that reported its own outcome ends with its code only.
+        if self.message.is_empty() && self.details.is_empty() {
+            return;
+        }
         if json {
             output::stdout_json(&self.to_json());
             return;

@@ -5,6 +5,7 @@
 //! subcommand whose flags are its fields, so a new schema file is a new
 //! subcommand with no edit here. See [`exit::Exit`] for the exit codes.
 
+mod batch;
 mod command;
 mod dry_run;
 mod exit;
@@ -82,6 +83,7 @@ async fn dispatch(
             Ok(())
         }
         WAIT_COMMAND => wait::run_wait(matches, globals).await,
+        batch::BATCH_COMMAND => batch::run_batch(models, matches, globals).await,
         COMPLETIONS_COMMAND => {
             let shell = matches
                 .try_get_one::<clap_complete::Shell>(SHELL)

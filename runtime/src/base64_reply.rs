@@ -3,21 +3,28 @@
 //! documented). The likely keys for the kind are tried first, then any
 //! single string field that is base64.
 //!
-//! The output is never decoded into a second buffer: the reply's text is
-//! kept, the string's byte range in it found (the JSON is parsed with
-//! borrowed raw values, so no string is copied), and the base64 is decoded
-//! piece by piece as the output is written ([`Base64Source`]). A reply of
-//! `n` bytes costs `n` bytes of memory plus one piece.
+//! The reply is never held whole: a small state machine reads the JSON as
+//! it streams, and decodes each string that may be the output, four
+//! characters at a time in pieces of [`PIECE_CHARS`], into memory while it
+//! is small and into an anonymous temporary file beyond
+//! [`SPILL_BYTES`]. Only the best candidate so far (by key, then by
+//! length) is kept, so memory stays bounded whatever the reply's size and
+//! disk use is at most about twice the output's. The output is then handed
+//! out piece by piece ([`Base64Source`]).
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::time::Duration;
 
 use base64::alphabet;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
 use bytes::Bytes;
-use serde_json::value::RawValue;
 
+use crate::client::body_error;
+use crate::error::Error;
 use crate::model::OutputKind;
 
 /// Keys tried first for every kind, after the kind's own name.
@@ -27,8 +34,9 @@ const LIKELY_KEYS: &[&str] = &[
 
 const LENIENT: GeneralPurposeConfig =
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+/// Every candidate is decoded with the standard alphabet: URL-safe
+/// characters are mapped to it as they are read.
 const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
-const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
 
 /// Keys that hold words, never the output.
 const TEXT_KEYS: &[&str] = &["error", "message", "detail", "status", "request_id", "id"];
@@ -36,268 +44,824 @@ const TEXT_KEYS: &[&str] = &["error", "message", "detail", "status", "request_id
 /// Base64 characters decoded per piece (a multiple of 4): 256 KiB out.
 const PIECE_CHARS: usize = 256 * 1024 / 3 * 4;
 
-/// A base64 string found in a reply, ready to be decoded piece by piece.
-#[derive(Debug, Clone)]
+/// Bytes handed out per piece.
+const PIECE_BYTES: usize = 256 * 1024;
+
+/// Decoded bytes kept in memory before they go to a temporary file.
+const SPILL_BYTES: usize = 256 * 1024;
+
+/// Longest `data:<type>;base64,` head looked at.
+const MAX_DATA_HEAD: usize = 256;
+
+/// Most keys named in an error.
+const MAX_KEYS_SHOWN: usize = 64;
+
+/// Most bytes kept of a key or of an `error` string.
+const MAX_TEXT: usize = 4096;
+
+/// A decoded base64 output, ready to be handed out piece by piece.
+#[derive(Debug)]
 pub(crate) struct Base64Source {
-    /// The whole reply text.
-    text: Bytes,
-    /// Next byte of the string's content to read.
-    pos: usize,
-    /// End of the string's content (before the closing quote).
-    end: usize,
-    /// Whether the URL-safe alphabet is used.
-    url_safe: bool,
+    store: Store,
+    /// Bytes handed out so far.
+    pos: u64,
     /// The size of the decoded output.
     pub(crate) decoded_len: u64,
     /// The media type a `data:` URL gave, else the one the first bytes show.
     pub(crate) media_type: Option<String>,
 }
 
+/// Where decoded bytes are kept.
+#[derive(Debug)]
+enum Store {
+    Memory(Vec<u8>),
+    File(File),
+}
+
 impl Base64Source {
     /// The next piece of the output, `None` at the end; an error says why
-    /// the base64 does not decode.
+    /// it cannot be read.
     pub(crate) fn next_piece(&mut self) -> Result<Option<Bytes>, String> {
-        if self.pos >= self.end {
+        let left = self.decoded_len.saturating_sub(self.pos);
+        if left == 0 {
             return Ok(None);
         }
-        let mut chars = Vec::with_capacity(PIECE_CHARS.min(self.end - self.pos));
-        let mut reader = Chars {
-            text: &self.text,
-            pos: self.pos,
-            end: self.end,
-        };
-        while chars.len() < PIECE_CHARS {
-            match reader.next() {
-                Some(Ok(c)) => chars.push(c),
-                Some(Err(())) => return Err("the base64 string holds an invalid character".into()),
-                None => break,
+        let size = left.min(PIECE_BYTES as u64) as usize;
+        let piece = match &mut self.store {
+            Store::Memory(bytes) => {
+                let start = self.pos as usize;
+                Bytes::copy_from_slice(&bytes[start..start + size])
             }
-        }
-        self.pos = reader.pos;
-        if chars.is_empty() {
-            return Ok(None);
-        }
-        let engine = if self.url_safe { &URL_SAFE } else { &STANDARD };
-        let bytes = engine
-            .decode(&chars)
-            .map_err(|e| format!("the base64 string does not decode: {e}"))?;
-        Ok(Some(Bytes::from(bytes)))
+            Store::File(file) => {
+                let mut piece = vec![0u8; size];
+                file.read_exact(&mut piece)
+                    .map_err(|e| format!("the decoded output cannot be read back: {e}"))?;
+                Bytes::from(piece)
+            }
+        };
+        self.pos += size as u64;
+        Ok(Some(piece))
     }
 }
 
-/// The characters of a JSON string's content with JSON escapes undone and
-/// line breaks (raw or escaped) skipped: the base64 text as written.
-struct Chars<'a> {
-    text: &'a [u8],
-    pos: usize,
-    end: usize,
+/// Why a streamed base64 reply gave no output.
+#[derive(Debug)]
+pub(crate) enum Base64Failure {
+    /// The reply could not be read (cut off, timed out, too large).
+    Read(Error),
+    /// The reply was read but holds no usable base64 output; says why.
+    Format(String),
 }
 
-impl Iterator for Chars<'_> {
-    /// A character, or `Err` for one that cannot be in base64.
-    type Item = Result<u8, ()>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if self.pos >= self.end {
-                return None;
+/// Reads a base64 reply as it streams and decodes the output of `kind` in
+/// it; a reply larger than `limit` bytes is refused, before any of it is
+/// read when its `Content-Length` says so.
+pub(crate) async fn stream_base64(
+    mut response: reqwest::Response,
+    kind: Option<OutputKind>,
+    timeout: Duration,
+    limit: u64,
+) -> Result<Base64Source, Base64Failure> {
+    let too_large = || {
+        Base64Failure::Read(Error::decode(format!(
+            "the reply is larger than {limit} bytes"
+        )))
+    };
+    if response.content_length().is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut scanner = Scanner::new(kind);
+    let mut read = 0u64;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                read += chunk.len() as u64;
+                if read > limit {
+                    return Err(too_large());
+                }
+                scanner.feed(&chunk).map_err(Base64Failure::Format)?;
             }
-            let c = self.text[self.pos];
-            self.pos += 1;
-            let c = if c == b'\\' {
-                let escape = *self.text.get(self.pos)?;
-                self.pos += 1;
-                match escape {
-                    b'/' => b'/',
-                    b'n' | b'r' => continue,
-                    b'u' => {
-                        let hex = self.text.get(self.pos..self.pos + 4)?;
-                        self.pos += 4;
-                        let code = std::str::from_utf8(hex)
-                            .ok()
-                            .and_then(|h| u16::from_str_radix(h, 16).ok());
-                        match code.and_then(|c| u8::try_from(c).ok()) {
-                            Some(b'\n' | b'\r') => continue,
-                            Some(c) => c,
-                            None => return Some(Err(())),
+            Ok(None) => break,
+            Err(e) => return Err(Base64Failure::Read(body_error(e, timeout, read, true))),
+        }
+    }
+    scanner.finish().map_err(Base64Failure::Format)
+}
+
+/// Finds the base64 output of `kind` in a JSON reply held whole, or says
+/// why there is none.
+pub(crate) fn find_base64(reply: Bytes, kind: Option<OutputKind>) -> Result<Base64Source, String> {
+    find_in_pieces(&reply, kind, 64 * 1024)
+}
+
+/// [`find_base64`], the reply fed to the reader `piece` bytes at a time.
+fn find_in_pieces(
+    reply: &[u8],
+    kind: Option<OutputKind>,
+    piece: usize,
+) -> Result<Base64Source, String> {
+    let mut scanner = Scanner::new(kind);
+    for piece in reply.chunks(piece) {
+        scanner.feed(piece)?;
+    }
+    scanner.finish()
+}
+
+/// Where the JSON reader stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before the top value.
+    Lead,
+    /// After `{` or `,`: a key, or `}`.
+    KeyOrEnd,
+    /// Inside a key.
+    Key,
+    /// After a key: the `:`.
+    Colon,
+    /// After `:`: the value.
+    Value,
+    /// Inside a string value (or the top string).
+    Text,
+    /// After `[` of a likely key: its first item.
+    FirstItem,
+    /// Inside an array or object being skipped.
+    Skip,
+    /// Inside a number, `true`, `false` or `null` being skipped.
+    Scalar,
+    /// After a value of the object: `,` or `}`.
+    AfterValue,
+    /// After the top value: nothing but white space.
+    End,
+}
+
+/// A streaming reader of a base64 reply.
+struct Scanner {
+    kind: Option<OutputKind>,
+    state: State,
+    /// Whether the top value is a string (not an object).
+    top_string: bool,
+    /// The key being read, or whose value is being read.
+    key: Vec<u8>,
+    /// Inside a string: the last byte was a backslash.
+    escaped: bool,
+    /// Inside a `\uXXXX` escape: the hex digits read so far.
+    unicode: Option<Vec<u8>>,
+    /// Depth of the array or object being skipped, and whether the skip
+    /// is inside one of its strings.
+    depth: u32,
+    skip_string: bool,
+    /// The candidate being decoded (inside a string value).
+    current: Option<Candidate>,
+    /// The text of an `error` string (raw JSON content).
+    error_text: Option<Vec<u8>>,
+    /// Whether the current string is an `error` value.
+    in_error: bool,
+    /// The best likely-key candidate, with its rank (lower is better).
+    best: Option<(usize, Done)>,
+    /// The longest candidate under any other key, and the second length.
+    longest: Option<Done>,
+    second: u64,
+    /// Every top-level key (up to [`MAX_KEYS_SHOWN`]).
+    keys: BTreeSet<String>,
+    /// Whether the value being read is the first item of a likely key's
+    /// list (its end goes back to skipping the list).
+    in_list: bool,
+}
+
+/// A finished candidate.
+#[derive(Debug)]
+struct Done {
+    store: Store,
+    decoded_len: u64,
+    media_type: Option<String>,
+}
+
+impl Scanner {
+    fn new(kind: Option<OutputKind>) -> Self {
+        Scanner {
+            kind,
+            state: State::Lead,
+            top_string: false,
+            key: Vec::new(),
+            escaped: false,
+            unicode: None,
+            depth: 0,
+            skip_string: false,
+            current: None,
+            error_text: None,
+            in_error: false,
+            best: None,
+            longest: None,
+            second: 0,
+            keys: BTreeSet::new(),
+            in_list: false,
+        }
+    }
+
+    fn what(&self) -> &'static str {
+        self.kind.map_or("media", |k| k.as_str())
+    }
+
+    /// The rank of a likely key (the kind's own name, its plural, then
+    /// [`LIKELY_KEYS`] in order), `None` for any other key.
+    fn rank(&self, key: &str) -> Option<usize> {
+        let own = self.kind.map(OutputKind::as_str);
+        if own == Some(key) {
+            return Some(0);
+        }
+        if own.is_some_and(|own| key.strip_suffix('s') == Some(own)) {
+            return Some(1);
+        }
+        LIKELY_KEYS.iter().position(|k| *k == key).map(|i| i + 2)
+    }
+
+    /// The current key as text.
+    fn key_text(&self) -> String {
+        let mut quoted = Vec::with_capacity(self.key.len() + 2);
+        quoted.push(b'"');
+        quoted.extend_from_slice(&self.key);
+        quoted.push(b'"');
+        serde_json::from_slice::<String>(&quoted)
+            .unwrap_or_else(|_| String::from_utf8_lossy(&self.key).into_owned())
+    }
+
+    fn not_json(&self, byte: u8) -> String {
+        format!(
+            "the JSON reply is not valid JSON: unexpected `{}`",
+            char::from(byte).escape_default()
+        )
+    }
+
+    /// Reads the next bytes of the reply.
+    fn feed(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            match self.state {
+                State::Text if !self.escaped && self.unicode.is_none() => {
+                    // The bulk of the reply: plain characters go straight
+                    // to the candidate.
+                    let run = bytes[i..]
+                        .iter()
+                        .position(|&c| c == b'"' || c == b'\\')
+                        .unwrap_or(bytes.len() - i);
+                    if run > 0 {
+                        self.text_chars(&bytes[i..i + run])?;
+                        i += run;
+                        continue;
+                    }
+                    self.text_byte(b)?;
+                }
+                State::Text => self.text_byte(b)?,
+                _ => self.structure_byte(b)?,
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+
+    /// Plain content bytes of a string value.
+    fn text_chars(&mut self, chars: &[u8]) -> Result<(), String> {
+        if self.in_error {
+            if let Some(text) = &mut self.error_text {
+                let room = MAX_TEXT.saturating_sub(text.len());
+                text.extend_from_slice(&chars[..chars.len().min(room)]);
+            }
+        }
+        if let Some(candidate) = &mut self.current {
+            for &c in chars {
+                candidate.push(c)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One byte inside a string value that may be an escape or the end.
+    fn text_byte(&mut self, b: u8) -> Result<(), String> {
+        let closing = b == b'"' && !self.escaped && self.unicode.is_none();
+        if self.in_error && !closing {
+            if let Some(text) = &mut self.error_text {
+                if text.len() < MAX_TEXT {
+                    text.push(b);
+                }
+            }
+        }
+        if let Some(hex) = &mut self.unicode {
+            hex.push(b);
+            if hex.len() == 4 {
+                let code = std::str::from_utf8(hex)
+                    .ok()
+                    .and_then(|h| u16::from_str_radix(h, 16).ok());
+                self.unicode = None;
+                match code.and_then(|c| u8::try_from(c).ok()) {
+                    Some(b'\n' | b'\r') => {}
+                    Some(c) => self.push_char(c, false)?,
+                    None => self.push_char(0, true)?,
+                }
+            }
+            return Ok(());
+        }
+        if self.escaped {
+            self.escaped = false;
+            match b {
+                b'/' => self.push_char(b'/', false)?,
+                b'n' | b'r' => {}
+                b'u' => self.unicode = Some(Vec::with_capacity(4)),
+                _ => self.push_char(0, true)?,
+            }
+            return Ok(());
+        }
+        match b {
+            b'\\' => self.escaped = true,
+            b'"' => self.end_text()?,
+            _ => self.push_char(b, false)?,
+        }
+        Ok(())
+    }
+
+    /// A character of the current string's content; `bad` for one that
+    /// cannot be in base64.
+    fn push_char(&mut self, c: u8, bad: bool) -> Result<(), String> {
+        if let Some(candidate) = &mut self.current {
+            if bad {
+                candidate.invalidate();
+            } else {
+                candidate.push(c)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The end of a string value: keep its candidate if it beats the ones
+    /// kept so far.
+    fn end_text(&mut self) -> Result<(), String> {
+        self.in_error = false;
+        let finished = match self.current.take() {
+            Some(candidate) => candidate.finish()?,
+            None => None,
+        };
+        if self.top_string {
+            self.state = State::End;
+            if let Some(done) = finished {
+                self.best = Some((0, done));
+            }
+            return Ok(());
+        }
+        if let Some(done) = finished {
+            let key = self.key_text();
+            match self.rank(&key) {
+                Some(rank) => {
+                    if self.best.as_ref().is_none_or(|(kept, _)| rank < *kept) {
+                        self.best = Some((rank, done));
+                    }
+                }
+                None => {
+                    let longest = self.longest.as_ref().map_or(0, |d| d.decoded_len);
+                    if done.decoded_len > longest {
+                        self.second = longest;
+                        self.longest = Some(done);
+                    } else {
+                        self.second = self.second.max(done.decoded_len);
+                    }
+                }
+            }
+        }
+        if self.in_list {
+            // The rest of the list is skipped.
+            self.in_list = false;
+            self.state = State::Skip;
+            self.depth = 1;
+            self.skip_string = false;
+        } else {
+            self.state = State::AfterValue;
+        }
+        Ok(())
+    }
+
+    /// Starts a string value: a candidate unless its key holds words.
+    fn start_text(&mut self, candidate: bool) {
+        self.state = State::Text;
+        self.escaped = false;
+        self.unicode = None;
+        self.current = candidate.then(Candidate::new);
+    }
+
+    /// One byte outside string values.
+    fn structure_byte(&mut self, b: u8) -> Result<(), String> {
+        let space = b.is_ascii_whitespace();
+        match self.state {
+            State::Lead => match b {
+                _ if space => {}
+                b'"' => {
+                    self.top_string = true;
+                    self.start_text(true);
+                }
+                b'{' => self.state = State::KeyOrEnd,
+                b'[' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
+                    return Err("the reply is JSON but neither an object nor a string".to_owned())
+                }
+                _ => return Err(self.not_json(b)),
+            },
+            State::KeyOrEnd => match b {
+                _ if space => {}
+                b'"' => {
+                    self.key.clear();
+                    self.escaped = false;
+                    self.state = State::Key;
+                }
+                b'}' => self.state = State::End,
+                _ => return Err(self.not_json(b)),
+            },
+            State::Key => {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.state = State::Colon;
+                    if self.keys.len() < MAX_KEYS_SHOWN {
+                        let key = self.key_text();
+                        self.keys.insert(key);
+                    }
+                    return Ok(());
+                }
+                if self.key.len() < MAX_TEXT {
+                    self.key.push(b);
+                }
+            }
+            State::Colon => match b {
+                _ if space => {}
+                b':' => self.state = State::Value,
+                _ => return Err(self.not_json(b)),
+            },
+            State::Value => {
+                let key = self.key_text();
+                match b {
+                    _ if space => {}
+                    b'"' => {
+                        let words = TEXT_KEYS.contains(&key.as_str());
+                        if key == "error" {
+                            self.in_error = true;
+                            self.error_text = Some(Vec::new());
+                        }
+                        self.start_text(!words);
+                    }
+                    b'[' if self.rank(&key).is_some() => self.state = State::FirstItem,
+                    b'[' | b'{' => {
+                        self.state = State::Skip;
+                        self.depth = 1;
+                        self.skip_string = false;
+                    }
+                    b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => self.state = State::Scalar,
+                    _ => return Err(self.not_json(b)),
+                }
+            }
+            State::FirstItem => match b {
+                _ if space => {}
+                b'"' => {
+                    self.in_list = true;
+                    self.start_text(true);
+                }
+                b']' => self.state = State::AfterValue,
+                _ => {
+                    // Not a string: the list is skipped from here.
+                    self.state = State::Skip;
+                    self.depth = 1;
+                    self.skip_string = false;
+                    return self.structure_byte(b);
+                }
+            },
+            State::Skip => {
+                if self.skip_string {
+                    if self.escaped {
+                        self.escaped = false;
+                    } else if b == b'\\' {
+                        self.escaped = true;
+                    } else if b == b'"' {
+                        self.skip_string = false;
+                    }
+                    return Ok(());
+                }
+                match b {
+                    b'"' => {
+                        self.skip_string = true;
+                        self.escaped = false;
+                    }
+                    b'[' | b'{' => self.depth += 1,
+                    b']' | b'}' => {
+                        self.depth -= 1;
+                        if self.depth == 0 {
+                            self.state = State::AfterValue;
                         }
                     }
-                    _ => return Some(Err(())),
+                    _ => {}
                 }
-            } else {
-                c
-            };
-            if matches!(c, b'\n' | b'\r') {
-                continue;
             }
-            return Some(if c.is_ascii_alphanumeric() || b"+/-_=".contains(&c) {
-                Ok(c)
-            } else {
-                Err(())
-            });
+            State::Scalar => match b {
+                b',' | b'}' => {
+                    self.state = State::AfterValue;
+                    return self.structure_byte(b);
+                }
+                _ if space => self.state = State::AfterValue,
+                _ => {}
+            },
+            State::AfterValue => match b {
+                _ if space => {}
+                b',' => self.state = State::KeyOrEnd,
+                b'}' => self.state = State::End,
+                _ => return Err(self.not_json(b)),
+            },
+            State::End => {
+                if !space {
+                    return Err(self.not_json(b));
+                }
+            }
+            State::Text => unreachable!("string content is read by text_byte"),
+        }
+        Ok(())
+    }
+
+    /// The output, once the whole reply was read.
+    fn finish(self) -> Result<Base64Source, String> {
+        if self.state != State::End {
+            return Err("the JSON reply is not valid JSON: it ends too soon".to_owned());
+        }
+        let what = self.what();
+        if self.top_string {
+            return match self.best {
+                Some((_, done)) => Ok(done.into_source()),
+                None => Err(format!(
+                    "the reply is a JSON string that is not base64, not a {what}"
+                )),
+            };
+        }
+        if let Some((_, done)) = self.best {
+            return Ok(done.into_source());
+        }
+        match self.longest {
+            Some(done) if done.decoded_len > self.second => Ok(done.into_source()),
+            Some(_) => Err(format!(
+                "the JSON reply holds several base64 strings of the same length; cannot tell which is the {what}"
+            )),
+            None => {
+                let error = self.error_text.as_ref().and_then(|raw| {
+                    let mut quoted = Vec::with_capacity(raw.len() + 2);
+                    quoted.push(b'"');
+                    quoted.extend_from_slice(raw);
+                    quoted.push(b'"');
+                    serde_json::from_slice::<String>(&quoted).ok()
+                });
+                let keys: Vec<&str> = self.keys.iter().map(String::as_str).collect();
+                Err(match error {
+                    Some(error) => format!("the JSON reply holds no base64 {what}: {error}"),
+                    None => format!(
+                        "the JSON reply holds no base64 {what} (keys: {})",
+                        keys.join(", ")
+                    ),
+                })
+            }
         }
     }
 }
 
-/// Finds the base64 output of `kind` in a JSON reply, or says why there is
-/// none. `reply` is the whole reply text.
-pub(crate) fn find_base64(reply: Bytes, kind: Option<OutputKind>) -> Result<Base64Source, String> {
-    let text: &[u8] = &reply;
-    let top: &RawValue = serde_json::from_slice(text)
-        .map_err(|e| format!("the JSON reply is not valid JSON: {e}"))?;
-    let what = kind.map_or("media", |k| k.as_str());
-    let raw = top.get();
-    let first = raw.trim_start().as_bytes().first().copied();
-    let found = match first {
-        Some(b'"') => candidate(&reply, top).ok_or_else(|| {
-            format!("the reply is a JSON string that is not base64, not a {what}")
-        })?,
-        Some(b'{') => {
-            let fields: BTreeMap<String, &RawValue> = serde_json::from_str(raw)
-                .map_err(|e| format!("the JSON reply cannot be read: {e}"))?;
-            pick(&reply, &fields, kind, what)?
+impl Done {
+    fn into_source(self) -> Base64Source {
+        Base64Source {
+            store: self.store,
+            pos: 0,
+            decoded_len: self.decoded_len,
+            media_type: self.media_type,
         }
-        _ => return Err("the reply is JSON but neither an object nor a string".to_owned()),
-    };
-    Ok(found)
-}
-
-/// The best base64 string among the fields of an object.
-fn pick(
-    reply: &Bytes,
-    fields: &BTreeMap<String, &RawValue>,
-    kind: Option<OutputKind>,
-    what: &str,
-) -> Result<Base64Source, String> {
-    let own = kind.map(OutputKind::as_str);
-    let plural = own.map(|k| format!("{k}s"));
-    let keys = own
-        .iter()
-        .copied()
-        .chain(plural.as_deref())
-        .chain(LIKELY_KEYS.iter().copied());
-    for key in keys {
-        if let Some(found) = fields
-            .get(key)
-            .and_then(|value| first_candidate(reply, value))
-        {
-            return Ok(found);
-        }
-    }
-    let mut candidates: Vec<Base64Source> = fields
-        .iter()
-        .filter(|(key, _)| {
-            !LIKELY_KEYS.contains(&key.as_str()) && !TEXT_KEYS.contains(&key.as_str())
-        })
-        .filter_map(|(_, value)| candidate(reply, value))
-        .collect();
-    candidates.sort_by_key(|c| std::cmp::Reverse(c.decoded_len));
-    match candidates.as_slice() {
-        [] => {
-            let keys: Vec<&str> = fields.keys().map(String::as_str).collect();
-            let error = fields
-                .get("error")
-                .and_then(|v| serde_json::from_str::<String>(v.get()).ok());
-            Err(match error {
-                Some(error) => format!("the JSON reply holds no base64 {what}: {error}"),
-                None => format!(
-                    "the JSON reply holds no base64 {what} (keys: {})",
-                    keys.join(", ")
-                ),
-            })
-        }
-        [_] => Ok(candidates.remove(0)),
-        [longest, second, ..] if longest.decoded_len > second.decoded_len => {
-            Ok(candidates.remove(0))
-        }
-        _ => Err(format!(
-            "the JSON reply holds several base64 strings of the same length; cannot tell which is the {what}"
-        )),
     }
 }
 
-/// `value` as a base64 source, or the first string of a list that is one
-/// (`{"images": ["<base64>"]}`).
-fn first_candidate(reply: &Bytes, value: &RawValue) -> Option<Base64Source> {
-    if value.get().starts_with('[') {
-        let items: Vec<&RawValue> = serde_json::from_str(value.get()).ok()?;
-        return items.first().and_then(|item| candidate(reply, item));
-    }
-    candidate(reply, value)
+/// How far the `data:` head of a candidate is known.
+#[derive(Debug, PartialEq, Eq)]
+enum Head {
+    /// The first characters, until they show whether it is a `data:` URL.
+    Unknown(Vec<u8>),
+    /// Inside a `data:` URL's head, before the `,`.
+    DataUrl(Vec<u8>),
+    /// Base64 from here on.
+    Base64,
 }
 
-/// `value` as a base64 source, when it is a JSON string holding plain
-/// base64 (either alphabet, padding optional, line breaks allowed, spaces
-/// not: they mark prose) or a `data:<type>;base64,` URL. Empty strings do
-/// not count.
-fn candidate(reply: &Bytes, value: &RawValue) -> Option<Base64Source> {
-    let raw = value.get();
-    let start = (raw.as_ptr() as usize).checked_sub(reply.as_ptr() as usize)?;
-    if raw.len() < 2 || !raw.starts_with('"') || start + raw.len() > reply.len() {
-        return None;
+/// A string being decoded as base64.
+struct Candidate {
+    head: Head,
+    media_type: Option<String>,
+    /// Characters read and not decoded yet (standard alphabet, no padding).
+    pending: Vec<u8>,
+    standard: bool,
+    url_safe: bool,
+    data: u64,
+    padding: u64,
+    valid: bool,
+    store: Store,
+    decoded: u64,
+    /// The first decoded bytes, to tell the type.
+    first: Vec<u8>,
+}
+
+impl Candidate {
+    fn new() -> Self {
+        Candidate {
+            head: Head::Unknown(Vec::new()),
+            media_type: None,
+            pending: Vec::new(),
+            standard: false,
+            url_safe: false,
+            data: 0,
+            padding: 0,
+            valid: true,
+            store: Store::Memory(Vec::new()),
+            decoded: 0,
+            first: Vec::new(),
+        }
     }
-    let mut from = start + 1;
-    let end = start + raw.len() - 1;
-    let mut media_type = None;
-    let content = &reply[from..end];
-    if let Some(rest) = content.strip_prefix(b"data:") {
-        let comma = rest.iter().take(256).position(|&b| b == b',')?;
-        let header = String::from_utf8_lossy(&rest[..comma]).replace("\\/", "/");
-        let kind = header.strip_suffix(";base64")?;
-        media_type = Some(kind.to_owned()).filter(|t| !t.is_empty());
-        from += 5 + comma + 1;
+
+    /// Gives up on the candidate: the string is not base64.
+    fn invalidate(&mut self) {
+        self.valid = false;
+        self.pending = Vec::new();
+        self.store = Store::Memory(Vec::new());
     }
-    let (url_safe, decoded_len) = scan(&reply[..end], from)?;
-    if decoded_len == 0 {
-        return None;
+
+    /// One character of the string's content (escapes undone, line breaks
+    /// already skipped or to skip).
+    fn push(&mut self, c: u8) -> Result<(), String> {
+        if !self.valid || matches!(c, b'\n' | b'\r') {
+            return Ok(());
+        }
+        match &mut self.head {
+            Head::Base64 => self.push_base64(c),
+            Head::Unknown(seen) => {
+                seen.push(c);
+                if b"data:".starts_with(seen) {
+                    if seen.len() == 5 {
+                        self.head = Head::DataUrl(Vec::new());
+                    }
+                    return Ok(());
+                }
+                let seen = std::mem::take(seen);
+                self.head = Head::Base64;
+                for c in seen {
+                    self.push_base64(c)?;
+                }
+                Ok(())
+            }
+            Head::DataUrl(head) => {
+                if c != b',' {
+                    head.push(c);
+                    if head.len() > MAX_DATA_HEAD {
+                        self.invalidate();
+                    }
+                    return Ok(());
+                }
+                let head = String::from_utf8_lossy(head).into_owned();
+                match head.strip_suffix(";base64") {
+                    Some(kind) => {
+                        self.media_type = Some(kind.to_owned()).filter(|t| !t.is_empty());
+                        self.head = Head::Base64;
+                    }
+                    None => self.invalidate(),
+                }
+                Ok(())
+            }
+        }
     }
-    let mut source = Base64Source {
-        text: reply.clone(),
-        pos: from,
-        end,
-        url_safe,
-        decoded_len,
-        media_type,
-    };
-    if source.media_type.is_none() {
-        // The first bytes tell the type: decode a few from a copy.
-        let mut probe = Base64Source {
-            end: end.min(from + 64),
-            ..source.clone()
+
+    /// One character of the base64 text.
+    fn push_base64(&mut self, c: u8) -> Result<(), String> {
+        if !self.valid {
+            return Ok(());
+        }
+        let c = match c {
+            b'=' => {
+                self.padding += 1;
+                if self.padding > 2 {
+                    self.invalidate();
+                }
+                return Ok(());
+            }
+            _ if self.padding > 0 => {
+                self.invalidate();
+                return Ok(());
+            }
+            b'+' | b'/' => {
+                self.standard = true;
+                c
+            }
+            b'-' => {
+                self.url_safe = true;
+                b'+'
+            }
+            b'_' => {
+                self.url_safe = true;
+                b'/'
+            }
+            _ if c.is_ascii_alphanumeric() => c,
+            _ => {
+                self.invalidate();
+                return Ok(());
+            }
         };
-        let head = probe.next_piece().ok().flatten().unwrap_or_default();
-        source.media_type = crate::containers::sniff(&head).map(|s| s.media_type.to_owned());
+        if self.standard && self.url_safe {
+            self.invalidate();
+            return Ok(());
+        }
+        self.data += 1;
+        self.pending.push(c);
+        if self.pending.len() >= PIECE_CHARS {
+            self.decode_pending()?;
+        }
+        Ok(())
     }
-    Some(source)
-}
 
-/// Checks that `text[from..]` is base64 and answers its alphabet (URL-safe
-/// or not) and decoded size; `None` when it is not base64.
-fn scan(text: &[u8], from: usize) -> Option<(bool, u64)> {
-    let chars = Chars {
-        text,
-        pos: from,
-        end: text.len(),
-    };
-    let (mut standard, mut url_safe) = (false, false);
-    let (mut data, mut padding) = (0u64, 0u64);
-    for c in chars {
-        match c.ok()? {
-            b'=' => padding += 1,
-            _ if padding > 0 => return None,
-            b'+' | b'/' => standard = true,
-            b'-' | b'_' => url_safe = true,
-            _ => {}
+    /// Decodes the characters read so far (a multiple of 4, or the last
+    /// ones) and keeps the bytes.
+    fn decode_pending(&mut self) -> Result<(), String> {
+        if self.pending.is_empty() {
+            return Ok(());
         }
-        if !matches!(padding, 0..=2) {
-            return None;
+        let Ok(bytes) = STANDARD.decode(&self.pending) else {
+            self.invalidate();
+            return Ok(());
+        };
+        self.pending.clear();
+        if self.first.len() < 64 {
+            let room = 64 - self.first.len();
+            self.first
+                .extend_from_slice(&bytes[..bytes.len().min(room)]);
         }
-        data += u64::from(padding == 0);
+        self.decoded += bytes.len() as u64;
+        let spill = match &mut self.store {
+            Store::Memory(kept) => {
+                kept.extend_from_slice(&bytes);
+                kept.len() > SPILL_BYTES
+            }
+            Store::File(file) => {
+                file.write_all(&bytes).map_err(|e| {
+                    format!("cannot keep the decoded output in a temporary file: {e}")
+                })?;
+                false
+            }
+        };
+        if spill {
+            let mut file = tempfile::tempfile()
+                .map_err(|e| format!("cannot make a temporary file for the decoded output: {e}"))?;
+            if let Store::Memory(kept) = &self.store {
+                file.write_all(kept).map_err(|e| {
+                    format!("cannot keep the decoded output in a temporary file: {e}")
+                })?;
+            }
+            self.store = Store::File(file);
+        }
+        Ok(())
     }
-    if (standard && url_safe) || data % 4 == 1 || (padding > 0 && (data + padding) % 4 != 0) {
-        return None;
+
+    /// The decoded candidate, or `None` when the string is not base64 (or
+    /// is empty).
+    fn finish(mut self) -> Result<Option<Done>, String> {
+        if self.head != Head::Base64 {
+            // A string shorter than `data:` that matched its start, or a
+            // `data:` URL without its comma.
+            match std::mem::replace(&mut self.head, Head::Base64) {
+                Head::Unknown(seen) => {
+                    for c in seen {
+                        self.push_base64(c)?;
+                    }
+                }
+                _ => return Ok(None),
+            }
+        }
+        let data = self.data;
+        let padded_badly = self.padding > 0 && (data + self.padding) % 4 != 0;
+        if !self.valid || data % 4 == 1 || padded_badly || data == 0 {
+            return Ok(None);
+        }
+        self.decode_pending()?;
+        if !self.valid {
+            return Ok(None);
+        }
+        let store = match self.store {
+            Store::File(mut file) => {
+                file.flush()
+                    .and_then(|()| file.seek(SeekFrom::Start(0)).map(|_| ()))
+                    .map_err(|e| format!("cannot read back the decoded output: {e}"))?;
+                Store::File(file)
+            }
+            memory => memory,
+        };
+        let media_type = self
+            .media_type
+            .or_else(|| crate::containers::sniff(&self.first).map(|s| s.media_type.to_owned()));
+        Ok(Some(Done {
+            store,
+            decoded_len: self.decoded,
+            media_type,
+        }))
     }
-    Some((url_safe, data / 4 * 3 + (data % 4).saturating_sub(1)))
 }
 
 #[cfg(test)]
@@ -315,6 +879,25 @@ mod tests {
     }
 
     fn decode(reply: &str, kind: Option<OutputKind>) -> Result<(Vec<u8>, Option<String>), String> {
+        // Every state is crossed at a piece boundary too.
+        for piece in [1, 7] {
+            let found = find_in_pieces(reply.as_bytes(), kind, piece).map(|mut source| {
+                let mut out = Vec::new();
+                while let Some(bytes) = source.next_piece().unwrap() {
+                    out.extend_from_slice(&bytes);
+                }
+                (out, source.media_type)
+            });
+            let whole =
+                find_in_pieces(reply.as_bytes(), kind, reply.len().max(1)).map(|mut source| {
+                    let mut out = Vec::new();
+                    while let Some(bytes) = source.next_piece().unwrap() {
+                        out.extend_from_slice(&bytes);
+                    }
+                    (out, source.media_type)
+                });
+            assert_eq!(found, whole, "fed {piece} bytes at a time: {reply}");
+        }
         let mut source = find_base64(Bytes::from(reply.to_owned()), kind)?;
         let media_type = source.media_type.clone();
         let expected = source.decoded_len;

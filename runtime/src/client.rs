@@ -47,6 +47,8 @@ pub(crate) struct Inner {
     /// One permit per request allowed in flight.
     pub(crate) slots: Arc<Semaphore>,
     pub(crate) max_concurrent_requests: usize,
+    /// Until when new requests wait, after a 429 that named its reset.
+    pub(crate) paused_until: std::sync::Mutex<Option<tokio::time::Instant>>,
 }
 
 impl fmt::Debug for Client {
@@ -229,6 +231,7 @@ impl Client {
     ) -> Result<Response, Error> {
         let mut attempt = 0;
         loop {
+            self.wait_for_pause().await;
             let slot = self
                 .inner
                 .slots
@@ -273,6 +276,7 @@ impl Client {
                 }
             };
             drop(slot);
+            self.pause_after(&error);
             match self
                 .inner
                 .retry
@@ -294,6 +298,57 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// Waits while the client is paused by a rate limit (see
+    /// [`Client::pause_after`]).
+    async fn wait_for_pause(&self) {
+        loop {
+            let until = *self.paused_until();
+            match until {
+                Some(until) if until > tokio::time::Instant::now() => {
+                    tokio::time::sleep_until(until).await;
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// After a 429 that says when the limit resets (a reset time or a
+    /// `Retry-After`), every clone of this client holds its new requests
+    /// until then, instead of each task finding the limit on its own. A
+    /// reset further away than the retry policy's `max_delay` does not
+    /// pause the client (the call fails instead).
+    fn pause_after(&self, error: &Error) {
+        let Error::RateLimited {
+            reset_at,
+            retry_after,
+            ..
+        } = error
+        else {
+            return;
+        };
+        let until_reset = reset_at.map(|at| {
+            at.duration_since(SystemTime::now())
+                .unwrap_or(Duration::ZERO)
+        });
+        let wait = until_reset.max(*retry_after).unwrap_or(Duration::ZERO);
+        if wait.is_zero() || wait > self.inner.retry.max_delay {
+            return;
+        }
+        let until = tokio::time::Instant::now() + wait;
+        let mut paused = self.paused_until();
+        if paused.is_none_or(|current| current < until) {
+            *paused = Some(until);
+        }
+    }
+
+    /// Until when the client is paused (a poisoned lock still holds a time).
+    fn paused_until(&self) -> std::sync::MutexGuard<'_, Option<tokio::time::Instant>> {
+        self.inner
+            .paused_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Sends one request, following redirects by this client's rules
@@ -375,6 +430,13 @@ impl Client {
         timeout: Duration,
         limit: usize,
     ) -> Result<Bytes, Error> {
+        // A reply that says it is too large is refused before any of it
+        // is read.
+        if let Some(length) = response.content_length().filter(|&n| n > limit as u64) {
+            return Err(Error::decode(format!(
+                "the reply is larger than {limit} bytes (Content-Length: {length})"
+            )));
+        }
         // Reserved once from the length, so a large reply (base64) is
         // never copied while it grows.
         let declared = response.content_length().unwrap_or(0).min(limit as u64);
@@ -561,6 +623,35 @@ mod tests {
             policy.delay_after(RequestKind::ModelCall, &error, 3, now),
             None
         );
+    }
+
+    #[tokio::test]
+    async fn a_rate_limit_with_a_reset_pauses_every_clone() {
+        let client = Client::new("k");
+        let clone = client.clone();
+        let limited = |reset_in: Duration| Error::RateLimited {
+            info: Box::new(ApiErrorInfo::new(
+                reqwest::StatusCode::TOO_MANY_REQUESTS,
+                reqwest::header::HeaderMap::new(),
+                Bytes::new(),
+            )),
+            reset_at: Some(SystemTime::now() + reset_in),
+            retry_after: None,
+        };
+        // A reset beyond the policy's longest wait does not pause.
+        clone.pause_after(&limited(Duration::from_secs(3600)));
+        assert!(client.paused_until().is_none());
+        clone.pause_after(&limited(Duration::from_secs(30)));
+        let until = client
+            .paused_until()
+            .expect("the clone's 429 pauses the client");
+        assert!(until > tokio::time::Instant::now() + Duration::from_secs(20));
+        // An earlier reset does not shorten the pause.
+        client.pause_after(&limited(Duration::from_secs(5)));
+        assert_eq!(*client.paused_until(), Some(until));
+        // Other errors leave it alone.
+        client.pause_after(&Error::Config("x".into()));
+        assert_eq!(*client.paused_until(), Some(until));
     }
 
     #[test]

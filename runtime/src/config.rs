@@ -296,6 +296,7 @@ impl ClientBuilder {
             media_upload: self.media_upload,
             slots: Arc::new(Semaphore::new(max_concurrent_requests)),
             max_concurrent_requests,
+            paused_until: std::sync::Mutex::new(None),
         })))
     }
 }

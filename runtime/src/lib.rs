@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 mod base64_reply;
+mod batch;
 mod client;
 mod config;
 mod containers;
@@ -32,6 +33,7 @@ mod error;
 mod job;
 mod job_result;
 mod job_status;
+mod manifest;
 mod media;
 mod media_output;
 mod meta;
@@ -51,6 +53,10 @@ pub use bytes::Bytes;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::StatusCode;
 
+pub use batch::{
+    Batch, BatchEvent, BatchLine, BatchSummary, LineProblems, DEFAULT_BATCH_CONCURRENCY,
+    LINE_ID_KEY,
+};
 pub use client::Client;
 pub use config::{
     ClientBuilder, MediaUpload, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL,
@@ -61,6 +67,7 @@ pub use error::{ApiErrorInfo, Error, ErrorCategory, NotMediaInfo};
 pub use job::{Job, WaitOptions};
 pub use job_result::{JobMetrics, JobResult};
 pub use job_status::{JobState, JobStatus};
+pub use manifest::{LineState, ManifestContents, ManifestRecord, ManifestWriter, MANIFEST_FILE};
 pub use media::{Media, MediaKind};
 pub use media_output::{
     AnyMediaKind, Audio, AudioKind, Image, ImageKind, MediaOutput, MediaOutputKind, Video,

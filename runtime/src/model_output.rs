@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use serde_json::Value;
 
-use crate::base64_reply::find_base64;
+use crate::base64_reply::{find_base64, Base64Source};
 use crate::error::{Error, NotMediaInfo};
 use crate::media_output::{essence, MediaOutput, MediaOutputKind};
 use crate::meta::ResponseMeta;
@@ -71,6 +71,15 @@ pub(crate) mod sealed {
             body: Bytes,
             /// Its `Content-Type`, if any.
             content_type: Option<String>,
+            /// What its headers said.
+            meta: ResponseMeta,
+            /// For redaction.
+            key: ApiKey,
+        },
+        /// A v1 answer in base64 mode, its output decoded as it streamed.
+        Base64 {
+            /// The decoded output.
+            source: Base64Source,
             /// What its headers said.
             meta: ResponseMeta,
             /// For redaction.
@@ -156,6 +165,7 @@ impl<K: MediaOutputKind> sealed::Sealed for MediaOutput<K> {
                     .map_err(|why| with_id(Error::decode(key.scrub(&why))))?;
                 Ok(MediaOutput::base64(source, meta, key))
             }
+            ReplyKind::Base64 { source, meta, key } => Ok(MediaOutput::base64(source, meta, key)),
             ReplyKind::Value { value, .. } => {
                 let shown: String = value.to_string().chars().take(200).collect();
                 Err(Error::decode(format!(
@@ -202,7 +212,7 @@ impl sealed::Sealed for JsonOutput {
                 };
                 Ok(JsonOutput { value, meta })
             }
-            ReplyKind::Stream { .. } => Err(Error::decode(
+            ReplyKind::Stream { .. } | ReplyKind::Base64 { .. } => Err(Error::decode(
                 "a JSON output was handed an unread reply (a bug in the client)",
             )),
         }

@@ -5,6 +5,7 @@
 
 use reqwest::header::CONTENT_TYPE;
 
+use crate::base64_reply::{stream_base64, Base64Failure};
 use crate::client::Client;
 use crate::error::Error;
 use crate::model::ModelInput;
@@ -12,8 +13,12 @@ use crate::model_call::Endpoint;
 use crate::model_output::sealed::{Reply, ReplyKind};
 use crate::model_output::ModelOutput;
 
-/// Largest JSON reply (base64 or a JSON model's answer) read into memory.
+/// Largest JSON answer of a JSON model, read into memory.
 const JSON_REPLY_LIMIT: usize = 1 << 30;
+
+/// Largest base64 reply: it is decoded as it streams (to a temporary file
+/// past 256 KiB), so its size costs disk, not memory.
+const BASE64_REPLY_LIMIT: u64 = 16 << 30;
 
 impl Client {
     /// Runs a model synchronously (v1): validates the input, resolves its
@@ -49,6 +54,19 @@ impl Client {
             }));
         }
         // Billed from here on: a failure names the request id, when known.
+        if O::KIND != Some(crate::OutputKind::Json) {
+            let key = self.key();
+            let source = stream_base64(response, O::KIND, timeout, BASE64_REPLY_LIMIT)
+                .await
+                .map_err(|failure| {
+                    let error = match failure {
+                        Base64Failure::Read(error) => error,
+                        Base64Failure::Format(why) => Error::decode(key.scrub(&why)),
+                    };
+                    error.with_request_id(meta.request_id.as_deref())
+                })?;
+            return O::from_reply(Reply(ReplyKind::Base64 { source, meta, key }));
+        }
         let body = self
             .read_body(response, timeout, JSON_REPLY_LIMIT)
             .await

@@ -36,6 +36,9 @@ pub struct ServerConfig {
     pub polls_before_complete: u32,
     /// When set, every v2 job ends `FAILED` with this message (HTTP 422).
     pub fail_jobs: Option<String>,
+    /// When set, a v2 job whose request body holds this text ends `FAILED`
+    /// (HTTP 422), so one batch can mix jobs that fail with jobs that do not.
+    pub fail_jobs_marked: Option<String>,
     /// Faults to inject, in order: each entry is used up by the first request
     /// whose route matches it.
     pub faults: Vec<(Route, Fault)>,
@@ -61,6 +64,7 @@ impl ServerConfig {
             video: VideoSource::Fixture,
             polls_before_complete: 2,
             fail_jobs: None,
+            fail_jobs_marked: None,
             faults: Vec::new(),
             upload_key: UploadKey::FileUrls,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
@@ -94,6 +98,12 @@ impl ServerConfig {
     /// Make every v2 job fail with this message.
     pub fn with_fail_jobs(mut self, message: impl Into<String>) -> Self {
         self.fail_jobs = Some(message.into());
+        self
+    }
+
+    /// Make a v2 job fail when its request body holds `marker`.
+    pub fn with_fail_jobs_marked(mut self, marker: impl Into<String>) -> Self {
+        self.fail_jobs_marked = Some(marker.into());
         self
     }
 

@@ -21,6 +21,8 @@ pub(crate) struct Job {
     pub output: Output,
     /// The model it runs.
     pub slug: String,
+    /// Why it fails whatever the server's setting, when its input says so.
+    pub fails_with: Option<String>,
 }
 
 /// Where a job stands.
@@ -54,6 +56,7 @@ impl Job {
         Job {
             output,
             slug: slug.to_owned(),
+            fails_with: None,
             polls: 0,
             submitted: Instant::now(),
             cost_millis,
@@ -70,7 +73,7 @@ impl Job {
     /// The state after the polls made so far (`QUEUED` before any poll).
     pub fn state(&self, polls_before_complete: u32, fail: Option<&str>) -> JobState {
         if self.polls > polls_before_complete {
-            match fail {
+            match self.fails_with.as_deref().or(fail) {
                 Some(message) => JobState::Failed(message.to_owned()),
                 None => JobState::Completed,
             }

@@ -31,6 +31,9 @@ struct Args {
     /// Make every v2 job fail with this message.
     #[arg(long, value_name = "MSG")]
     fail_jobs: Option<String>,
+    /// Make a v2 job fail when its request body holds this text.
+    #[arg(long, value_name = "TEXT")]
+    fail_jobs_marked: Option<String>,
     /// Status polls before a v2 job completes.
     #[arg(long, value_name = "N", default_value_t = 2)]
     polls: u32,
@@ -66,6 +69,7 @@ impl Args {
             .with_max_records(self.max_records);
         config.api_key = self.api_key;
         config.fail_jobs = self.fail_jobs;
+        config.fail_jobs_marked = self.fail_jobs_marked;
         config.faults = self.fault;
         if let Some(size) = self.video_size {
             config.video = VideoSource::Generated { size };

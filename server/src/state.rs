@@ -44,6 +44,8 @@ pub(crate) struct Shared {
     pub polls_before_complete: u32,
     /// The failure message of every job, if jobs fail.
     pub fail_jobs: Option<String>,
+    /// The text that makes a job fail when its request body holds it.
+    pub fail_jobs_marked: Option<String>,
     /// The key of the upload's answer.
     pub upload_key: UploadKey,
     /// The largest request body taken, in bytes.
@@ -77,6 +79,7 @@ impl Shared {
             video: config.video,
             polls_before_complete: config.polls_before_complete,
             fail_jobs: config.fail_jobs,
+            fail_jobs_marked: config.fail_jobs_marked,
             upload_key: config.upload_key,
             max_body_bytes: config.max_body_bytes,
             max_records: config.max_records,

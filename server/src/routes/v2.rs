@@ -27,10 +27,12 @@ pub(crate) async fn submit(
     let remaining = state.charge(model.cost_millis);
     let id = ids::next_id();
     let output = Output::for_request(model.output, &request);
-    state.insert_job(
-        id.clone(),
-        Job::new(model.cost_millis, remaining, output, &model.slug),
-    );
+    let mut job = Job::new(model.cost_millis, remaining, output, &model.slug);
+    let marked = state.fail_jobs_marked.as_deref().filter(|marker| {
+        !marker.is_empty() && body.windows(marker.len()).any(|w| w == marker.as_bytes())
+    });
+    job.fails_with = marked.map(|marker| format!("the model failed on this input ({marker})"));
+    state.insert_job(id.clone(), job);
     let status_url = format!("{}/v2/requests/{id}/status", state.base_url);
     Ok(Json(json!({
         "request_id": id,
