@@ -97,7 +97,7 @@ const ERRORS: &[(&str, &str, &str)] = &[
     (
         "5XX",
         "ServerError",
-        "Segmind failed: a 500 is often a bad parameter the server did not check first; 502, 503 and 504 pass. A model call answered so may have been billed: resume its v2 job by request id rather than sending it again.",
+        "Segmind failed: a 500 is often a bad parameter the server did not check first; 502, 503 and 504 pass. A model call answered so may have been billed: check before sending it again (a v2 job is resumed by its request id).",
     ),
 ];
 
