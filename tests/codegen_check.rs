@@ -82,6 +82,7 @@ fn check_names_each_stale_file_and_write_fixes_them() {
     assert_eq!(
         files,
         &[
+            "generated/openapi.json",
             "generated/src/client.rs",
             "generated/src/hallo.rs",
             "generated/src/stray.rs"
@@ -94,7 +95,7 @@ fn check_names_each_stale_file_and_write_fixes_them() {
     );
 
     let written = xtask::codegen(root, Mode::Write).expect("write");
-    assert_eq!(written.len(), 3, "{written:?}");
+    assert_eq!(written.len(), 4, "{written:?}");
     assert!(!root.join("generated/src/stray.rs").exists());
     assert!(fs::read_to_string(root.join("generated/src/hallo.rs"))
         .expect("read")
@@ -163,12 +164,16 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
     assert_eq!(
         written,
         [
+            "generated/openapi.json",
             "generated/src/client.rs",
             "generated/src/lib.rs",
             "generated/src/models.rs",
             "generated/src/wan_2_1_i2v.rs"
         ]
     );
+    let openapi = fs::read_to_string(root.join("generated/openapi.json")).expect("read");
+    assert!(openapi.contains("\"/v1/wan-2.1-i2v\""));
+    assert!(openapi.contains("\"/v2/wan-2.1-i2v\""));
     let module = fs::read_to_string(root.join("generated/src/wan_2_1_i2v.rs")).expect("read");
     assert!(module.contains("pub struct Input"));
     assert!(module.contains("pub enum Fps"));

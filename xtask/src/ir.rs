@@ -28,6 +28,9 @@ pub struct Model {
     pub output: String,
     /// Request fields in schema order.
     pub fields: Vec<Field>,
+    /// The file's `input` as written: the JSON Schema of the request body
+    /// (what the OpenAPI export publishes).
+    pub input_schema: Value,
 }
 
 impl Model {

@@ -10,6 +10,7 @@ pub mod import;
 pub mod ir;
 pub mod load;
 pub mod names;
+pub mod openapi;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -29,7 +30,10 @@ pub fn workspace_root() -> PathBuf {
 /// Every file of the generated crate for the schemas in `schema_dir`.
 pub fn generate(schema_dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
     let models = load::load_models(schema_dir, "schema")?;
-    emit::emit_crate(&models)
+    let mut files = emit::emit_crate(&models)?;
+    files.push(openapi::openapi_file(&models)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
 
 /// Runs codegen for the workspace at `root`: writes (or, in check mode,

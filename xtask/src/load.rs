@@ -361,6 +361,7 @@ impl Checker<'_> {
             price: doc.get("typical_price_usd").and_then(Value::as_f64),
             output: text("output"),
             fields,
+            input_schema: input.clone(),
         })
     }
 
