@@ -276,20 +276,23 @@ fn report(summary: &BatchSummary, globals: &Globals, resend: &str) {
     text.push_str(&format!("\nmanifest: {}\n", summary.manifest.display()));
     if summary.job_failed > 0 {
         text.push_str(&format!(
-            "  {} jobs failed (billed; not sent again): see the manifest's error field\n",
-            summary.job_failed
+            "  {} job{} failed (billed; not sent again): see the manifest's error field\n",
+            summary.job_failed,
+            plural(summary.job_failed)
         ));
     }
     if summary.waiting > 0 {
         text.push_str(&format!(
-            "  {} jobs were submitted but not seen through: run the same command again to wait on them\n",
-            summary.waiting
+            "  {} job{} submitted but not seen through: run the same command again to wait on them\n",
+            summary.waiting,
+            plural(summary.waiting)
         ));
     }
     if summary.not_submitted > 0 {
         text.push_str(&format!(
-            "  {} lines did not reach Segmind: run the same command again to send them\n",
-            summary.not_submitted
+            "  {} line{} did not reach Segmind: run the same command again to send them\n",
+            summary.not_submitted,
+            plural(summary.not_submitted)
         ));
     }
     if !summary.unknown.is_empty() {
@@ -302,6 +305,15 @@ fn report(summary: &BatchSummary, globals: &Globals, resend: &str) {
         ));
     }
     output::stdout(&text);
+}
+
+/// `s` unless there is one.
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 /// The progress display: counts on a bar (on a terminal), JSON lines with

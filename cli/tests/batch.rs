@@ -132,7 +132,7 @@ async fn two_hundred_lines_through_rate_limits_failing_polls_and_a_failed_job() 
 async fn a_run_killed_mid_way_resumes_without_sending_a_line_twice() {
     // Every line is submitted at once, then each job takes a few polls, so
     // the kill lands while jobs are waited on and outputs downloaded.
-    let server = server(config().with_polls_before_complete(6)).await;
+    let server = server(config().with_polls_before_complete(8)).await;
     let scratch = Scratch::new();
     let lines = 120;
     let inputs = inputs(&scratch, lines, &[]);

@@ -112,7 +112,8 @@ pub type Audio = MediaOutput<AudioKind>;
 ///
 /// A binary answer is not read until the output is saved, written or
 /// collected, so a long video never has to fit in memory; a base64 answer
-/// is kept as the reply's text and decoded piece by piece as it is written.
+/// was decoded as it streamed (into memory up to 256 KiB, else into an
+/// anonymous temporary file) and is handed out piece by piece.
 /// While a streamed output is alive it holds one of the client's request
 /// slots.
 ///
@@ -277,7 +278,7 @@ impl<K: MediaOutputKind> MediaOutput<K> {
     }
 
     /// Whether the bytes are still to be read from the network (binary
-    /// answers) rather than held in memory (base64 answers).
+    /// answers) rather than already decoded (base64 answers).
     pub fn is_streamed(&self) -> bool {
         matches!(self.body, Body::Stream(_))
     }
