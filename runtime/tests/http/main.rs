@@ -14,7 +14,6 @@ mod origins;
 mod replies;
 mod retries;
 mod secrets;
-mod traces;
 mod uploads;
 mod v1;
 mod v2;

@@ -2,6 +2,14 @@
 //! that records everything at every level, with a canary API key that the
 //! server echoes wherever it can. The events must be there (call, retry,
 //! upload, poll, save, status and latency) and the key nowhere.
+//!
+//! A test binary of its own, with one test: tracing caches per call site
+//! whether anyone listens, and a call site first reached on another test's
+//! thread (with no subscriber there) could stay off for this one.
+
+#[allow(dead_code)] // the helpers other HTTP tests use
+#[path = "http/support.rs"]
+mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
