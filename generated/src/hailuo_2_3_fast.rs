@@ -18,7 +18,7 @@
 //! # }
 //! ```
 use ::segmind_runtime as rt;
-/// Static description of Hailuo 2.3 Fast, generated from schema/hailuo-2.3-fast.json.
+/// Static description of Hailuo 2.3 Fast, generated from schema/hailuo-2.3-fast.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "hailuo-2.3-fast",
     title: "Hailuo 2.3 Fast",
@@ -27,131 +27,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     typical_latency_seconds: None,
     typical_price_usd: None,
     output: rt::OutputKind::Video,
-    fields: &[
-        rt::FieldInfo {
-            name: "prompt",
-            rust_name: "prompt",
-            description: "Text description of the video. Use detailed text for unique scenes or abstract text for artistic videos.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "first_frame_image",
-            rust_name: "first_frame_image",
-            description: "Initial image of the video; it sets the screen ratio.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::Media(rt::MediaKind::Image),
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "duration",
-            rust_name: "duration",
-            description: "Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Integer,
-            default: Some("6"),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "6",
-                    name: "Seconds6",
-                },
-                rt::AllowedValue {
-                    value: "10",
-                    name: "Seconds10",
-                },
-            ],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "prompt_optimizer",
-            rust_name: "prompt_optimizer",
-            description: "Enhance the prompt for better results. Enable for complex prompts, disable for simpler ones.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Boolean,
-            default: Some("true"),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "resolution",
-            rust_name: "resolution",
-            description: "Video quality: 768p for faster processing, 1080p for high detail.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: Some("\"1080p\""),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "768p",
-                    name: "P768",
-                },
-                rt::AllowedValue {
-                    value: "1080p",
-                    name: "P1080",
-                },
-            ],
-            open: false,
-        },
-    ],
+    fields: <Input as rt::__private::Fields>::FIELDS,
 };
 /// Request body of Hailuo 2.3 Fast (`POST /v1/hailuo-2.3-fast` and `POST /v2/hailuo-2.3-fast`).
 ///
@@ -169,13 +45,11 @@ pub struct Input {
     pub prompt: String,
     /// Initial image of the video; it sets the screen ratio.
     ///
-    /// Media (image): a URL, or a local file that is uploaded before the request.
-    /// Example: `https://segmind-resources.s3.amazonaws.com/input/a1f4d83b-62f9-4842-91c7-2af871836dd6-hailuo-2.3-fast.jpg`.
+    /// Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-resources.s3.amazonaws.com/input/a1f4d83b-62f9-4842-91c7-2af871836dd6-hailuo-2.3-fast.jpg`.
     pub first_frame_image: rt::Media,
     /// Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.
     ///
-    /// Allowed values: `6`, `10`.
-    /// Default (applied by the server when unset): `6`.
+    /// Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<Duration>,
     /// Enhance the prompt for better results. Enable for complex prompts, disable for simpler ones.
@@ -185,8 +59,7 @@ pub struct Input {
     pub prompt_optimizer: Option<bool>,
     /// Video quality: 768p for faster processing, 1080p for high detail.
     ///
-    /// Allowed values: `768p`, `1080p`.
-    /// Default (applied by the server when unset): `1080p`.
+    /// Allowed values: `768p`, `1080p`. Default (applied by the server when unset): `1080p`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Resolution>,
 }
@@ -204,33 +77,19 @@ impl Input {
             resolution: None,
         }
     }
-    /// Sets `duration`.
-    ///
-    /// Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.
-    ///
-    /// Allowed values: `6`, `10`.
-    /// Default (applied by the server when unset): `6`.
+    /// Sets the field `duration` (see its docs).
     #[must_use]
     pub fn duration(mut self, value: Duration) -> Self {
         self.duration = Some(value);
         self
     }
-    /// Sets `prompt_optimizer`.
-    ///
-    /// Enhance the prompt for better results. Enable for complex prompts, disable for simpler ones.
-    ///
-    /// Default (applied by the server when unset): `true`.
+    /// Sets the field `prompt_optimizer` (see its docs).
     #[must_use]
     pub fn prompt_optimizer(mut self, value: bool) -> Self {
         self.prompt_optimizer = Some(value);
         self
     }
-    /// Sets `resolution`.
-    ///
-    /// Video quality: 768p for faster processing, 1080p for high detail.
-    ///
-    /// Allowed values: `768p`, `1080p`.
-    /// Default (applied by the server when unset): `1080p`.
+    /// Sets the field `resolution` (see its docs).
     #[must_use]
     pub fn resolution(mut self, value: Resolution) -> Self {
         self.resolution = Some(value);
@@ -243,107 +102,83 @@ impl Input {
     ///
     /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        let mut violations = rt::Violations::new();
-        rt::Nested::validate_at(self, "", &mut violations);
-        violations.finish(MODEL.slug)
+        rt::__private::validate(self)
     }
 }
-impl rt::Nested for Input {
-    fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
-        {
-            let value = &self.first_frame_image;
-            let path = rt::child_path(path, "first_frame_image");
-            violations.media(&path, value);
-        }
-    }
-    fn media_at<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a rt::Media)>) {
-        {
-            let value = &self.first_frame_image;
-            let pointer = format!("{pointer}/{}", "first_frame_image");
-            found.push((pointer, value));
-        }
-    }
-}
-impl rt::FromJson for Input {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        let map = rt::json::object(value, pointer)?;
-        rt::json::deny_unknown(
-            map,
-            &[
+impl rt::__private::Fields for Input {
+    const FIELDS: &'static [rt::FieldInfo] = &[
+        rt::FieldInfo::string(
                 "prompt",
+                "Text description of the video. Use detailed text for unique scenes or abstract text for artistic videos.",
+            )
+            .required(),
+        rt::FieldInfo::media(
                 "first_frame_image",
+                "Initial image of the video; it sets the screen ratio.",
+                rt::MediaKind::Image,
+            )
+            .required(),
+        rt::FieldInfo::integer(
                 "duration",
+                "Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.",
+            )
+            .allowed(
+                &[
+                    rt::AllowedValue::new("6", "Seconds6"),
+                    rt::AllowedValue::new("10", "Seconds10"),
+                ],
+            )
+            .default("6"),
+        rt::FieldInfo::boolean(
                 "prompt_optimizer",
+                "Enhance the prompt for better results. Enable for complex prompts, disable for simpler ones.",
+            )
+            .default("true"),
+        rt::FieldInfo::string(
                 "resolution",
-            ],
-            pointer,
-        )?;
-        Ok(Self {
-            prompt: rt::json::required(map, "prompt", pointer)?,
-            first_frame_image: rt::json::required(map, "first_frame_image", pointer)?,
-            duration: rt::json::optional(map, "duration", pointer)?,
-            prompt_optimizer: rt::json::optional(map, "prompt_optimizer", pointer)?,
-            resolution: rt::json::optional(map, "resolution", pointer)?,
-        })
+                "Video quality: 768p for faster processing, 1080p for high detail.",
+            )
+            .allowed(
+                &[
+                    rt::AllowedValue::new("768p", "P768"),
+                    rt::AllowedValue::new("1080p", "P1080"),
+                ],
+            )
+            .default("\"1080p\""),
+    ];
+    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
+        field(&self.prompt);
+        field(&self.first_frame_image);
+        field(&self.duration);
+        field(&self.prompt_optimizer);
+        field(&self.resolution);
     }
 }
-/// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
-/// keys, `null` where the schema has no null, and an array for an object
-/// are errors; `6.0` is an integer.
+/// Reads JSON with JSON Schema's rules exactly: unknown keys, `null`
+/// where the schema has no null, and an array for an object are
+/// errors naming their JSON pointer; `6.0` is an integer.
 impl<'de> ::serde::Deserialize<'de> for Input {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        <Self as rt::FromJson>::from_json(&value, "")
-            .map_err(<D::Error as ::serde::de::Error>::custom)
+        let mut json = rt::__private::read_object::<Self, D>(deserializer)?;
+        Ok(Self {
+            prompt: json.take("prompt")?,
+            first_frame_image: json.take("first_frame_image")?,
+            duration: json.take("duration")?,
+            prompt_optimizer: json.take("prompt_optimizer")?,
+            resolution: json.take("resolution")?,
+        })
     }
 }
-impl rt::WireValue for Input {
-    fn to_wire(&self) -> ::serde_json::Value {
-        let mut body = ::serde_json::Map::new();
-        body.insert("prompt".to_owned(), rt::WireValue::to_wire(&self.prompt));
-        body.insert(
-            "first_frame_image".to_owned(),
-            rt::WireValue::to_wire(&self.first_frame_image),
-        );
-        if let Some(value) = &self.duration {
-            body.insert("duration".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.prompt_optimizer {
-            body.insert("prompt_optimizer".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.resolution {
-            body.insert("resolution".to_owned(), rt::WireValue::to_wire(value));
-        }
-        ::serde_json::Value::Object(body)
-    }
-}
-impl rt::ModelInput for Input {
-    fn info(&self) -> &'static rt::ModelInfo {
+impl rt::__private::Body for Input {
+    fn model() -> &'static rt::ModelInfo {
         &MODEL
-    }
-    fn validate(&self) -> Result<(), rt::ValidationError> {
-        Input::validate(self)
-    }
-    fn to_json(&self) -> ::serde_json::Value {
-        rt::WireValue::to_wire(self)
-    }
-    fn media(&self) -> Vec<(String, &rt::Media)> {
-        let mut found = Vec::new();
-        rt::Nested::media_at(self, "", &mut found);
-        found
     }
 }
 /// Values of `duration`: Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.
 ///
-/// Allowed values: `6`, `10`.
-/// Default (applied by the server when unset): `6`.
+/// Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Duration {
     /// The value `6`.
@@ -390,41 +225,13 @@ impl<'de> ::serde::Deserialize<'de> for Duration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-        Self::from_value(value)
-            .ok_or_else(|| {
-                <D::Error as ::serde::de::Error>::invalid_value(
-                    ::serde::de::Unexpected::Signed(value),
-                    &"one of 6, 10",
-                )
-            })
+        rt::__private::integer_enum(deserializer, Self::from_value, "one of 6, 10")
     }
 }
-impl rt::FromJson for Duration {
-    /// Any JSON integer (`2` or `2.0`) among the allowed values.
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        let number = <i64 as rt::FromJson>::from_json(value, pointer)?;
-        Self::from_value(number)
-            .ok_or_else(|| {
-                rt::JsonError::new(
-                    pointer,
-                    format!("{number} is not {}", "one of 6, 10"),
-                )
-            })
-    }
-}
-impl rt::WireValue for Duration {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::from(self.value())
-    }
-}
+impl rt::__private::FieldValue for Duration {}
 /// Values of `resolution`: Video quality: 768p for faster processing, 1080p for high detail.
 ///
-/// Allowed values: `768p`, `1080p`.
-/// Default (applied by the server when unset): `1080p`.
+/// Allowed values: `768p`, `1080p`. Default (applied by the server when unset): `1080p`.
 #[derive(
     Debug,
     Clone,
@@ -463,27 +270,4 @@ impl ::std::fmt::Display for Resolution {
         f.write_str(self.as_str())
     }
 }
-impl rt::WireValue for Resolution {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl rt::FromJson for Resolution {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        match <String as rt::FromJson>::from_json(value, pointer)?.as_str() {
-            "768p" => Ok(Self::P768),
-            "1080p" => Ok(Self::P1080),
-            other => {
-                Err(
-                    rt::JsonError::new(
-                        pointer,
-                        format!("{other:?} is not {}", "one of 768p, 1080p"),
-                    ),
-                )
-            }
-        }
-    }
-}
+impl rt::__private::FieldValue for Resolution {}

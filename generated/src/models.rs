@@ -31,85 +31,41 @@ pub fn input_from_json(
     json: ::serde_json::Value,
 ) -> Result<Box<dyn rt::ModelInput>, rt::ParseInputError> {
     match slug {
-        "esrgan" => {
-            ::serde_json::from_value::<crate::esrgan::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "esrgan",
-                    source,
-                })
-        }
+        "esrgan" => rt::__private::parse_input::<crate::esrgan::Input>("esrgan", json),
         "flux-schnell" => {
-            ::serde_json::from_value::<crate::flux_schnell::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "flux-schnell",
-                    source,
-                })
+            rt::__private::parse_input::<
+                crate::flux_schnell::Input,
+            >("flux-schnell", json)
         }
         "gemini-3.1-flash-tts" => {
-            ::serde_json::from_value::<crate::gemini_3_1_flash_tts::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "gemini-3.1-flash-tts",
-                    source,
-                })
+            rt::__private::parse_input::<
+                crate::gemini_3_1_flash_tts::Input,
+            >("gemini-3.1-flash-tts", json)
         }
         "hailuo-02-fast" => {
-            ::serde_json::from_value::<crate::hailuo_02_fast::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "hailuo-02-fast",
-                    source,
-                })
+            rt::__private::parse_input::<
+                crate::hailuo_02_fast::Input,
+            >("hailuo-02-fast", json)
         }
         "hailuo-2.3-fast" => {
-            ::serde_json::from_value::<crate::hailuo_2_3_fast::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "hailuo-2.3-fast",
-                    source,
-                })
+            rt::__private::parse_input::<
+                crate::hailuo_2_3_fast::Input,
+            >("hailuo-2.3-fast", json)
         }
-        "hallo" => {
-            ::serde_json::from_value::<crate::hallo::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "hallo",
-                    source,
-                })
-        }
+        "hallo" => rt::__private::parse_input::<crate::hallo::Input>("hallo", json),
         "heygen-avatar-iv" => {
-            ::serde_json::from_value::<crate::heygen_avatar_iv::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "heygen-avatar-iv",
-                    source,
-                })
+            rt::__private::parse_input::<
+                crate::heygen_avatar_iv::Input,
+            >("heygen-avatar-iv", json)
         }
         "llava-v1.6" => {
-            ::serde_json::from_value::<crate::llava_v1_6::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "llava-v1.6",
-                    source,
-                })
+            rt::__private::parse_input::<crate::llava_v1_6::Input>("llava-v1.6", json)
         }
         "nano-banana" => {
-            ::serde_json::from_value::<crate::nano_banana::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "nano-banana",
-                    source,
-                })
+            rt::__private::parse_input::<crate::nano_banana::Input>("nano-banana", json)
         }
         "sadtalker" => {
-            ::serde_json::from_value::<crate::sadtalker::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "sadtalker",
-                    source,
-                })
+            rt::__private::parse_input::<crate::sadtalker::Input>("sadtalker", json)
         }
         other => Err(rt::ParseInputError::UnknownModel(other.to_owned())),
     }

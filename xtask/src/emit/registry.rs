@@ -17,9 +17,7 @@ pub fn emit_registry(models: &[Model]) -> TokenStream {
         let module = format_ident!("{}", m.rust_name);
         let slug = &m.slug;
         quote! {
-            #slug => ::serde_json::from_value::<crate::#module::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid { model: #slug, source }),
+            #slug => rt::__private::parse_input::<crate::#module::Input>(#slug, json),
         }
     });
     quote! {
