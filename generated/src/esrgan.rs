@@ -28,33 +28,20 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     output: rt::OutputKind::Image,
     fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of ESRGAN (`POST /v1/esrgan` and `POST /v2/esrgan`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of ESRGAN (`POST /v1/esrgan` and `POST /v2/esrgan`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Input image.
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request.
+    /// Input image. Media (image): a URL, or a local file that is uploaded before the request.
     pub image: rt::Media,
-    /// Upscale factor.
-    ///
-    /// Allowed values: `2`, `4`, `8`. Default (applied by the server when unset): `2`.
+    /// Upscale factor. Allowed values: `2`, `4`, `8`. Default (applied by the server when unset): `2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scale: Option<Scale>,
-    /// The reply's image format.
-    ///
-    /// Allowed values: `jpeg`, `png`, `webp`. Default (applied by the server when unset): `jpeg`.
+    /// The reply's image format. Allowed values: `jpeg`, `png`, `webp`. Default (applied by the server when unset): `jpeg`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<OutputFormat>,
-    /// Output quality.
-    ///
-    /// Range: 10 to 100. Default (applied by the server when unset): `95`.
+    /// Output quality. Range: 10 to 100. Default (applied by the server when unset): `95`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<i64>,
 }
@@ -88,36 +75,25 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::__private::validate(self)
     }
 }
 impl rt::__private::Fields for Input {
     const FIELDS: &'static [rt::FieldInfo] = &[
-        rt::FieldInfo::media("image", "Input image.", rt::MediaKind::Image).required(),
-        rt::FieldInfo::integer("scale", "Upscale factor.")
-            .allowed(
-                &[
-                    rt::AllowedValue::new("2", "V2"),
-                    rt::AllowedValue::new("4", "V4"),
-                    rt::AllowedValue::new("8", "V8"),
-                ],
-            )
+        rt::FieldInfo::media("image", rt::MediaKind::Image)
+            .description("Input image.")
+            .required(),
+        rt::FieldInfo::integer("scale")
+            .description("Upscale factor.")
+            .allowed(Scale::VALUES)
             .default("2"),
-        rt::FieldInfo::string("output_format", "The reply's image format.")
-            .allowed(
-                &[
-                    rt::AllowedValue::new("jpeg", "Jpeg"),
-                    rt::AllowedValue::new("png", "Png"),
-                    rt::AllowedValue::new("webp", "Webp"),
-                ],
-            )
+        rt::FieldInfo::string("output_format")
+            .description("The reply's image format.")
+            .allowed(OutputFormat::VALUES)
             .default("\"jpeg\""),
-        rt::FieldInfo::integer("quality", "Output quality.")
+        rt::FieldInfo::integer("quality")
+            .description("Output quality.")
             .minimum(rt::Limit::Int(10))
             .maximum(rt::Limit::Int(100))
             .default("95"),
@@ -129,14 +105,10 @@ impl rt::__private::Fields for Input {
         field(&self.quality);
     }
 }
-/// Reads JSON with JSON Schema's rules exactly: unknown keys, `null`
-/// where the schema has no null, and an array for an object are
-/// errors naming their JSON pointer; `6.0` is an integer.
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
 impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
             image: json.take("image")?,
             scale: json.take("scale")?,
@@ -150,14 +122,10 @@ impl rt::__private::Body for Input {
         &MODEL
     }
 }
-/// Values of `scale`: Upscale factor.
-///
-/// Allowed values: `2`, `4`, `8`. Default (applied by the server when unset): `2`.
+/// Values of `scale`: Upscale factor. Allowed values: `2`, `4`, `8`. Default (applied by the server when unset): `2`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Scale {
-    /// The value `2`.
-    ///
-    /// The server's default.
+    /// The value `2` (the server's default).
     #[default]
     V2,
     /// The value `4`.
@@ -168,6 +136,12 @@ pub enum Scale {
 impl Scale {
     /// Every value, in schema order.
     pub const ALL: [Self; 3] = [Self::V2, Self::V4, Self::V8];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("2", "V2"),
+        rt::AllowedValue::new("4", "V4"),
+        rt::AllowedValue::new("8", "V8"),
+    ];
     /// The integer sent on the wire.
     pub const fn value(self) -> i64 {
         match self {
@@ -177,13 +151,8 @@ impl Scale {
         }
     }
     /// The variant of a wire integer, if it is one of the allowed values.
-    pub const fn from_value(value: i64) -> Option<Self> {
-        match value {
-            2 => Some(Self::V2),
-            4 => Some(Self::V4),
-            8 => Some(Self::V8),
-            _ => None,
-        }
+    pub fn from_value(value: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.value() == value)
     }
 }
 impl ::std::fmt::Display for Scale {
@@ -192,64 +161,54 @@ impl ::std::fmt::Display for Scale {
     }
 }
 impl ::serde::Serialize for Scale {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Scale {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::__private::integer_enum(deserializer, Self::from_value, "one of 2, 4, 8")
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::integer_enum(d, Self::from_value, "one of 2, 4, 8")
     }
 }
 impl rt::__private::FieldValue for Scale {}
-/// Values of `output_format`: The reply's image format.
-///
-/// Allowed values: `jpeg`, `png`, `webp`. Default (applied by the server when unset): `jpeg`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+/// Values of `output_format`: The reply's image format. Allowed values: `jpeg`, `png`, `webp`. Default (applied by the server when unset): `jpeg`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum OutputFormat {
-    /// The value `jpeg`.
-    ///
-    /// The server's default.
+    /// The value `jpeg` (the server's default).
     #[default]
-    #[serde(rename = "jpeg")]
     Jpeg,
     /// The value `png`.
-    #[serde(rename = "png")]
     Png,
     /// The value `webp`.
-    #[serde(rename = "webp")]
     Webp,
 }
 impl OutputFormat {
     /// Every value, in schema order.
     pub const ALL: [Self; 3] = [Self::Jpeg, Self::Png, Self::Webp];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("jpeg", "Jpeg"),
+        rt::AllowedValue::new("png", "Png"),
+        rt::AllowedValue::new("webp", "Webp"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Jpeg => "jpeg",
-            Self::Png => "png",
-            Self::Webp => "webp",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for OutputFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for OutputFormat {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OutputFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
     }
 }
 impl rt::__private::FieldValue for OutputFormat {}

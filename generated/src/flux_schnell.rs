@@ -28,58 +28,35 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     output: rt::OutputKind::Image,
     fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of Flux.1 Schnell (`POST /v1/flux-schnell` and `POST /v2/flux-schnell`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of Flux.1 Schnell (`POST /v1/flux-schnell` and `POST /v2/flux-schnell`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Text prompt.
-    ///
-    /// Example: `a bengal tiger in an astronaut suit on mars, cubist style holding a sign saying 'awesome text gen'`.
+    /// Text prompt. Example: `a bengal tiger in an astronaut suit on mars, cubist style holding a sign saying 'awesome text gen'`.
     pub prompt: String,
-    /// Inference steps.
-    ///
-    /// Range: 1 to 8. Default (applied by the server when unset): `4`.
+    /// Inference steps. Range: 1 to 8. Default (applied by the server when unset): `4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<i64>,
-    /// Seed for reproducible images.
-    ///
-    /// Range: -9223372036854775808 to 9223372036854775807. Default (applied by the server when unset): `123456789`.
+    /// Seed for reproducible images. Range: -9223372036854775808 to 9223372036854775807. Default (applied by the server when unset): `123456789`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<i64>,
-    /// Sampler (27 in all; the page names 10).
-    ///
-    /// Known values: `euler`, `euler_pp`, `euler_ancestral`, `euler_ancestral_pp`, `heun`, `heunpp2`, `dpm_2`, `dpm_2_ancestral`, `lms`, `dpm_fast`; any other string is accepted too. Default (applied by the server when unset): `euler`.
+    /// Sampler (27 in all; the page names 10). Known values: `euler`, `euler_pp`, `euler_ancestral`, `euler_ancestral_pp`, `heun`, `heunpp2`, `dpm_2`, `dpm_2_ancestral`, `lms`, `dpm_fast`; any other string is accepted too. Default (applied by the server when unset): `euler`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sampler_name: Option<SamplerName>,
-    /// Scheduler.
-    ///
-    /// Allowed values: `normal`, `karras`, `exponential`, `sgm_uniform`, `simple`, `ddim_uniform`. Default (applied by the server when unset): `normal`.
+    /// Scheduler. Allowed values: `normal`, `karras`, `exponential`, `sgm_uniform`, `simple`, `ddim_uniform`. Default (applied by the server when unset): `normal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<Scheduler>,
-    /// Number of images.
-    ///
-    /// Range: 1 to 9223372036854775807. Default (applied by the server when unset): `1`.
+    /// Number of images. Range: 1 to 9223372036854775807. Default (applied by the server when unset): `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub samples: Option<i64>,
-    /// Image width, between 512 and 2048 in multiples of 8.
-    ///
-    /// Range: 512 to 2048. A multiple of 8. Default (applied by the server when unset): `1024`.
+    /// Image width, between 512 and 2048 in multiples of 8. Range: 512 to 2048. A multiple of 8. Default (applied by the server when unset): `1024`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
-    /// Image height, between 512 and 2048 in multiples of 8.
-    ///
-    /// Range: 512 to 2048. A multiple of 8. Default (applied by the server when unset): `1024`.
+    /// Image height, between 512 and 2048 in multiples of 8. Range: 512 to 2048. A multiple of 8. Default (applied by the server when unset): `1024`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
-    /// Denoise strength.
-    ///
-    /// Range: 0 to 1. Default (applied by the server when unset): `1`.
+    /// Denoise strength. Range: 0 to 1. Default (applied by the server when unset): `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub denoise: Option<f64>,
 }
@@ -148,75 +125,51 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::__private::validate(self)
     }
 }
 impl rt::__private::Fields for Input {
     const FIELDS: &'static [rt::FieldInfo] = &[
-        rt::FieldInfo::string("prompt", "Text prompt.").required(),
-        rt::FieldInfo::integer("steps", "Inference steps.")
+        rt::FieldInfo::string("prompt").description("Text prompt.").required(),
+        rt::FieldInfo::integer("steps")
+            .description("Inference steps.")
             .minimum(rt::Limit::Int(1))
             .maximum(rt::Limit::Int(8))
             .default("4"),
-        rt::FieldInfo::integer("seed", "Seed for reproducible images.")
+        rt::FieldInfo::integer("seed")
+            .description("Seed for reproducible images.")
             .minimum(rt::Limit::Int(-9223372036854775808))
             .maximum(rt::Limit::Int(9223372036854775807))
             .default("123456789"),
-        rt::FieldInfo::string("sampler_name", "Sampler (27 in all; the page names 10).")
-            .allowed(
-                &[
-                    rt::AllowedValue::new("euler", "Euler"),
-                    rt::AllowedValue::new("euler_pp", "EulerPp"),
-                    rt::AllowedValue::new("euler_ancestral", "EulerAncestral"),
-                    rt::AllowedValue::new("euler_ancestral_pp", "EulerAncestralPp"),
-                    rt::AllowedValue::new("heun", "Heun"),
-                    rt::AllowedValue::new("heunpp2", "Heunpp2"),
-                    rt::AllowedValue::new("dpm_2", "Dpm2"),
-                    rt::AllowedValue::new("dpm_2_ancestral", "Dpm2Ancestral"),
-                    rt::AllowedValue::new("lms", "Lms"),
-                    rt::AllowedValue::new("dpm_fast", "DpmFast"),
-                ],
-            )
+        rt::FieldInfo::string("sampler_name")
+            .description("Sampler (27 in all; the page names 10).")
+            .allowed(SamplerName::VALUES)
             .open()
             .default("\"euler\""),
-        rt::FieldInfo::string("scheduler", "Scheduler.")
-            .allowed(
-                &[
-                    rt::AllowedValue::new("normal", "Normal"),
-                    rt::AllowedValue::new("karras", "Karras"),
-                    rt::AllowedValue::new("exponential", "Exponential"),
-                    rt::AllowedValue::new("sgm_uniform", "SgmUniform"),
-                    rt::AllowedValue::new("simple", "Simple"),
-                    rt::AllowedValue::new("ddim_uniform", "DdimUniform"),
-                ],
-            )
+        rt::FieldInfo::string("scheduler")
+            .description("Scheduler.")
+            .allowed(Scheduler::VALUES)
             .default("\"normal\""),
-        rt::FieldInfo::integer("samples", "Number of images.")
+        rt::FieldInfo::integer("samples")
+            .description("Number of images.")
             .minimum(rt::Limit::Int(1))
             .maximum(rt::Limit::Int(9223372036854775807))
             .default("1"),
-        rt::FieldInfo::integer(
-                "width",
-                "Image width, between 512 and 2048 in multiples of 8.",
-            )
+        rt::FieldInfo::integer("width")
+            .description("Image width, between 512 and 2048 in multiples of 8.")
             .minimum(rt::Limit::Int(512))
             .maximum(rt::Limit::Int(2048))
             .multiple_of(rt::Limit::Int(8))
             .default("1024"),
-        rt::FieldInfo::integer(
-                "height",
-                "Image height, between 512 and 2048 in multiples of 8.",
-            )
+        rt::FieldInfo::integer("height")
+            .description("Image height, between 512 and 2048 in multiples of 8.")
             .minimum(rt::Limit::Int(512))
             .maximum(rt::Limit::Int(2048))
             .multiple_of(rt::Limit::Int(8))
             .default("1024"),
-        rt::FieldInfo::number("denoise", "Denoise strength.")
+        rt::FieldInfo::number("denoise")
+            .description("Denoise strength.")
             .minimum(rt::Limit::Int(0))
             .maximum(rt::Limit::Int(1))
             .default("1"),
@@ -233,14 +186,10 @@ impl rt::__private::Fields for Input {
         field(&self.denoise);
     }
 }
-/// Reads JSON with JSON Schema's rules exactly: unknown keys, `null`
-/// where the schema has no null, and an array for an object are
-/// errors naming their JSON pointer; `6.0` is an integer.
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
 impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
             prompt: json.take("prompt")?,
             steps: json.take("steps")?,
@@ -259,14 +208,10 @@ impl rt::__private::Body for Input {
         &MODEL
     }
 }
-/// Values of `sampler_name`: Sampler (27 in all; the page names 10).
-///
-/// Known values: `euler`, `euler_pp`, `euler_ancestral`, `euler_ancestral_pp`, `heun`, `heunpp2`, `dpm_2`, `dpm_2_ancestral`, `lms`, `dpm_fast`; any other string is accepted too. Default (applied by the server when unset): `euler`.
+/// Values of `sampler_name`: Sampler (27 in all; the page names 10). Known values: `euler`, `euler_pp`, `euler_ancestral`, `euler_ancestral_pp`, `heun`, `heunpp2`, `dpm_2`, `dpm_2_ancestral`, `lms`, `dpm_fast`; any other string is accepted too. Default (applied by the server when unset): `euler`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum SamplerName {
-    /// The value `euler`.
-    ///
-    /// The server's default.
+    /// The value `euler` (the server's default).
     #[default]
     Euler,
     /// The value `euler_pp`.
@@ -304,6 +249,19 @@ impl SamplerName {
         Self::Lms,
         Self::DpmFast,
     ];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("euler", "Euler"),
+        rt::AllowedValue::new("euler_pp", "EulerPp"),
+        rt::AllowedValue::new("euler_ancestral", "EulerAncestral"),
+        rt::AllowedValue::new("euler_ancestral_pp", "EulerAncestralPp"),
+        rt::AllowedValue::new("heun", "Heun"),
+        rt::AllowedValue::new("heunpp2", "Heunpp2"),
+        rt::AllowedValue::new("dpm_2", "Dpm2"),
+        rt::AllowedValue::new("dpm_2_ancestral", "Dpm2Ancestral"),
+        rt::AllowedValue::new("lms", "Lms"),
+        rt::AllowedValue::new("dpm_fast", "DpmFast"),
+    ];
     /// The string sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -323,18 +281,9 @@ impl SamplerName {
 }
 impl From<&str> for SamplerName {
     fn from(value: &str) -> Self {
-        match value {
-            "euler" => Self::Euler,
-            "euler_pp" => Self::EulerPp,
-            "euler_ancestral" => Self::EulerAncestral,
-            "euler_ancestral_pp" => Self::EulerAncestralPp,
-            "heun" => Self::Heun,
-            "heunpp2" => Self::Heunpp2,
-            "dpm_2" => Self::Dpm2,
-            "dpm_2_ancestral" => Self::Dpm2Ancestral,
-            "lms" => Self::Lms,
-            "dpm_fast" => Self::DpmFast,
-            other => Self::Other(other.to_owned()),
+        match Self::VALUES.iter().position(|v| v.value == value) {
+            Some(i) => Self::KNOWN[i].clone(),
+            None => Self::Other(value.to_owned()),
         }
     }
 }
@@ -349,57 +298,31 @@ impl ::std::fmt::Display for SamplerName {
     }
 }
 impl ::serde::Serialize for SamplerName {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SamplerName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(d).map(Self::from)
     }
 }
 impl rt::__private::FieldValue for SamplerName {}
-/// Values of `scheduler`: Scheduler.
-///
-/// Allowed values: `normal`, `karras`, `exponential`, `sgm_uniform`, `simple`, `ddim_uniform`. Default (applied by the server when unset): `normal`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+/// Values of `scheduler`: Scheduler. Allowed values: `normal`, `karras`, `exponential`, `sgm_uniform`, `simple`, `ddim_uniform`. Default (applied by the server when unset): `normal`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Scheduler {
-    /// The value `normal`.
-    ///
-    /// The server's default.
+    /// The value `normal` (the server's default).
     #[default]
-    #[serde(rename = "normal")]
     Normal,
     /// The value `karras`.
-    #[serde(rename = "karras")]
     Karras,
     /// The value `exponential`.
-    #[serde(rename = "exponential")]
     Exponential,
     /// The value `sgm_uniform`.
-    #[serde(rename = "sgm_uniform")]
     SgmUniform,
     /// The value `simple`.
-    #[serde(rename = "simple")]
     Simple,
     /// The value `ddim_uniform`.
-    #[serde(rename = "ddim_uniform")]
     DdimUniform,
 }
 impl Scheduler {
@@ -412,21 +335,33 @@ impl Scheduler {
         Self::Simple,
         Self::DdimUniform,
     ];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("normal", "Normal"),
+        rt::AllowedValue::new("karras", "Karras"),
+        rt::AllowedValue::new("exponential", "Exponential"),
+        rt::AllowedValue::new("sgm_uniform", "SgmUniform"),
+        rt::AllowedValue::new("simple", "Simple"),
+        rt::AllowedValue::new("ddim_uniform", "DdimUniform"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Normal => "normal",
-            Self::Karras => "karras",
-            Self::Exponential => "exponential",
-            Self::SgmUniform => "sgm_uniform",
-            Self::Simple => "simple",
-            Self::DdimUniform => "ddim_uniform",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for Scheduler {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Scheduler {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Scheduler {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
     }
 }
 impl rt::__private::FieldValue for Scheduler {}

@@ -28,28 +28,17 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     output: rt::OutputKind::Audio,
     fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of Gemini 3.1 Flash TTS (`POST /v1/gemini-3.1-flash-tts` and `POST /v2/gemini-3.1-flash-tts`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of Gemini 3.1 Flash TTS (`POST /v1/gemini-3.1-flash-tts` and `POST /v2/gemini-3.1-flash-tts`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Text to speak; audio tags set the style.
-    ///
-    /// Example: `Welcome to Segmind — the fastest API platform for AI image and video generation.`.
+    /// Text to speak; audio tags set the style. Example: `Welcome to Segmind — the fastest API platform for AI image and video generation.`.
     pub text: String,
-    /// Expressiveness.
-    ///
-    /// Range: 0 to 2. Default (applied by the server when unset): `0.4`.
+    /// Expressiveness. Range: 0 to 2. Default (applied by the server when unset): `0.4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
-    /// Primary voice.
-    ///
-    /// Known values: `Kore`, `Puck`, `Charon`, `Aoede`, `Fenrir`, `Zephyr`; any other string is accepted too. Default (applied by the server when unset): `Kore`.
+    /// Primary voice. Known values: `Kore`, `Puck`, `Charon`, `Aoede`, `Fenrir`, `Zephyr`; any other string is accepted too. Default (applied by the server when unset): `Kore`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_1: Option<Voice1>,
     /// Second speaker for dialogue; leave unset for one speaker.
@@ -86,39 +75,27 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::__private::validate(self)
     }
 }
 impl rt::__private::Fields for Input {
     const FIELDS: &'static [rt::FieldInfo] = &[
-        rt::FieldInfo::string("text", "Text to speak; audio tags set the style.")
+        rt::FieldInfo::string("text")
+            .description("Text to speak; audio tags set the style.")
             .required(),
-        rt::FieldInfo::number("temperature", "Expressiveness.")
+        rt::FieldInfo::number("temperature")
+            .description("Expressiveness.")
             .minimum(rt::Limit::Int(0))
             .maximum(rt::Limit::Int(2))
             .default("0.4"),
-        rt::FieldInfo::string("voice_1", "Primary voice.")
-            .allowed(
-                &[
-                    rt::AllowedValue::new("Kore", "Kore"),
-                    rt::AllowedValue::new("Puck", "Puck"),
-                    rt::AllowedValue::new("Charon", "Charon"),
-                    rt::AllowedValue::new("Aoede", "Aoede"),
-                    rt::AllowedValue::new("Fenrir", "Fenrir"),
-                    rt::AllowedValue::new("Zephyr", "Zephyr"),
-                ],
-            )
+        rt::FieldInfo::string("voice_1")
+            .description("Primary voice.")
+            .allowed(Voice1::VALUES)
             .open()
             .default("\"Kore\""),
-        rt::FieldInfo::string(
-            "voice_2",
-            "Second speaker for dialogue; leave unset for one speaker.",
-        ),
+        rt::FieldInfo::string("voice_2")
+            .description("Second speaker for dialogue; leave unset for one speaker."),
     ];
     fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
         field(&self.text);
@@ -127,14 +104,10 @@ impl rt::__private::Fields for Input {
         field(&self.voice_2);
     }
 }
-/// Reads JSON with JSON Schema's rules exactly: unknown keys, `null`
-/// where the schema has no null, and an array for an object are
-/// errors naming their JSON pointer; `6.0` is an integer.
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
 impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
             text: json.take("text")?,
             temperature: json.take("temperature")?,
@@ -148,14 +121,10 @@ impl rt::__private::Body for Input {
         &MODEL
     }
 }
-/// Values of `voice_1`: Primary voice.
-///
-/// Known values: `Kore`, `Puck`, `Charon`, `Aoede`, `Fenrir`, `Zephyr`; any other string is accepted too. Default (applied by the server when unset): `Kore`.
+/// Values of `voice_1`: Primary voice. Known values: `Kore`, `Puck`, `Charon`, `Aoede`, `Fenrir`, `Zephyr`; any other string is accepted too. Default (applied by the server when unset): `Kore`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum Voice1 {
-    /// The value `Kore`.
-    ///
-    /// The server's default.
+    /// The value `Kore` (the server's default).
     #[default]
     Kore,
     /// The value `Puck`.
@@ -181,6 +150,15 @@ impl Voice1 {
         Self::Fenrir,
         Self::Zephyr,
     ];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("Kore", "Kore"),
+        rt::AllowedValue::new("Puck", "Puck"),
+        rt::AllowedValue::new("Charon", "Charon"),
+        rt::AllowedValue::new("Aoede", "Aoede"),
+        rt::AllowedValue::new("Fenrir", "Fenrir"),
+        rt::AllowedValue::new("Zephyr", "Zephyr"),
+    ];
     /// The string sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -196,14 +174,9 @@ impl Voice1 {
 }
 impl From<&str> for Voice1 {
     fn from(value: &str) -> Self {
-        match value {
-            "Kore" => Self::Kore,
-            "Puck" => Self::Puck,
-            "Charon" => Self::Charon,
-            "Aoede" => Self::Aoede,
-            "Fenrir" => Self::Fenrir,
-            "Zephyr" => Self::Zephyr,
-            other => Self::Other(other.to_owned()),
+        match Self::VALUES.iter().position(|v| v.value == value) {
+            Some(i) => Self::KNOWN[i].clone(),
+            None => Self::Other(value.to_owned()),
         }
     }
 }
@@ -218,19 +191,13 @@ impl ::std::fmt::Display for Voice1 {
     }
 }
 impl ::serde::Serialize for Voice1 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Voice1 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(d).map(Self::from)
     }
 }
 impl rt::__private::FieldValue for Voice1 {}

@@ -29,42 +29,25 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     output: rt::OutputKind::Video,
     fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of Hailuo 02 Fast (`POST /v1/hailuo-02-fast` and `POST /v2/hailuo-02-fast`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of Hailuo 02 Fast (`POST /v1/hailuo-02-fast` and `POST /v2/hailuo-02-fast`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Text scenario for the video. Use creative or specific prompts to tailor the output.
-    ///
-    /// Example: `A 3D animated cartoon-style young boy sitting in a cozy recording studio, singing passionately into a podcast microphone.`.
+    /// Text scenario for the video. Use creative or specific prompts to tailor the output. Example: `A 3D animated cartoon-style young boy sitting in a cozy recording studio, singing passionately into a podcast microphone.`.
     pub prompt: String,
-    /// Starting image; also sets the aspect ratio of the video. Use a high-quality image for better results.
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-resources.s3.amazonaws.com/output/b372ccd3-7844-4c21-b1cb-4fc3c2e68db6-9d88374d-77b3-45d0-9bde-17d039e1bf7a.jpeg`.
+    /// Starting image; also sets the aspect ratio of the video. Use a high-quality image for better results. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-resources.s3.amazonaws.com/output/b372ccd3-7844-4c21-b1cb-4fc3c2e68db6-9d88374d-77b3-45d0-9bde-17d039e1bf7a.jpeg`.
     pub first_frame_image: rt::Media,
-    /// Ending image. Use a high-quality image for better results.
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request.
+    /// Ending image. Use a high-quality image for better results. Media (image): a URL, or a local file that is uploaded before the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_frame_image: Option<rt::Media>,
-    /// Length of the video in seconds: 6 for shorter and 10 for longer scenarios.
-    ///
-    /// Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
+    /// Length of the video in seconds: 6 for shorter and 10 for longer scenarios. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<Duration>,
-    /// Generate faster at slightly lower quality: true for quick drafts, false for quality.
-    ///
-    /// Default (applied by the server when unset): `false`.
+    /// Generate faster at slightly lower quality: true for quick drafts, false for quality. Default (applied by the server when unset): `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub go_fast: Option<bool>,
-    /// Enhance the prompt's effectiveness.
-    ///
-    /// Default (applied by the server when unset): `true`.
+    /// Enhance the prompt's effectiveness. Default (applied by the server when unset): `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_optimizer: Option<bool>,
 }
@@ -109,49 +92,37 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::__private::validate(self)
     }
 }
 impl rt::__private::Fields for Input {
     const FIELDS: &'static [rt::FieldInfo] = &[
-        rt::FieldInfo::string(
-                "prompt",
+        rt::FieldInfo::string("prompt")
+            .description(
                 "Text scenario for the video. Use creative or specific prompts to tailor the output.",
             )
             .required(),
-        rt::FieldInfo::media(
-                "first_frame_image",
+        rt::FieldInfo::media("first_frame_image", rt::MediaKind::Image)
+            .description(
                 "Starting image; also sets the aspect ratio of the video. Use a high-quality image for better results.",
-                rt::MediaKind::Image,
             )
             .required(),
-        rt::FieldInfo::media(
-            "last_frame_image",
-            "Ending image. Use a high-quality image for better results.",
-            rt::MediaKind::Image,
-        ),
-        rt::FieldInfo::integer(
-                "duration",
+        rt::FieldInfo::media("last_frame_image", rt::MediaKind::Image)
+            .description("Ending image. Use a high-quality image for better results."),
+        rt::FieldInfo::integer("duration")
+            .description(
                 "Length of the video in seconds: 6 for shorter and 10 for longer scenarios.",
             )
-            .allowed(
-                &[
-                    rt::AllowedValue::new("6", "Seconds6"),
-                    rt::AllowedValue::new("10", "Seconds10"),
-                ],
-            )
+            .allowed(Duration::VALUES)
             .default("6"),
-        rt::FieldInfo::boolean(
-                "go_fast",
+        rt::FieldInfo::boolean("go_fast")
+            .description(
                 "Generate faster at slightly lower quality: true for quick drafts, false for quality.",
             )
             .default("false"),
-        rt::FieldInfo::boolean("prompt_optimizer", "Enhance the prompt's effectiveness.")
+        rt::FieldInfo::boolean("prompt_optimizer")
+            .description("Enhance the prompt's effectiveness.")
             .default("true"),
     ];
     fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
@@ -163,14 +134,10 @@ impl rt::__private::Fields for Input {
         field(&self.prompt_optimizer);
     }
 }
-/// Reads JSON with JSON Schema's rules exactly: unknown keys, `null`
-/// where the schema has no null, and an array for an object are
-/// errors naming their JSON pointer; `6.0` is an integer.
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
 impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
             prompt: json.take("prompt")?,
             first_frame_image: json.take("first_frame_image")?,
@@ -186,14 +153,10 @@ impl rt::__private::Body for Input {
         &MODEL
     }
 }
-/// Values of `duration`: Length of the video in seconds: 6 for shorter and 10 for longer scenarios.
-///
-/// Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
+/// Values of `duration`: Length of the video in seconds: 6 for shorter and 10 for longer scenarios. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Duration {
-    /// The value `6`.
-    ///
-    /// The server's default.
+    /// The value `6` (the server's default).
     #[default]
     Seconds6,
     /// The value `10`.
@@ -202,6 +165,11 @@ pub enum Duration {
 impl Duration {
     /// Every value, in schema order.
     pub const ALL: [Self; 2] = [Self::Seconds6, Self::Seconds10];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("6", "Seconds6"),
+        rt::AllowedValue::new("10", "Seconds10"),
+    ];
     /// The integer sent on the wire.
     pub const fn value(self) -> i64 {
         match self {
@@ -210,12 +178,8 @@ impl Duration {
         }
     }
     /// The variant of a wire integer, if it is one of the allowed values.
-    pub const fn from_value(value: i64) -> Option<Self> {
-        match value {
-            6 => Some(Self::Seconds6),
-            10 => Some(Self::Seconds10),
-            _ => None,
-        }
+    pub fn from_value(value: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.value() == value)
     }
 }
 impl ::std::fmt::Display for Duration {
@@ -224,18 +188,13 @@ impl ::std::fmt::Display for Duration {
     }
 }
 impl ::serde::Serialize for Duration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Duration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::__private::integer_enum(deserializer, Self::from_value, "one of 6, 10")
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::integer_enum(d, Self::from_value, "one of 6, 10")
     }
 }
 impl rt::__private::FieldValue for Duration {}

@@ -29,37 +29,22 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     output: rt::OutputKind::Video,
     fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of Hailuo 2.3 Fast (`POST /v1/hailuo-2.3-fast` and `POST /v2/hailuo-2.3-fast`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of Hailuo 2.3 Fast (`POST /v1/hailuo-2.3-fast` and `POST /v2/hailuo-2.3-fast`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Text description of the video. Use detailed text for unique scenes or abstract text for artistic videos.
-    ///
-    /// Example: `A woman stands outdoors in soft sunlight, modeling a blue floral knit cardigan over white pants.`.
+    /// Text description of the video. Use detailed text for unique scenes or abstract text for artistic videos. Example: `A woman stands outdoors in soft sunlight, modeling a blue floral knit cardigan over white pants.`.
     pub prompt: String,
-    /// Initial image of the video; it sets the screen ratio.
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-resources.s3.amazonaws.com/input/a1f4d83b-62f9-4842-91c7-2af871836dd6-hailuo-2.3-fast.jpg`.
+    /// Initial image of the video; it sets the screen ratio. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-resources.s3.amazonaws.com/input/a1f4d83b-62f9-4842-91c7-2af871836dd6-hailuo-2.3-fast.jpg`.
     pub first_frame_image: rt::Media,
-    /// Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.
-    ///
-    /// Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
+    /// Length of the video in seconds: 6 for short clips, 10 for more detailed scenes. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<Duration>,
-    /// Enhance the prompt for better results. Enable for complex prompts, disable for simpler ones.
-    ///
-    /// Default (applied by the server when unset): `true`.
+    /// Enhance the prompt for better results. Enable for complex prompts, disable for simpler ones. Default (applied by the server when unset): `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_optimizer: Option<bool>,
-    /// Video quality: 768p for faster processing, 1080p for high detail.
-    ///
-    /// Allowed values: `768p`, `1080p`. Default (applied by the server when unset): `1080p`.
+    /// Video quality: 768p for faster processing, 1080p for high detail. Allowed values: `768p`, `1080p`. Default (applied by the server when unset): `1080p`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Resolution>,
 }
@@ -97,53 +82,36 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::__private::validate(self)
     }
 }
 impl rt::__private::Fields for Input {
     const FIELDS: &'static [rt::FieldInfo] = &[
-        rt::FieldInfo::string(
-                "prompt",
+        rt::FieldInfo::string("prompt")
+            .description(
                 "Text description of the video. Use detailed text for unique scenes or abstract text for artistic videos.",
             )
             .required(),
-        rt::FieldInfo::media(
-                "first_frame_image",
-                "Initial image of the video; it sets the screen ratio.",
-                rt::MediaKind::Image,
-            )
+        rt::FieldInfo::media("first_frame_image", rt::MediaKind::Image)
+            .description("Initial image of the video; it sets the screen ratio.")
             .required(),
-        rt::FieldInfo::integer(
-                "duration",
+        rt::FieldInfo::integer("duration")
+            .description(
                 "Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.",
             )
-            .allowed(
-                &[
-                    rt::AllowedValue::new("6", "Seconds6"),
-                    rt::AllowedValue::new("10", "Seconds10"),
-                ],
-            )
+            .allowed(Duration::VALUES)
             .default("6"),
-        rt::FieldInfo::boolean(
-                "prompt_optimizer",
+        rt::FieldInfo::boolean("prompt_optimizer")
+            .description(
                 "Enhance the prompt for better results. Enable for complex prompts, disable for simpler ones.",
             )
             .default("true"),
-        rt::FieldInfo::string(
-                "resolution",
+        rt::FieldInfo::string("resolution")
+            .description(
                 "Video quality: 768p for faster processing, 1080p for high detail.",
             )
-            .allowed(
-                &[
-                    rt::AllowedValue::new("768p", "P768"),
-                    rt::AllowedValue::new("1080p", "P1080"),
-                ],
-            )
+            .allowed(Resolution::VALUES)
             .default("\"1080p\""),
     ];
     fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
@@ -154,14 +122,10 @@ impl rt::__private::Fields for Input {
         field(&self.resolution);
     }
 }
-/// Reads JSON with JSON Schema's rules exactly: unknown keys, `null`
-/// where the schema has no null, and an array for an object are
-/// errors naming their JSON pointer; `6.0` is an integer.
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
 impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
             prompt: json.take("prompt")?,
             first_frame_image: json.take("first_frame_image")?,
@@ -176,14 +140,10 @@ impl rt::__private::Body for Input {
         &MODEL
     }
 }
-/// Values of `duration`: Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.
-///
-/// Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
+/// Values of `duration`: Length of the video in seconds: 6 for short clips, 10 for more detailed scenes. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Duration {
-    /// The value `6`.
-    ///
-    /// The server's default.
+    /// The value `6` (the server's default).
     #[default]
     Seconds6,
     /// The value `10`.
@@ -192,6 +152,11 @@ pub enum Duration {
 impl Duration {
     /// Every value, in schema order.
     pub const ALL: [Self; 2] = [Self::Seconds6, Self::Seconds10];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("6", "Seconds6"),
+        rt::AllowedValue::new("10", "Seconds10"),
+    ];
     /// The integer sent on the wire.
     pub const fn value(self) -> i64 {
         match self {
@@ -200,12 +165,8 @@ impl Duration {
         }
     }
     /// The variant of a wire integer, if it is one of the allowed values.
-    pub const fn from_value(value: i64) -> Option<Self> {
-        match value {
-            6 => Some(Self::Seconds6),
-            10 => Some(Self::Seconds10),
-            _ => None,
-        }
+    pub fn from_value(value: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.value() == value)
     }
 }
 impl ::std::fmt::Display for Duration {
@@ -214,60 +175,51 @@ impl ::std::fmt::Display for Duration {
     }
 }
 impl ::serde::Serialize for Duration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Duration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::__private::integer_enum(deserializer, Self::from_value, "one of 6, 10")
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::integer_enum(d, Self::from_value, "one of 6, 10")
     }
 }
 impl rt::__private::FieldValue for Duration {}
-/// Values of `resolution`: Video quality: 768p for faster processing, 1080p for high detail.
-///
-/// Allowed values: `768p`, `1080p`. Default (applied by the server when unset): `1080p`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+/// Values of `resolution`: Video quality: 768p for faster processing, 1080p for high detail. Allowed values: `768p`, `1080p`. Default (applied by the server when unset): `1080p`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Resolution {
     /// The value `768p`.
-    #[serde(rename = "768p")]
     P768,
-    /// The value `1080p`.
-    ///
-    /// The server's default.
+    /// The value `1080p` (the server's default).
     #[default]
-    #[serde(rename = "1080p")]
     P1080,
 }
 impl Resolution {
     /// Every value, in schema order.
     pub const ALL: [Self; 2] = [Self::P768, Self::P1080];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("768p", "P768"),
+        rt::AllowedValue::new("1080p", "P1080"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::P768 => "768p",
-            Self::P1080 => "1080p",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for Resolution {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Resolution {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Resolution {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
     }
 }
 impl rt::__private::FieldValue for Resolution {}

@@ -29,47 +29,28 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     output: rt::OutputKind::Video,
     fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of Hallo (`POST /v1/hallo` and `POST /v2/hallo`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of Hallo (`POST /v1/hallo` and `POST /v2/hallo`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Input image of a talking-head.
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/hallo/hallo-input.png`.
+    /// Input image of a talking-head. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/hallo/hallo-input.png`.
     pub input_image: rt::Media,
-    /// Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step.
-    ///
-    /// Media (audio): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/hallo/hallo-audio-2.mp3`.
+    /// Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step. Media (audio): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/hallo/hallo-audio-2.mp3`.
     pub input_audio: rt::Media,
-    /// Weight of the pose in the output.
-    ///
-    /// Range: 0 to 10. Default (applied by the server when unset): `1.4`.
+    /// Weight of the pose in the output. Range: 0 to 10. Default (applied by the server when unset): `1.4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pose_weight: Option<f64>,
-    /// Weight of the face in the output.
-    ///
-    /// Range: 0 to 10. Default (applied by the server when unset): `1`.
+    /// Weight of the face in the output. Range: 0 to 10. Default (applied by the server when unset): `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub face_weight: Option<f64>,
-    /// Weight of the lips to apply.
-    ///
-    /// Range: 0 to 10. Default (applied by the server when unset): `1.2`.
+    /// Weight of the lips to apply. Range: 0 to 10. Default (applied by the server when unset): `1.2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lip_weight: Option<f64>,
-    /// Face expand ratio.
-    ///
-    /// Range: 0 to 10. Default (applied by the server when unset): `1.2`.
+    /// Face expand ratio. Range: 0 to 10. Default (applied by the server when unset): `1.2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub face_expand_ratio: Option<f64>,
-    /// Return the video as JSON wrapping a base64 string instead of raw video bytes.
-    ///
-    /// Default (applied by the server when unset): `false`.
+    /// Return the video as JSON wrapping a base64 string instead of raw video bytes. Default (applied by the server when unset): `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base64: Option<bool>,
 }
@@ -121,46 +102,42 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::__private::validate(self)
     }
 }
 impl rt::__private::Fields for Input {
     const FIELDS: &'static [rt::FieldInfo] = &[
-        rt::FieldInfo::media(
-                "input_image",
-                "Input image of a talking-head.",
-                rt::MediaKind::Image,
-            )
+        rt::FieldInfo::media("input_image", rt::MediaKind::Image)
+            .description("Input image of a talking-head.")
             .required(),
-        rt::FieldInfo::media(
-                "input_audio",
+        rt::FieldInfo::media("input_audio", rt::MediaKind::Audio)
+            .description(
                 "Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step.",
-                rt::MediaKind::Audio,
             )
             .required(),
-        rt::FieldInfo::number("pose_weight", "Weight of the pose in the output.")
+        rt::FieldInfo::number("pose_weight")
+            .description("Weight of the pose in the output.")
             .minimum(rt::Limit::Int(0))
             .maximum(rt::Limit::Int(10))
             .default("1.4"),
-        rt::FieldInfo::number("face_weight", "Weight of the face in the output.")
+        rt::FieldInfo::number("face_weight")
+            .description("Weight of the face in the output.")
             .minimum(rt::Limit::Int(0))
             .maximum(rt::Limit::Int(10))
             .default("1"),
-        rt::FieldInfo::number("lip_weight", "Weight of the lips to apply.")
+        rt::FieldInfo::number("lip_weight")
+            .description("Weight of the lips to apply.")
             .minimum(rt::Limit::Int(0))
             .maximum(rt::Limit::Int(10))
             .default("1.2"),
-        rt::FieldInfo::number("face_expand_ratio", "Face expand ratio.")
+        rt::FieldInfo::number("face_expand_ratio")
+            .description("Face expand ratio.")
             .minimum(rt::Limit::Int(0))
             .maximum(rt::Limit::Int(10))
             .default("1.2"),
-        rt::FieldInfo::boolean(
-                "base64",
+        rt::FieldInfo::boolean("base64")
+            .description(
                 "Return the video as JSON wrapping a base64 string instead of raw video bytes.",
             )
             .default("false"),
@@ -175,14 +152,10 @@ impl rt::__private::Fields for Input {
         field(&self.base64);
     }
 }
-/// Reads JSON with JSON Schema's rules exactly: unknown keys, `null`
-/// where the schema has no null, and an array for an object are
-/// errors naming their JSON pointer; `6.0` is an integer.
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
 impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
             input_image: json.take("input_image")?,
             input_audio: json.take("input_audio")?,

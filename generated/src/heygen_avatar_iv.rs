@@ -29,57 +29,34 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     output: rt::OutputKind::Video,
     fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of Heygen Avatar IV (`POST /v1/heygen-avatar-iv` and `POST /v2/heygen-avatar-iv`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of Heygen Avatar IV (`POST /v1/heygen-avatar-iv` and `POST /v2/heygen-avatar-iv`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Image of the avatar, for example a clear face image.
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-inference-inputs.s3.amazonaws.com/f858aaa9-26a9-4749-83fc-08ac2240c1e2-148863a50eac17d1990d23b873818afa.png`.
+    /// Image of the avatar, for example a clear face image. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-inference-inputs.s3.amazonaws.com/f858aaa9-26a9-4749-83fc-08ac2240c1e2-148863a50eac17d1990d23b873818afa.png`.
     pub image_url: rt::Media,
-    /// Title of the video.
-    ///
-    /// Example: `Welcome Video`.
+    /// Title of the video. Example: `Welcome Video`.
     pub video_title: String,
-    /// Text the avatar speaks. An alternative to `audio_url`.
-    ///
-    /// Example: `Hello, welcome!`.
+    /// Text the avatar speaks. An alternative to `audio_url`. Example: `Hello, welcome!`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
-    /// Audio the avatar speaks. An alternative to `script`.
-    ///
-    /// Media (audio): a URL, or a local file that is uploaded before the request. Example: `https://audio.com/hello.wav`.
+    /// Audio the avatar speaks. An alternative to `script`. Media (audio): a URL, or a local file that is uploaded before the request. Example: `https://audio.com/hello.wav`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<rt::Media>,
-    /// Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is.
-    ///
-    /// Known values: `26b2064088674c80b1e5fc5ab1a068ea`, `6d5ef2eb0cb94193b90dd3cb397ae898`, `71b0aa6499f6458e8b040818a017db1f`, `8273e0a033074b5bb98d7ce3ab727bd9`, `8f0944e10aad4e989bce8f76807b6f36`, `8f389c2237194f80b50fe7632dcc17b8`, `9af7667dcc3145b790a5fb1ac226dfe3`, `5a3cff20eddd491ca1196ffd1a868fdb`, `9ff7fd2dd9114c3bae005e62aa485e52`, `acebd7b6419a44a388b9d1620614b29f`; any other string is accepted too. Default (applied by the server when unset): `f80e430f06b34b70b275c9c746436e37`.
+    /// Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is. Known values: `26b2064088674c80b1e5fc5ab1a068ea`, `6d5ef2eb0cb94193b90dd3cb397ae898`, `71b0aa6499f6458e8b040818a017db1f`, `8273e0a033074b5bb98d7ce3ab727bd9`, `8f0944e10aad4e989bce8f76807b6f36`, `8f389c2237194f80b50fe7632dcc17b8`, `9af7667dcc3145b790a5fb1ac226dfe3`, `5a3cff20eddd491ca1196ffd1a868fdb`, `9ff7fd2dd9114c3bae005e62aa485e52`, `acebd7b6419a44a388b9d1620614b29f`; any other string is accepted too. Default (applied by the server when unset): `f80e430f06b34b70b275c9c746436e37`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<VoiceId>,
-    /// Orientation of the video: portrait for tall videos.
-    ///
-    /// Allowed values: `portrait`, `landscape`. Default (applied by the server when unset): `landscape`.
+    /// Orientation of the video: portrait for tall videos. Allowed values: `portrait`, `landscape`. Default (applied by the server when unset): `landscape`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub video_orientation: Option<VideoOrientation>,
-    /// How the avatar fits on screen: contain shows the full image.
-    ///
-    /// Allowed values: `cover`, `contain`. Default (applied by the server when unset): `cover`.
+    /// How the avatar fits on screen: contain shows the full image. Allowed values: `cover`, `contain`. Default (applied by the server when unset): `cover`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fit: Option<Fit>,
-    /// Motion style of the avatar, for example 'energetic gestures'.
-    ///
-    /// Example: `Subtle hand movements.`.
+    /// Motion style of the avatar, for example 'energetic gestures'. Example: `Subtle hand movements.`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_motion_prompt: Option<String>,
-    /// Enhance the motion prompt with AI.
-    ///
-    /// Default (applied by the server when unset): `false`.
+    /// Enhance the motion prompt with AI. Default (applied by the server when unset): `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enhance_custom_motion_prompt: Option<bool>,
 }
@@ -142,100 +119,43 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::__private::validate(self)
     }
 }
 impl rt::__private::Fields for Input {
     const FIELDS: &'static [rt::FieldInfo] = &[
-        rt::FieldInfo::media(
-                "image_url",
-                "Image of the avatar, for example a clear face image.",
-                rt::MediaKind::Image,
-            )
+        rt::FieldInfo::media("image_url", rt::MediaKind::Image)
+            .description("Image of the avatar, for example a clear face image.")
             .required(),
-        rt::FieldInfo::string("video_title", "Title of the video.").required(),
-        rt::FieldInfo::string(
-            "script",
-            "Text the avatar speaks. An alternative to `audio_url`.",
-        ),
-        rt::FieldInfo::media(
-            "audio_url",
-            "Audio the avatar speaks. An alternative to `script`.",
-            rt::MediaKind::Audio,
-        ),
-        rt::FieldInfo::string(
-                "voice_id",
+        rt::FieldInfo::string("video_title")
+            .description("Title of the video.")
+            .required(),
+        rt::FieldInfo::string("script")
+            .description("Text the avatar speaks. An alternative to `audio_url`."),
+        rt::FieldInfo::media("audio_url", rt::MediaKind::Audio)
+            .description("Audio the avatar speaks. An alternative to `script`."),
+        rt::FieldInfo::string("voice_id")
+            .description(
                 "Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is.",
             )
-            .allowed(
-                &[
-                    rt::AllowedValue::new("26b2064088674c80b1e5fc5ab1a068ea", "Onyx"),
-                    rt::AllowedValue::new("6d5ef2eb0cb94193b90dd3cb397ae898", "Coral"),
-                    rt::AllowedValue::new("71b0aa6499f6458e8b040818a017db1f", "Nova"),
-                    rt::AllowedValue::new("8273e0a033074b5bb98d7ce3ab727bd9", "Shimmer"),
-                    rt::AllowedValue::new(
-                        "8f0944e10aad4e989bce8f76807b6f36",
-                        "LukasInCar",
-                    ),
-                    rt::AllowedValue::new(
-                        "8f389c2237194f80b50fe7632dcc17b8",
-                        "LeaInCar",
-                    ),
-                    rt::AllowedValue::new(
-                        "9af7667dcc3145b790a5fb1ac226dfe3",
-                        "LeaInside",
-                    ),
-                    rt::AllowedValue::new(
-                        "5a3cff20eddd491ca1196ffd1a868fdb",
-                        "DaranInside2WithMic",
-                    ),
-                    rt::AllowedValue::new(
-                        "9ff7fd2dd9114c3bae005e62aa485e52",
-                        "DaranOutsideSitting",
-                    ),
-                    rt::AllowedValue::new(
-                        "acebd7b6419a44a388b9d1620614b29f",
-                        "GailInsideStanding",
-                    ),
-                ],
-            )
+            .allowed(VoiceId::VALUES)
             .open()
             .default("\"f80e430f06b34b70b275c9c746436e37\""),
-        rt::FieldInfo::string(
-                "video_orientation",
-                "Orientation of the video: portrait for tall videos.",
-            )
-            .allowed(
-                &[
-                    rt::AllowedValue::new("portrait", "Portrait"),
-                    rt::AllowedValue::new("landscape", "Landscape"),
-                ],
-            )
+        rt::FieldInfo::string("video_orientation")
+            .description("Orientation of the video: portrait for tall videos.")
+            .allowed(VideoOrientation::VALUES)
             .default("\"landscape\""),
-        rt::FieldInfo::string(
-                "fit",
-                "How the avatar fits on screen: contain shows the full image.",
-            )
-            .allowed(
-                &[
-                    rt::AllowedValue::new("cover", "Cover"),
-                    rt::AllowedValue::new("contain", "Contain"),
-                ],
-            )
+        rt::FieldInfo::string("fit")
+            .description("How the avatar fits on screen: contain shows the full image.")
+            .allowed(Fit::VALUES)
             .default("\"cover\""),
-        rt::FieldInfo::string(
-            "custom_motion_prompt",
-            "Motion style of the avatar, for example 'energetic gestures'.",
-        ),
-        rt::FieldInfo::boolean(
-                "enhance_custom_motion_prompt",
-                "Enhance the motion prompt with AI.",
-            )
+        rt::FieldInfo::string("custom_motion_prompt")
+            .description(
+                "Motion style of the avatar, for example 'energetic gestures'.",
+            ),
+        rt::FieldInfo::boolean("enhance_custom_motion_prompt")
+            .description("Enhance the motion prompt with AI.")
             .default("false"),
     ];
     fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
@@ -250,14 +170,10 @@ impl rt::__private::Fields for Input {
         field(&self.enhance_custom_motion_prompt);
     }
 }
-/// Reads JSON with JSON Schema's rules exactly: unknown keys, `null`
-/// where the schema has no null, and an array for an object are
-/// errors naming their JSON pointer; `6.0` is an integer.
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
 impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
             image_url: json.take("image_url")?,
             video_title: json.take("video_title")?,
@@ -276,9 +192,7 @@ impl rt::__private::Body for Input {
         &MODEL
     }
 }
-/// Values of `voice_id`: Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is.
-///
-/// Known values: `26b2064088674c80b1e5fc5ab1a068ea`, `6d5ef2eb0cb94193b90dd3cb397ae898`, `71b0aa6499f6458e8b040818a017db1f`, `8273e0a033074b5bb98d7ce3ab727bd9`, `8f0944e10aad4e989bce8f76807b6f36`, `8f389c2237194f80b50fe7632dcc17b8`, `9af7667dcc3145b790a5fb1ac226dfe3`, `5a3cff20eddd491ca1196ffd1a868fdb`, `9ff7fd2dd9114c3bae005e62aa485e52`, `acebd7b6419a44a388b9d1620614b29f`; any other string is accepted too. Default (applied by the server when unset): `f80e430f06b34b70b275c9c746436e37`.
+/// Values of `voice_id`: Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is. Known values: `26b2064088674c80b1e5fc5ab1a068ea`, `6d5ef2eb0cb94193b90dd3cb397ae898`, `71b0aa6499f6458e8b040818a017db1f`, `8273e0a033074b5bb98d7ce3ab727bd9`, `8f0944e10aad4e989bce8f76807b6f36`, `8f389c2237194f80b50fe7632dcc17b8`, `9af7667dcc3145b790a5fb1ac226dfe3`, `5a3cff20eddd491ca1196ffd1a868fdb`, `9ff7fd2dd9114c3bae005e62aa485e52`, `acebd7b6419a44a388b9d1620614b29f`; any other string is accepted too. Default (applied by the server when unset): `f80e430f06b34b70b275c9c746436e37`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VoiceId {
     /// The value `26b2064088674c80b1e5fc5ab1a068ea`.
@@ -318,6 +232,19 @@ impl VoiceId {
         Self::DaranOutsideSitting,
         Self::GailInsideStanding,
     ];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("26b2064088674c80b1e5fc5ab1a068ea", "Onyx"),
+        rt::AllowedValue::new("6d5ef2eb0cb94193b90dd3cb397ae898", "Coral"),
+        rt::AllowedValue::new("71b0aa6499f6458e8b040818a017db1f", "Nova"),
+        rt::AllowedValue::new("8273e0a033074b5bb98d7ce3ab727bd9", "Shimmer"),
+        rt::AllowedValue::new("8f0944e10aad4e989bce8f76807b6f36", "LukasInCar"),
+        rt::AllowedValue::new("8f389c2237194f80b50fe7632dcc17b8", "LeaInCar"),
+        rt::AllowedValue::new("9af7667dcc3145b790a5fb1ac226dfe3", "LeaInside"),
+        rt::AllowedValue::new("5a3cff20eddd491ca1196ffd1a868fdb", "DaranInside2WithMic"),
+        rt::AllowedValue::new("9ff7fd2dd9114c3bae005e62aa485e52", "DaranOutsideSitting"),
+        rt::AllowedValue::new("acebd7b6419a44a388b9d1620614b29f", "GailInsideStanding"),
+    ];
     /// The string sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -337,18 +264,9 @@ impl VoiceId {
 }
 impl From<&str> for VoiceId {
     fn from(value: &str) -> Self {
-        match value {
-            "26b2064088674c80b1e5fc5ab1a068ea" => Self::Onyx,
-            "6d5ef2eb0cb94193b90dd3cb397ae898" => Self::Coral,
-            "71b0aa6499f6458e8b040818a017db1f" => Self::Nova,
-            "8273e0a033074b5bb98d7ce3ab727bd9" => Self::Shimmer,
-            "8f0944e10aad4e989bce8f76807b6f36" => Self::LukasInCar,
-            "8f389c2237194f80b50fe7632dcc17b8" => Self::LeaInCar,
-            "9af7667dcc3145b790a5fb1ac226dfe3" => Self::LeaInside,
-            "5a3cff20eddd491ca1196ffd1a868fdb" => Self::DaranInside2WithMic,
-            "9ff7fd2dd9114c3bae005e62aa485e52" => Self::DaranOutsideSitting,
-            "acebd7b6419a44a388b9d1620614b29f" => Self::GailInsideStanding,
-            other => Self::Other(other.to_owned()),
+        match Self::VALUES.iter().position(|v| v.value == value) {
+            Some(i) => Self::KNOWN[i].clone(),
+            None => Self::Other(value.to_owned()),
         }
     }
 }
@@ -363,56 +281,36 @@ impl ::std::fmt::Display for VoiceId {
     }
 }
 impl ::serde::Serialize for VoiceId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VoiceId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(d).map(Self::from)
     }
 }
 impl rt::__private::FieldValue for VoiceId {}
-/// Values of `video_orientation`: Orientation of the video: portrait for tall videos.
-///
-/// Allowed values: `portrait`, `landscape`. Default (applied by the server when unset): `landscape`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+/// Values of `video_orientation`: Orientation of the video: portrait for tall videos. Allowed values: `portrait`, `landscape`. Default (applied by the server when unset): `landscape`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum VideoOrientation {
     /// The value `portrait`.
-    #[serde(rename = "portrait")]
     Portrait,
-    /// The value `landscape`.
-    ///
-    /// The server's default.
+    /// The value `landscape` (the server's default).
     #[default]
-    #[serde(rename = "landscape")]
     Landscape,
 }
 impl VideoOrientation {
     /// Every value, in schema order.
     pub const ALL: [Self; 2] = [Self::Portrait, Self::Landscape];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("portrait", "Portrait"),
+        rt::AllowedValue::new("landscape", "Landscape"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Portrait => "portrait",
-            Self::Landscape => "landscape",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for VideoOrientation {
@@ -420,46 +318,52 @@ impl ::std::fmt::Display for VideoOrientation {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for VideoOrientation {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VideoOrientation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
+    }
+}
 impl rt::__private::FieldValue for VideoOrientation {}
-/// Values of `fit`: How the avatar fits on screen: contain shows the full image.
-///
-/// Allowed values: `cover`, `contain`. Default (applied by the server when unset): `cover`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+/// Values of `fit`: How the avatar fits on screen: contain shows the full image. Allowed values: `cover`, `contain`. Default (applied by the server when unset): `cover`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Fit {
-    /// The value `cover`.
-    ///
-    /// The server's default.
+    /// The value `cover` (the server's default).
     #[default]
-    #[serde(rename = "cover")]
     Cover,
     /// The value `contain`.
-    #[serde(rename = "contain")]
     Contain,
 }
 impl Fit {
     /// Every value, in schema order.
     pub const ALL: [Self; 2] = [Self::Cover, Self::Contain];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("cover", "Cover"),
+        rt::AllowedValue::new("contain", "Contain"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Cover => "cover",
-            Self::Contain => "contain",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for Fit {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Fit {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Fit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
     }
 }
 impl rt::__private::FieldValue for Fit {}

@@ -30,19 +30,12 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     output: rt::OutputKind::Json,
     fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of LLAVA 1.6 7B (`POST /v1/llava-v1.6` and `POST /v2/llava-v1.6`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of LLAVA 1.6 7B (`POST /v1/llava-v1.6` and `POST /v2/llava-v1.6`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// One image URL (the name is plural).
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request.
+    /// One image URL (the name is plural). Media (image): a URL, or a local file that is uploaded before the request.
     pub images: rt::Media,
     /// Prompt about the image.
     pub prompt: String,
@@ -57,37 +50,26 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::__private::validate(self)
     }
 }
 impl rt::__private::Fields for Input {
     const FIELDS: &'static [rt::FieldInfo] = &[
-        rt::FieldInfo::media(
-                "images",
-                "One image URL (the name is plural).",
-                rt::MediaKind::Image,
-            )
+        rt::FieldInfo::media("images", rt::MediaKind::Image)
+            .description("One image URL (the name is plural).")
             .required(),
-        rt::FieldInfo::string("prompt", "Prompt about the image.").required(),
+        rt::FieldInfo::string("prompt").description("Prompt about the image.").required(),
     ];
     fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
         field(&self.images);
         field(&self.prompt);
     }
 }
-/// Reads JSON with JSON Schema's rules exactly: unknown keys, `null`
-/// where the schema has no null, and an array for an object are
-/// errors naming their JSON pointer; `6.0` is an integer.
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
 impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
             images: json.take("images")?,
             prompt: json.take("prompt")?,

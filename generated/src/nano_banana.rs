@@ -29,33 +29,20 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     output: rt::OutputKind::Json,
     fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of Nano Banana (`POST /v1/nano-banana` and `POST /v2/nano-banana`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of Nano Banana (`POST /v1/nano-banana` and `POST /v2/nano-banana`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Prompt.
-    ///
-    /// Example: `Dancing Banana`.
+    /// Prompt. Example: `Dancing Banana`.
     pub prompt: String,
-    /// Aspect ratio.
-    ///
-    /// Allowed values: `1:1`, `2:3`, `3:2`, `4:3`, `3:4`, `4:5`, `5:4`, `16:9`, `9:16`, `21:9`. Default (applied by the server when unset): `1:1`.
+    /// Aspect ratio. Allowed values: `1:1`, `2:3`, `3:2`, `4:3`, `3:4`, `4:5`, `5:4`, `16:9`, `9:16`, `21:9`. Default (applied by the server when unset): `1:1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<AspectRatio>,
-    /// A list of image URLs.
-    ///
-    /// A list. Each item: Media (image): a URL, or a local file that is uploaded before the request.
+    /// A list of image URLs. A list. Each item: Media (image): a URL, or a local file that is uploaded before the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_urls: Option<Vec<rt::Media>>,
-    /// What to answer with.
-    ///
-    /// Allowed values: `TEXT_AND_IMAGE`, `IMAGE`. Default (applied by the server when unset): `TEXT_AND_IMAGE`.
+    /// What to answer with. Allowed values: `TEXT_AND_IMAGE`, `IMAGE`. Default (applied by the server when unset): `TEXT_AND_IMAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_modalities: Option<ResponseModalities>,
 }
@@ -92,47 +79,28 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::__private::validate(self)
     }
 }
 impl rt::__private::Fields for Input {
     const FIELDS: &'static [rt::FieldInfo] = &[
-        rt::FieldInfo::string("prompt", "Prompt.").required(),
-        rt::FieldInfo::string("aspect_ratio", "Aspect ratio.")
-            .allowed(
-                &[
-                    rt::AllowedValue::new("1:1", "Ratio1x1"),
-                    rt::AllowedValue::new("2:3", "Ratio2x3"),
-                    rt::AllowedValue::new("3:2", "Ratio3x2"),
-                    rt::AllowedValue::new("4:3", "Ratio4x3"),
-                    rt::AllowedValue::new("3:4", "Ratio3x4"),
-                    rt::AllowedValue::new("4:5", "Ratio4x5"),
-                    rt::AllowedValue::new("5:4", "Ratio5x4"),
-                    rt::AllowedValue::new("16:9", "Ratio16x9"),
-                    rt::AllowedValue::new("9:16", "Ratio9x16"),
-                    rt::AllowedValue::new("21:9", "Ratio21x9"),
-                ],
-            )
+        rt::FieldInfo::string("prompt").description("Prompt.").required(),
+        rt::FieldInfo::string("aspect_ratio")
+            .description("Aspect ratio.")
+            .allowed(AspectRatio::VALUES)
             .default("\"1:1\""),
         rt::FieldInfo::list(
-            "image_urls",
-            "A list of image URLs.",
-            &rt::FieldInfo::media("items", "One item.", rt::MediaKind::Image)
-                .rust_name("image_urls")
-                .required(),
-        ),
-        rt::FieldInfo::string("response_modalities", "What to answer with.")
-            .allowed(
-                &[
-                    rt::AllowedValue::new("TEXT_AND_IMAGE", "TextAndImage"),
-                    rt::AllowedValue::new("IMAGE", "Image"),
-                ],
+                "image_urls",
+                &rt::FieldInfo::media("items", rt::MediaKind::Image)
+                    .description("One item.")
+                    .rust_name("image_urls")
+                    .required(),
             )
+            .description("A list of image URLs."),
+        rt::FieldInfo::string("response_modalities")
+            .description("What to answer with.")
+            .allowed(ResponseModalities::VALUES)
             .default("\"TEXT_AND_IMAGE\""),
     ];
     fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
@@ -142,14 +110,10 @@ impl rt::__private::Fields for Input {
         field(&self.response_modalities);
     }
 }
-/// Reads JSON with JSON Schema's rules exactly: unknown keys, `null`
-/// where the schema has no null, and an array for an object are
-/// errors naming their JSON pointer; `6.0` is an integer.
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
 impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
             prompt: json.take("prompt")?,
             aspect_ratio: json.take("aspect_ratio")?,
@@ -163,53 +127,29 @@ impl rt::__private::Body for Input {
         &MODEL
     }
 }
-/// Values of `aspect_ratio`: Aspect ratio.
-///
-/// Allowed values: `1:1`, `2:3`, `3:2`, `4:3`, `3:4`, `4:5`, `5:4`, `16:9`, `9:16`, `21:9`. Default (applied by the server when unset): `1:1`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+/// Values of `aspect_ratio`: Aspect ratio. Allowed values: `1:1`, `2:3`, `3:2`, `4:3`, `3:4`, `4:5`, `5:4`, `16:9`, `9:16`, `21:9`. Default (applied by the server when unset): `1:1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum AspectRatio {
-    /// The value `1:1`.
-    ///
-    /// The server's default.
+    /// The value `1:1` (the server's default).
     #[default]
-    #[serde(rename = "1:1")]
     Ratio1x1,
     /// The value `2:3`.
-    #[serde(rename = "2:3")]
     Ratio2x3,
     /// The value `3:2`.
-    #[serde(rename = "3:2")]
     Ratio3x2,
     /// The value `4:3`.
-    #[serde(rename = "4:3")]
     Ratio4x3,
     /// The value `3:4`.
-    #[serde(rename = "3:4")]
     Ratio3x4,
     /// The value `4:5`.
-    #[serde(rename = "4:5")]
     Ratio4x5,
     /// The value `5:4`.
-    #[serde(rename = "5:4")]
     Ratio5x4,
     /// The value `16:9`.
-    #[serde(rename = "16:9")]
     Ratio16x9,
     /// The value `9:16`.
-    #[serde(rename = "9:16")]
     Ratio9x16,
     /// The value `21:9`.
-    #[serde(rename = "21:9")]
     Ratio21x9,
 }
 impl AspectRatio {
@@ -226,20 +166,22 @@ impl AspectRatio {
         Self::Ratio9x16,
         Self::Ratio21x9,
     ];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("1:1", "Ratio1x1"),
+        rt::AllowedValue::new("2:3", "Ratio2x3"),
+        rt::AllowedValue::new("3:2", "Ratio3x2"),
+        rt::AllowedValue::new("4:3", "Ratio4x3"),
+        rt::AllowedValue::new("3:4", "Ratio3x4"),
+        rt::AllowedValue::new("4:5", "Ratio4x5"),
+        rt::AllowedValue::new("5:4", "Ratio5x4"),
+        rt::AllowedValue::new("16:9", "Ratio16x9"),
+        rt::AllowedValue::new("9:16", "Ratio9x16"),
+        rt::AllowedValue::new("21:9", "Ratio21x9"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Ratio1x1 => "1:1",
-            Self::Ratio2x3 => "2:3",
-            Self::Ratio3x2 => "3:2",
-            Self::Ratio4x3 => "4:3",
-            Self::Ratio3x4 => "3:4",
-            Self::Ratio4x5 => "4:5",
-            Self::Ratio5x4 => "5:4",
-            Self::Ratio16x9 => "16:9",
-            Self::Ratio9x16 => "9:16",
-            Self::Ratio21x9 => "21:9",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for AspectRatio {
@@ -247,46 +189,52 @@ impl ::std::fmt::Display for AspectRatio {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for AspectRatio {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AspectRatio {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
+    }
+}
 impl rt::__private::FieldValue for AspectRatio {}
-/// Values of `response_modalities`: What to answer with.
-///
-/// Allowed values: `TEXT_AND_IMAGE`, `IMAGE`. Default (applied by the server when unset): `TEXT_AND_IMAGE`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+/// Values of `response_modalities`: What to answer with. Allowed values: `TEXT_AND_IMAGE`, `IMAGE`. Default (applied by the server when unset): `TEXT_AND_IMAGE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ResponseModalities {
-    /// The value `TEXT_AND_IMAGE`.
-    ///
-    /// The server's default.
+    /// The value `TEXT_AND_IMAGE` (the server's default).
     #[default]
-    #[serde(rename = "TEXT_AND_IMAGE")]
     TextAndImage,
     /// The value `IMAGE`.
-    #[serde(rename = "IMAGE")]
     Image,
 }
 impl ResponseModalities {
     /// Every value, in schema order.
     pub const ALL: [Self; 2] = [Self::TextAndImage, Self::Image];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("TEXT_AND_IMAGE", "TextAndImage"),
+        rt::AllowedValue::new("IMAGE", "Image"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::TextAndImage => "TEXT_AND_IMAGE",
-            Self::Image => "IMAGE",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for ResponseModalities {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ResponseModalities {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResponseModalities {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
     }
 }
 impl rt::__private::FieldValue for ResponseModalities {}

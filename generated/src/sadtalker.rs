@@ -29,52 +29,31 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     output: rt::OutputKind::Video,
     fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of SadTalker (`POST /v1/sadtalker` and `POST /v2/sadtalker`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of SadTalker (`POST /v1/sadtalker` and `POST /v2/sadtalker`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Input image of a talking-head.
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad-talker-input.png`.
+    /// Input image of a talking-head. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad-talker-input.png`.
     pub input_image: rt::Media,
-    /// Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step.
-    ///
-    /// Media (audio): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad_talker_audio_input.mp3`.
+    /// Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step. Media (audio): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad_talker_audio_input.mp3`.
     pub input_audio: rt::Media,
-    /// Pose style.
-    ///
-    /// Range: 0 to 45. Default (applied by the server when unset): `4`.
+    /// Pose style. Range: 0 to 45. Default (applied by the server when unset): `4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pose_style: Option<i64>,
-    /// A larger value makes the expression motion stronger.
-    ///
-    /// Range: 1 to 3. Default (applied by the server when unset): `1.4`.
+    /// A larger value makes the expression motion stronger. Range: 1 to 3. Default (applied by the server when unset): `1.4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression_scale: Option<f64>,
-    /// Method used to preprocess the image.
-    ///
-    /// Allowed values: `crop`, `extcrop`, `resize`, `full`, `extfull`. Default (applied by the server when unset): `full`.
+    /// Method used to preprocess the image. Allowed values: `crop`, `extcrop`, `resize`, `full`, `extfull`. Default (applied by the server when unset): `full`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preprocess: Option<Preprocess>,
-    /// Image size of the face render, in pixels.
-    ///
-    /// Allowed values: `256`, `512`. Default (applied by the server when unset): `256`.
+    /// Image size of the face render, in pixels. Allowed values: `256`, `512`. Default (applied by the server when unset): `256`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_size: Option<ImageSize>,
-    /// Enhance the output video.
-    ///
-    /// Default (applied by the server when unset): `true`.
+    /// Enhance the output video. Default (applied by the server when unset): `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enhancer: Option<bool>,
-    /// Return the video as JSON wrapping a base64 string instead of raw video bytes.
-    ///
-    /// Default (applied by the server when unset): `false`.
+    /// Return the video as JSON wrapping a base64 string instead of raw video bytes. Default (applied by the server when unset): `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base64: Option<bool>,
 }
@@ -133,61 +112,43 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::__private::validate(self)
     }
 }
 impl rt::__private::Fields for Input {
     const FIELDS: &'static [rt::FieldInfo] = &[
-        rt::FieldInfo::media(
-                "input_image",
-                "Input image of a talking-head.",
-                rt::MediaKind::Image,
-            )
+        rt::FieldInfo::media("input_image", rt::MediaKind::Image)
+            .description("Input image of a talking-head.")
             .required(),
-        rt::FieldInfo::media(
-                "input_audio",
+        rt::FieldInfo::media("input_audio", rt::MediaKind::Audio)
+            .description(
                 "Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step.",
-                rt::MediaKind::Audio,
             )
             .required(),
-        rt::FieldInfo::integer("pose_style", "Pose style.")
+        rt::FieldInfo::integer("pose_style")
+            .description("Pose style.")
             .minimum(rt::Limit::Int(0))
             .maximum(rt::Limit::Int(45))
             .default("4"),
-        rt::FieldInfo::number(
-                "expression_scale",
-                "A larger value makes the expression motion stronger.",
-            )
+        rt::FieldInfo::number("expression_scale")
+            .description("A larger value makes the expression motion stronger.")
             .minimum(rt::Limit::Int(1))
             .maximum(rt::Limit::Int(3))
             .default("1.4"),
-        rt::FieldInfo::string("preprocess", "Method used to preprocess the image.")
-            .allowed(
-                &[
-                    rt::AllowedValue::new("crop", "Crop"),
-                    rt::AllowedValue::new("extcrop", "Extcrop"),
-                    rt::AllowedValue::new("resize", "Resize"),
-                    rt::AllowedValue::new("full", "Full"),
-                    rt::AllowedValue::new("extfull", "Extfull"),
-                ],
-            )
+        rt::FieldInfo::string("preprocess")
+            .description("Method used to preprocess the image.")
+            .allowed(Preprocess::VALUES)
             .default("\"full\""),
-        rt::FieldInfo::integer("image_size", "Image size of the face render, in pixels.")
-            .allowed(
-                &[
-                    rt::AllowedValue::new("256", "Px256"),
-                    rt::AllowedValue::new("512", "Px512"),
-                ],
-            )
+        rt::FieldInfo::integer("image_size")
+            .description("Image size of the face render, in pixels.")
+            .allowed(ImageSize::VALUES)
             .default("256"),
-        rt::FieldInfo::boolean("enhancer", "Enhance the output video.").default("true"),
-        rt::FieldInfo::boolean(
-                "base64",
+        rt::FieldInfo::boolean("enhancer")
+            .description("Enhance the output video.")
+            .default("true"),
+        rt::FieldInfo::boolean("base64")
+            .description(
                 "Return the video as JSON wrapping a base64 string instead of raw video bytes.",
             )
             .default("false"),
@@ -203,14 +164,10 @@ impl rt::__private::Fields for Input {
         field(&self.base64);
     }
 }
-/// Reads JSON with JSON Schema's rules exactly: unknown keys, `null`
-/// where the schema has no null, and an array for an object are
-/// errors naming their JSON pointer; `6.0` is an integer.
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
 impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
             input_image: json.take("input_image")?,
             input_audio: json.take("input_audio")?,
@@ -228,38 +185,19 @@ impl rt::__private::Body for Input {
         &MODEL
     }
 }
-/// Values of `preprocess`: Method used to preprocess the image.
-///
-/// Allowed values: `crop`, `extcrop`, `resize`, `full`, `extfull`. Default (applied by the server when unset): `full`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+/// Values of `preprocess`: Method used to preprocess the image. Allowed values: `crop`, `extcrop`, `resize`, `full`, `extfull`. Default (applied by the server when unset): `full`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Preprocess {
     /// The value `crop`.
-    #[serde(rename = "crop")]
     Crop,
     /// The value `extcrop`.
-    #[serde(rename = "extcrop")]
     Extcrop,
     /// The value `resize`.
-    #[serde(rename = "resize")]
     Resize,
-    /// The value `full`.
-    ///
-    /// The server's default.
+    /// The value `full` (the server's default).
     #[default]
-    #[serde(rename = "full")]
     Full,
     /// The value `extfull`.
-    #[serde(rename = "extfull")]
     Extfull,
 }
 impl Preprocess {
@@ -271,15 +209,17 @@ impl Preprocess {
         Self::Full,
         Self::Extfull,
     ];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("crop", "Crop"),
+        rt::AllowedValue::new("extcrop", "Extcrop"),
+        rt::AllowedValue::new("resize", "Resize"),
+        rt::AllowedValue::new("full", "Full"),
+        rt::AllowedValue::new("extfull", "Extfull"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Crop => "crop",
-            Self::Extcrop => "extcrop",
-            Self::Resize => "resize",
-            Self::Full => "full",
-            Self::Extfull => "extfull",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for Preprocess {
@@ -287,15 +227,21 @@ impl ::std::fmt::Display for Preprocess {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for Preprocess {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Preprocess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
+    }
+}
 impl rt::__private::FieldValue for Preprocess {}
-/// Values of `image_size`: Image size of the face render, in pixels.
-///
-/// Allowed values: `256`, `512`. Default (applied by the server when unset): `256`.
+/// Values of `image_size`: Image size of the face render, in pixels. Allowed values: `256`, `512`. Default (applied by the server when unset): `256`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ImageSize {
-    /// The value `256`.
-    ///
-    /// The server's default.
+    /// The value `256` (the server's default).
     #[default]
     Px256,
     /// The value `512`.
@@ -304,6 +250,11 @@ pub enum ImageSize {
 impl ImageSize {
     /// Every value, in schema order.
     pub const ALL: [Self; 2] = [Self::Px256, Self::Px512];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("256", "Px256"),
+        rt::AllowedValue::new("512", "Px512"),
+    ];
     /// The integer sent on the wire.
     pub const fn value(self) -> i64 {
         match self {
@@ -312,12 +263,8 @@ impl ImageSize {
         }
     }
     /// The variant of a wire integer, if it is one of the allowed values.
-    pub const fn from_value(value: i64) -> Option<Self> {
-        match value {
-            256 => Some(Self::Px256),
-            512 => Some(Self::Px512),
-            _ => None,
-        }
+    pub fn from_value(value: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.value() == value)
     }
 }
 impl ::std::fmt::Display for ImageSize {
@@ -326,18 +273,13 @@ impl ::std::fmt::Display for ImageSize {
     }
 }
 impl ::serde::Serialize for ImageSize {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ImageSize {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::__private::integer_enum(deserializer, Self::from_value, "one of 256, 512")
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::integer_enum(d, Self::from_value, "one of 256, 512")
     }
 }
 impl rt::__private::FieldValue for ImageSize {}

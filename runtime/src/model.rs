@@ -134,7 +134,7 @@ impl FieldInfo {
     /// kind, with no description, default, limit or value list. The
     /// constructors below and the `const` setters after them describe a
     /// field one fact at a time, as the generated tables do:
-    /// `FieldInfo::number("pose_weight", "Weight of the pose.").minimum(Limit::Int(0))`.
+    /// `FieldInfo::number("pose_weight").description("Weight of the pose.").minimum(Limit::Int(0))`.
     pub const fn new(name: &'static str, kind: FieldKind) -> Self {
         FieldInfo {
             name,
@@ -159,62 +159,54 @@ impl FieldInfo {
         }
     }
 
-    /// An optional field of `kind` with this description.
-    pub const fn described(name: &'static str, kind: FieldKind, description: &'static str) -> Self {
-        let mut field = Self::new(name, kind);
-        field.description = description;
-        field
-    }
-
     /// An optional string field.
-    pub const fn string(name: &'static str, description: &'static str) -> Self {
-        Self::described(name, FieldKind::String, description)
+    pub const fn string(name: &'static str) -> Self {
+        Self::new(name, FieldKind::String)
     }
 
     /// An optional integer field.
-    pub const fn integer(name: &'static str, description: &'static str) -> Self {
-        Self::described(name, FieldKind::Integer, description)
+    pub const fn integer(name: &'static str) -> Self {
+        Self::new(name, FieldKind::Integer)
     }
 
     /// An optional number field.
-    pub const fn number(name: &'static str, description: &'static str) -> Self {
-        Self::described(name, FieldKind::Number, description)
+    pub const fn number(name: &'static str) -> Self {
+        Self::new(name, FieldKind::Number)
     }
 
     /// An optional boolean field.
-    pub const fn boolean(name: &'static str, description: &'static str) -> Self {
-        Self::described(name, FieldKind::Boolean, description)
+    pub const fn boolean(name: &'static str) -> Self {
+        Self::new(name, FieldKind::Boolean)
     }
 
     /// An optional media field of this kind.
-    pub const fn media(name: &'static str, description: &'static str, kind: MediaKind) -> Self {
-        Self::described(name, FieldKind::Media(kind), description)
+    pub const fn media(name: &'static str, kind: MediaKind) -> Self {
+        Self::new(name, FieldKind::Media(kind))
     }
 
     /// An optional list field whose items `items` describes.
-    pub const fn list(
-        name: &'static str,
-        description: &'static str,
-        items: &'static FieldInfo,
-    ) -> Self {
-        Self::described(name, FieldKind::List(items), description)
+    pub const fn list(name: &'static str, items: &'static FieldInfo) -> Self {
+        Self::new(name, FieldKind::List(items))
     }
 
     /// An optional object field with these fields.
-    pub const fn object(
-        name: &'static str,
-        description: &'static str,
-        fields: &'static [FieldInfo],
-    ) -> Self {
-        Self::described(name, FieldKind::Object(fields), description)
+    pub const fn object(name: &'static str, fields: &'static [FieldInfo]) -> Self {
+        Self::new(name, FieldKind::Object(fields))
     }
 
     /// The items of a list whose field has the Rust name `rust_name`:
     /// named `items`, described as "One item.", always present.
     pub const fn items(kind: FieldKind, rust_name: &'static str) -> Self {
-        Self::described("items", kind, "One item.")
+        Self::new("items", kind)
+            .description("One item.")
             .rust_name(rust_name)
             .required()
+    }
+
+    /// With this description.
+    pub const fn description(mut self, description: &'static str) -> Self {
+        self.description = description;
+        self
     }
 
     /// With this Rust name (when it is not the wire name).

@@ -304,7 +304,7 @@ pub fn field_doc(field: &Field) -> String {
         facts.push(format!("Example: {}.", value_text(example)));
     }
     if !facts.is_empty() {
-        doc.push_str("\n\n");
+        doc.push(' ');
         doc.push_str(&facts.join(" "));
     }
     doc

@@ -299,7 +299,7 @@ fn emit_input(model: &Model) -> TokenStream {
     let title = docs::inline(&model.title);
     let slug = &model.slug;
     let doc = format!(
-        "Request body of {title} (`POST /v1/{slug}` and `POST /v2/{slug}`).\n\nRequired fields without a default are the arguments of [`Input::new`]; a\nrequired field with a default starts at it and is always sent; optional\nfields start unset and are sent only when set, so the server applies its own\ndefaults. The type is `non_exhaustive`: a field added to the schema later is\nnot a breaking change."
+        "Request body of {title} (`POST /v1/{slug}` and `POST /v2/{slug}`): see [`Input::new`]\nand the setters; unset optional fields are not sent (the server applies its defaults)."
     );
     let body = emit_struct("Input", &doc, &model.fields, true);
     quote! {
@@ -448,10 +448,6 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field], is_body: bool) -> T
         quote! {
             /// Checks every constraint of the schema and reports every violation
             /// at once (where, constraint and value); a local media file must exist.
-            ///
-            /// # Errors
-            ///
-            /// Every violation found.
             pub fn validate(&self) -> Result<(), rt::ValidationError> {
                 rt::__private::validate(self)
             }
@@ -488,12 +484,10 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field], is_body: bool) -> T
             }
         }
 
-        /// Reads JSON with JSON Schema's rules exactly: unknown keys, `null`
-        /// where the schema has no null, and an array for an object are
-        /// errors naming their JSON pointer; `6.0` is an integer.
+        /// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let mut json = rt::__private::read_object::<Self, D>(deserializer)?;
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let mut json = rt::__private::read_object::<Self, D>(d)?;
                 Ok(Self { #(#reads),* })
             }
         }
@@ -567,31 +561,32 @@ fn field_info(f: &Field) -> TokenStream {
 /// leaves out).
 fn shape_info(name: &str, rust: &str, description: &str, shape: &Shape) -> TokenStream {
     let base = match &shape.ty {
-        FieldType::String => quote!(rt::FieldInfo::string(#name, #description)),
-        FieldType::Number => quote!(rt::FieldInfo::number(#name, #description)),
-        FieldType::Integer => quote!(rt::FieldInfo::integer(#name, #description)),
-        FieldType::Boolean => quote!(rt::FieldInfo::boolean(#name, #description)),
+        FieldType::String => quote!(rt::FieldInfo::string(#name)),
+        FieldType::Number => quote!(rt::FieldInfo::number(#name)),
+        FieldType::Integer => quote!(rt::FieldInfo::integer(#name)),
+        FieldType::Boolean => quote!(rt::FieldInfo::boolean(#name)),
         FieldType::Enum(def) => match def.kind {
-            EnumKind::Integer => quote!(rt::FieldInfo::integer(#name, #description)),
-            EnumKind::Number => quote!(rt::FieldInfo::number(#name, #description)),
-            EnumKind::String => quote!(rt::FieldInfo::string(#name, #description)),
+            EnumKind::Integer => quote!(rt::FieldInfo::integer(#name)),
+            EnumKind::Number => quote!(rt::FieldInfo::number(#name)),
+            EnumKind::String => quote!(rt::FieldInfo::string(#name)),
         },
         FieldType::Media(kind) => {
             let variant = format_ident!(
                 "{}",
                 heck::ToUpperCamelCase::to_upper_camel_case(kind.as_str())
             );
-            quote!(rt::FieldInfo::media(#name, #description, rt::MediaKind::#variant))
+            quote!(rt::FieldInfo::media(#name, rt::MediaKind::#variant))
         }
         FieldType::List(item) => {
             let item = shape_info("items", rust, "One item.", item);
-            quote!(rt::FieldInfo::list(#name, #description, &#item.required()))
+            quote!(rt::FieldInfo::list(#name, &#item.required()))
         }
         FieldType::Object(def) => {
             let ty = format_ident!("{}", def.type_name);
-            quote!(rt::FieldInfo::object(#name, #description, <#ty as rt::__private::Fields>::FIELDS))
+            quote!(rt::FieldInfo::object(#name, <#ty as rt::__private::Fields>::FIELDS))
         }
     };
+    let base = quote!(#base.description(#description));
     let rust_name = (name != rust).then(|| quote!(.rust_name(#rust)));
     let l = &shape.limits;
     let bounds = [
@@ -619,13 +614,9 @@ fn shape_info(name: &str, rust: &str, description: &str, shape: &Shape) -> Token
     let pattern = l.pattern.as_ref().map(|p| quote!(.pattern(#p)));
     let allowed = match &shape.ty {
         FieldType::Enum(def) => {
-            let values = def.variants.iter().map(|v| {
-                let value = v.text();
-                let name = &v.name;
-                quote!(rt::AllowedValue::new(#value, #name))
-            });
+            let ty = format_ident!("{}", def.type_name);
             let open = def.open.then(|| quote!(.open()));
-            Some(quote!(.allowed(&[#(#values),*]) #open))
+            Some(quote!(.allowed(#ty::VALUES) #open))
         }
         _ => None,
     };
@@ -663,18 +654,68 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let value = format!("The value {}.", docs::value_text(&v.value));
+            let value = docs::value_text(&v.value);
             if Some(i) == default_index {
-                let doc = docs::outer(&format!("{value}\n\nThe server's default."));
+                let doc = docs::outer(&format!("The value {value} (the server's default)."));
                 quote! { #doc #[default] }
             } else {
-                docs::outer(&value)
+                docs::outer(&format!("The value {value}."))
             }
         })
         .collect();
+    let table = def.variants.iter().map(|v| {
+        let value = v.text();
+        let variant = &v.name;
+        quote!(rt::AllowedValue::new(#value, #variant))
+    });
+    let values = quote! {
+        /// Every value as sent on the wire, with its variant's name, in schema order.
+        pub const VALUES: &'static [rt::AllowedValue] = &[#(#table),*];
+    };
+    let all_doc = docs::outer(if def.open {
+        "Every named value, in schema order."
+    } else {
+        "Every value, in schema order."
+    });
+    let all_name = if def.open {
+        format_ident!("KNOWN")
+    } else {
+        format_ident!("ALL")
+    };
+    let all = quote! {
+        #all_doc
+        pub const #all_name: [Self; #count] = [#(Self::#idents),*];
+    };
+    let display = |body: TokenStream| {
+        quote! {
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    #body
+                }
+            }
+        }
+    };
+    let serialize = |body: TokenStream| {
+        quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    #body
+                }
+            }
+        }
+    };
+    let deserialize = |body: TokenStream| {
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    #body
+                }
+            }
+        }
+    };
 
     if def.kind == EnumKind::Number {
-        let values: Vec<TokenStream> = def
+        let numbers: Vec<TokenStream> = def
             .variants
             .iter()
             .map(|v| {
@@ -688,15 +729,18 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
             .map(|v| match v.value.as_i64() {
                 Some(i) => {
                     let lit = Literal::i64_suffixed(i);
-                    quote!(serializer.serialize_i64(#lit))
+                    quote!(s.serialize_i64(#lit))
                 }
                 None => {
                     let lit = Literal::f64_suffixed(v.value.as_f64().unwrap_or_default());
-                    quote!(serializer.serialize_f64(#lit))
+                    quote!(s.serialize_f64(#lit))
                 }
             })
             .collect();
-        let texts: Vec<String> = def.variants.iter().map(|v| v.text()).collect();
+        let display = display(quote!(f.write_str(Self::VALUES[*self as usize].value)));
+        let serialize = serialize(quote!(match self { #(Self::#idents => #wires,)* }));
+        let deserialize =
+            deserialize(quote!(rt::__private::number_enum(d, Self::from_value, #expected)));
         return quote! {
             #doc
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default)]
@@ -705,13 +749,13 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
             }
 
             impl #name {
-                /// Every value, in schema order.
-                pub const ALL: [Self; #count] = [#(Self::#idents),*];
+                #all
+                #values
 
                 /// The number sent on the wire.
                 pub const fn value(self) -> f64 {
                     match self {
-                        #(Self::#idents => #values,)*
+                        #(Self::#idents => #numbers,)*
                     }
                 }
 
@@ -722,38 +766,23 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
                 }
             }
 
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(match self {
-                        #(Self::#idents => #texts,)*
-                    })
-                }
-            }
-
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    match self {
-                        #(Self::#idents => #wires,)*
-                    }
-                }
-            }
-
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    rt::__private::number_enum(deserializer, Self::from_value, #expected)
-                }
-            }
-
+            #display
+            #serialize
+            #deserialize
             impl rt::__private::FieldValue for #name {}
         };
     }
 
     if def.kind == EnumKind::Integer {
-        let values: Vec<Literal> = def
+        let numbers: Vec<Literal> = def
             .variants
             .iter()
             .map(|v| Literal::i64_unsuffixed(v.value.as_i64().unwrap_or_default()))
             .collect();
+        let display = display(quote!(::std::fmt::Display::fmt(&self.value(), f)));
+        let serialize = serialize(quote!(s.serialize_i64(self.value())));
+        let deserialize =
+            deserialize(quote!(rt::__private::integer_enum(d, Self::from_value, #expected)));
         return quote! {
             #doc
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default)]
@@ -762,50 +791,36 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
             }
 
             impl #name {
-                /// Every value, in schema order.
-                pub const ALL: [Self; #count] = [#(Self::#idents),*];
+                #all
+                #values
 
                 /// The integer sent on the wire.
                 pub const fn value(self) -> i64 {
                     match self {
-                        #(Self::#idents => #values,)*
+                        #(Self::#idents => #numbers,)*
                     }
                 }
 
                 /// The variant of a wire integer, if it is one of the allowed values.
-                pub const fn from_value(value: i64) -> Option<Self> {
-                    match value {
-                        #(#values => Some(Self::#idents),)*
-                        _ => None,
-                    }
+                pub fn from_value(value: i64) -> Option<Self> {
+                    Self::ALL.into_iter().find(|v| v.value() == value)
                 }
             }
 
-
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    ::std::fmt::Display::fmt(&self.value(), f)
-                }
-            }
-
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_i64(self.value())
-                }
-            }
-
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    rt::__private::integer_enum(deserializer, Self::from_value, #expected)
-                }
-            }
-
+            #display
+            #serialize
+            #deserialize
             impl rt::__private::FieldValue for #name {}
         };
     }
 
-    let texts: Vec<String> = def.variants.iter().map(|v| v.text()).collect();
+    let display = display(quote!(f.write_str(self.as_str())));
+    let serialize = serialize(quote!(s.serialize_str(self.as_str())));
     if def.open {
+        let texts: Vec<String> = def.variants.iter().map(|v| v.text()).collect();
+        let deserialize = deserialize(quote!(
+            <String as ::serde::Deserialize>::deserialize(d).map(Self::from)
+        ));
         return quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, Eq, Hash, #derive_default)]
@@ -816,8 +831,8 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
             }
 
             impl #name {
-                /// Every named value, in schema order.
-                pub const KNOWN: [Self; #count] = [#(Self::#idents),*];
+                #all
+                #values
 
                 /// The string sent on the wire.
                 pub fn as_str(&self) -> &str {
@@ -828,12 +843,11 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
                 }
             }
 
-
             impl From<&str> for #name {
                 fn from(value: &str) -> Self {
-                    match value {
-                        #(#texts => Self::#idents,)*
-                        other => Self::Other(other.to_owned()),
+                    match Self::VALUES.iter().position(|v| v.value == value) {
+                        Some(i) => Self::KNOWN[i].clone(),
+                        None => Self::Other(value.to_owned()),
                     }
                 }
             }
@@ -844,55 +858,38 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
                 }
             }
 
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
-
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
-
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-                    Ok(Self::from(value))
-                }
-            }
-
+            #display
+            #serialize
+            #deserialize
             impl rt::__private::FieldValue for #name {}
         };
     }
 
+    let deserialize = deserialize(quote!(rt::__private::string_enum(
+        d,
+        &Self::ALL,
+        Self::VALUES
+    )));
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default)]
         pub enum #name {
-            #(#variant_docs #[serde(rename = #texts)] #idents,)*
+            #(#variant_docs #idents,)*
         }
 
         impl #name {
-            /// Every value, in schema order.
-            pub const ALL: [Self; #count] = [#(Self::#idents),*];
+            #all
+            #values
 
             /// The string sent on the wire.
             pub const fn as_str(self) -> &'static str {
-                match self {
-                    #(Self::#idents => #texts,)*
-                }
+                Self::VALUES[self as usize].value
             }
         }
 
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
+        #display
+        #serialize
+        #deserialize
         impl rt::__private::FieldValue for #name {}
     }
 }
