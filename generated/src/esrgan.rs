@@ -173,6 +173,8 @@ impl<'de> ::serde::Deserialize<'de> for Scale {
 impl rt::__private::FieldValue for Scale {}
 /// Values of `output_format`: The reply's image format. Allowed values: `jpeg`, `png`, `webp`. Default (applied by the server when unset): `jpeg`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OutputFormat {
     /// The value `jpeg` (the server's default).
     #[default]
@@ -199,16 +201,6 @@ impl OutputFormat {
 impl ::std::fmt::Display for OutputFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OutputFormat {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OutputFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
     }
 }
 impl rt::__private::FieldValue for OutputFormat {}

@@ -310,6 +310,8 @@ impl<'de> ::serde::Deserialize<'de> for SamplerName {
 impl rt::__private::FieldValue for SamplerName {}
 /// Values of `scheduler`: Scheduler. Allowed values: `normal`, `karras`, `exponential`, `sgm_uniform`, `simple`, `ddim_uniform`. Default (applied by the server when unset): `normal`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Scheduler {
     /// The value `normal` (the server's default).
     #[default]
@@ -352,16 +354,6 @@ impl Scheduler {
 impl ::std::fmt::Display for Scheduler {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Scheduler {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Scheduler {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
     }
 }
 impl rt::__private::FieldValue for Scheduler {}

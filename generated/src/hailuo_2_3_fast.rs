@@ -187,11 +187,15 @@ impl<'de> ::serde::Deserialize<'de> for Duration {
 impl rt::__private::FieldValue for Duration {}
 /// Values of `resolution`: Video quality: 768p for faster processing, 1080p for high detail. Allowed values: `768p`, `1080p`. Default (applied by the server when unset): `1080p`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Resolution {
     /// The value `768p`.
+    #[serde(rename = "768p")]
     P768,
     /// The value `1080p` (the server's default).
     #[default]
+    #[serde(rename = "1080p")]
     P1080,
 }
 impl Resolution {
@@ -210,16 +214,6 @@ impl Resolution {
 impl ::std::fmt::Display for Resolution {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Resolution {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Resolution {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
     }
 }
 impl rt::__private::FieldValue for Resolution {}

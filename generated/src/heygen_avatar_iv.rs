@@ -293,6 +293,8 @@ impl<'de> ::serde::Deserialize<'de> for VoiceId {
 impl rt::__private::FieldValue for VoiceId {}
 /// Values of `video_orientation`: Orientation of the video: portrait for tall videos. Allowed values: `portrait`, `landscape`. Default (applied by the server when unset): `landscape`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum VideoOrientation {
     /// The value `portrait`.
     Portrait,
@@ -318,19 +320,11 @@ impl ::std::fmt::Display for VideoOrientation {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for VideoOrientation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VideoOrientation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
-    }
-}
 impl rt::__private::FieldValue for VideoOrientation {}
 /// Values of `fit`: How the avatar fits on screen: contain shows the full image. Allowed values: `cover`, `contain`. Default (applied by the server when unset): `cover`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Fit {
     /// The value `cover` (the server's default).
     #[default]
@@ -354,16 +348,6 @@ impl Fit {
 impl ::std::fmt::Display for Fit {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Fit {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Fit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
     }
 }
 impl rt::__private::FieldValue for Fit {}

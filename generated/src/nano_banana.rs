@@ -129,27 +129,39 @@ impl rt::__private::Body for Input {
 }
 /// Values of `aspect_ratio`: Aspect ratio. Allowed values: `1:1`, `2:3`, `3:2`, `4:3`, `3:4`, `4:5`, `5:4`, `16:9`, `9:16`, `21:9`. Default (applied by the server when unset): `1:1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AspectRatio {
     /// The value `1:1` (the server's default).
     #[default]
+    #[serde(rename = "1:1")]
     Ratio1x1,
     /// The value `2:3`.
+    #[serde(rename = "2:3")]
     Ratio2x3,
     /// The value `3:2`.
+    #[serde(rename = "3:2")]
     Ratio3x2,
     /// The value `4:3`.
+    #[serde(rename = "4:3")]
     Ratio4x3,
     /// The value `3:4`.
+    #[serde(rename = "3:4")]
     Ratio3x4,
     /// The value `4:5`.
+    #[serde(rename = "4:5")]
     Ratio4x5,
     /// The value `5:4`.
+    #[serde(rename = "5:4")]
     Ratio5x4,
     /// The value `16:9`.
+    #[serde(rename = "16:9")]
     Ratio16x9,
     /// The value `9:16`.
+    #[serde(rename = "9:16")]
     Ratio9x16,
     /// The value `21:9`.
+    #[serde(rename = "21:9")]
     Ratio21x9,
 }
 impl AspectRatio {
@@ -189,24 +201,18 @@ impl ::std::fmt::Display for AspectRatio {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for AspectRatio {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AspectRatio {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
-    }
-}
 impl rt::__private::FieldValue for AspectRatio {}
 /// Values of `response_modalities`: What to answer with. Allowed values: `TEXT_AND_IMAGE`, `IMAGE`. Default (applied by the server when unset): `TEXT_AND_IMAGE`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ResponseModalities {
     /// The value `TEXT_AND_IMAGE` (the server's default).
     #[default]
+    #[serde(rename = "TEXT_AND_IMAGE")]
     TextAndImage,
     /// The value `IMAGE`.
+    #[serde(rename = "IMAGE")]
     Image,
 }
 impl ResponseModalities {
@@ -225,16 +231,6 @@ impl ResponseModalities {
 impl ::std::fmt::Display for ResponseModalities {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ResponseModalities {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResponseModalities {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
     }
 }
 impl rt::__private::FieldValue for ResponseModalities {}

@@ -187,6 +187,8 @@ impl rt::__private::Body for Input {
 }
 /// Values of `preprocess`: Method used to preprocess the image. Allowed values: `crop`, `extcrop`, `resize`, `full`, `extfull`. Default (applied by the server when unset): `full`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Preprocess {
     /// The value `crop`.
     Crop,
@@ -225,16 +227,6 @@ impl Preprocess {
 impl ::std::fmt::Display for Preprocess {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Preprocess {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Preprocess {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::__private::string_enum(d, &Self::ALL, Self::VALUES)
     }
 }
 impl rt::__private::FieldValue for Preprocess {}

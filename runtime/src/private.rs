@@ -501,30 +501,3 @@ impl FromClient for crate::Client {
         client
     }
 }
-
-/// Reads a closed string enum: the value of `all` whose wire string in
-/// `values` (in the same order) is the JSON string.
-///
-/// # Errors
-///
-/// When the value is no string or not an allowed one.
-pub fn string_enum<'de, T: Copy, D: Deserializer<'de>>(
-    deserializer: D,
-    all: &[T],
-    values: &[crate::AllowedValue],
-) -> Result<T, D::Error> {
-    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
-    let text = value
-        .as_str()
-        .ok_or_else(|| D::Error::custom(JsonError::expected("", "a string", &value)))?;
-    match values.iter().position(|v| v.value == text) {
-        Some(i) if i < all.len() => Ok(all[i]),
-        _ => {
-            let names: Vec<&str> = values.iter().map(|v| v.value).collect();
-            Err(D::Error::custom(JsonError::new(
-                "",
-                format!("{text:?} is not one of {}", names.join(", ")),
-            )))
-        }
-    }
-}

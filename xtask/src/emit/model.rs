@@ -815,8 +815,8 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
     }
 
     let display = display(quote!(f.write_str(self.as_str())));
-    let serialize = serialize(quote!(s.serialize_str(self.as_str())));
     if def.open {
+        let serialize = serialize(quote!(s.serialize_str(self.as_str())));
         let texts: Vec<String> = def.variants.iter().map(|v| v.text()).collect();
         let deserialize = deserialize(quote!(
             <String as ::serde::Deserialize>::deserialize(d).map(Self::from)
@@ -865,16 +865,19 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
         };
     }
 
-    let deserialize = deserialize(quote!(rt::__private::string_enum(
-        d,
-        &Self::ALL,
-        Self::VALUES
-    )));
+    // serde's `rename_all = "snake_case"` names most variants right; the
+    // others say their wire name.
+    let renames = def.variants.iter().map(|v| {
+        let wire = v.text();
+        (serde_snake_case(&v.name) != wire).then(|| quote!(#[serde(rename = #wire)]))
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default)]
+        #[derive(::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
         pub enum #name {
-            #(#variant_docs #idents,)*
+            #(#variant_docs #renames #idents,)*
         }
 
         impl #name {
@@ -888,8 +891,20 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
         }
 
         #display
-        #serialize
-        #deserialize
         impl rt::__private::FieldValue for #name {}
     }
+}
+
+/// A variant name as serde's `rename_all = "snake_case"` spells it: an
+/// underscore before every upper-case letter but the first, ASCII letters
+/// lower-cased (the rule of `serde_derive`, reproduced exactly).
+fn serde_snake_case(variant: &str) -> String {
+    let mut snake = String::new();
+    for (i, ch) in variant.char_indices() {
+        if i > 0 && ch.is_uppercase() {
+            snake.push('_');
+        }
+        snake.push(ch.to_ascii_lowercase());
+    }
+    snake
 }
