@@ -2,6 +2,7 @@
 
 //! Every model of the crate, for tools that choose a model at run time.
 use ::segmind_runtime as rt;
+use rt::__private::parse_input as parse;
 /// Every model, in the order of their schema files.
 pub static ALL: &[&rt::ModelInfo] = &[
     &crate::esrgan::MODEL,
@@ -31,42 +32,16 @@ pub fn input_from_json(
     json: ::serde_json::Value,
 ) -> Result<Box<dyn rt::ModelInput>, rt::ParseInputError> {
     match slug {
-        "esrgan" => rt::__private::parse_input::<crate::esrgan::Input>("esrgan", json),
-        "flux-schnell" => {
-            rt::__private::parse_input::<
-                crate::flux_schnell::Input,
-            >("flux-schnell", json)
-        }
-        "gemini-3.1-flash-tts" => {
-            rt::__private::parse_input::<
-                crate::gemini_3_1_flash_tts::Input,
-            >("gemini-3.1-flash-tts", json)
-        }
-        "hailuo-02-fast" => {
-            rt::__private::parse_input::<
-                crate::hailuo_02_fast::Input,
-            >("hailuo-02-fast", json)
-        }
-        "hailuo-2.3-fast" => {
-            rt::__private::parse_input::<
-                crate::hailuo_2_3_fast::Input,
-            >("hailuo-2.3-fast", json)
-        }
-        "hallo" => rt::__private::parse_input::<crate::hallo::Input>("hallo", json),
-        "heygen-avatar-iv" => {
-            rt::__private::parse_input::<
-                crate::heygen_avatar_iv::Input,
-            >("heygen-avatar-iv", json)
-        }
-        "llava-v1.6" => {
-            rt::__private::parse_input::<crate::llava_v1_6::Input>("llava-v1.6", json)
-        }
-        "nano-banana" => {
-            rt::__private::parse_input::<crate::nano_banana::Input>("nano-banana", json)
-        }
-        "sadtalker" => {
-            rt::__private::parse_input::<crate::sadtalker::Input>("sadtalker", json)
-        }
+        "esrgan" => parse::<crate::esrgan::Input>(json),
+        "flux-schnell" => parse::<crate::flux_schnell::Input>(json),
+        "gemini-3.1-flash-tts" => parse::<crate::gemini_3_1_flash_tts::Input>(json),
+        "hailuo-02-fast" => parse::<crate::hailuo_02_fast::Input>(json),
+        "hailuo-2.3-fast" => parse::<crate::hailuo_2_3_fast::Input>(json),
+        "hallo" => parse::<crate::hallo::Input>(json),
+        "heygen-avatar-iv" => parse::<crate::heygen_avatar_iv::Input>(json),
+        "llava-v1.6" => parse::<crate::llava_v1_6::Input>(json),
+        "nano-banana" => parse::<crate::nano_banana::Input>(json),
+        "sadtalker" => parse::<crate::sadtalker::Input>(json),
         other => Err(rt::ParseInputError::UnknownModel(other.to_owned())),
     }
 }

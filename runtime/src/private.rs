@@ -474,19 +474,21 @@ pub fn number_enum<'de, T, D: Deserializer<'de>>(
         .ok_or_else(|| D::Error::custom(JsonError::new("", format!("{number} is not {expected}"))))
 }
 
-/// Reads the input of the model `model` from JSON into its generated type
-/// `T`, for the generated registry.
+/// Reads the input of the model whose generated input type is `T` from
+/// JSON, for the generated registry.
 ///
 /// # Errors
 ///
 /// When the JSON does not fit `T`.
-pub fn parse_input<T: ModelInput + DeserializeOwned + 'static>(
-    model: &'static str,
+pub fn parse_input<T: Body + DeserializeOwned + 'static>(
     json: Value,
 ) -> Result<Box<dyn ModelInput>, crate::ParseInputError> {
     serde_json::from_value::<T>(json)
         .map(|input| Box::new(input) as Box<dyn ModelInput>)
-        .map_err(|source| crate::ParseInputError::Invalid { model, source })
+        .map_err(|source| crate::ParseInputError::Invalid {
+            model: T::model().slug,
+            source,
+        })
 }
 
 /// A client type that [`crate::ClientBuilder::build`] can give: the

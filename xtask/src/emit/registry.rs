@@ -17,13 +17,14 @@ pub fn emit_registry(models: &[Model]) -> TokenStream {
         let module = format_ident!("{}", m.rust_name);
         let slug = &m.slug;
         quote! {
-            #slug => rt::__private::parse_input::<crate::#module::Input>(#slug, json),
+            #slug => parse::<crate::#module::Input>(json),
         }
     });
     quote! {
         //! Every model of the crate, for tools that choose a model at run time.
 
         use ::segmind_runtime as rt;
+        use rt::__private::parse_input as parse;
 
         /// Every model, in the order of their schema files.
         pub static ALL: &[&rt::ModelInfo] = &[#(#infos),*];
