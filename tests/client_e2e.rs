@@ -32,7 +32,6 @@ fn client(server: &TestServer, upload: MediaUpload) -> Client {
         .media_upload(upload)
         .build()
         .expect("client")
-        .into()
 }
 
 fn fast_wait() -> WaitOptions {

@@ -71,8 +71,8 @@ pub fn valid_value(field: &FieldInfo, end: End) -> Value {
         };
     }
     let bound = match end {
-        End::Lower => field.minimum.unwrap_or(0.0),
-        End::Upper => field.maximum.unwrap_or(1.0),
+        End::Lower => field.minimum.map_or(0.0, segmind_runtime::Limit::as_f64),
+        End::Upper => field.maximum.map_or(1.0, segmind_runtime::Limit::as_f64),
     };
     match field.kind {
         FieldKind::Media(_) => json!(format!("https://media.example/{}.bin", field.name)),

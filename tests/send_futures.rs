@@ -28,5 +28,5 @@ fn the_client_futures_are_send() {
         drop(answer);
         video.save("out.mp4").await
     });
-    assert_send(&client.runtime().prepare_body(&input));
+    assert_send(&client.prepare_body(&input));
 }

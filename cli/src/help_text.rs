@@ -85,7 +85,7 @@ fn example_value(field: &FieldInfo) -> String {
     let number = || {
         field
             .minimum
-            .map(|m| m.to_string())
+            .map(|m| m.as_f64().to_string())
             .unwrap_or_else(|| "1".to_owned())
     };
     match field.kind {
@@ -130,19 +130,20 @@ pub fn default_text(field: &FieldInfo) -> Option<String> {
 /// of 8`).
 pub fn range_text(field: &FieldInfo) -> Option<String> {
     let mut parts = Vec::new();
-    match (field.minimum, field.maximum) {
+    let number = |limit: Option<segmind_runtime::Limit>| limit.map(segmind_runtime::Limit::as_f64);
+    match (number(field.minimum), number(field.maximum)) {
         (Some(min), Some(max)) => parts.push(format!("{min} to {max}")),
         (Some(min), None) => parts.push(format!("at least {min}")),
         (None, Some(max)) => parts.push(format!("at most {max}")),
         (None, None) => {}
     }
-    if let Some(min) = field.exclusive_minimum {
+    if let Some(min) = number(field.exclusive_minimum) {
         parts.push(format!("above {min}"));
     }
-    if let Some(max) = field.exclusive_maximum {
+    if let Some(max) = number(field.exclusive_maximum) {
         parts.push(format!("below {max}"));
     }
-    if let Some(m) = field.multiple_of {
+    if let Some(m) = number(field.multiple_of) {
         parts.push(format!("multiple of {m}"));
     }
     (!parts.is_empty()).then(|| parts.join(", "))
@@ -330,8 +331,8 @@ mod tests {
     const WEIGHT: FieldInfo = FieldInfo {
         description: "Weight of the pose.",
         default: Some("1.4"),
-        minimum: Some(0.0),
-        maximum: Some(10.0),
+        minimum: Some(segmind_runtime::Limit::Int(0)),
+        maximum: Some(segmind_runtime::Limit::Int(10)),
         ..FieldInfo::new("pose_weight", FieldKind::Number)
     };
 

@@ -135,8 +135,8 @@ mod tests {
     fn violations_name_the_flag() {
         static FIELDS: [segmind_runtime::FieldInfo; 1] = [segmind_runtime::FieldInfo {
             description: "Weight of the pose.",
-            minimum: Some(0.0),
-            maximum: Some(10.0),
+            minimum: Some(Limit::Int(0)),
+            maximum: Some(Limit::Int(10)),
             ..segmind_runtime::FieldInfo::new("pose_weight", FieldKind::Number)
         }];
         static MODEL: ModelInfo = ModelInfo {

@@ -2,65 +2,142 @@
 
 //! The Segmind client: one method per model, generated from `schema/`.
 use ::segmind_runtime as rt;
-/// A Segmind client with one method per model.
+/// A Segmind client: the API key, the base URL, the timeouts and one
+/// connection pool (clones share it), with one method per model.
 ///
-/// It wraps the runtime's [`segmind_runtime::Client`] (reachable through
-/// `Deref`), which holds the API key, the base URL, the timeouts and one
-/// connection pool; clones share the pool.
+/// Make one with [`Client::new`], [`Client::from_env`] or
+/// [`Client::builder`]. Each model has a blocking method (`client.hallo(&input)`,
+/// v1) and a job method (`client.hallo_submit(&input)`, v2); [`Client::run`]
+/// and [`Client::submit`] take any model's input.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: rt::Client,
 }
+impl rt::__private::FromClient for Client {
+    fn from_client(inner: rt::Client) -> Self {
+        Self { inner }
+    }
+}
 impl Client {
-    /// A client with this API key and the default settings.
+    /// A client for `https://api.segmind.com` with this API key and every
+    /// default. A key that cannot be sent as a header fails at the first
+    /// request; use [`Client::builder`] to have it checked up front.
+    ///
+    /// # Panics
+    ///
+    /// When the HTTP stack cannot be initialised at all (as
+    /// `reqwest::Client::new` does).
     pub fn new(api_key: impl Into<String>) -> Self {
         Self {
             inner: rt::Client::new(api_key),
         }
     }
-    /// A client configured from `SEGMIND_API_KEY` (and `SEGMIND_BASE_URL`
-    /// when set).
+    /// A client configured from `SEGMIND_API_KEY` (required),
+    /// `SEGMIND_BASE_URL` and `SEGMIND_UPLOAD_URL` (optional).
     ///
     /// # Errors
     ///
     /// When `SEGMIND_API_KEY` is missing or a setting is invalid.
     pub fn from_env() -> Result<Self, rt::Error> {
-        rt::Client::from_env().map(Self::from)
+        rt::Client::from_env().map(|inner| Self { inner })
     }
-    /// A builder for every setting; turn what it builds into this type
-    /// with `Client::from`.
-    pub fn builder() -> rt::ClientBuilder {
-        rt::Client::builder()
+    /// A builder for every setting; its `build()` gives a [`Client`].
+    pub fn builder() -> crate::ClientBuilder {
+        crate::ClientBuilder::new()
     }
-    /// The runtime client behind the model methods.
-    pub fn runtime(&self) -> &rt::Client {
-        &self.inner
+    /// The API root, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url()
     }
-    /// ESRGAN: Image upscaler.
-    ///
-    /// Calls `POST /v1/esrgan` and waits for the image. The input is validated
-    /// first and local media files are uploaded; the returned [`segmind_runtime::Image`]
-    /// streams the body when saved.
+    /// Where local media files are uploaded.
+    pub fn upload_url(&self) -> &str {
+        self.inner.upload_url()
+    }
+    /// The time limit of one request.
+    pub fn request_timeout(&self) -> ::std::time::Duration {
+        self.inner.request_timeout()
+    }
+    /// When failed requests are retried.
+    pub fn retry_policy(&self) -> rt::RetryPolicy {
+        self.inner.retry_policy()
+    }
+    /// How local media files are sent.
+    pub fn media_upload(&self) -> rt::MediaUpload {
+        self.inner.media_upload()
+    }
+    /// The most requests in flight at once, for this client and its clones.
+    pub fn max_concurrent_requests(&self) -> usize {
+        self.inner.max_concurrent_requests()
+    }
+    /// Runs any model synchronously (v1): validates the input, uploads its
+    /// local media, POSTs it and returns the output as the type asked for
+    /// ([`Video`](crate::Video), [`Image`](crate::Image), [`Audio`](crate::Audio)
+    /// or [`JsonOutput`](crate::JsonOutput)); the model methods call it.
     ///
     /// # Errors
     ///
-    /// A validation error before anything is sent, else the API's or the transport's
-    /// error. The POST is billed, so it is never retried once it may have reached
-    /// the server.
+    /// A validation error before anything is sent, a [`rt::Error::Config`]
+    /// when the output type does not fit the model, else the API's or the
+    /// transport's error. The POST is billed, so it is never retried once it
+    /// may have reached the server.
+    pub async fn run<O: rt::ModelOutput, I: rt::ModelInput + ?Sized>(
+        &self,
+        input: &I,
+    ) -> Result<O, rt::Error> {
+        self.inner.run(input).await
+    }
+    /// Submits a job of any model (v2) and returns at once; wait for it
+    /// with [`Job::wait`](crate::Job::wait), and keep its request id to
+    /// resume with [`Client::job`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`Client::run`].
+    pub async fn submit<I: rt::ModelInput + ?Sized>(
+        &self,
+        input: &I,
+    ) -> Result<rt::Job, rt::Error> {
+        self.inner.submit(input).await
+    }
+    /// The job with this request id, to poll or fetch again (for instance
+    /// after a crash or a timeout). Segmind keeps job records for an hour.
+    pub fn job(&self, request_id: impl Into<String>) -> rt::Job {
+        self.inner.job(request_id)
+    }
+    /// A batch run of `model` over `lines` (read with
+    /// [`BatchLine::parse_all`](crate::BatchLine::parse_all)), each line
+    /// a v2 job, outputs and the resumable manifest saved in `out_dir`.
+    /// See [`Batch`](crate::Batch).
+    pub fn batch(
+        &self,
+        model: &'static rt::ModelInfo,
+        lines: Vec<rt::BatchLine>,
+        out_dir: impl Into<::std::path::PathBuf>,
+    ) -> rt::Batch {
+        rt::Batch::new(&self.inner, model, lines, out_dir)
+    }
+    /// The JSON body `input` is sent as, once its local media files are
+    /// uploaded (or inlined); what the model methods POST.
+    ///
+    /// # Errors
+    ///
+    /// A validation error, or an upload's error.
+    pub async fn prepare_body<I: rt::ModelInput + ?Sized>(
+        &self,
+        input: &I,
+    ) -> Result<::serde_json::Value, rt::Error> {
+        self.inner.prepare_body(input).await
+    }
+    /// ESRGAN: Image upscaler.
+    ///
+    /// Calls `POST /v1/esrgan` and waits for the image; see [`Client::run`].
     pub async fn esrgan(
         &self,
         input: &crate::esrgan::Input,
     ) -> Result<rt::Image, rt::Error> {
         self.inner.run(input).await
     }
-    /// Submits a ESRGAN job through `POST /v2/esrgan` and returns at once.
-    ///
-    /// Wait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume
-    /// later with [`segmind_runtime::Client::job`].
-    ///
-    /// # Errors
-    ///
-    /// As for [`Client::esrgan`].
+    /// Submits a ESRGAN job (`POST /v2/esrgan`) and returns at once; see [`Client::submit`].
     pub async fn esrgan_submit(
         &self,
         input: &crate::esrgan::Input,
@@ -69,29 +146,14 @@ impl Client {
     }
     /// Flux.1 Schnell: Text-to-image, built for speed.
     ///
-    /// Calls `POST /v1/flux-schnell` and waits for the image (typically ~10.23 s, ~$0.008 per call). The input is validated
-    /// first and local media files are uploaded; the returned [`segmind_runtime::Image`]
-    /// streams the body when saved.
-    ///
-    /// # Errors
-    ///
-    /// A validation error before anything is sent, else the API's or the transport's
-    /// error. The POST is billed, so it is never retried once it may have reached
-    /// the server.
+    /// Calls `POST /v1/flux-schnell` and waits for the image (typically ~10.23 s, ~$0.008 per call); see [`Client::run`].
     pub async fn flux_schnell(
         &self,
         input: &crate::flux_schnell::Input,
     ) -> Result<rt::Image, rt::Error> {
         self.inner.run(input).await
     }
-    /// Submits a Flux.1 Schnell job through `POST /v2/flux-schnell` and returns at once.
-    ///
-    /// Wait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume
-    /// later with [`segmind_runtime::Client::job`].
-    ///
-    /// # Errors
-    ///
-    /// As for [`Client::flux_schnell`].
+    /// Submits a Flux.1 Schnell job (`POST /v2/flux-schnell`) and returns at once; see [`Client::submit`].
     pub async fn flux_schnell_submit(
         &self,
         input: &crate::flux_schnell::Input,
@@ -100,29 +162,14 @@ impl Client {
     }
     /// Gemini 3.1 Flash TTS: Text to speech in 70+ languages.
     ///
-    /// Calls `POST /v1/gemini-3.1-flash-tts` and waits for the audio. The input is validated
-    /// first and local media files are uploaded; the returned [`segmind_runtime::Audio`]
-    /// streams the body when saved.
-    ///
-    /// # Errors
-    ///
-    /// A validation error before anything is sent, else the API's or the transport's
-    /// error. The POST is billed, so it is never retried once it may have reached
-    /// the server.
+    /// Calls `POST /v1/gemini-3.1-flash-tts` and waits for the audio; see [`Client::run`].
     pub async fn gemini_3_1_flash_tts(
         &self,
         input: &crate::gemini_3_1_flash_tts::Input,
     ) -> Result<rt::Audio, rt::Error> {
         self.inner.run(input).await
     }
-    /// Submits a Gemini 3.1 Flash TTS job through `POST /v2/gemini-3.1-flash-tts` and returns at once.
-    ///
-    /// Wait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume
-    /// later with [`segmind_runtime::Client::job`].
-    ///
-    /// # Errors
-    ///
-    /// As for [`Client::gemini_3_1_flash_tts`].
+    /// Submits a Gemini 3.1 Flash TTS job (`POST /v2/gemini-3.1-flash-tts`) and returns at once; see [`Client::submit`].
     pub async fn gemini_3_1_flash_tts_submit(
         &self,
         input: &crate::gemini_3_1_flash_tts::Input,
@@ -131,29 +178,14 @@ impl Client {
     }
     /// Hailuo 02 Fast: Transform any static image into a captivating, high-quality video clip effortlessly.
     ///
-    /// Calls `POST /v1/hailuo-02-fast` and waits for the video. The input is validated
-    /// first and local media files are uploaded; the returned [`segmind_runtime::Video`]
-    /// streams the body when saved.
-    ///
-    /// # Errors
-    ///
-    /// A validation error before anything is sent, else the API's or the transport's
-    /// error. The POST is billed, so it is never retried once it may have reached
-    /// the server.
+    /// Calls `POST /v1/hailuo-02-fast` and waits for the video; see [`Client::run`].
     pub async fn hailuo_02_fast(
         &self,
         input: &crate::hailuo_02_fast::Input,
     ) -> Result<rt::Video, rt::Error> {
         self.inner.run(input).await
     }
-    /// Submits a Hailuo 02 Fast job through `POST /v2/hailuo-02-fast` and returns at once.
-    ///
-    /// Wait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume
-    /// later with [`segmind_runtime::Client::job`].
-    ///
-    /// # Errors
-    ///
-    /// As for [`Client::hailuo_02_fast`].
+    /// Submits a Hailuo 02 Fast job (`POST /v2/hailuo-02-fast`) and returns at once; see [`Client::submit`].
     pub async fn hailuo_02_fast_submit(
         &self,
         input: &crate::hailuo_02_fast::Input,
@@ -162,29 +194,14 @@ impl Client {
     }
     /// Hailuo 2.3 Fast: Transform text and images into professional-quality videos at lightning speed.
     ///
-    /// Calls `POST /v1/hailuo-2.3-fast` and waits for the video. The input is validated
-    /// first and local media files are uploaded; the returned [`segmind_runtime::Video`]
-    /// streams the body when saved.
-    ///
-    /// # Errors
-    ///
-    /// A validation error before anything is sent, else the API's or the transport's
-    /// error. The POST is billed, so it is never retried once it may have reached
-    /// the server.
+    /// Calls `POST /v1/hailuo-2.3-fast` and waits for the video; see [`Client::run`].
     pub async fn hailuo_2_3_fast(
         &self,
         input: &crate::hailuo_2_3_fast::Input,
     ) -> Result<rt::Video, rt::Error> {
         self.inner.run(input).await
     }
-    /// Submits a Hailuo 2.3 Fast job through `POST /v2/hailuo-2.3-fast` and returns at once.
-    ///
-    /// Wait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume
-    /// later with [`segmind_runtime::Client::job`].
-    ///
-    /// # Errors
-    ///
-    /// As for [`Client::hailuo_2_3_fast`].
+    /// Submits a Hailuo 2.3 Fast job (`POST /v2/hailuo-2.3-fast`) and returns at once; see [`Client::submit`].
     pub async fn hailuo_2_3_fast_submit(
         &self,
         input: &crate::hailuo_2_3_fast::Input,
@@ -193,29 +210,14 @@ impl Client {
     }
     /// Hallo: Hallo lets you create portrait videos from single images.
     ///
-    /// Calls `POST /v1/hallo` and waits for the video (typically ~303.27 s, ~$0.421 per call). The input is validated
-    /// first and local media files are uploaded; the returned [`segmind_runtime::Video`]
-    /// streams the body when saved.
-    ///
-    /// # Errors
-    ///
-    /// A validation error before anything is sent, else the API's or the transport's
-    /// error. The POST is billed, so it is never retried once it may have reached
-    /// the server.
+    /// Calls `POST /v1/hallo` and waits for the video (typically ~303.27 s, ~$0.421 per call); see [`Client::run`].
     pub async fn hallo(
         &self,
         input: &crate::hallo::Input,
     ) -> Result<rt::Video, rt::Error> {
         self.inner.run(input).await
     }
-    /// Submits a Hallo job through `POST /v2/hallo` and returns at once.
-    ///
-    /// Wait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume
-    /// later with [`segmind_runtime::Client::job`].
-    ///
-    /// # Errors
-    ///
-    /// As for [`Client::hallo`].
+    /// Submits a Hallo job (`POST /v2/hallo`) and returns at once; see [`Client::submit`].
     pub async fn hallo_submit(
         &self,
         input: &crate::hallo::Input,
@@ -224,29 +226,14 @@ impl Client {
     }
     /// Heygen Avatar IV: Transform a single photo into a lifelike talking avatar with customizable speech and gestures.
     ///
-    /// Calls `POST /v1/heygen-avatar-iv` and waits for the video (typically ~195.48 s, ~$2.216 per call). The input is validated
-    /// first and local media files are uploaded; the returned [`segmind_runtime::Video`]
-    /// streams the body when saved.
-    ///
-    /// # Errors
-    ///
-    /// A validation error before anything is sent, else the API's or the transport's
-    /// error. The POST is billed, so it is never retried once it may have reached
-    /// the server.
+    /// Calls `POST /v1/heygen-avatar-iv` and waits for the video (typically ~195.48 s, ~$2.216 per call); see [`Client::run`].
     pub async fn heygen_avatar_iv(
         &self,
         input: &crate::heygen_avatar_iv::Input,
     ) -> Result<rt::Video, rt::Error> {
         self.inner.run(input).await
     }
-    /// Submits a Heygen Avatar IV job through `POST /v2/heygen-avatar-iv` and returns at once.
-    ///
-    /// Wait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume
-    /// later with [`segmind_runtime::Client::job`].
-    ///
-    /// # Errors
-    ///
-    /// As for [`Client::heygen_avatar_iv`].
+    /// Submits a Heygen Avatar IV job (`POST /v2/heygen-avatar-iv`) and returns at once; see [`Client::submit`].
     pub async fn heygen_avatar_iv_submit(
         &self,
         input: &crate::heygen_avatar_iv::Input,
@@ -255,29 +242,14 @@ impl Client {
     }
     /// LLAVA 1.6 7B: Vision-language model: answers a prompt about an image.
     ///
-    /// Calls `POST /v1/llava-v1.6` and waits for the JSON answer. The input is validated
-    /// first and local media files are uploaded; the returned [`segmind_runtime::JsonOutput`]
-    /// holds the JSON as Segmind sent it.
-    ///
-    /// # Errors
-    ///
-    /// A validation error before anything is sent, else the API's or the transport's
-    /// error. The POST is billed, so it is never retried once it may have reached
-    /// the server.
+    /// Calls `POST /v1/llava-v1.6` and waits for the JSON answer; see [`Client::run`].
     pub async fn llava_v1_6(
         &self,
         input: &crate::llava_v1_6::Input,
     ) -> Result<rt::JsonOutput, rt::Error> {
         self.inner.run(input).await
     }
-    /// Submits a LLAVA 1.6 7B job through `POST /v2/llava-v1.6` and returns at once.
-    ///
-    /// Wait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume
-    /// later with [`segmind_runtime::Client::job`].
-    ///
-    /// # Errors
-    ///
-    /// As for [`Client::llava_v1_6`].
+    /// Submits a LLAVA 1.6 7B job (`POST /v2/llava-v1.6`) and returns at once; see [`Client::submit`].
     pub async fn llava_v1_6_submit(
         &self,
         input: &crate::llava_v1_6::Input,
@@ -286,29 +258,14 @@ impl Client {
     }
     /// Nano Banana: Image generation and editing.
     ///
-    /// Calls `POST /v1/nano-banana` and waits for the JSON answer. The input is validated
-    /// first and local media files are uploaded; the returned [`segmind_runtime::JsonOutput`]
-    /// holds the JSON as Segmind sent it.
-    ///
-    /// # Errors
-    ///
-    /// A validation error before anything is sent, else the API's or the transport's
-    /// error. The POST is billed, so it is never retried once it may have reached
-    /// the server.
+    /// Calls `POST /v1/nano-banana` and waits for the JSON answer; see [`Client::run`].
     pub async fn nano_banana(
         &self,
         input: &crate::nano_banana::Input,
     ) -> Result<rt::JsonOutput, rt::Error> {
         self.inner.run(input).await
     }
-    /// Submits a Nano Banana job through `POST /v2/nano-banana` and returns at once.
-    ///
-    /// Wait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume
-    /// later with [`segmind_runtime::Client::job`].
-    ///
-    /// # Errors
-    ///
-    /// As for [`Client::nano_banana`].
+    /// Submits a Nano Banana job (`POST /v2/nano-banana`) and returns at once; see [`Client::submit`].
     pub async fn nano_banana_submit(
         &self,
         input: &crate::nano_banana::Input,
@@ -317,44 +274,18 @@ impl Client {
     }
     /// SadTalker: Audio-based lip synchronization for talking-head video.
     ///
-    /// Calls `POST /v1/sadtalker` and waits for the video (typically ~119.2 s, ~$0.184 per call). The input is validated
-    /// first and local media files are uploaded; the returned [`segmind_runtime::Video`]
-    /// streams the body when saved.
-    ///
-    /// # Errors
-    ///
-    /// A validation error before anything is sent, else the API's or the transport's
-    /// error. The POST is billed, so it is never retried once it may have reached
-    /// the server.
+    /// Calls `POST /v1/sadtalker` and waits for the video (typically ~119.2 s, ~$0.184 per call); see [`Client::run`].
     pub async fn sadtalker(
         &self,
         input: &crate::sadtalker::Input,
     ) -> Result<rt::Video, rt::Error> {
         self.inner.run(input).await
     }
-    /// Submits a SadTalker job through `POST /v2/sadtalker` and returns at once.
-    ///
-    /// Wait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume
-    /// later with [`segmind_runtime::Client::job`].
-    ///
-    /// # Errors
-    ///
-    /// As for [`Client::sadtalker`].
+    /// Submits a SadTalker job (`POST /v2/sadtalker`) and returns at once; see [`Client::submit`].
     pub async fn sadtalker_submit(
         &self,
         input: &crate::sadtalker::Input,
     ) -> Result<rt::Job, rt::Error> {
         self.inner.submit(input).await
-    }
-}
-impl From<rt::Client> for Client {
-    fn from(inner: rt::Client) -> Self {
-        Self { inner }
-    }
-}
-impl ::std::ops::Deref for Client {
-    type Target = rt::Client;
-    fn deref(&self) -> &Self::Target {
-        &self.inner
     }
 }

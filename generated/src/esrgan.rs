@@ -17,7 +17,7 @@
 //! # }
 //! ```
 use ::segmind_runtime as rt;
-/// Static description of ESRGAN, generated from schema/esrgan.json.
+/// Static description of ESRGAN, generated from schema/esrgan.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "esrgan",
     title: "ESRGAN",
@@ -26,149 +26,22 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     typical_latency_seconds: None,
     typical_price_usd: None,
     output: rt::OutputKind::Image,
-    fields: &[
-        rt::FieldInfo {
-            name: "image",
-            rust_name: "image",
-            description: "Input image.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::Media(rt::MediaKind::Image),
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "scale",
-            rust_name: "scale",
-            description: "Upscale factor.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Integer,
-            default: Some("2"),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "2",
-                    name: "V2",
-                },
-                rt::AllowedValue {
-                    value: "4",
-                    name: "V4",
-                },
-                rt::AllowedValue {
-                    value: "8",
-                    name: "V8",
-                },
-            ],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "output_format",
-            rust_name: "output_format",
-            description: "The reply's image format.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: Some("\"jpeg\""),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "jpeg",
-                    name: "Jpeg",
-                },
-                rt::AllowedValue {
-                    value: "png",
-                    name: "Png",
-                },
-                rt::AllowedValue {
-                    value: "webp",
-                    name: "Webp",
-                },
-            ],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "quality",
-            rust_name: "quality",
-            description: "Output quality.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Integer,
-            default: Some("95"),
-            minimum: Some(10.0),
-            maximum: Some(100.0),
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-    ],
+    fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of ESRGAN (`POST /v1/esrgan` and `POST /v2/esrgan`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of ESRGAN (`POST /v1/esrgan` and `POST /v2/esrgan`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Input image.
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request.
+    /// Input image. Media (image): a URL, or a local file that is uploaded before the request.
     pub image: rt::Media,
-    /// Upscale factor.
-    ///
-    /// Allowed values: `2`, `4`, `8`.
-    /// Default (applied by the server when unset): `2`.
+    /// Upscale factor. Allowed values: `2`, `4`, `8`. Default (applied by the server when unset): `2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scale: Option<Scale>,
-    /// The reply's image format.
-    ///
-    /// Allowed values: `jpeg`, `png`, `webp`.
-    /// Default (applied by the server when unset): `jpeg`.
+    /// The reply's image format. Allowed values: `jpeg`, `png`, `webp`. Default (applied by the server when unset): `jpeg`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<OutputFormat>,
-    /// Output quality.
-    ///
-    /// Range: 10 to 100.
-    /// Default (applied by the server when unset): `95`.
+    /// Output quality. Range: 10 to 100. Default (applied by the server when unset): `95`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<i64>,
 }
@@ -182,34 +55,19 @@ impl Input {
             quality: None,
         }
     }
-    /// Sets `scale`.
-    ///
-    /// Upscale factor.
-    ///
-    /// Allowed values: `2`, `4`, `8`.
-    /// Default (applied by the server when unset): `2`.
+    /// Sets the field `scale` (see its docs).
     #[must_use]
     pub fn scale(mut self, value: Scale) -> Self {
         self.scale = Some(value);
         self
     }
-    /// Sets `output_format`.
-    ///
-    /// The reply's image format.
-    ///
-    /// Allowed values: `jpeg`, `png`, `webp`.
-    /// Default (applied by the server when unset): `jpeg`.
+    /// Sets the field `output_format` (see its docs).
     #[must_use]
     pub fn output_format(mut self, value: OutputFormat) -> Self {
         self.output_format = Some(value);
         self
     }
-    /// Sets `quality`.
-    ///
-    /// Output quality.
-    ///
-    /// Range: 10 to 100.
-    /// Default (applied by the server when unset): `95`.
+    /// Sets the field `quality` (see its docs).
     #[must_use]
     pub fn quality(mut self, value: i64) -> Self {
         self.quality = Some(value);
@@ -217,121 +75,57 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        let mut violations = rt::Violations::new();
-        rt::Nested::validate_at(self, "", &mut violations);
-        violations.finish(MODEL.slug)
+        rt::__private::validate(self)
     }
 }
-impl rt::Nested for Input {
-    fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
-        {
-            let value = &self.image;
-            let path = rt::child_path(path, "image");
-            violations.media(&path, value);
-        }
-        if let Some(value) = &self.quality {
-            let path = rt::child_path(path, "quality");
-            violations
-                .integer(
-                    &path,
-                    *value,
-                    &rt::NumberLimits {
-                        minimum: Some(rt::Limit::Int(10)),
-                        maximum: Some(rt::Limit::Int(100)),
-                        exclusive_minimum: None,
-                        exclusive_maximum: None,
-                        multiple_of: None,
-                    },
-                );
-        }
-    }
-    fn media_at<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a rt::Media)>) {
-        {
-            let value = &self.image;
-            let pointer = format!("{pointer}/{}", "image");
-            found.push((pointer, value));
-        }
+impl rt::__private::Fields for Input {
+    const FIELDS: &'static [rt::FieldInfo] = &[
+        rt::FieldInfo::media("image", rt::MediaKind::Image)
+            .description("Input image.")
+            .required(),
+        rt::FieldInfo::integer("scale")
+            .description("Upscale factor.")
+            .allowed(Scale::VALUES)
+            .default("2"),
+        rt::FieldInfo::string("output_format")
+            .description("The reply's image format.")
+            .allowed(OutputFormat::VALUES)
+            .default("\"jpeg\""),
+        rt::FieldInfo::integer("quality")
+            .description("Output quality.")
+            .minimum(rt::Limit::Int(10))
+            .maximum(rt::Limit::Int(100))
+            .default("95"),
+    ];
+    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
+        field(&self.image);
+        field(&self.scale);
+        field(&self.output_format);
+        field(&self.quality);
     }
 }
-impl rt::FromJson for Input {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        let map = rt::json::object(value, pointer)?;
-        rt::json::deny_unknown(
-            map,
-            &["image", "scale", "output_format", "quality"],
-            pointer,
-        )?;
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
+impl<'de> ::serde::Deserialize<'de> for Input {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
-            image: rt::json::required(map, "image", pointer)?,
-            scale: rt::json::optional(map, "scale", pointer)?,
-            output_format: rt::json::optional(map, "output_format", pointer)?,
-            quality: rt::json::optional(map, "quality", pointer)?,
+            image: json.take("image")?,
+            scale: json.take("scale")?,
+            output_format: json.take("output_format")?,
+            quality: json.take("quality")?,
         })
     }
 }
-/// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
-/// keys, `null` where the schema has no null, and an array for an object
-/// are errors; `6.0` is an integer.
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        <Self as rt::FromJson>::from_json(&value, "")
-            .map_err(<D::Error as ::serde::de::Error>::custom)
-    }
-}
-impl rt::WireValue for Input {
-    fn to_wire(&self) -> ::serde_json::Value {
-        let mut body = ::serde_json::Map::new();
-        body.insert("image".to_owned(), rt::WireValue::to_wire(&self.image));
-        if let Some(value) = &self.scale {
-            body.insert("scale".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.output_format {
-            body.insert("output_format".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.quality {
-            body.insert("quality".to_owned(), rt::WireValue::to_wire(value));
-        }
-        ::serde_json::Value::Object(body)
-    }
-}
-impl rt::ModelInput for Input {
-    fn info(&self) -> &'static rt::ModelInfo {
+impl rt::__private::Body for Input {
+    fn model() -> &'static rt::ModelInfo {
         &MODEL
     }
-    fn validate(&self) -> Result<(), rt::ValidationError> {
-        Input::validate(self)
-    }
-    fn to_json(&self) -> ::serde_json::Value {
-        rt::WireValue::to_wire(self)
-    }
-    fn media(&self) -> Vec<(String, &rt::Media)> {
-        let mut found = Vec::new();
-        rt::Nested::media_at(self, "", &mut found);
-        found
-    }
 }
-/// Values of `scale`: Upscale factor.
-///
-/// Allowed values: `2`, `4`, `8`.
-/// Default (applied by the server when unset): `2`.
+/// Values of `scale`: Upscale factor. Allowed values: `2`, `4`, `8`. Default (applied by the server when unset): `2`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Scale {
-    /// The value `2`.
-    ///
-    /// The server's default.
+    /// The value `2` (the server's default).
     #[default]
     V2,
     /// The value `4`.
@@ -342,6 +136,12 @@ pub enum Scale {
 impl Scale {
     /// Every value, in schema order.
     pub const ALL: [Self; 3] = [Self::V2, Self::V4, Self::V8];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("2", "V2"),
+        rt::AllowedValue::new("4", "V4"),
+        rt::AllowedValue::new("8", "V8"),
+    ];
     /// The integer sent on the wire.
     pub const fn value(self) -> i64 {
         match self {
@@ -351,13 +151,8 @@ impl Scale {
         }
     }
     /// The variant of a wire integer, if it is one of the allowed values.
-    pub const fn from_value(value: i64) -> Option<Self> {
-        match value {
-            2 => Some(Self::V2),
-            4 => Some(Self::V4),
-            8 => Some(Self::V8),
-            _ => None,
-        }
+    pub fn from_value(value: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.value() == value)
     }
 }
 impl ::std::fmt::Display for Scale {
@@ -366,87 +161,41 @@ impl ::std::fmt::Display for Scale {
     }
 }
 impl ::serde::Serialize for Scale {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Scale {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-        Self::from_value(value)
-            .ok_or_else(|| {
-                <D::Error as ::serde::de::Error>::invalid_value(
-                    ::serde::de::Unexpected::Signed(value),
-                    &"one of 2, 4, 8",
-                )
-            })
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::integer_enum(d, Self::from_value, "one of 2, 4, 8")
     }
 }
-impl rt::FromJson for Scale {
-    /// Any JSON integer (`2` or `2.0`) among the allowed values.
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        let number = <i64 as rt::FromJson>::from_json(value, pointer)?;
-        Self::from_value(number)
-            .ok_or_else(|| {
-                rt::JsonError::new(
-                    pointer,
-                    format!("{number} is not {}", "one of 2, 4, 8"),
-                )
-            })
-    }
-}
-impl rt::WireValue for Scale {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::from(self.value())
-    }
-}
-/// Values of `output_format`: The reply's image format.
-///
-/// Allowed values: `jpeg`, `png`, `webp`.
-/// Default (applied by the server when unset): `jpeg`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+impl rt::__private::FieldValue for Scale {}
+/// Values of `output_format`: The reply's image format. Allowed values: `jpeg`, `png`, `webp`. Default (applied by the server when unset): `jpeg`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OutputFormat {
-    /// The value `jpeg`.
-    ///
-    /// The server's default.
+    /// The value `jpeg` (the server's default).
     #[default]
-    #[serde(rename = "jpeg")]
     Jpeg,
     /// The value `png`.
-    #[serde(rename = "png")]
     Png,
     /// The value `webp`.
-    #[serde(rename = "webp")]
     Webp,
 }
 impl OutputFormat {
     /// Every value, in schema order.
     pub const ALL: [Self; 3] = [Self::Jpeg, Self::Png, Self::Webp];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("jpeg", "Jpeg"),
+        rt::AllowedValue::new("png", "Png"),
+        rt::AllowedValue::new("webp", "Webp"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Jpeg => "jpeg",
-            Self::Png => "png",
-            Self::Webp => "webp",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for OutputFormat {
@@ -454,28 +203,4 @@ impl ::std::fmt::Display for OutputFormat {
         f.write_str(self.as_str())
     }
 }
-impl rt::WireValue for OutputFormat {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl rt::FromJson for OutputFormat {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        match <String as rt::FromJson>::from_json(value, pointer)?.as_str() {
-            "jpeg" => Ok(Self::Jpeg),
-            "png" => Ok(Self::Png),
-            "webp" => Ok(Self::Webp),
-            other => {
-                Err(
-                    rt::JsonError::new(
-                        pointer,
-                        format!("{other:?} is not {}", "one of jpeg, png, webp"),
-                    ),
-                )
-            }
-        }
-    }
-}
+impl rt::__private::FieldValue for OutputFormat {}

@@ -17,7 +17,7 @@
 //! # }
 //! ```
 use ::segmind_runtime as rt;
-/// Static description of Flux.1 Schnell, generated from schema/flux-schnell.json.
+/// Static description of Flux.1 Schnell, generated from schema/flux-schnell.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "flux-schnell",
     title: "Flux.1 Schnell",
@@ -26,326 +26,37 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     typical_latency_seconds: Some(10.23),
     typical_price_usd: Some(0.008),
     output: rt::OutputKind::Image,
-    fields: &[
-        rt::FieldInfo {
-            name: "prompt",
-            rust_name: "prompt",
-            description: "Text prompt.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "steps",
-            rust_name: "steps",
-            description: "Inference steps.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Integer,
-            default: Some("4"),
-            minimum: Some(1.0),
-            maximum: Some(8.0),
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "seed",
-            rust_name: "seed",
-            description: "Seed for reproducible images.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Integer,
-            default: Some("123456789"),
-            minimum: Some(-9223372036854776000.0),
-            maximum: Some(9223372036854776000.0),
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "sampler_name",
-            rust_name: "sampler_name",
-            description: "Sampler (27 in all; the page names 10).",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: Some("\"euler\""),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "euler",
-                    name: "Euler",
-                },
-                rt::AllowedValue {
-                    value: "euler_pp",
-                    name: "EulerPp",
-                },
-                rt::AllowedValue {
-                    value: "euler_ancestral",
-                    name: "EulerAncestral",
-                },
-                rt::AllowedValue {
-                    value: "euler_ancestral_pp",
-                    name: "EulerAncestralPp",
-                },
-                rt::AllowedValue {
-                    value: "heun",
-                    name: "Heun",
-                },
-                rt::AllowedValue {
-                    value: "heunpp2",
-                    name: "Heunpp2",
-                },
-                rt::AllowedValue {
-                    value: "dpm_2",
-                    name: "Dpm2",
-                },
-                rt::AllowedValue {
-                    value: "dpm_2_ancestral",
-                    name: "Dpm2Ancestral",
-                },
-                rt::AllowedValue {
-                    value: "lms",
-                    name: "Lms",
-                },
-                rt::AllowedValue {
-                    value: "dpm_fast",
-                    name: "DpmFast",
-                },
-            ],
-            open: true,
-        },
-        rt::FieldInfo {
-            name: "scheduler",
-            rust_name: "scheduler",
-            description: "Scheduler.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: Some("\"normal\""),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "normal",
-                    name: "Normal",
-                },
-                rt::AllowedValue {
-                    value: "karras",
-                    name: "Karras",
-                },
-                rt::AllowedValue {
-                    value: "exponential",
-                    name: "Exponential",
-                },
-                rt::AllowedValue {
-                    value: "sgm_uniform",
-                    name: "SgmUniform",
-                },
-                rt::AllowedValue {
-                    value: "simple",
-                    name: "Simple",
-                },
-                rt::AllowedValue {
-                    value: "ddim_uniform",
-                    name: "DdimUniform",
-                },
-            ],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "samples",
-            rust_name: "samples",
-            description: "Number of images.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Integer,
-            default: Some("1"),
-            minimum: Some(1.0),
-            maximum: Some(9223372036854776000.0),
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "width",
-            rust_name: "width",
-            description: "Image width, between 512 and 2048 in multiples of 8.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Integer,
-            default: Some("1024"),
-            minimum: Some(512.0),
-            maximum: Some(2048.0),
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: Some(8.0),
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "height",
-            rust_name: "height",
-            description: "Image height, between 512 and 2048 in multiples of 8.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Integer,
-            default: Some("1024"),
-            minimum: Some(512.0),
-            maximum: Some(2048.0),
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: Some(8.0),
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "denoise",
-            rust_name: "denoise",
-            description: "Denoise strength.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Number,
-            default: Some("1"),
-            minimum: Some(0.0),
-            maximum: Some(1.0),
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-    ],
+    fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of Flux.1 Schnell (`POST /v1/flux-schnell` and `POST /v2/flux-schnell`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of Flux.1 Schnell (`POST /v1/flux-schnell` and `POST /v2/flux-schnell`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Text prompt.
-    ///
-    /// Example: `a bengal tiger in an astronaut suit on mars, cubist style holding a sign saying 'awesome text gen'`.
+    /// Text prompt. Example: `a bengal tiger in an astronaut suit on mars, cubist style holding a sign saying 'awesome text gen'`.
     pub prompt: String,
-    /// Inference steps.
-    ///
-    /// Range: 1 to 8.
-    /// Default (applied by the server when unset): `4`.
+    /// Inference steps. Range: 1 to 8. Default (applied by the server when unset): `4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<i64>,
-    /// Seed for reproducible images.
-    ///
-    /// Range: -9223372036854775808 to 9223372036854775807.
-    /// Default (applied by the server when unset): `123456789`.
+    /// Seed for reproducible images. Range: -9223372036854775808 to 9223372036854775807. Default (applied by the server when unset): `123456789`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<i64>,
-    /// Sampler (27 in all; the page names 10).
-    ///
-    /// Known values: `euler`, `euler_pp`, `euler_ancestral`, `euler_ancestral_pp`, `heun`, `heunpp2`, `dpm_2`, `dpm_2_ancestral`, `lms`, `dpm_fast`; any other string is accepted too.
-    /// Default (applied by the server when unset): `euler`.
+    /// Sampler (27 in all; the page names 10). Known values: `euler`, `euler_pp`, `euler_ancestral`, `euler_ancestral_pp`, `heun`, `heunpp2`, `dpm_2`, `dpm_2_ancestral`, `lms`, `dpm_fast`; any other string is accepted too. Default (applied by the server when unset): `euler`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sampler_name: Option<SamplerName>,
-    /// Scheduler.
-    ///
-    /// Allowed values: `normal`, `karras`, `exponential`, `sgm_uniform`, `simple`, `ddim_uniform`.
-    /// Default (applied by the server when unset): `normal`.
+    /// Scheduler. Allowed values: `normal`, `karras`, `exponential`, `sgm_uniform`, `simple`, `ddim_uniform`. Default (applied by the server when unset): `normal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<Scheduler>,
-    /// Number of images.
-    ///
-    /// Range: 1 to 9223372036854775807.
-    /// Default (applied by the server when unset): `1`.
+    /// Number of images. Range: 1 to 9223372036854775807. Default (applied by the server when unset): `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub samples: Option<i64>,
-    /// Image width, between 512 and 2048 in multiples of 8.
-    ///
-    /// Range: 512 to 2048.
-    /// A multiple of 8.
-    /// Default (applied by the server when unset): `1024`.
+    /// Image width, between 512 and 2048 in multiples of 8. Range: 512 to 2048. A multiple of 8. Default (applied by the server when unset): `1024`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
-    /// Image height, between 512 and 2048 in multiples of 8.
-    ///
-    /// Range: 512 to 2048.
-    /// A multiple of 8.
-    /// Default (applied by the server when unset): `1024`.
+    /// Image height, between 512 and 2048 in multiples of 8. Range: 512 to 2048. A multiple of 8. Default (applied by the server when unset): `1024`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
-    /// Denoise strength.
-    ///
-    /// Range: 0 to 1.
-    /// Default (applied by the server when unset): `1`.
+    /// Denoise strength. Range: 0 to 1. Default (applied by the server when unset): `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub denoise: Option<f64>,
 }
@@ -364,91 +75,49 @@ impl Input {
             denoise: None,
         }
     }
-    /// Sets `steps`.
-    ///
-    /// Inference steps.
-    ///
-    /// Range: 1 to 8.
-    /// Default (applied by the server when unset): `4`.
+    /// Sets the field `steps` (see its docs).
     #[must_use]
     pub fn steps(mut self, value: i64) -> Self {
         self.steps = Some(value);
         self
     }
-    /// Sets `seed`.
-    ///
-    /// Seed for reproducible images.
-    ///
-    /// Range: -9223372036854775808 to 9223372036854775807.
-    /// Default (applied by the server when unset): `123456789`.
+    /// Sets the field `seed` (see its docs).
     #[must_use]
     pub fn seed(mut self, value: i64) -> Self {
         self.seed = Some(value);
         self
     }
-    /// Sets `sampler_name`.
-    ///
-    /// Sampler (27 in all; the page names 10).
-    ///
-    /// Known values: `euler`, `euler_pp`, `euler_ancestral`, `euler_ancestral_pp`, `heun`, `heunpp2`, `dpm_2`, `dpm_2_ancestral`, `lms`, `dpm_fast`; any other string is accepted too.
-    /// Default (applied by the server when unset): `euler`.
+    /// Sets the field `sampler_name` (see its docs).
     #[must_use]
     pub fn sampler_name(mut self, value: impl Into<SamplerName>) -> Self {
         self.sampler_name = Some(value.into());
         self
     }
-    /// Sets `scheduler`.
-    ///
-    /// Scheduler.
-    ///
-    /// Allowed values: `normal`, `karras`, `exponential`, `sgm_uniform`, `simple`, `ddim_uniform`.
-    /// Default (applied by the server when unset): `normal`.
+    /// Sets the field `scheduler` (see its docs).
     #[must_use]
     pub fn scheduler(mut self, value: Scheduler) -> Self {
         self.scheduler = Some(value);
         self
     }
-    /// Sets `samples`.
-    ///
-    /// Number of images.
-    ///
-    /// Range: 1 to 9223372036854775807.
-    /// Default (applied by the server when unset): `1`.
+    /// Sets the field `samples` (see its docs).
     #[must_use]
     pub fn samples(mut self, value: i64) -> Self {
         self.samples = Some(value);
         self
     }
-    /// Sets `width`.
-    ///
-    /// Image width, between 512 and 2048 in multiples of 8.
-    ///
-    /// Range: 512 to 2048.
-    /// A multiple of 8.
-    /// Default (applied by the server when unset): `1024`.
+    /// Sets the field `width` (see its docs).
     #[must_use]
     pub fn width(mut self, value: i64) -> Self {
         self.width = Some(value);
         self
     }
-    /// Sets `height`.
-    ///
-    /// Image height, between 512 and 2048 in multiples of 8.
-    ///
-    /// Range: 512 to 2048.
-    /// A multiple of 8.
-    /// Default (applied by the server when unset): `1024`.
+    /// Sets the field `height` (see its docs).
     #[must_use]
     pub fn height(mut self, value: i64) -> Self {
         self.height = Some(value);
         self
     }
-    /// Sets `denoise`.
-    ///
-    /// Denoise strength.
-    ///
-    /// Range: 0 to 1.
-    /// Default (applied by the server when unset): `1`.
+    /// Sets the field `denoise` (see its docs).
     #[must_use]
     pub fn denoise(mut self, value: f64) -> Self {
         self.denoise = Some(value);
@@ -456,219 +125,93 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        let mut violations = rt::Violations::new();
-        rt::Nested::validate_at(self, "", &mut violations);
-        violations.finish(MODEL.slug)
+        rt::__private::validate(self)
     }
 }
-impl rt::Nested for Input {
-    fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
-        if let Some(value) = &self.steps {
-            let path = rt::child_path(path, "steps");
-            violations
-                .integer(
-                    &path,
-                    *value,
-                    &rt::NumberLimits {
-                        minimum: Some(rt::Limit::Int(1)),
-                        maximum: Some(rt::Limit::Int(8)),
-                        exclusive_minimum: None,
-                        exclusive_maximum: None,
-                        multiple_of: None,
-                    },
-                );
-        }
-        if let Some(value) = &self.seed {
-            let path = rt::child_path(path, "seed");
-            violations
-                .integer(
-                    &path,
-                    *value,
-                    &rt::NumberLimits {
-                        minimum: Some(rt::Limit::Int(-9223372036854775808)),
-                        maximum: Some(rt::Limit::Int(9223372036854775807)),
-                        exclusive_minimum: None,
-                        exclusive_maximum: None,
-                        multiple_of: None,
-                    },
-                );
-        }
-        if let Some(value) = &self.samples {
-            let path = rt::child_path(path, "samples");
-            violations
-                .integer(
-                    &path,
-                    *value,
-                    &rt::NumberLimits {
-                        minimum: Some(rt::Limit::Int(1)),
-                        maximum: Some(rt::Limit::Int(9223372036854775807)),
-                        exclusive_minimum: None,
-                        exclusive_maximum: None,
-                        multiple_of: None,
-                    },
-                );
-        }
-        if let Some(value) = &self.width {
-            let path = rt::child_path(path, "width");
-            violations
-                .integer(
-                    &path,
-                    *value,
-                    &rt::NumberLimits {
-                        minimum: Some(rt::Limit::Int(512)),
-                        maximum: Some(rt::Limit::Int(2048)),
-                        exclusive_minimum: None,
-                        exclusive_maximum: None,
-                        multiple_of: Some(rt::Limit::Int(8)),
-                    },
-                );
-        }
-        if let Some(value) = &self.height {
-            let path = rt::child_path(path, "height");
-            violations
-                .integer(
-                    &path,
-                    *value,
-                    &rt::NumberLimits {
-                        minimum: Some(rt::Limit::Int(512)),
-                        maximum: Some(rt::Limit::Int(2048)),
-                        exclusive_minimum: None,
-                        exclusive_maximum: None,
-                        multiple_of: Some(rt::Limit::Int(8)),
-                    },
-                );
-        }
-        if let Some(value) = &self.denoise {
-            let path = rt::child_path(path, "denoise");
-            violations
-                .number(
-                    &path,
-                    *value,
-                    &rt::NumberLimits {
-                        minimum: Some(rt::Limit::Int(0)),
-                        maximum: Some(rt::Limit::Int(1)),
-                        exclusive_minimum: None,
-                        exclusive_maximum: None,
-                        multiple_of: None,
-                    },
-                );
-        }
+impl rt::__private::Fields for Input {
+    const FIELDS: &'static [rt::FieldInfo] = &[
+        rt::FieldInfo::string("prompt").description("Text prompt.").required(),
+        rt::FieldInfo::integer("steps")
+            .description("Inference steps.")
+            .minimum(rt::Limit::Int(1))
+            .maximum(rt::Limit::Int(8))
+            .default("4"),
+        rt::FieldInfo::integer("seed")
+            .description("Seed for reproducible images.")
+            .minimum(rt::Limit::Int(-9223372036854775808))
+            .maximum(rt::Limit::Int(9223372036854775807))
+            .default("123456789"),
+        rt::FieldInfo::string("sampler_name")
+            .description("Sampler (27 in all; the page names 10).")
+            .allowed(SamplerName::VALUES)
+            .open()
+            .default("\"euler\""),
+        rt::FieldInfo::string("scheduler")
+            .description("Scheduler.")
+            .allowed(Scheduler::VALUES)
+            .default("\"normal\""),
+        rt::FieldInfo::integer("samples")
+            .description("Number of images.")
+            .minimum(rt::Limit::Int(1))
+            .maximum(rt::Limit::Int(9223372036854775807))
+            .default("1"),
+        rt::FieldInfo::integer("width")
+            .description("Image width, between 512 and 2048 in multiples of 8.")
+            .minimum(rt::Limit::Int(512))
+            .maximum(rt::Limit::Int(2048))
+            .multiple_of(rt::Limit::Int(8))
+            .default("1024"),
+        rt::FieldInfo::integer("height")
+            .description("Image height, between 512 and 2048 in multiples of 8.")
+            .minimum(rt::Limit::Int(512))
+            .maximum(rt::Limit::Int(2048))
+            .multiple_of(rt::Limit::Int(8))
+            .default("1024"),
+        rt::FieldInfo::number("denoise")
+            .description("Denoise strength.")
+            .minimum(rt::Limit::Int(0))
+            .maximum(rt::Limit::Int(1))
+            .default("1"),
+    ];
+    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
+        field(&self.prompt);
+        field(&self.steps);
+        field(&self.seed);
+        field(&self.sampler_name);
+        field(&self.scheduler);
+        field(&self.samples);
+        field(&self.width);
+        field(&self.height);
+        field(&self.denoise);
     }
-    fn media_at<'a>(
-        &'a self,
-        _pointer: &str,
-        _found: &mut Vec<(String, &'a rt::Media)>,
-    ) {}
 }
-impl rt::FromJson for Input {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        let map = rt::json::object(value, pointer)?;
-        rt::json::deny_unknown(
-            map,
-            &[
-                "prompt",
-                "steps",
-                "seed",
-                "sampler_name",
-                "scheduler",
-                "samples",
-                "width",
-                "height",
-                "denoise",
-            ],
-            pointer,
-        )?;
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
+impl<'de> ::serde::Deserialize<'de> for Input {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
-            prompt: rt::json::required(map, "prompt", pointer)?,
-            steps: rt::json::optional(map, "steps", pointer)?,
-            seed: rt::json::optional(map, "seed", pointer)?,
-            sampler_name: rt::json::optional(map, "sampler_name", pointer)?,
-            scheduler: rt::json::optional(map, "scheduler", pointer)?,
-            samples: rt::json::optional(map, "samples", pointer)?,
-            width: rt::json::optional(map, "width", pointer)?,
-            height: rt::json::optional(map, "height", pointer)?,
-            denoise: rt::json::optional(map, "denoise", pointer)?,
+            prompt: json.take("prompt")?,
+            steps: json.take("steps")?,
+            seed: json.take("seed")?,
+            sampler_name: json.take("sampler_name")?,
+            scheduler: json.take("scheduler")?,
+            samples: json.take("samples")?,
+            width: json.take("width")?,
+            height: json.take("height")?,
+            denoise: json.take("denoise")?,
         })
     }
 }
-/// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
-/// keys, `null` where the schema has no null, and an array for an object
-/// are errors; `6.0` is an integer.
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        <Self as rt::FromJson>::from_json(&value, "")
-            .map_err(<D::Error as ::serde::de::Error>::custom)
-    }
-}
-impl rt::WireValue for Input {
-    fn to_wire(&self) -> ::serde_json::Value {
-        let mut body = ::serde_json::Map::new();
-        body.insert("prompt".to_owned(), rt::WireValue::to_wire(&self.prompt));
-        if let Some(value) = &self.steps {
-            body.insert("steps".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.seed {
-            body.insert("seed".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.sampler_name {
-            body.insert("sampler_name".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.scheduler {
-            body.insert("scheduler".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.samples {
-            body.insert("samples".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.width {
-            body.insert("width".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.height {
-            body.insert("height".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.denoise {
-            body.insert("denoise".to_owned(), rt::WireValue::to_wire(value));
-        }
-        ::serde_json::Value::Object(body)
-    }
-}
-impl rt::ModelInput for Input {
-    fn info(&self) -> &'static rt::ModelInfo {
+impl rt::__private::Body for Input {
+    fn model() -> &'static rt::ModelInfo {
         &MODEL
     }
-    fn validate(&self) -> Result<(), rt::ValidationError> {
-        Input::validate(self)
-    }
-    fn to_json(&self) -> ::serde_json::Value {
-        rt::WireValue::to_wire(self)
-    }
-    fn media(&self) -> Vec<(String, &rt::Media)> {
-        let mut found = Vec::new();
-        rt::Nested::media_at(self, "", &mut found);
-        found
-    }
 }
-/// Values of `sampler_name`: Sampler (27 in all; the page names 10).
-///
-/// Known values: `euler`, `euler_pp`, `euler_ancestral`, `euler_ancestral_pp`, `heun`, `heunpp2`, `dpm_2`, `dpm_2_ancestral`, `lms`, `dpm_fast`; any other string is accepted too.
-/// Default (applied by the server when unset): `euler`.
+/// Values of `sampler_name`: Sampler (27 in all; the page names 10). Known values: `euler`, `euler_pp`, `euler_ancestral`, `euler_ancestral_pp`, `heun`, `heunpp2`, `dpm_2`, `dpm_2_ancestral`, `lms`, `dpm_fast`; any other string is accepted too. Default (applied by the server when unset): `euler`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum SamplerName {
-    /// The value `euler`.
-    ///
-    /// The server's default.
+    /// The value `euler` (the server's default).
     #[default]
     Euler,
     /// The value `euler_pp`.
@@ -706,6 +249,19 @@ impl SamplerName {
         Self::Lms,
         Self::DpmFast,
     ];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("euler", "Euler"),
+        rt::AllowedValue::new("euler_pp", "EulerPp"),
+        rt::AllowedValue::new("euler_ancestral", "EulerAncestral"),
+        rt::AllowedValue::new("euler_ancestral_pp", "EulerAncestralPp"),
+        rt::AllowedValue::new("heun", "Heun"),
+        rt::AllowedValue::new("heunpp2", "Heunpp2"),
+        rt::AllowedValue::new("dpm_2", "Dpm2"),
+        rt::AllowedValue::new("dpm_2_ancestral", "Dpm2Ancestral"),
+        rt::AllowedValue::new("lms", "Lms"),
+        rt::AllowedValue::new("dpm_fast", "DpmFast"),
+    ];
     /// The string sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -725,18 +281,9 @@ impl SamplerName {
 }
 impl From<&str> for SamplerName {
     fn from(value: &str) -> Self {
-        match value {
-            "euler" => Self::Euler,
-            "euler_pp" => Self::EulerPp,
-            "euler_ancestral" => Self::EulerAncestral,
-            "euler_ancestral_pp" => Self::EulerAncestralPp,
-            "heun" => Self::Heun,
-            "heunpp2" => Self::Heunpp2,
-            "dpm_2" => Self::Dpm2,
-            "dpm_2_ancestral" => Self::Dpm2Ancestral,
-            "lms" => Self::Lms,
-            "dpm_fast" => Self::DpmFast,
-            other => Self::Other(other.to_owned()),
+        match Self::VALUES.iter().position(|v| v.value == value) {
+            Some(i) => Self::KNOWN[i].clone(),
+            None => Self::Other(value.to_owned()),
         }
     }
 }
@@ -751,70 +298,33 @@ impl ::std::fmt::Display for SamplerName {
     }
 }
 impl ::serde::Serialize for SamplerName {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SamplerName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(d).map(Self::from)
     }
 }
-impl rt::FromJson for SamplerName {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        <String as rt::FromJson>::from_json(value, pointer).map(Self::from)
-    }
-}
-impl rt::WireValue for SamplerName {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-/// Values of `scheduler`: Scheduler.
-///
-/// Allowed values: `normal`, `karras`, `exponential`, `sgm_uniform`, `simple`, `ddim_uniform`.
-/// Default (applied by the server when unset): `normal`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+impl rt::__private::FieldValue for SamplerName {}
+/// Values of `scheduler`: Scheduler. Allowed values: `normal`, `karras`, `exponential`, `sgm_uniform`, `simple`, `ddim_uniform`. Default (applied by the server when unset): `normal`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Scheduler {
-    /// The value `normal`.
-    ///
-    /// The server's default.
+    /// The value `normal` (the server's default).
     #[default]
-    #[serde(rename = "normal")]
     Normal,
     /// The value `karras`.
-    #[serde(rename = "karras")]
     Karras,
     /// The value `exponential`.
-    #[serde(rename = "exponential")]
     Exponential,
     /// The value `sgm_uniform`.
-    #[serde(rename = "sgm_uniform")]
     SgmUniform,
     /// The value `simple`.
-    #[serde(rename = "simple")]
     Simple,
     /// The value `ddim_uniform`.
-    #[serde(rename = "ddim_uniform")]
     DdimUniform,
 }
 impl Scheduler {
@@ -827,16 +337,18 @@ impl Scheduler {
         Self::Simple,
         Self::DdimUniform,
     ];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("normal", "Normal"),
+        rt::AllowedValue::new("karras", "Karras"),
+        rt::AllowedValue::new("exponential", "Exponential"),
+        rt::AllowedValue::new("sgm_uniform", "SgmUniform"),
+        rt::AllowedValue::new("simple", "Simple"),
+        rt::AllowedValue::new("ddim_uniform", "DdimUniform"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Normal => "normal",
-            Self::Karras => "karras",
-            Self::Exponential => "exponential",
-            Self::SgmUniform => "sgm_uniform",
-            Self::Simple => "simple",
-            Self::DdimUniform => "ddim_uniform",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for Scheduler {
@@ -844,34 +356,4 @@ impl ::std::fmt::Display for Scheduler {
         f.write_str(self.as_str())
     }
 }
-impl rt::WireValue for Scheduler {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl rt::FromJson for Scheduler {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        match <String as rt::FromJson>::from_json(value, pointer)?.as_str() {
-            "normal" => Ok(Self::Normal),
-            "karras" => Ok(Self::Karras),
-            "exponential" => Ok(Self::Exponential),
-            "sgm_uniform" => Ok(Self::SgmUniform),
-            "simple" => Ok(Self::Simple),
-            "ddim_uniform" => Ok(Self::DdimUniform),
-            other => {
-                Err(
-                    rt::JsonError::new(
-                        pointer,
-                        format!(
-                            "{other:?} is not {}",
-                            "one of normal, karras, exponential, sgm_uniform, simple, ddim_uniform"
-                        ),
-                    ),
-                )
-            }
-        }
-    }
-}
+impl rt::__private::FieldValue for Scheduler {}

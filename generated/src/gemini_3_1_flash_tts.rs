@@ -17,7 +17,7 @@
 //! # }
 //! ```
 use ::segmind_runtime as rt;
-/// Static description of Gemini 3.1 Flash TTS, generated from schema/gemini-3.1-flash-tts.json.
+/// Static description of Gemini 3.1 Flash TTS, generated from schema/gemini-3.1-flash-tts.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "gemini-3.1-flash-tts",
     title: "Gemini 3.1 Flash TTS",
@@ -26,142 +26,19 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     typical_latency_seconds: None,
     typical_price_usd: None,
     output: rt::OutputKind::Audio,
-    fields: &[
-        rt::FieldInfo {
-            name: "text",
-            rust_name: "text",
-            description: "Text to speak; audio tags set the style.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "temperature",
-            rust_name: "temperature",
-            description: "Expressiveness.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Number,
-            default: Some("0.4"),
-            minimum: Some(0.0),
-            maximum: Some(2.0),
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "voice_1",
-            rust_name: "voice_1",
-            description: "Primary voice.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: Some("\"Kore\""),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "Kore",
-                    name: "Kore",
-                },
-                rt::AllowedValue {
-                    value: "Puck",
-                    name: "Puck",
-                },
-                rt::AllowedValue {
-                    value: "Charon",
-                    name: "Charon",
-                },
-                rt::AllowedValue {
-                    value: "Aoede",
-                    name: "Aoede",
-                },
-                rt::AllowedValue {
-                    value: "Fenrir",
-                    name: "Fenrir",
-                },
-                rt::AllowedValue {
-                    value: "Zephyr",
-                    name: "Zephyr",
-                },
-            ],
-            open: true,
-        },
-        rt::FieldInfo {
-            name: "voice_2",
-            rust_name: "voice_2",
-            description: "Second speaker for dialogue; leave unset for one speaker.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-    ],
+    fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of Gemini 3.1 Flash TTS (`POST /v1/gemini-3.1-flash-tts` and `POST /v2/gemini-3.1-flash-tts`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of Gemini 3.1 Flash TTS (`POST /v1/gemini-3.1-flash-tts` and `POST /v2/gemini-3.1-flash-tts`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Text to speak; audio tags set the style.
-    ///
-    /// Example: `Welcome to Segmind — the fastest API platform for AI image and video generation.`.
+    /// Text to speak; audio tags set the style. Example: `Welcome to Segmind — the fastest API platform for AI image and video generation.`.
     pub text: String,
-    /// Expressiveness.
-    ///
-    /// Range: 0 to 2.
-    /// Default (applied by the server when unset): `0.4`.
+    /// Expressiveness. Range: 0 to 2. Default (applied by the server when unset): `0.4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
-    /// Primary voice.
-    ///
-    /// Known values: `Kore`, `Puck`, `Charon`, `Aoede`, `Fenrir`, `Zephyr`; any other string is accepted too.
-    /// Default (applied by the server when unset): `Kore`.
+    /// Primary voice. Known values: `Kore`, `Puck`, `Charon`, `Aoede`, `Fenrir`, `Zephyr`; any other string is accepted too. Default (applied by the server when unset): `Kore`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_1: Option<Voice1>,
     /// Second speaker for dialogue; leave unset for one speaker.
@@ -178,31 +55,19 @@ impl Input {
             voice_2: None,
         }
     }
-    /// Sets `temperature`.
-    ///
-    /// Expressiveness.
-    ///
-    /// Range: 0 to 2.
-    /// Default (applied by the server when unset): `0.4`.
+    /// Sets the field `temperature` (see its docs).
     #[must_use]
     pub fn temperature(mut self, value: f64) -> Self {
         self.temperature = Some(value);
         self
     }
-    /// Sets `voice_1`.
-    ///
-    /// Primary voice.
-    ///
-    /// Known values: `Kore`, `Puck`, `Charon`, `Aoede`, `Fenrir`, `Zephyr`; any other string is accepted too.
-    /// Default (applied by the server when unset): `Kore`.
+    /// Sets the field `voice_1` (see its docs).
     #[must_use]
     pub fn voice_1(mut self, value: impl Into<Voice1>) -> Self {
         self.voice_1 = Some(value.into());
         self
     }
-    /// Sets `voice_2`.
-    ///
-    /// Second speaker for dialogue; leave unset for one speaker.
+    /// Sets the field `voice_2` (see its docs).
     #[must_use]
     pub fn voice_2(mut self, value: impl Into<String>) -> Self {
         self.voice_2 = Some(value.into());
@@ -210,114 +75,56 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        let mut violations = rt::Violations::new();
-        rt::Nested::validate_at(self, "", &mut violations);
-        violations.finish(MODEL.slug)
+        rt::__private::validate(self)
     }
 }
-impl rt::Nested for Input {
-    fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
-        if let Some(value) = &self.temperature {
-            let path = rt::child_path(path, "temperature");
-            violations
-                .number(
-                    &path,
-                    *value,
-                    &rt::NumberLimits {
-                        minimum: Some(rt::Limit::Int(0)),
-                        maximum: Some(rt::Limit::Int(2)),
-                        exclusive_minimum: None,
-                        exclusive_maximum: None,
-                        multiple_of: None,
-                    },
-                );
-        }
+impl rt::__private::Fields for Input {
+    const FIELDS: &'static [rt::FieldInfo] = &[
+        rt::FieldInfo::string("text")
+            .description("Text to speak; audio tags set the style.")
+            .required(),
+        rt::FieldInfo::number("temperature")
+            .description("Expressiveness.")
+            .minimum(rt::Limit::Int(0))
+            .maximum(rt::Limit::Int(2))
+            .default("0.4"),
+        rt::FieldInfo::string("voice_1")
+            .description("Primary voice.")
+            .allowed(Voice1::VALUES)
+            .open()
+            .default("\"Kore\""),
+        rt::FieldInfo::string("voice_2")
+            .description("Second speaker for dialogue; leave unset for one speaker."),
+    ];
+    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
+        field(&self.text);
+        field(&self.temperature);
+        field(&self.voice_1);
+        field(&self.voice_2);
     }
-    fn media_at<'a>(
-        &'a self,
-        _pointer: &str,
-        _found: &mut Vec<(String, &'a rt::Media)>,
-    ) {}
 }
-impl rt::FromJson for Input {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        let map = rt::json::object(value, pointer)?;
-        rt::json::deny_unknown(
-            map,
-            &["text", "temperature", "voice_1", "voice_2"],
-            pointer,
-        )?;
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
+impl<'de> ::serde::Deserialize<'de> for Input {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
-            text: rt::json::required(map, "text", pointer)?,
-            temperature: rt::json::optional(map, "temperature", pointer)?,
-            voice_1: rt::json::optional(map, "voice_1", pointer)?,
-            voice_2: rt::json::optional(map, "voice_2", pointer)?,
+            text: json.take("text")?,
+            temperature: json.take("temperature")?,
+            voice_1: json.take("voice_1")?,
+            voice_2: json.take("voice_2")?,
         })
     }
 }
-/// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
-/// keys, `null` where the schema has no null, and an array for an object
-/// are errors; `6.0` is an integer.
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        <Self as rt::FromJson>::from_json(&value, "")
-            .map_err(<D::Error as ::serde::de::Error>::custom)
-    }
-}
-impl rt::WireValue for Input {
-    fn to_wire(&self) -> ::serde_json::Value {
-        let mut body = ::serde_json::Map::new();
-        body.insert("text".to_owned(), rt::WireValue::to_wire(&self.text));
-        if let Some(value) = &self.temperature {
-            body.insert("temperature".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.voice_1 {
-            body.insert("voice_1".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.voice_2 {
-            body.insert("voice_2".to_owned(), rt::WireValue::to_wire(value));
-        }
-        ::serde_json::Value::Object(body)
-    }
-}
-impl rt::ModelInput for Input {
-    fn info(&self) -> &'static rt::ModelInfo {
+impl rt::__private::Body for Input {
+    fn model() -> &'static rt::ModelInfo {
         &MODEL
     }
-    fn validate(&self) -> Result<(), rt::ValidationError> {
-        Input::validate(self)
-    }
-    fn to_json(&self) -> ::serde_json::Value {
-        rt::WireValue::to_wire(self)
-    }
-    fn media(&self) -> Vec<(String, &rt::Media)> {
-        let mut found = Vec::new();
-        rt::Nested::media_at(self, "", &mut found);
-        found
-    }
 }
-/// Values of `voice_1`: Primary voice.
-///
-/// Known values: `Kore`, `Puck`, `Charon`, `Aoede`, `Fenrir`, `Zephyr`; any other string is accepted too.
-/// Default (applied by the server when unset): `Kore`.
+/// Values of `voice_1`: Primary voice. Known values: `Kore`, `Puck`, `Charon`, `Aoede`, `Fenrir`, `Zephyr`; any other string is accepted too. Default (applied by the server when unset): `Kore`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum Voice1 {
-    /// The value `Kore`.
-    ///
-    /// The server's default.
+    /// The value `Kore` (the server's default).
     #[default]
     Kore,
     /// The value `Puck`.
@@ -343,6 +150,15 @@ impl Voice1 {
         Self::Fenrir,
         Self::Zephyr,
     ];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("Kore", "Kore"),
+        rt::AllowedValue::new("Puck", "Puck"),
+        rt::AllowedValue::new("Charon", "Charon"),
+        rt::AllowedValue::new("Aoede", "Aoede"),
+        rt::AllowedValue::new("Fenrir", "Fenrir"),
+        rt::AllowedValue::new("Zephyr", "Zephyr"),
+    ];
     /// The string sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -358,14 +174,9 @@ impl Voice1 {
 }
 impl From<&str> for Voice1 {
     fn from(value: &str) -> Self {
-        match value {
-            "Kore" => Self::Kore,
-            "Puck" => Self::Puck,
-            "Charon" => Self::Charon,
-            "Aoede" => Self::Aoede,
-            "Fenrir" => Self::Fenrir,
-            "Zephyr" => Self::Zephyr,
-            other => Self::Other(other.to_owned()),
+        match Self::VALUES.iter().position(|v| v.value == value) {
+            Some(i) => Self::KNOWN[i].clone(),
+            None => Self::Other(value.to_owned()),
         }
     }
 }
@@ -380,31 +191,13 @@ impl ::std::fmt::Display for Voice1 {
     }
 }
 impl ::serde::Serialize for Voice1 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Voice1 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(d).map(Self::from)
     }
 }
-impl rt::FromJson for Voice1 {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        <String as rt::FromJson>::from_json(value, pointer).map(Self::from)
-    }
-}
-impl rt::WireValue for Voice1 {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::String(self.as_str().to_owned())
-    }
-}
+impl rt::__private::FieldValue for Voice1 {}

@@ -18,7 +18,7 @@
 //! # }
 //! ```
 use ::segmind_runtime as rt;
-/// Static description of Hailuo 02 Fast, generated from schema/hailuo-02-fast.json.
+/// Static description of Hailuo 02 Fast, generated from schema/hailuo-02-fast.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "hailuo-02-fast",
     title: "Hailuo 02 Fast",
@@ -27,182 +27,27 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     typical_latency_seconds: None,
     typical_price_usd: None,
     output: rt::OutputKind::Video,
-    fields: &[
-        rt::FieldInfo {
-            name: "prompt",
-            rust_name: "prompt",
-            description: "Text scenario for the video. Use creative or specific prompts to tailor the output.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "first_frame_image",
-            rust_name: "first_frame_image",
-            description: "Starting image; also sets the aspect ratio of the video. Use a high-quality image for better results.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::Media(rt::MediaKind::Image),
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "last_frame_image",
-            rust_name: "last_frame_image",
-            description: "Ending image. Use a high-quality image for better results.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Media(rt::MediaKind::Image),
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "duration",
-            rust_name: "duration",
-            description: "Length of the video in seconds: 6 for shorter and 10 for longer scenarios.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Integer,
-            default: Some("6"),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "6",
-                    name: "Seconds6",
-                },
-                rt::AllowedValue {
-                    value: "10",
-                    name: "Seconds10",
-                },
-            ],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "go_fast",
-            rust_name: "go_fast",
-            description: "Generate faster at slightly lower quality: true for quick drafts, false for quality.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Boolean,
-            default: Some("false"),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "prompt_optimizer",
-            rust_name: "prompt_optimizer",
-            description: "Enhance the prompt's effectiveness.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Boolean,
-            default: Some("true"),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-    ],
+    fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of Hailuo 02 Fast (`POST /v1/hailuo-02-fast` and `POST /v2/hailuo-02-fast`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of Hailuo 02 Fast (`POST /v1/hailuo-02-fast` and `POST /v2/hailuo-02-fast`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Text scenario for the video. Use creative or specific prompts to tailor the output.
-    ///
-    /// Example: `A 3D animated cartoon-style young boy sitting in a cozy recording studio, singing passionately into a podcast microphone.`.
+    /// Text scenario for the video. Use creative or specific prompts to tailor the output. Example: `A 3D animated cartoon-style young boy sitting in a cozy recording studio, singing passionately into a podcast microphone.`.
     pub prompt: String,
-    /// Starting image; also sets the aspect ratio of the video. Use a high-quality image for better results.
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request.
-    /// Example: `https://segmind-resources.s3.amazonaws.com/output/b372ccd3-7844-4c21-b1cb-4fc3c2e68db6-9d88374d-77b3-45d0-9bde-17d039e1bf7a.jpeg`.
+    /// Starting image; also sets the aspect ratio of the video. Use a high-quality image for better results. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-resources.s3.amazonaws.com/output/b372ccd3-7844-4c21-b1cb-4fc3c2e68db6-9d88374d-77b3-45d0-9bde-17d039e1bf7a.jpeg`.
     pub first_frame_image: rt::Media,
-    /// Ending image. Use a high-quality image for better results.
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request.
+    /// Ending image. Use a high-quality image for better results. Media (image): a URL, or a local file that is uploaded before the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_frame_image: Option<rt::Media>,
-    /// Length of the video in seconds: 6 for shorter and 10 for longer scenarios.
-    ///
-    /// Allowed values: `6`, `10`.
-    /// Default (applied by the server when unset): `6`.
+    /// Length of the video in seconds: 6 for shorter and 10 for longer scenarios. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<Duration>,
-    /// Generate faster at slightly lower quality: true for quick drafts, false for quality.
-    ///
-    /// Default (applied by the server when unset): `false`.
+    /// Generate faster at slightly lower quality: true for quick drafts, false for quality. Default (applied by the server when unset): `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub go_fast: Option<bool>,
-    /// Enhance the prompt's effectiveness.
-    ///
-    /// Default (applied by the server when unset): `true`.
+    /// Enhance the prompt's effectiveness. Default (applied by the server when unset): `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_optimizer: Option<bool>,
 }
@@ -221,42 +66,25 @@ impl Input {
             prompt_optimizer: None,
         }
     }
-    /// Sets `last_frame_image`.
-    ///
-    /// Ending image. Use a high-quality image for better results.
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request.
+    /// Sets the field `last_frame_image` (see its docs).
     #[must_use]
     pub fn last_frame_image(mut self, value: impl Into<rt::Media>) -> Self {
         self.last_frame_image = Some(value.into());
         self
     }
-    /// Sets `duration`.
-    ///
-    /// Length of the video in seconds: 6 for shorter and 10 for longer scenarios.
-    ///
-    /// Allowed values: `6`, `10`.
-    /// Default (applied by the server when unset): `6`.
+    /// Sets the field `duration` (see its docs).
     #[must_use]
     pub fn duration(mut self, value: Duration) -> Self {
         self.duration = Some(value);
         self
     }
-    /// Sets `go_fast`.
-    ///
-    /// Generate faster at slightly lower quality: true for quick drafts, false for quality.
-    ///
-    /// Default (applied by the server when unset): `false`.
+    /// Sets the field `go_fast` (see its docs).
     #[must_use]
     pub fn go_fast(mut self, value: bool) -> Self {
         self.go_fast = Some(value);
         self
     }
-    /// Sets `prompt_optimizer`.
-    ///
-    /// Enhance the prompt's effectiveness.
-    ///
-    /// Default (applied by the server when unset): `true`.
+    /// Sets the field `prompt_optimizer` (see its docs).
     #[must_use]
     pub fn prompt_optimizer(mut self, value: bool) -> Self {
         self.prompt_optimizer = Some(value);
@@ -264,130 +92,71 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        let mut violations = rt::Violations::new();
-        rt::Nested::validate_at(self, "", &mut violations);
-        violations.finish(MODEL.slug)
+        rt::__private::validate(self)
     }
 }
-impl rt::Nested for Input {
-    fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
-        {
-            let value = &self.first_frame_image;
-            let path = rt::child_path(path, "first_frame_image");
-            violations.media(&path, value);
-        }
-        if let Some(value) = &self.last_frame_image {
-            let path = rt::child_path(path, "last_frame_image");
-            violations.media(&path, value);
-        }
-    }
-    fn media_at<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a rt::Media)>) {
-        {
-            let value = &self.first_frame_image;
-            let pointer = format!("{pointer}/{}", "first_frame_image");
-            found.push((pointer, value));
-        }
-        if let Some(value) = &self.last_frame_image {
-            let pointer = format!("{pointer}/{}", "last_frame_image");
-            found.push((pointer, value));
-        }
+impl rt::__private::Fields for Input {
+    const FIELDS: &'static [rt::FieldInfo] = &[
+        rt::FieldInfo::string("prompt")
+            .description(
+                "Text scenario for the video. Use creative or specific prompts to tailor the output.",
+            )
+            .required(),
+        rt::FieldInfo::media("first_frame_image", rt::MediaKind::Image)
+            .description(
+                "Starting image; also sets the aspect ratio of the video. Use a high-quality image for better results.",
+            )
+            .required(),
+        rt::FieldInfo::media("last_frame_image", rt::MediaKind::Image)
+            .description("Ending image. Use a high-quality image for better results."),
+        rt::FieldInfo::integer("duration")
+            .description(
+                "Length of the video in seconds: 6 for shorter and 10 for longer scenarios.",
+            )
+            .allowed(Duration::VALUES)
+            .default("6"),
+        rt::FieldInfo::boolean("go_fast")
+            .description(
+                "Generate faster at slightly lower quality: true for quick drafts, false for quality.",
+            )
+            .default("false"),
+        rt::FieldInfo::boolean("prompt_optimizer")
+            .description("Enhance the prompt's effectiveness.")
+            .default("true"),
+    ];
+    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
+        field(&self.prompt);
+        field(&self.first_frame_image);
+        field(&self.last_frame_image);
+        field(&self.duration);
+        field(&self.go_fast);
+        field(&self.prompt_optimizer);
     }
 }
-impl rt::FromJson for Input {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        let map = rt::json::object(value, pointer)?;
-        rt::json::deny_unknown(
-            map,
-            &[
-                "prompt",
-                "first_frame_image",
-                "last_frame_image",
-                "duration",
-                "go_fast",
-                "prompt_optimizer",
-            ],
-            pointer,
-        )?;
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
+impl<'de> ::serde::Deserialize<'de> for Input {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
-            prompt: rt::json::required(map, "prompt", pointer)?,
-            first_frame_image: rt::json::required(map, "first_frame_image", pointer)?,
-            last_frame_image: rt::json::optional(map, "last_frame_image", pointer)?,
-            duration: rt::json::optional(map, "duration", pointer)?,
-            go_fast: rt::json::optional(map, "go_fast", pointer)?,
-            prompt_optimizer: rt::json::optional(map, "prompt_optimizer", pointer)?,
+            prompt: json.take("prompt")?,
+            first_frame_image: json.take("first_frame_image")?,
+            last_frame_image: json.take("last_frame_image")?,
+            duration: json.take("duration")?,
+            go_fast: json.take("go_fast")?,
+            prompt_optimizer: json.take("prompt_optimizer")?,
         })
     }
 }
-/// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
-/// keys, `null` where the schema has no null, and an array for an object
-/// are errors; `6.0` is an integer.
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        <Self as rt::FromJson>::from_json(&value, "")
-            .map_err(<D::Error as ::serde::de::Error>::custom)
-    }
-}
-impl rt::WireValue for Input {
-    fn to_wire(&self) -> ::serde_json::Value {
-        let mut body = ::serde_json::Map::new();
-        body.insert("prompt".to_owned(), rt::WireValue::to_wire(&self.prompt));
-        body.insert(
-            "first_frame_image".to_owned(),
-            rt::WireValue::to_wire(&self.first_frame_image),
-        );
-        if let Some(value) = &self.last_frame_image {
-            body.insert("last_frame_image".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.duration {
-            body.insert("duration".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.go_fast {
-            body.insert("go_fast".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.prompt_optimizer {
-            body.insert("prompt_optimizer".to_owned(), rt::WireValue::to_wire(value));
-        }
-        ::serde_json::Value::Object(body)
-    }
-}
-impl rt::ModelInput for Input {
-    fn info(&self) -> &'static rt::ModelInfo {
+impl rt::__private::Body for Input {
+    fn model() -> &'static rt::ModelInfo {
         &MODEL
     }
-    fn validate(&self) -> Result<(), rt::ValidationError> {
-        Input::validate(self)
-    }
-    fn to_json(&self) -> ::serde_json::Value {
-        rt::WireValue::to_wire(self)
-    }
-    fn media(&self) -> Vec<(String, &rt::Media)> {
-        let mut found = Vec::new();
-        rt::Nested::media_at(self, "", &mut found);
-        found
-    }
 }
-/// Values of `duration`: Length of the video in seconds: 6 for shorter and 10 for longer scenarios.
-///
-/// Allowed values: `6`, `10`.
-/// Default (applied by the server when unset): `6`.
+/// Values of `duration`: Length of the video in seconds: 6 for shorter and 10 for longer scenarios. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Duration {
-    /// The value `6`.
-    ///
-    /// The server's default.
+    /// The value `6` (the server's default).
     #[default]
     Seconds6,
     /// The value `10`.
@@ -396,6 +165,11 @@ pub enum Duration {
 impl Duration {
     /// Every value, in schema order.
     pub const ALL: [Self; 2] = [Self::Seconds6, Self::Seconds10];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("6", "Seconds6"),
+        rt::AllowedValue::new("10", "Seconds10"),
+    ];
     /// The integer sent on the wire.
     pub const fn value(self) -> i64 {
         match self {
@@ -404,12 +178,8 @@ impl Duration {
         }
     }
     /// The variant of a wire integer, if it is one of the allowed values.
-    pub const fn from_value(value: i64) -> Option<Self> {
-        match value {
-            6 => Some(Self::Seconds6),
-            10 => Some(Self::Seconds10),
-            _ => None,
-        }
+    pub fn from_value(value: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.value() == value)
     }
 }
 impl ::std::fmt::Display for Duration {
@@ -418,45 +188,13 @@ impl ::std::fmt::Display for Duration {
     }
 }
 impl ::serde::Serialize for Duration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Duration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-        Self::from_value(value)
-            .ok_or_else(|| {
-                <D::Error as ::serde::de::Error>::invalid_value(
-                    ::serde::de::Unexpected::Signed(value),
-                    &"one of 6, 10",
-                )
-            })
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::integer_enum(d, Self::from_value, "one of 6, 10")
     }
 }
-impl rt::FromJson for Duration {
-    /// Any JSON integer (`2` or `2.0`) among the allowed values.
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        let number = <i64 as rt::FromJson>::from_json(value, pointer)?;
-        Self::from_value(number)
-            .ok_or_else(|| {
-                rt::JsonError::new(
-                    pointer,
-                    format!("{number} is not {}", "one of 6, 10"),
-                )
-            })
-    }
-}
-impl rt::WireValue for Duration {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::from(self.value())
-    }
-}
+impl rt::__private::FieldValue for Duration {}

@@ -18,7 +18,7 @@
 //! # }
 //! ```
 use ::segmind_runtime as rt;
-/// Static description of Hailuo 2.3 Fast, generated from schema/hailuo-2.3-fast.json.
+/// Static description of Hailuo 2.3 Fast, generated from schema/hailuo-2.3-fast.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "hailuo-2.3-fast",
     title: "Hailuo 2.3 Fast",
@@ -27,166 +27,24 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     typical_latency_seconds: None,
     typical_price_usd: None,
     output: rt::OutputKind::Video,
-    fields: &[
-        rt::FieldInfo {
-            name: "prompt",
-            rust_name: "prompt",
-            description: "Text description of the video. Use detailed text for unique scenes or abstract text for artistic videos.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "first_frame_image",
-            rust_name: "first_frame_image",
-            description: "Initial image of the video; it sets the screen ratio.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::Media(rt::MediaKind::Image),
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "duration",
-            rust_name: "duration",
-            description: "Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Integer,
-            default: Some("6"),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "6",
-                    name: "Seconds6",
-                },
-                rt::AllowedValue {
-                    value: "10",
-                    name: "Seconds10",
-                },
-            ],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "prompt_optimizer",
-            rust_name: "prompt_optimizer",
-            description: "Enhance the prompt for better results. Enable for complex prompts, disable for simpler ones.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Boolean,
-            default: Some("true"),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "resolution",
-            rust_name: "resolution",
-            description: "Video quality: 768p for faster processing, 1080p for high detail.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: Some("\"1080p\""),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "768p",
-                    name: "P768",
-                },
-                rt::AllowedValue {
-                    value: "1080p",
-                    name: "P1080",
-                },
-            ],
-            open: false,
-        },
-    ],
+    fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of Hailuo 2.3 Fast (`POST /v1/hailuo-2.3-fast` and `POST /v2/hailuo-2.3-fast`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of Hailuo 2.3 Fast (`POST /v1/hailuo-2.3-fast` and `POST /v2/hailuo-2.3-fast`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Text description of the video. Use detailed text for unique scenes or abstract text for artistic videos.
-    ///
-    /// Example: `A woman stands outdoors in soft sunlight, modeling a blue floral knit cardigan over white pants.`.
+    /// Text description of the video. Use detailed text for unique scenes or abstract text for artistic videos. Example: `A woman stands outdoors in soft sunlight, modeling a blue floral knit cardigan over white pants.`.
     pub prompt: String,
-    /// Initial image of the video; it sets the screen ratio.
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request.
-    /// Example: `https://segmind-resources.s3.amazonaws.com/input/a1f4d83b-62f9-4842-91c7-2af871836dd6-hailuo-2.3-fast.jpg`.
+    /// Initial image of the video; it sets the screen ratio. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-resources.s3.amazonaws.com/input/a1f4d83b-62f9-4842-91c7-2af871836dd6-hailuo-2.3-fast.jpg`.
     pub first_frame_image: rt::Media,
-    /// Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.
-    ///
-    /// Allowed values: `6`, `10`.
-    /// Default (applied by the server when unset): `6`.
+    /// Length of the video in seconds: 6 for short clips, 10 for more detailed scenes. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<Duration>,
-    /// Enhance the prompt for better results. Enable for complex prompts, disable for simpler ones.
-    ///
-    /// Default (applied by the server when unset): `true`.
+    /// Enhance the prompt for better results. Enable for complex prompts, disable for simpler ones. Default (applied by the server when unset): `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_optimizer: Option<bool>,
-    /// Video quality: 768p for faster processing, 1080p for high detail.
-    ///
-    /// Allowed values: `768p`, `1080p`.
-    /// Default (applied by the server when unset): `1080p`.
+    /// Video quality: 768p for faster processing, 1080p for high detail. Allowed values: `768p`, `1080p`. Default (applied by the server when unset): `1080p`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Resolution>,
 }
@@ -204,33 +62,19 @@ impl Input {
             resolution: None,
         }
     }
-    /// Sets `duration`.
-    ///
-    /// Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.
-    ///
-    /// Allowed values: `6`, `10`.
-    /// Default (applied by the server when unset): `6`.
+    /// Sets the field `duration` (see its docs).
     #[must_use]
     pub fn duration(mut self, value: Duration) -> Self {
         self.duration = Some(value);
         self
     }
-    /// Sets `prompt_optimizer`.
-    ///
-    /// Enhance the prompt for better results. Enable for complex prompts, disable for simpler ones.
-    ///
-    /// Default (applied by the server when unset): `true`.
+    /// Sets the field `prompt_optimizer` (see its docs).
     #[must_use]
     pub fn prompt_optimizer(mut self, value: bool) -> Self {
         self.prompt_optimizer = Some(value);
         self
     }
-    /// Sets `resolution`.
-    ///
-    /// Video quality: 768p for faster processing, 1080p for high detail.
-    ///
-    /// Allowed values: `768p`, `1080p`.
-    /// Default (applied by the server when unset): `1080p`.
+    /// Sets the field `resolution` (see its docs).
     #[must_use]
     pub fn resolution(mut self, value: Resolution) -> Self {
         self.resolution = Some(value);
@@ -238,117 +82,68 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        let mut violations = rt::Violations::new();
-        rt::Nested::validate_at(self, "", &mut violations);
-        violations.finish(MODEL.slug)
+        rt::__private::validate(self)
     }
 }
-impl rt::Nested for Input {
-    fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
-        {
-            let value = &self.first_frame_image;
-            let path = rt::child_path(path, "first_frame_image");
-            violations.media(&path, value);
-        }
-    }
-    fn media_at<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a rt::Media)>) {
-        {
-            let value = &self.first_frame_image;
-            let pointer = format!("{pointer}/{}", "first_frame_image");
-            found.push((pointer, value));
-        }
+impl rt::__private::Fields for Input {
+    const FIELDS: &'static [rt::FieldInfo] = &[
+        rt::FieldInfo::string("prompt")
+            .description(
+                "Text description of the video. Use detailed text for unique scenes or abstract text for artistic videos.",
+            )
+            .required(),
+        rt::FieldInfo::media("first_frame_image", rt::MediaKind::Image)
+            .description("Initial image of the video; it sets the screen ratio.")
+            .required(),
+        rt::FieldInfo::integer("duration")
+            .description(
+                "Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.",
+            )
+            .allowed(Duration::VALUES)
+            .default("6"),
+        rt::FieldInfo::boolean("prompt_optimizer")
+            .description(
+                "Enhance the prompt for better results. Enable for complex prompts, disable for simpler ones.",
+            )
+            .default("true"),
+        rt::FieldInfo::string("resolution")
+            .description(
+                "Video quality: 768p for faster processing, 1080p for high detail.",
+            )
+            .allowed(Resolution::VALUES)
+            .default("\"1080p\""),
+    ];
+    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
+        field(&self.prompt);
+        field(&self.first_frame_image);
+        field(&self.duration);
+        field(&self.prompt_optimizer);
+        field(&self.resolution);
     }
 }
-impl rt::FromJson for Input {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        let map = rt::json::object(value, pointer)?;
-        rt::json::deny_unknown(
-            map,
-            &[
-                "prompt",
-                "first_frame_image",
-                "duration",
-                "prompt_optimizer",
-                "resolution",
-            ],
-            pointer,
-        )?;
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
+impl<'de> ::serde::Deserialize<'de> for Input {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
-            prompt: rt::json::required(map, "prompt", pointer)?,
-            first_frame_image: rt::json::required(map, "first_frame_image", pointer)?,
-            duration: rt::json::optional(map, "duration", pointer)?,
-            prompt_optimizer: rt::json::optional(map, "prompt_optimizer", pointer)?,
-            resolution: rt::json::optional(map, "resolution", pointer)?,
+            prompt: json.take("prompt")?,
+            first_frame_image: json.take("first_frame_image")?,
+            duration: json.take("duration")?,
+            prompt_optimizer: json.take("prompt_optimizer")?,
+            resolution: json.take("resolution")?,
         })
     }
 }
-/// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
-/// keys, `null` where the schema has no null, and an array for an object
-/// are errors; `6.0` is an integer.
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        <Self as rt::FromJson>::from_json(&value, "")
-            .map_err(<D::Error as ::serde::de::Error>::custom)
-    }
-}
-impl rt::WireValue for Input {
-    fn to_wire(&self) -> ::serde_json::Value {
-        let mut body = ::serde_json::Map::new();
-        body.insert("prompt".to_owned(), rt::WireValue::to_wire(&self.prompt));
-        body.insert(
-            "first_frame_image".to_owned(),
-            rt::WireValue::to_wire(&self.first_frame_image),
-        );
-        if let Some(value) = &self.duration {
-            body.insert("duration".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.prompt_optimizer {
-            body.insert("prompt_optimizer".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.resolution {
-            body.insert("resolution".to_owned(), rt::WireValue::to_wire(value));
-        }
-        ::serde_json::Value::Object(body)
-    }
-}
-impl rt::ModelInput for Input {
-    fn info(&self) -> &'static rt::ModelInfo {
+impl rt::__private::Body for Input {
+    fn model() -> &'static rt::ModelInfo {
         &MODEL
     }
-    fn validate(&self) -> Result<(), rt::ValidationError> {
-        Input::validate(self)
-    }
-    fn to_json(&self) -> ::serde_json::Value {
-        rt::WireValue::to_wire(self)
-    }
-    fn media(&self) -> Vec<(String, &rt::Media)> {
-        let mut found = Vec::new();
-        rt::Nested::media_at(self, "", &mut found);
-        found
-    }
 }
-/// Values of `duration`: Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.
-///
-/// Allowed values: `6`, `10`.
-/// Default (applied by the server when unset): `6`.
+/// Values of `duration`: Length of the video in seconds: 6 for short clips, 10 for more detailed scenes. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Duration {
-    /// The value `6`.
-    ///
-    /// The server's default.
+    /// The value `6` (the server's default).
     #[default]
     Seconds6,
     /// The value `10`.
@@ -357,6 +152,11 @@ pub enum Duration {
 impl Duration {
     /// Every value, in schema order.
     pub const ALL: [Self; 2] = [Self::Seconds6, Self::Seconds10];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("6", "Seconds6"),
+        rt::AllowedValue::new("10", "Seconds10"),
+    ];
     /// The integer sent on the wire.
     pub const fn value(self) -> i64 {
         match self {
@@ -365,12 +165,8 @@ impl Duration {
         }
     }
     /// The variant of a wire integer, if it is one of the allowed values.
-    pub const fn from_value(value: i64) -> Option<Self> {
-        match value {
-            6 => Some(Self::Seconds6),
-            10 => Some(Self::Seconds10),
-            _ => None,
-        }
+    pub fn from_value(value: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.value() == value)
     }
 }
 impl ::std::fmt::Display for Duration {
@@ -379,70 +175,25 @@ impl ::std::fmt::Display for Duration {
     }
 }
 impl ::serde::Serialize for Duration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Duration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-        Self::from_value(value)
-            .ok_or_else(|| {
-                <D::Error as ::serde::de::Error>::invalid_value(
-                    ::serde::de::Unexpected::Signed(value),
-                    &"one of 6, 10",
-                )
-            })
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::integer_enum(d, Self::from_value, "one of 6, 10")
     }
 }
-impl rt::FromJson for Duration {
-    /// Any JSON integer (`2` or `2.0`) among the allowed values.
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        let number = <i64 as rt::FromJson>::from_json(value, pointer)?;
-        Self::from_value(number)
-            .ok_or_else(|| {
-                rt::JsonError::new(
-                    pointer,
-                    format!("{number} is not {}", "one of 6, 10"),
-                )
-            })
-    }
-}
-impl rt::WireValue for Duration {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::from(self.value())
-    }
-}
-/// Values of `resolution`: Video quality: 768p for faster processing, 1080p for high detail.
-///
-/// Allowed values: `768p`, `1080p`.
-/// Default (applied by the server when unset): `1080p`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+impl rt::__private::FieldValue for Duration {}
+/// Values of `resolution`: Video quality: 768p for faster processing, 1080p for high detail. Allowed values: `768p`, `1080p`. Default (applied by the server when unset): `1080p`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Resolution {
     /// The value `768p`.
     #[serde(rename = "768p")]
     P768,
-    /// The value `1080p`.
-    ///
-    /// The server's default.
+    /// The value `1080p` (the server's default).
     #[default]
     #[serde(rename = "1080p")]
     P1080,
@@ -450,12 +201,14 @@ pub enum Resolution {
 impl Resolution {
     /// Every value, in schema order.
     pub const ALL: [Self; 2] = [Self::P768, Self::P1080];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("768p", "P768"),
+        rt::AllowedValue::new("1080p", "P1080"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::P768 => "768p",
-            Self::P1080 => "1080p",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for Resolution {
@@ -463,27 +216,4 @@ impl ::std::fmt::Display for Resolution {
         f.write_str(self.as_str())
     }
 }
-impl rt::WireValue for Resolution {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl rt::FromJson for Resolution {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        match <String as rt::FromJson>::from_json(value, pointer)?.as_str() {
-            "768p" => Ok(Self::P768),
-            "1080p" => Ok(Self::P1080),
-            other => {
-                Err(
-                    rt::JsonError::new(
-                        pointer,
-                        format!("{other:?} is not {}", "one of 768p, 1080p"),
-                    ),
-                )
-            }
-        }
-    }
-}
+impl rt::__private::FieldValue for Resolution {}

@@ -18,7 +18,7 @@
 //! # }
 //! ```
 use ::segmind_runtime as rt;
-/// Static description of Hallo, generated from schema/hallo.json.
+/// Static description of Hallo, generated from schema/hallo.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "hallo",
     title: "Hallo",
@@ -27,203 +27,30 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     typical_latency_seconds: Some(303.27),
     typical_price_usd: Some(0.421),
     output: rt::OutputKind::Video,
-    fields: &[
-        rt::FieldInfo {
-            name: "input_image",
-            rust_name: "input_image",
-            description: "Input image of a talking-head.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::Media(rt::MediaKind::Image),
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "input_audio",
-            rust_name: "input_audio",
-            description: "Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::Media(rt::MediaKind::Audio),
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "pose_weight",
-            rust_name: "pose_weight",
-            description: "Weight of the pose in the output.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Number,
-            default: Some("1.4"),
-            minimum: Some(0.0),
-            maximum: Some(10.0),
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "face_weight",
-            rust_name: "face_weight",
-            description: "Weight of the face in the output.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Number,
-            default: Some("1"),
-            minimum: Some(0.0),
-            maximum: Some(10.0),
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "lip_weight",
-            rust_name: "lip_weight",
-            description: "Weight of the lips to apply.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Number,
-            default: Some("1.2"),
-            minimum: Some(0.0),
-            maximum: Some(10.0),
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "face_expand_ratio",
-            rust_name: "face_expand_ratio",
-            description: "Face expand ratio.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Number,
-            default: Some("1.2"),
-            minimum: Some(0.0),
-            maximum: Some(10.0),
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "base64",
-            rust_name: "base64",
-            description: "Return the video as JSON wrapping a base64 string instead of raw video bytes.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Boolean,
-            default: Some("false"),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-    ],
+    fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of Hallo (`POST /v1/hallo` and `POST /v2/hallo`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of Hallo (`POST /v1/hallo` and `POST /v2/hallo`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Input image of a talking-head.
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request.
-    /// Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/hallo/hallo-input.png`.
+    /// Input image of a talking-head. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/hallo/hallo-input.png`.
     pub input_image: rt::Media,
-    /// Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step.
-    ///
-    /// Media (audio): a URL, or a local file that is uploaded before the request.
-    /// Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/hallo/hallo-audio-2.mp3`.
+    /// Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step. Media (audio): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/hallo/hallo-audio-2.mp3`.
     pub input_audio: rt::Media,
-    /// Weight of the pose in the output.
-    ///
-    /// Range: 0 to 10.
-    /// Default (applied by the server when unset): `1.4`.
+    /// Weight of the pose in the output. Range: 0 to 10. Default (applied by the server when unset): `1.4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pose_weight: Option<f64>,
-    /// Weight of the face in the output.
-    ///
-    /// Range: 0 to 10.
-    /// Default (applied by the server when unset): `1`.
+    /// Weight of the face in the output. Range: 0 to 10. Default (applied by the server when unset): `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub face_weight: Option<f64>,
-    /// Weight of the lips to apply.
-    ///
-    /// Range: 0 to 10.
-    /// Default (applied by the server when unset): `1.2`.
+    /// Weight of the lips to apply. Range: 0 to 10. Default (applied by the server when unset): `1.2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lip_weight: Option<f64>,
-    /// Face expand ratio.
-    ///
-    /// Range: 0 to 10.
-    /// Default (applied by the server when unset): `1.2`.
+    /// Face expand ratio. Range: 0 to 10. Default (applied by the server when unset): `1.2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub face_expand_ratio: Option<f64>,
-    /// Return the video as JSON wrapping a base64 string instead of raw video bytes.
-    ///
-    /// Default (applied by the server when unset): `false`.
+    /// Return the video as JSON wrapping a base64 string instead of raw video bytes. Default (applied by the server when unset): `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base64: Option<bool>,
 }
@@ -243,55 +70,31 @@ impl Input {
             base64: None,
         }
     }
-    /// Sets `pose_weight`.
-    ///
-    /// Weight of the pose in the output.
-    ///
-    /// Range: 0 to 10.
-    /// Default (applied by the server when unset): `1.4`.
+    /// Sets the field `pose_weight` (see its docs).
     #[must_use]
     pub fn pose_weight(mut self, value: f64) -> Self {
         self.pose_weight = Some(value);
         self
     }
-    /// Sets `face_weight`.
-    ///
-    /// Weight of the face in the output.
-    ///
-    /// Range: 0 to 10.
-    /// Default (applied by the server when unset): `1`.
+    /// Sets the field `face_weight` (see its docs).
     #[must_use]
     pub fn face_weight(mut self, value: f64) -> Self {
         self.face_weight = Some(value);
         self
     }
-    /// Sets `lip_weight`.
-    ///
-    /// Weight of the lips to apply.
-    ///
-    /// Range: 0 to 10.
-    /// Default (applied by the server when unset): `1.2`.
+    /// Sets the field `lip_weight` (see its docs).
     #[must_use]
     pub fn lip_weight(mut self, value: f64) -> Self {
         self.lip_weight = Some(value);
         self
     }
-    /// Sets `face_expand_ratio`.
-    ///
-    /// Face expand ratio.
-    ///
-    /// Range: 0 to 10.
-    /// Default (applied by the server when unset): `1.2`.
+    /// Sets the field `face_expand_ratio` (see its docs).
     #[must_use]
     pub fn face_expand_ratio(mut self, value: f64) -> Self {
         self.face_expand_ratio = Some(value);
         self
     }
-    /// Sets `base64`.
-    ///
-    /// Return the video as JSON wrapping a base64 string instead of raw video bytes.
-    ///
-    /// Default (applied by the server when unset): `false`.
+    /// Sets the field `base64` (see its docs).
     #[must_use]
     pub fn base64(mut self, value: bool) -> Self {
         self.base64 = Some(value);
@@ -299,182 +102,73 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        let mut violations = rt::Violations::new();
-        rt::Nested::validate_at(self, "", &mut violations);
-        violations.finish(MODEL.slug)
+        rt::__private::validate(self)
     }
 }
-impl rt::Nested for Input {
-    fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
-        {
-            let value = &self.input_image;
-            let path = rt::child_path(path, "input_image");
-            violations.media(&path, value);
-        }
-        {
-            let value = &self.input_audio;
-            let path = rt::child_path(path, "input_audio");
-            violations.media(&path, value);
-        }
-        if let Some(value) = &self.pose_weight {
-            let path = rt::child_path(path, "pose_weight");
-            violations
-                .number(
-                    &path,
-                    *value,
-                    &rt::NumberLimits {
-                        minimum: Some(rt::Limit::Int(0)),
-                        maximum: Some(rt::Limit::Int(10)),
-                        exclusive_minimum: None,
-                        exclusive_maximum: None,
-                        multiple_of: None,
-                    },
-                );
-        }
-        if let Some(value) = &self.face_weight {
-            let path = rt::child_path(path, "face_weight");
-            violations
-                .number(
-                    &path,
-                    *value,
-                    &rt::NumberLimits {
-                        minimum: Some(rt::Limit::Int(0)),
-                        maximum: Some(rt::Limit::Int(10)),
-                        exclusive_minimum: None,
-                        exclusive_maximum: None,
-                        multiple_of: None,
-                    },
-                );
-        }
-        if let Some(value) = &self.lip_weight {
-            let path = rt::child_path(path, "lip_weight");
-            violations
-                .number(
-                    &path,
-                    *value,
-                    &rt::NumberLimits {
-                        minimum: Some(rt::Limit::Int(0)),
-                        maximum: Some(rt::Limit::Int(10)),
-                        exclusive_minimum: None,
-                        exclusive_maximum: None,
-                        multiple_of: None,
-                    },
-                );
-        }
-        if let Some(value) = &self.face_expand_ratio {
-            let path = rt::child_path(path, "face_expand_ratio");
-            violations
-                .number(
-                    &path,
-                    *value,
-                    &rt::NumberLimits {
-                        minimum: Some(rt::Limit::Int(0)),
-                        maximum: Some(rt::Limit::Int(10)),
-                        exclusive_minimum: None,
-                        exclusive_maximum: None,
-                        multiple_of: None,
-                    },
-                );
-        }
-    }
-    fn media_at<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a rt::Media)>) {
-        {
-            let value = &self.input_image;
-            let pointer = format!("{pointer}/{}", "input_image");
-            found.push((pointer, value));
-        }
-        {
-            let value = &self.input_audio;
-            let pointer = format!("{pointer}/{}", "input_audio");
-            found.push((pointer, value));
-        }
+impl rt::__private::Fields for Input {
+    const FIELDS: &'static [rt::FieldInfo] = &[
+        rt::FieldInfo::media("input_image", rt::MediaKind::Image)
+            .description("Input image of a talking-head.")
+            .required(),
+        rt::FieldInfo::media("input_audio", rt::MediaKind::Audio)
+            .description(
+                "Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step.",
+            )
+            .required(),
+        rt::FieldInfo::number("pose_weight")
+            .description("Weight of the pose in the output.")
+            .minimum(rt::Limit::Int(0))
+            .maximum(rt::Limit::Int(10))
+            .default("1.4"),
+        rt::FieldInfo::number("face_weight")
+            .description("Weight of the face in the output.")
+            .minimum(rt::Limit::Int(0))
+            .maximum(rt::Limit::Int(10))
+            .default("1"),
+        rt::FieldInfo::number("lip_weight")
+            .description("Weight of the lips to apply.")
+            .minimum(rt::Limit::Int(0))
+            .maximum(rt::Limit::Int(10))
+            .default("1.2"),
+        rt::FieldInfo::number("face_expand_ratio")
+            .description("Face expand ratio.")
+            .minimum(rt::Limit::Int(0))
+            .maximum(rt::Limit::Int(10))
+            .default("1.2"),
+        rt::FieldInfo::boolean("base64")
+            .description(
+                "Return the video as JSON wrapping a base64 string instead of raw video bytes.",
+            )
+            .default("false"),
+    ];
+    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
+        field(&self.input_image);
+        field(&self.input_audio);
+        field(&self.pose_weight);
+        field(&self.face_weight);
+        field(&self.lip_weight);
+        field(&self.face_expand_ratio);
+        field(&self.base64);
     }
 }
-impl rt::FromJson for Input {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        let map = rt::json::object(value, pointer)?;
-        rt::json::deny_unknown(
-            map,
-            &[
-                "input_image",
-                "input_audio",
-                "pose_weight",
-                "face_weight",
-                "lip_weight",
-                "face_expand_ratio",
-                "base64",
-            ],
-            pointer,
-        )?;
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
+impl<'de> ::serde::Deserialize<'de> for Input {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
-            input_image: rt::json::required(map, "input_image", pointer)?,
-            input_audio: rt::json::required(map, "input_audio", pointer)?,
-            pose_weight: rt::json::optional(map, "pose_weight", pointer)?,
-            face_weight: rt::json::optional(map, "face_weight", pointer)?,
-            lip_weight: rt::json::optional(map, "lip_weight", pointer)?,
-            face_expand_ratio: rt::json::optional(map, "face_expand_ratio", pointer)?,
-            base64: rt::json::optional(map, "base64", pointer)?,
+            input_image: json.take("input_image")?,
+            input_audio: json.take("input_audio")?,
+            pose_weight: json.take("pose_weight")?,
+            face_weight: json.take("face_weight")?,
+            lip_weight: json.take("lip_weight")?,
+            face_expand_ratio: json.take("face_expand_ratio")?,
+            base64: json.take("base64")?,
         })
     }
 }
-/// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
-/// keys, `null` where the schema has no null, and an array for an object
-/// are errors; `6.0` is an integer.
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        <Self as rt::FromJson>::from_json(&value, "")
-            .map_err(<D::Error as ::serde::de::Error>::custom)
-    }
-}
-impl rt::WireValue for Input {
-    fn to_wire(&self) -> ::serde_json::Value {
-        let mut body = ::serde_json::Map::new();
-        body.insert("input_image".to_owned(), rt::WireValue::to_wire(&self.input_image));
-        body.insert("input_audio".to_owned(), rt::WireValue::to_wire(&self.input_audio));
-        if let Some(value) = &self.pose_weight {
-            body.insert("pose_weight".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.face_weight {
-            body.insert("face_weight".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.lip_weight {
-            body.insert("lip_weight".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.face_expand_ratio {
-            body.insert("face_expand_ratio".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.base64 {
-            body.insert("base64".to_owned(), rt::WireValue::to_wire(value));
-        }
-        ::serde_json::Value::Object(body)
-    }
-}
-impl rt::ModelInput for Input {
-    fn info(&self) -> &'static rt::ModelInfo {
+impl rt::__private::Body for Input {
+    fn model() -> &'static rt::ModelInfo {
         &MODEL
-    }
-    fn validate(&self) -> Result<(), rt::ValidationError> {
-        Input::validate(self)
-    }
-    fn to_json(&self) -> ::serde_json::Value {
-        rt::WireValue::to_wire(self)
-    }
-    fn media(&self) -> Vec<(String, &rt::Media)> {
-        let mut found = Vec::new();
-        rt::Nested::media_at(self, "", &mut found);
-        found
     }
 }

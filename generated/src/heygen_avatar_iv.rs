@@ -18,7 +18,7 @@
 //! # }
 //! ```
 use ::segmind_runtime as rt;
-/// Static description of Heygen Avatar IV, generated from schema/heygen-avatar-iv.json.
+/// Static description of Heygen Avatar IV, generated from schema/heygen-avatar-iv.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "heygen-avatar-iv",
     title: "Heygen Avatar IV",
@@ -27,313 +27,36 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     typical_latency_seconds: Some(195.48),
     typical_price_usd: Some(2.216),
     output: rt::OutputKind::Video,
-    fields: &[
-        rt::FieldInfo {
-            name: "image_url",
-            rust_name: "image_url",
-            description: "Image of the avatar, for example a clear face image.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::Media(rt::MediaKind::Image),
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "video_title",
-            rust_name: "video_title",
-            description: "Title of the video.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "script",
-            rust_name: "script",
-            description: "Text the avatar speaks. An alternative to `audio_url`.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "audio_url",
-            rust_name: "audio_url",
-            description: "Audio the avatar speaks. An alternative to `script`.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Media(rt::MediaKind::Audio),
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "voice_id",
-            rust_name: "voice_id",
-            description: "Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: Some("\"f80e430f06b34b70b275c9c746436e37\""),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "26b2064088674c80b1e5fc5ab1a068ea",
-                    name: "Onyx",
-                },
-                rt::AllowedValue {
-                    value: "6d5ef2eb0cb94193b90dd3cb397ae898",
-                    name: "Coral",
-                },
-                rt::AllowedValue {
-                    value: "71b0aa6499f6458e8b040818a017db1f",
-                    name: "Nova",
-                },
-                rt::AllowedValue {
-                    value: "8273e0a033074b5bb98d7ce3ab727bd9",
-                    name: "Shimmer",
-                },
-                rt::AllowedValue {
-                    value: "8f0944e10aad4e989bce8f76807b6f36",
-                    name: "LukasInCar",
-                },
-                rt::AllowedValue {
-                    value: "8f389c2237194f80b50fe7632dcc17b8",
-                    name: "LeaInCar",
-                },
-                rt::AllowedValue {
-                    value: "9af7667dcc3145b790a5fb1ac226dfe3",
-                    name: "LeaInside",
-                },
-                rt::AllowedValue {
-                    value: "5a3cff20eddd491ca1196ffd1a868fdb",
-                    name: "DaranInside2WithMic",
-                },
-                rt::AllowedValue {
-                    value: "9ff7fd2dd9114c3bae005e62aa485e52",
-                    name: "DaranOutsideSitting",
-                },
-                rt::AllowedValue {
-                    value: "acebd7b6419a44a388b9d1620614b29f",
-                    name: "GailInsideStanding",
-                },
-            ],
-            open: true,
-        },
-        rt::FieldInfo {
-            name: "video_orientation",
-            rust_name: "video_orientation",
-            description: "Orientation of the video: portrait for tall videos.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: Some("\"landscape\""),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "portrait",
-                    name: "Portrait",
-                },
-                rt::AllowedValue {
-                    value: "landscape",
-                    name: "Landscape",
-                },
-            ],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "fit",
-            rust_name: "fit",
-            description: "How the avatar fits on screen: contain shows the full image.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: Some("\"cover\""),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "cover",
-                    name: "Cover",
-                },
-                rt::AllowedValue {
-                    value: "contain",
-                    name: "Contain",
-                },
-            ],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "custom_motion_prompt",
-            rust_name: "custom_motion_prompt",
-            description: "Motion style of the avatar, for example 'energetic gestures'.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "enhance_custom_motion_prompt",
-            rust_name: "enhance_custom_motion_prompt",
-            description: "Enhance the motion prompt with AI.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Boolean,
-            default: Some("false"),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-    ],
+    fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of Heygen Avatar IV (`POST /v1/heygen-avatar-iv` and `POST /v2/heygen-avatar-iv`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of Heygen Avatar IV (`POST /v1/heygen-avatar-iv` and `POST /v2/heygen-avatar-iv`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Image of the avatar, for example a clear face image.
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request.
-    /// Example: `https://segmind-inference-inputs.s3.amazonaws.com/f858aaa9-26a9-4749-83fc-08ac2240c1e2-148863a50eac17d1990d23b873818afa.png`.
+    /// Image of the avatar, for example a clear face image. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-inference-inputs.s3.amazonaws.com/f858aaa9-26a9-4749-83fc-08ac2240c1e2-148863a50eac17d1990d23b873818afa.png`.
     pub image_url: rt::Media,
-    /// Title of the video.
-    ///
-    /// Example: `Welcome Video`.
+    /// Title of the video. Example: `Welcome Video`.
     pub video_title: String,
-    /// Text the avatar speaks. An alternative to `audio_url`.
-    ///
-    /// Example: `Hello, welcome!`.
+    /// Text the avatar speaks. An alternative to `audio_url`. Example: `Hello, welcome!`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
-    /// Audio the avatar speaks. An alternative to `script`.
-    ///
-    /// Media (audio): a URL, or a local file that is uploaded before the request.
-    /// Example: `https://audio.com/hello.wav`.
+    /// Audio the avatar speaks. An alternative to `script`. Media (audio): a URL, or a local file that is uploaded before the request. Example: `https://audio.com/hello.wav`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<rt::Media>,
-    /// Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is.
-    ///
-    /// Known values: `26b2064088674c80b1e5fc5ab1a068ea`, `6d5ef2eb0cb94193b90dd3cb397ae898`, `71b0aa6499f6458e8b040818a017db1f`, `8273e0a033074b5bb98d7ce3ab727bd9`, `8f0944e10aad4e989bce8f76807b6f36`, `8f389c2237194f80b50fe7632dcc17b8`, `9af7667dcc3145b790a5fb1ac226dfe3`, `5a3cff20eddd491ca1196ffd1a868fdb`, `9ff7fd2dd9114c3bae005e62aa485e52`, `acebd7b6419a44a388b9d1620614b29f`; any other string is accepted too.
-    /// Default (applied by the server when unset): `f80e430f06b34b70b275c9c746436e37`.
+    /// Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is. Known values: `26b2064088674c80b1e5fc5ab1a068ea`, `6d5ef2eb0cb94193b90dd3cb397ae898`, `71b0aa6499f6458e8b040818a017db1f`, `8273e0a033074b5bb98d7ce3ab727bd9`, `8f0944e10aad4e989bce8f76807b6f36`, `8f389c2237194f80b50fe7632dcc17b8`, `9af7667dcc3145b790a5fb1ac226dfe3`, `5a3cff20eddd491ca1196ffd1a868fdb`, `9ff7fd2dd9114c3bae005e62aa485e52`, `acebd7b6419a44a388b9d1620614b29f`; any other string is accepted too. Default (applied by the server when unset): `f80e430f06b34b70b275c9c746436e37`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<VoiceId>,
-    /// Orientation of the video: portrait for tall videos.
-    ///
-    /// Allowed values: `portrait`, `landscape`.
-    /// Default (applied by the server when unset): `landscape`.
+    /// Orientation of the video: portrait for tall videos. Allowed values: `portrait`, `landscape`. Default (applied by the server when unset): `landscape`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub video_orientation: Option<VideoOrientation>,
-    /// How the avatar fits on screen: contain shows the full image.
-    ///
-    /// Allowed values: `cover`, `contain`.
-    /// Default (applied by the server when unset): `cover`.
+    /// How the avatar fits on screen: contain shows the full image. Allowed values: `cover`, `contain`. Default (applied by the server when unset): `cover`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fit: Option<Fit>,
-    /// Motion style of the avatar, for example 'energetic gestures'.
-    ///
-    /// Example: `Subtle hand movements.`.
+    /// Motion style of the avatar, for example 'energetic gestures'. Example: `Subtle hand movements.`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_motion_prompt: Option<String>,
-    /// Enhance the motion prompt with AI.
-    ///
-    /// Default (applied by the server when unset): `false`.
+    /// Enhance the motion prompt with AI. Default (applied by the server when unset): `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enhance_custom_motion_prompt: Option<bool>,
 }
@@ -352,75 +75,43 @@ impl Input {
             enhance_custom_motion_prompt: None,
         }
     }
-    /// Sets `script`.
-    ///
-    /// Text the avatar speaks. An alternative to `audio_url`.
-    ///
-    /// Example: `Hello, welcome!`.
+    /// Sets the field `script` (see its docs).
     #[must_use]
     pub fn script(mut self, value: impl Into<String>) -> Self {
         self.script = Some(value.into());
         self
     }
-    /// Sets `audio_url`.
-    ///
-    /// Audio the avatar speaks. An alternative to `script`.
-    ///
-    /// Media (audio): a URL, or a local file that is uploaded before the request.
-    /// Example: `https://audio.com/hello.wav`.
+    /// Sets the field `audio_url` (see its docs).
     #[must_use]
     pub fn audio_url(mut self, value: impl Into<rt::Media>) -> Self {
         self.audio_url = Some(value.into());
         self
     }
-    /// Sets `voice_id`.
-    ///
-    /// Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is.
-    ///
-    /// Known values: `26b2064088674c80b1e5fc5ab1a068ea`, `6d5ef2eb0cb94193b90dd3cb397ae898`, `71b0aa6499f6458e8b040818a017db1f`, `8273e0a033074b5bb98d7ce3ab727bd9`, `8f0944e10aad4e989bce8f76807b6f36`, `8f389c2237194f80b50fe7632dcc17b8`, `9af7667dcc3145b790a5fb1ac226dfe3`, `5a3cff20eddd491ca1196ffd1a868fdb`, `9ff7fd2dd9114c3bae005e62aa485e52`, `acebd7b6419a44a388b9d1620614b29f`; any other string is accepted too.
-    /// Default (applied by the server when unset): `f80e430f06b34b70b275c9c746436e37`.
+    /// Sets the field `voice_id` (see its docs).
     #[must_use]
     pub fn voice_id(mut self, value: impl Into<VoiceId>) -> Self {
         self.voice_id = Some(value.into());
         self
     }
-    /// Sets `video_orientation`.
-    ///
-    /// Orientation of the video: portrait for tall videos.
-    ///
-    /// Allowed values: `portrait`, `landscape`.
-    /// Default (applied by the server when unset): `landscape`.
+    /// Sets the field `video_orientation` (see its docs).
     #[must_use]
     pub fn video_orientation(mut self, value: VideoOrientation) -> Self {
         self.video_orientation = Some(value);
         self
     }
-    /// Sets `fit`.
-    ///
-    /// How the avatar fits on screen: contain shows the full image.
-    ///
-    /// Allowed values: `cover`, `contain`.
-    /// Default (applied by the server when unset): `cover`.
+    /// Sets the field `fit` (see its docs).
     #[must_use]
     pub fn fit(mut self, value: Fit) -> Self {
         self.fit = Some(value);
         self
     }
-    /// Sets `custom_motion_prompt`.
-    ///
-    /// Motion style of the avatar, for example 'energetic gestures'.
-    ///
-    /// Example: `Subtle hand movements.`.
+    /// Sets the field `custom_motion_prompt` (see its docs).
     #[must_use]
     pub fn custom_motion_prompt(mut self, value: impl Into<String>) -> Self {
         self.custom_motion_prompt = Some(value.into());
         self
     }
-    /// Sets `enhance_custom_motion_prompt`.
-    ///
-    /// Enhance the motion prompt with AI.
-    ///
-    /// Default (applied by the server when unset): `false`.
+    /// Sets the field `enhance_custom_motion_prompt` (see its docs).
     #[must_use]
     pub fn enhance_custom_motion_prompt(mut self, value: bool) -> Self {
         self.enhance_custom_motion_prompt = Some(value);
@@ -428,151 +119,80 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        let mut violations = rt::Violations::new();
-        rt::Nested::validate_at(self, "", &mut violations);
-        violations.finish(MODEL.slug)
+        rt::__private::validate(self)
     }
 }
-impl rt::Nested for Input {
-    fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
-        {
-            let value = &self.image_url;
-            let path = rt::child_path(path, "image_url");
-            violations.media(&path, value);
-        }
-        if let Some(value) = &self.audio_url {
-            let path = rt::child_path(path, "audio_url");
-            violations.media(&path, value);
-        }
-    }
-    fn media_at<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a rt::Media)>) {
-        {
-            let value = &self.image_url;
-            let pointer = format!("{pointer}/{}", "image_url");
-            found.push((pointer, value));
-        }
-        if let Some(value) = &self.audio_url {
-            let pointer = format!("{pointer}/{}", "audio_url");
-            found.push((pointer, value));
-        }
+impl rt::__private::Fields for Input {
+    const FIELDS: &'static [rt::FieldInfo] = &[
+        rt::FieldInfo::media("image_url", rt::MediaKind::Image)
+            .description("Image of the avatar, for example a clear face image.")
+            .required(),
+        rt::FieldInfo::string("video_title")
+            .description("Title of the video.")
+            .required(),
+        rt::FieldInfo::string("script")
+            .description("Text the avatar speaks. An alternative to `audio_url`."),
+        rt::FieldInfo::media("audio_url", rt::MediaKind::Audio)
+            .description("Audio the avatar speaks. An alternative to `script`."),
+        rt::FieldInfo::string("voice_id")
+            .description(
+                "Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is.",
+            )
+            .allowed(VoiceId::VALUES)
+            .open()
+            .default("\"f80e430f06b34b70b275c9c746436e37\""),
+        rt::FieldInfo::string("video_orientation")
+            .description("Orientation of the video: portrait for tall videos.")
+            .allowed(VideoOrientation::VALUES)
+            .default("\"landscape\""),
+        rt::FieldInfo::string("fit")
+            .description("How the avatar fits on screen: contain shows the full image.")
+            .allowed(Fit::VALUES)
+            .default("\"cover\""),
+        rt::FieldInfo::string("custom_motion_prompt")
+            .description(
+                "Motion style of the avatar, for example 'energetic gestures'.",
+            ),
+        rt::FieldInfo::boolean("enhance_custom_motion_prompt")
+            .description("Enhance the motion prompt with AI.")
+            .default("false"),
+    ];
+    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
+        field(&self.image_url);
+        field(&self.video_title);
+        field(&self.script);
+        field(&self.audio_url);
+        field(&self.voice_id);
+        field(&self.video_orientation);
+        field(&self.fit);
+        field(&self.custom_motion_prompt);
+        field(&self.enhance_custom_motion_prompt);
     }
 }
-impl rt::FromJson for Input {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        let map = rt::json::object(value, pointer)?;
-        rt::json::deny_unknown(
-            map,
-            &[
-                "image_url",
-                "video_title",
-                "script",
-                "audio_url",
-                "voice_id",
-                "video_orientation",
-                "fit",
-                "custom_motion_prompt",
-                "enhance_custom_motion_prompt",
-            ],
-            pointer,
-        )?;
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
+impl<'de> ::serde::Deserialize<'de> for Input {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
-            image_url: rt::json::required(map, "image_url", pointer)?,
-            video_title: rt::json::required(map, "video_title", pointer)?,
-            script: rt::json::optional(map, "script", pointer)?,
-            audio_url: rt::json::optional(map, "audio_url", pointer)?,
-            voice_id: rt::json::optional(map, "voice_id", pointer)?,
-            video_orientation: rt::json::optional(map, "video_orientation", pointer)?,
-            fit: rt::json::optional(map, "fit", pointer)?,
-            custom_motion_prompt: rt::json::optional(
-                map,
-                "custom_motion_prompt",
-                pointer,
-            )?,
-            enhance_custom_motion_prompt: rt::json::optional(
-                map,
-                "enhance_custom_motion_prompt",
-                pointer,
-            )?,
+            image_url: json.take("image_url")?,
+            video_title: json.take("video_title")?,
+            script: json.take("script")?,
+            audio_url: json.take("audio_url")?,
+            voice_id: json.take("voice_id")?,
+            video_orientation: json.take("video_orientation")?,
+            fit: json.take("fit")?,
+            custom_motion_prompt: json.take("custom_motion_prompt")?,
+            enhance_custom_motion_prompt: json.take("enhance_custom_motion_prompt")?,
         })
     }
 }
-/// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
-/// keys, `null` where the schema has no null, and an array for an object
-/// are errors; `6.0` is an integer.
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        <Self as rt::FromJson>::from_json(&value, "")
-            .map_err(<D::Error as ::serde::de::Error>::custom)
-    }
-}
-impl rt::WireValue for Input {
-    fn to_wire(&self) -> ::serde_json::Value {
-        let mut body = ::serde_json::Map::new();
-        body.insert("image_url".to_owned(), rt::WireValue::to_wire(&self.image_url));
-        body.insert("video_title".to_owned(), rt::WireValue::to_wire(&self.video_title));
-        if let Some(value) = &self.script {
-            body.insert("script".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.audio_url {
-            body.insert("audio_url".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.voice_id {
-            body.insert("voice_id".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.video_orientation {
-            body.insert("video_orientation".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.fit {
-            body.insert("fit".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.custom_motion_prompt {
-            body.insert(
-                "custom_motion_prompt".to_owned(),
-                rt::WireValue::to_wire(value),
-            );
-        }
-        if let Some(value) = &self.enhance_custom_motion_prompt {
-            body.insert(
-                "enhance_custom_motion_prompt".to_owned(),
-                rt::WireValue::to_wire(value),
-            );
-        }
-        ::serde_json::Value::Object(body)
-    }
-}
-impl rt::ModelInput for Input {
-    fn info(&self) -> &'static rt::ModelInfo {
+impl rt::__private::Body for Input {
+    fn model() -> &'static rt::ModelInfo {
         &MODEL
     }
-    fn validate(&self) -> Result<(), rt::ValidationError> {
-        Input::validate(self)
-    }
-    fn to_json(&self) -> ::serde_json::Value {
-        rt::WireValue::to_wire(self)
-    }
-    fn media(&self) -> Vec<(String, &rt::Media)> {
-        let mut found = Vec::new();
-        rt::Nested::media_at(self, "", &mut found);
-        found
-    }
 }
-/// Values of `voice_id`: Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is.
-///
-/// Known values: `26b2064088674c80b1e5fc5ab1a068ea`, `6d5ef2eb0cb94193b90dd3cb397ae898`, `71b0aa6499f6458e8b040818a017db1f`, `8273e0a033074b5bb98d7ce3ab727bd9`, `8f0944e10aad4e989bce8f76807b6f36`, `8f389c2237194f80b50fe7632dcc17b8`, `9af7667dcc3145b790a5fb1ac226dfe3`, `5a3cff20eddd491ca1196ffd1a868fdb`, `9ff7fd2dd9114c3bae005e62aa485e52`, `acebd7b6419a44a388b9d1620614b29f`; any other string is accepted too.
-/// Default (applied by the server when unset): `f80e430f06b34b70b275c9c746436e37`.
+/// Values of `voice_id`: Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is. Known values: `26b2064088674c80b1e5fc5ab1a068ea`, `6d5ef2eb0cb94193b90dd3cb397ae898`, `71b0aa6499f6458e8b040818a017db1f`, `8273e0a033074b5bb98d7ce3ab727bd9`, `8f0944e10aad4e989bce8f76807b6f36`, `8f389c2237194f80b50fe7632dcc17b8`, `9af7667dcc3145b790a5fb1ac226dfe3`, `5a3cff20eddd491ca1196ffd1a868fdb`, `9ff7fd2dd9114c3bae005e62aa485e52`, `acebd7b6419a44a388b9d1620614b29f`; any other string is accepted too. Default (applied by the server when unset): `f80e430f06b34b70b275c9c746436e37`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VoiceId {
     /// The value `26b2064088674c80b1e5fc5ab1a068ea`.
@@ -612,6 +232,19 @@ impl VoiceId {
         Self::DaranOutsideSitting,
         Self::GailInsideStanding,
     ];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("26b2064088674c80b1e5fc5ab1a068ea", "Onyx"),
+        rt::AllowedValue::new("6d5ef2eb0cb94193b90dd3cb397ae898", "Coral"),
+        rt::AllowedValue::new("71b0aa6499f6458e8b040818a017db1f", "Nova"),
+        rt::AllowedValue::new("8273e0a033074b5bb98d7ce3ab727bd9", "Shimmer"),
+        rt::AllowedValue::new("8f0944e10aad4e989bce8f76807b6f36", "LukasInCar"),
+        rt::AllowedValue::new("8f389c2237194f80b50fe7632dcc17b8", "LeaInCar"),
+        rt::AllowedValue::new("9af7667dcc3145b790a5fb1ac226dfe3", "LeaInside"),
+        rt::AllowedValue::new("5a3cff20eddd491ca1196ffd1a868fdb", "DaranInside2WithMic"),
+        rt::AllowedValue::new("9ff7fd2dd9114c3bae005e62aa485e52", "DaranOutsideSitting"),
+        rt::AllowedValue::new("acebd7b6419a44a388b9d1620614b29f", "GailInsideStanding"),
+    ];
     /// The string sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -631,18 +264,9 @@ impl VoiceId {
 }
 impl From<&str> for VoiceId {
     fn from(value: &str) -> Self {
-        match value {
-            "26b2064088674c80b1e5fc5ab1a068ea" => Self::Onyx,
-            "6d5ef2eb0cb94193b90dd3cb397ae898" => Self::Coral,
-            "71b0aa6499f6458e8b040818a017db1f" => Self::Nova,
-            "8273e0a033074b5bb98d7ce3ab727bd9" => Self::Shimmer,
-            "8f0944e10aad4e989bce8f76807b6f36" => Self::LukasInCar,
-            "8f389c2237194f80b50fe7632dcc17b8" => Self::LeaInCar,
-            "9af7667dcc3145b790a5fb1ac226dfe3" => Self::LeaInside,
-            "5a3cff20eddd491ca1196ffd1a868fdb" => Self::DaranInside2WithMic,
-            "9ff7fd2dd9114c3bae005e62aa485e52" => Self::DaranOutsideSitting,
-            "acebd7b6419a44a388b9d1620614b29f" => Self::GailInsideStanding,
-            other => Self::Other(other.to_owned()),
+        match Self::VALUES.iter().position(|v| v.value == value) {
+            Some(i) => Self::KNOWN[i].clone(),
+            None => Self::Other(value.to_owned()),
         }
     }
 }
@@ -657,69 +281,38 @@ impl ::std::fmt::Display for VoiceId {
     }
 }
 impl ::serde::Serialize for VoiceId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VoiceId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(d).map(Self::from)
     }
 }
-impl rt::FromJson for VoiceId {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        <String as rt::FromJson>::from_json(value, pointer).map(Self::from)
-    }
-}
-impl rt::WireValue for VoiceId {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-/// Values of `video_orientation`: Orientation of the video: portrait for tall videos.
-///
-/// Allowed values: `portrait`, `landscape`.
-/// Default (applied by the server when unset): `landscape`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+impl rt::__private::FieldValue for VoiceId {}
+/// Values of `video_orientation`: Orientation of the video: portrait for tall videos. Allowed values: `portrait`, `landscape`. Default (applied by the server when unset): `landscape`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum VideoOrientation {
     /// The value `portrait`.
-    #[serde(rename = "portrait")]
     Portrait,
-    /// The value `landscape`.
-    ///
-    /// The server's default.
+    /// The value `landscape` (the server's default).
     #[default]
-    #[serde(rename = "landscape")]
     Landscape,
 }
 impl VideoOrientation {
     /// Every value, in schema order.
     pub const ALL: [Self; 2] = [Self::Portrait, Self::Landscape];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("portrait", "Portrait"),
+        rt::AllowedValue::new("landscape", "Landscape"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Portrait => "portrait",
-            Self::Landscape => "landscape",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for VideoOrientation {
@@ -727,65 +320,29 @@ impl ::std::fmt::Display for VideoOrientation {
         f.write_str(self.as_str())
     }
 }
-impl rt::WireValue for VideoOrientation {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl rt::FromJson for VideoOrientation {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        match <String as rt::FromJson>::from_json(value, pointer)?.as_str() {
-            "portrait" => Ok(Self::Portrait),
-            "landscape" => Ok(Self::Landscape),
-            other => {
-                Err(
-                    rt::JsonError::new(
-                        pointer,
-                        format!("{other:?} is not {}", "one of portrait, landscape"),
-                    ),
-                )
-            }
-        }
-    }
-}
-/// Values of `fit`: How the avatar fits on screen: contain shows the full image.
-///
-/// Allowed values: `cover`, `contain`.
-/// Default (applied by the server when unset): `cover`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+impl rt::__private::FieldValue for VideoOrientation {}
+/// Values of `fit`: How the avatar fits on screen: contain shows the full image. Allowed values: `cover`, `contain`. Default (applied by the server when unset): `cover`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Fit {
-    /// The value `cover`.
-    ///
-    /// The server's default.
+    /// The value `cover` (the server's default).
     #[default]
-    #[serde(rename = "cover")]
     Cover,
     /// The value `contain`.
-    #[serde(rename = "contain")]
     Contain,
 }
 impl Fit {
     /// Every value, in schema order.
     pub const ALL: [Self; 2] = [Self::Cover, Self::Contain];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("cover", "Cover"),
+        rt::AllowedValue::new("contain", "Contain"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Cover => "cover",
-            Self::Contain => "contain",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for Fit {
@@ -793,27 +350,4 @@ impl ::std::fmt::Display for Fit {
         f.write_str(self.as_str())
     }
 }
-impl rt::WireValue for Fit {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl rt::FromJson for Fit {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        match <String as rt::FromJson>::from_json(value, pointer)?.as_str() {
-            "cover" => Ok(Self::Cover),
-            "contain" => Ok(Self::Contain),
-            other => {
-                Err(
-                    rt::JsonError::new(
-                        pointer,
-                        format!("{other:?} is not {}", "one of cover, contain"),
-                    ),
-                )
-            }
-        }
-    }
-}
+impl rt::__private::FieldValue for Fit {}

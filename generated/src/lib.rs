@@ -3,8 +3,8 @@
 //! Typed Rust bindings for Segmind's video models.
 //!
 //! Every module below is generated from one file in `schema/`; the HTTP
-//! runtime (errors, v1 calls, v2 jobs, media upload, video output) is the
-//! `segmind-runtime` crate, re-exported here.
+//! runtime (errors, v1 calls, v2 jobs, media upload, outputs) is the
+//! `segmind-runtime` crate, whose public types are re-exported here.
 //!
 //! | Model | Module | Typical latency | Typical price |
 //! |---|---|---|---|
@@ -20,12 +20,24 @@
 //! | SadTalker (`sadtalker`) | [`sadtalker`] | ~119.2 s | ~$0.184 |
 #![warn(missing_docs)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
-pub use ::segmind_runtime::*;
-/// The runtime crate, for its items by their full path.
-pub use ::segmind_runtime as runtime;
+pub use ::segmind_runtime::{
+    AllowedValue, AnyMediaKind, ApiErrorInfo, Audio, AudioKind, Batch, BatchEvent,
+    BatchLine, BatchSummary, Bytes, Error, ErrorCategory, FieldInfo, LineProblems,
+    LineState, ManifestContents, ManifestRecord, ManifestWriter, FieldKind, HeaderMap,
+    Image, ImageKind, Job, JobMetrics, JobResult, JobState, JobStatus, JsonOutput, Limit,
+    Media, MediaKind, MediaOutput, MediaOutputKind, MediaUpload, ModelInfo, ModelInput,
+    ModelOutput, NotMediaInfo, OutputFile, OutputKind, ParseInputError, ResponseMeta,
+    RetryPolicy, StatusCode, ValidationError, Video, VideoKind, Violation, ViolationKind,
+    WaitOptions, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_INLINE_BYTES, DEFAULT_MAX_UPLOAD_BYTES,
+    DEFAULT_REQUEST_TIMEOUT, DEFAULT_UPLOAD_URL, DEFAULT_USER_AGENT, UPLOAD_URL_ENV,
+    DEFAULT_BATCH_CONCURRENCY, LINE_ID_KEY, MANIFEST_FILE,
+};
 #[rustfmt::skip]
 mod client;
 pub use client::Client;
+/// Builds a [`Client`] with every setting; only the API key is required.
+pub type ClientBuilder = ::segmind_runtime::ClientBuilder<Client>;
 #[rustfmt::skip]
 pub mod models;
 /// ESRGAN: Image upscaler.

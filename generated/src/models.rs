@@ -2,6 +2,7 @@
 
 //! Every model of the crate, for tools that choose a model at run time.
 use ::segmind_runtime as rt;
+use rt::__private::parse_input as parse;
 /// Every model, in the order of their schema files.
 pub static ALL: &[&rt::ModelInfo] = &[
     &crate::esrgan::MODEL,
@@ -31,86 +32,16 @@ pub fn input_from_json(
     json: ::serde_json::Value,
 ) -> Result<Box<dyn rt::ModelInput>, rt::ParseInputError> {
     match slug {
-        "esrgan" => {
-            ::serde_json::from_value::<crate::esrgan::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "esrgan",
-                    source,
-                })
-        }
-        "flux-schnell" => {
-            ::serde_json::from_value::<crate::flux_schnell::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "flux-schnell",
-                    source,
-                })
-        }
-        "gemini-3.1-flash-tts" => {
-            ::serde_json::from_value::<crate::gemini_3_1_flash_tts::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "gemini-3.1-flash-tts",
-                    source,
-                })
-        }
-        "hailuo-02-fast" => {
-            ::serde_json::from_value::<crate::hailuo_02_fast::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "hailuo-02-fast",
-                    source,
-                })
-        }
-        "hailuo-2.3-fast" => {
-            ::serde_json::from_value::<crate::hailuo_2_3_fast::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "hailuo-2.3-fast",
-                    source,
-                })
-        }
-        "hallo" => {
-            ::serde_json::from_value::<crate::hallo::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "hallo",
-                    source,
-                })
-        }
-        "heygen-avatar-iv" => {
-            ::serde_json::from_value::<crate::heygen_avatar_iv::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "heygen-avatar-iv",
-                    source,
-                })
-        }
-        "llava-v1.6" => {
-            ::serde_json::from_value::<crate::llava_v1_6::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "llava-v1.6",
-                    source,
-                })
-        }
-        "nano-banana" => {
-            ::serde_json::from_value::<crate::nano_banana::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "nano-banana",
-                    source,
-                })
-        }
-        "sadtalker" => {
-            ::serde_json::from_value::<crate::sadtalker::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid {
-                    model: "sadtalker",
-                    source,
-                })
-        }
+        "esrgan" => parse::<crate::esrgan::Input>(json),
+        "flux-schnell" => parse::<crate::flux_schnell::Input>(json),
+        "gemini-3.1-flash-tts" => parse::<crate::gemini_3_1_flash_tts::Input>(json),
+        "hailuo-02-fast" => parse::<crate::hailuo_02_fast::Input>(json),
+        "hailuo-2.3-fast" => parse::<crate::hailuo_2_3_fast::Input>(json),
+        "hallo" => parse::<crate::hallo::Input>(json),
+        "heygen-avatar-iv" => parse::<crate::heygen_avatar_iv::Input>(json),
+        "llava-v1.6" => parse::<crate::llava_v1_6::Input>(json),
+        "nano-banana" => parse::<crate::nano_banana::Input>(json),
+        "sadtalker" => parse::<crate::sadtalker::Input>(json),
         other => Err(rt::ParseInputError::UnknownModel(other.to_owned())),
     }
 }

@@ -18,7 +18,7 @@
 //! # }
 //! ```
 use ::segmind_runtime as rt;
-/// Static description of Nano Banana, generated from schema/nano-banana.json.
+/// Static description of Nano Banana, generated from schema/nano-banana.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "nano-banana",
     title: "Nano Banana",
@@ -27,194 +27,22 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     typical_latency_seconds: None,
     typical_price_usd: None,
     output: rt::OutputKind::Json,
-    fields: &[
-        rt::FieldInfo {
-            name: "prompt",
-            rust_name: "prompt",
-            description: "Prompt.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "aspect_ratio",
-            rust_name: "aspect_ratio",
-            description: "Aspect ratio.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: Some("\"1:1\""),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "1:1",
-                    name: "Ratio1x1",
-                },
-                rt::AllowedValue {
-                    value: "2:3",
-                    name: "Ratio2x3",
-                },
-                rt::AllowedValue {
-                    value: "3:2",
-                    name: "Ratio3x2",
-                },
-                rt::AllowedValue {
-                    value: "4:3",
-                    name: "Ratio4x3",
-                },
-                rt::AllowedValue {
-                    value: "3:4",
-                    name: "Ratio3x4",
-                },
-                rt::AllowedValue {
-                    value: "4:5",
-                    name: "Ratio4x5",
-                },
-                rt::AllowedValue {
-                    value: "5:4",
-                    name: "Ratio5x4",
-                },
-                rt::AllowedValue {
-                    value: "16:9",
-                    name: "Ratio16x9",
-                },
-                rt::AllowedValue {
-                    value: "9:16",
-                    name: "Ratio9x16",
-                },
-                rt::AllowedValue {
-                    value: "21:9",
-                    name: "Ratio21x9",
-                },
-            ],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "image_urls",
-            rust_name: "image_urls",
-            description: "A list of image URLs.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::List(
-                &rt::FieldInfo {
-                    name: "items",
-                    rust_name: "image_urls",
-                    description: "One item.",
-                    required: true,
-                    nullable: false,
-                    kind: rt::FieldKind::Media(rt::MediaKind::Image),
-                    default: None,
-                    minimum: None,
-                    maximum: None,
-                    exclusive_minimum: None,
-                    exclusive_maximum: None,
-                    multiple_of: None,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    min_items: None,
-                    max_items: None,
-                    allowed: &[],
-                    open: false,
-                },
-            ),
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "response_modalities",
-            rust_name: "response_modalities",
-            description: "What to answer with.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: Some("\"TEXT_AND_IMAGE\""),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "TEXT_AND_IMAGE",
-                    name: "TextAndImage",
-                },
-                rt::AllowedValue {
-                    value: "IMAGE",
-                    name: "Image",
-                },
-            ],
-            open: false,
-        },
-    ],
+    fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of Nano Banana (`POST /v1/nano-banana` and `POST /v2/nano-banana`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of Nano Banana (`POST /v1/nano-banana` and `POST /v2/nano-banana`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Prompt.
-    ///
-    /// Example: `Dancing Banana`.
+    /// Prompt. Example: `Dancing Banana`.
     pub prompt: String,
-    /// Aspect ratio.
-    ///
-    /// Allowed values: `1:1`, `2:3`, `3:2`, `4:3`, `3:4`, `4:5`, `5:4`, `16:9`, `9:16`, `21:9`.
-    /// Default (applied by the server when unset): `1:1`.
+    /// Aspect ratio. Allowed values: `1:1`, `2:3`, `3:2`, `4:3`, `3:4`, `4:5`, `5:4`, `16:9`, `9:16`, `21:9`. Default (applied by the server when unset): `1:1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<AspectRatio>,
-    /// A list of image URLs.
-    ///
-    /// A list. Each item: Media (image): a URL, or a local file that is uploaded before the request.
+    /// A list of image URLs. A list. Each item: Media (image): a URL, or a local file that is uploaded before the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_urls: Option<Vec<rt::Media>>,
-    /// What to answer with.
-    ///
-    /// Allowed values: `TEXT_AND_IMAGE`, `IMAGE`.
-    /// Default (applied by the server when unset): `TEXT_AND_IMAGE`.
+    /// What to answer with. Allowed values: `TEXT_AND_IMAGE`, `IMAGE`. Default (applied by the server when unset): `TEXT_AND_IMAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_modalities: Option<ResponseModalities>,
 }
@@ -228,22 +56,13 @@ impl Input {
             response_modalities: None,
         }
     }
-    /// Sets `aspect_ratio`.
-    ///
-    /// Aspect ratio.
-    ///
-    /// Allowed values: `1:1`, `2:3`, `3:2`, `4:3`, `3:4`, `4:5`, `5:4`, `16:9`, `9:16`, `21:9`.
-    /// Default (applied by the server when unset): `1:1`.
+    /// Sets the field `aspect_ratio` (see its docs).
     #[must_use]
     pub fn aspect_ratio(mut self, value: AspectRatio) -> Self {
         self.aspect_ratio = Some(value);
         self
     }
-    /// Sets `image_urls`.
-    ///
-    /// A list of image URLs.
-    ///
-    /// A list. Each item: Media (image): a URL, or a local file that is uploaded before the request.
+    /// Sets the field `image_urls` (see its docs).
     #[must_use]
     pub fn image_urls(
         mut self,
@@ -252,12 +71,7 @@ impl Input {
         self.image_urls = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets `response_modalities`.
-    ///
-    /// What to answer with.
-    ///
-    /// Allowed values: `TEXT_AND_IMAGE`, `IMAGE`.
-    /// Default (applied by the server when unset): `TEXT_AND_IMAGE`.
+    /// Sets the field `response_modalities` (see its docs).
     #[must_use]
     pub fn response_modalities(mut self, value: ResponseModalities) -> Self {
         self.response_modalities = Some(value);
@@ -265,120 +79,60 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        let mut violations = rt::Violations::new();
-        rt::Nested::validate_at(self, "", &mut violations);
-        violations.finish(MODEL.slug)
+        rt::__private::validate(self)
     }
 }
-impl rt::Nested for Input {
-    fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
-        if let Some(value) = &self.image_urls {
-            let path = rt::child_path(path, "image_urls");
-            for (i, value) in value.iter().enumerate() {
-                let path = rt::child_path(&path, i);
-                violations.media(&path, value);
-            }
-        }
-    }
-    fn media_at<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a rt::Media)>) {
-        if let Some(value) = &self.image_urls {
-            let pointer = format!("{pointer}/{}", "image_urls");
-            for (i, value) in value.iter().enumerate() {
-                let pointer = format!("{pointer}/{i}");
-                found.push((pointer, value));
-            }
-        }
+impl rt::__private::Fields for Input {
+    const FIELDS: &'static [rt::FieldInfo] = &[
+        rt::FieldInfo::string("prompt").description("Prompt.").required(),
+        rt::FieldInfo::string("aspect_ratio")
+            .description("Aspect ratio.")
+            .allowed(AspectRatio::VALUES)
+            .default("\"1:1\""),
+        rt::FieldInfo::list(
+                "image_urls",
+                &rt::FieldInfo::media("items", rt::MediaKind::Image)
+                    .description("One item.")
+                    .rust_name("image_urls")
+                    .required(),
+            )
+            .description("A list of image URLs."),
+        rt::FieldInfo::string("response_modalities")
+            .description("What to answer with.")
+            .allowed(ResponseModalities::VALUES)
+            .default("\"TEXT_AND_IMAGE\""),
+    ];
+    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
+        field(&self.prompt);
+        field(&self.aspect_ratio);
+        field(&self.image_urls);
+        field(&self.response_modalities);
     }
 }
-impl rt::FromJson for Input {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        let map = rt::json::object(value, pointer)?;
-        rt::json::deny_unknown(
-            map,
-            &["prompt", "aspect_ratio", "image_urls", "response_modalities"],
-            pointer,
-        )?;
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
+impl<'de> ::serde::Deserialize<'de> for Input {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
-            prompt: rt::json::required(map, "prompt", pointer)?,
-            aspect_ratio: rt::json::optional(map, "aspect_ratio", pointer)?,
-            image_urls: rt::json::optional(map, "image_urls", pointer)?,
-            response_modalities: rt::json::optional(map, "response_modalities", pointer)?,
+            prompt: json.take("prompt")?,
+            aspect_ratio: json.take("aspect_ratio")?,
+            image_urls: json.take("image_urls")?,
+            response_modalities: json.take("response_modalities")?,
         })
     }
 }
-/// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
-/// keys, `null` where the schema has no null, and an array for an object
-/// are errors; `6.0` is an integer.
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        <Self as rt::FromJson>::from_json(&value, "")
-            .map_err(<D::Error as ::serde::de::Error>::custom)
-    }
-}
-impl rt::WireValue for Input {
-    fn to_wire(&self) -> ::serde_json::Value {
-        let mut body = ::serde_json::Map::new();
-        body.insert("prompt".to_owned(), rt::WireValue::to_wire(&self.prompt));
-        if let Some(value) = &self.aspect_ratio {
-            body.insert("aspect_ratio".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.image_urls {
-            body.insert("image_urls".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.response_modalities {
-            body.insert("response_modalities".to_owned(), rt::WireValue::to_wire(value));
-        }
-        ::serde_json::Value::Object(body)
-    }
-}
-impl rt::ModelInput for Input {
-    fn info(&self) -> &'static rt::ModelInfo {
+impl rt::__private::Body for Input {
+    fn model() -> &'static rt::ModelInfo {
         &MODEL
     }
-    fn validate(&self) -> Result<(), rt::ValidationError> {
-        Input::validate(self)
-    }
-    fn to_json(&self) -> ::serde_json::Value {
-        rt::WireValue::to_wire(self)
-    }
-    fn media(&self) -> Vec<(String, &rt::Media)> {
-        let mut found = Vec::new();
-        rt::Nested::media_at(self, "", &mut found);
-        found
-    }
 }
-/// Values of `aspect_ratio`: Aspect ratio.
-///
-/// Allowed values: `1:1`, `2:3`, `3:2`, `4:3`, `3:4`, `4:5`, `5:4`, `16:9`, `9:16`, `21:9`.
-/// Default (applied by the server when unset): `1:1`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+/// Values of `aspect_ratio`: Aspect ratio. Allowed values: `1:1`, `2:3`, `3:2`, `4:3`, `3:4`, `4:5`, `5:4`, `16:9`, `9:16`, `21:9`. Default (applied by the server when unset): `1:1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AspectRatio {
-    /// The value `1:1`.
-    ///
-    /// The server's default.
+    /// The value `1:1` (the server's default).
     #[default]
     #[serde(rename = "1:1")]
     Ratio1x1,
@@ -424,20 +178,22 @@ impl AspectRatio {
         Self::Ratio9x16,
         Self::Ratio21x9,
     ];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("1:1", "Ratio1x1"),
+        rt::AllowedValue::new("2:3", "Ratio2x3"),
+        rt::AllowedValue::new("3:2", "Ratio3x2"),
+        rt::AllowedValue::new("4:3", "Ratio4x3"),
+        rt::AllowedValue::new("3:4", "Ratio3x4"),
+        rt::AllowedValue::new("4:5", "Ratio4x5"),
+        rt::AllowedValue::new("5:4", "Ratio5x4"),
+        rt::AllowedValue::new("16:9", "Ratio16x9"),
+        rt::AllowedValue::new("9:16", "Ratio9x16"),
+        rt::AllowedValue::new("21:9", "Ratio21x9"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Ratio1x1 => "1:1",
-            Self::Ratio2x3 => "2:3",
-            Self::Ratio3x2 => "3:2",
-            Self::Ratio4x3 => "4:3",
-            Self::Ratio3x4 => "3:4",
-            Self::Ratio4x5 => "4:5",
-            Self::Ratio5x4 => "5:4",
-            Self::Ratio16x9 => "16:9",
-            Self::Ratio9x16 => "9:16",
-            Self::Ratio21x9 => "21:9",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for AspectRatio {
@@ -445,60 +201,13 @@ impl ::std::fmt::Display for AspectRatio {
         f.write_str(self.as_str())
     }
 }
-impl rt::WireValue for AspectRatio {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl rt::FromJson for AspectRatio {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        match <String as rt::FromJson>::from_json(value, pointer)?.as_str() {
-            "1:1" => Ok(Self::Ratio1x1),
-            "2:3" => Ok(Self::Ratio2x3),
-            "3:2" => Ok(Self::Ratio3x2),
-            "4:3" => Ok(Self::Ratio4x3),
-            "3:4" => Ok(Self::Ratio3x4),
-            "4:5" => Ok(Self::Ratio4x5),
-            "5:4" => Ok(Self::Ratio5x4),
-            "16:9" => Ok(Self::Ratio16x9),
-            "9:16" => Ok(Self::Ratio9x16),
-            "21:9" => Ok(Self::Ratio21x9),
-            other => {
-                Err(
-                    rt::JsonError::new(
-                        pointer,
-                        format!(
-                            "{other:?} is not {}",
-                            "one of 1:1, 2:3, 3:2, 4:3, 3:4, 4:5, 5:4, 16:9, 9:16, 21:9"
-                        ),
-                    ),
-                )
-            }
-        }
-    }
-}
-/// Values of `response_modalities`: What to answer with.
-///
-/// Allowed values: `TEXT_AND_IMAGE`, `IMAGE`.
-/// Default (applied by the server when unset): `TEXT_AND_IMAGE`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+impl rt::__private::FieldValue for AspectRatio {}
+/// Values of `response_modalities`: What to answer with. Allowed values: `TEXT_AND_IMAGE`, `IMAGE`. Default (applied by the server when unset): `TEXT_AND_IMAGE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ResponseModalities {
-    /// The value `TEXT_AND_IMAGE`.
-    ///
-    /// The server's default.
+    /// The value `TEXT_AND_IMAGE` (the server's default).
     #[default]
     #[serde(rename = "TEXT_AND_IMAGE")]
     TextAndImage,
@@ -509,12 +218,14 @@ pub enum ResponseModalities {
 impl ResponseModalities {
     /// Every value, in schema order.
     pub const ALL: [Self; 2] = [Self::TextAndImage, Self::Image];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("TEXT_AND_IMAGE", "TextAndImage"),
+        rt::AllowedValue::new("IMAGE", "Image"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::TextAndImage => "TEXT_AND_IMAGE",
-            Self::Image => "IMAGE",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for ResponseModalities {
@@ -522,27 +233,4 @@ impl ::std::fmt::Display for ResponseModalities {
         f.write_str(self.as_str())
     }
 }
-impl rt::WireValue for ResponseModalities {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl rt::FromJson for ResponseModalities {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        match <String as rt::FromJson>::from_json(value, pointer)?.as_str() {
-            "TEXT_AND_IMAGE" => Ok(Self::TextAndImage),
-            "IMAGE" => Ok(Self::Image),
-            other => {
-                Err(
-                    rt::JsonError::new(
-                        pointer,
-                        format!("{other:?} is not {}", "one of TEXT_AND_IMAGE, IMAGE"),
-                    ),
-                )
-            }
-        }
-    }
-}
+impl rt::__private::FieldValue for ResponseModalities {}

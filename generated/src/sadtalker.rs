@@ -18,7 +18,7 @@
 //! # }
 //! ```
 use ::segmind_runtime as rt;
-/// Static description of SadTalker, generated from schema/sadtalker.json.
+/// Static description of SadTalker, generated from schema/sadtalker.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "sadtalker",
     title: "SadTalker",
@@ -27,259 +27,33 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     typical_latency_seconds: Some(119.2),
     typical_price_usd: Some(0.184),
     output: rt::OutputKind::Video,
-    fields: &[
-        rt::FieldInfo {
-            name: "input_image",
-            rust_name: "input_image",
-            description: "Input image of a talking-head.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::Media(rt::MediaKind::Image),
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "input_audio",
-            rust_name: "input_audio",
-            description: "Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step.",
-            required: true,
-            nullable: false,
-            kind: rt::FieldKind::Media(rt::MediaKind::Audio),
-            default: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "pose_style",
-            rust_name: "pose_style",
-            description: "Pose style.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Integer,
-            default: Some("4"),
-            minimum: Some(0.0),
-            maximum: Some(45.0),
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "expression_scale",
-            rust_name: "expression_scale",
-            description: "A larger value makes the expression motion stronger.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Number,
-            default: Some("1.4"),
-            minimum: Some(1.0),
-            maximum: Some(3.0),
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "preprocess",
-            rust_name: "preprocess",
-            description: "Method used to preprocess the image.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::String,
-            default: Some("\"full\""),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "crop",
-                    name: "Crop",
-                },
-                rt::AllowedValue {
-                    value: "extcrop",
-                    name: "Extcrop",
-                },
-                rt::AllowedValue {
-                    value: "resize",
-                    name: "Resize",
-                },
-                rt::AllowedValue {
-                    value: "full",
-                    name: "Full",
-                },
-                rt::AllowedValue {
-                    value: "extfull",
-                    name: "Extfull",
-                },
-            ],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "image_size",
-            rust_name: "image_size",
-            description: "Image size of the face render, in pixels.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Integer,
-            default: Some("256"),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[
-                rt::AllowedValue {
-                    value: "256",
-                    name: "Px256",
-                },
-                rt::AllowedValue {
-                    value: "512",
-                    name: "Px512",
-                },
-            ],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "enhancer",
-            rust_name: "enhancer",
-            description: "Enhance the output video.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Boolean,
-            default: Some("true"),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-        rt::FieldInfo {
-            name: "base64",
-            rust_name: "base64",
-            description: "Return the video as JSON wrapping a base64 string instead of raw video bytes.",
-            required: false,
-            nullable: false,
-            kind: rt::FieldKind::Boolean,
-            default: Some("false"),
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: None,
-            exclusive_maximum: None,
-            multiple_of: None,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            min_items: None,
-            max_items: None,
-            allowed: &[],
-            open: false,
-        },
-    ],
+    fields: <Input as rt::__private::Fields>::FIELDS,
 };
-/// Request body of SadTalker (`POST /v1/sadtalker` and `POST /v2/sadtalker`).
-///
-/// Required fields without a default are the arguments of [`Input::new`]; a
-/// required field with a default starts at it and is always sent; optional
-/// fields start unset and are sent only when set, so the server applies its own
-/// defaults. The type is `non_exhaustive`: a field added to the schema later is
-/// not a breaking change.
+/// Request body of SadTalker (`POST /v1/sadtalker` and `POST /v2/sadtalker`): see [`Input::new`]
+/// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Input {
-    /// Input image of a talking-head.
-    ///
-    /// Media (image): a URL, or a local file that is uploaded before the request.
-    /// Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad-talker-input.png`.
+    /// Input image of a talking-head. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad-talker-input.png`.
     pub input_image: rt::Media,
-    /// Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step.
-    ///
-    /// Media (audio): a URL, or a local file that is uploaded before the request.
-    /// Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad_talker_audio_input.mp3`.
+    /// Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step. Media (audio): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad_talker_audio_input.mp3`.
     pub input_audio: rt::Media,
-    /// Pose style.
-    ///
-    /// Range: 0 to 45.
-    /// Default (applied by the server when unset): `4`.
+    /// Pose style. Range: 0 to 45. Default (applied by the server when unset): `4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pose_style: Option<i64>,
-    /// A larger value makes the expression motion stronger.
-    ///
-    /// Range: 1 to 3.
-    /// Default (applied by the server when unset): `1.4`.
+    /// A larger value makes the expression motion stronger. Range: 1 to 3. Default (applied by the server when unset): `1.4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression_scale: Option<f64>,
-    /// Method used to preprocess the image.
-    ///
-    /// Allowed values: `crop`, `extcrop`, `resize`, `full`, `extfull`.
-    /// Default (applied by the server when unset): `full`.
+    /// Method used to preprocess the image. Allowed values: `crop`, `extcrop`, `resize`, `full`, `extfull`. Default (applied by the server when unset): `full`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preprocess: Option<Preprocess>,
-    /// Image size of the face render, in pixels.
-    ///
-    /// Allowed values: `256`, `512`.
-    /// Default (applied by the server when unset): `256`.
+    /// Image size of the face render, in pixels. Allowed values: `256`, `512`. Default (applied by the server when unset): `256`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_size: Option<ImageSize>,
-    /// Enhance the output video.
-    ///
-    /// Default (applied by the server when unset): `true`.
+    /// Enhance the output video. Default (applied by the server when unset): `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enhancer: Option<bool>,
-    /// Return the video as JSON wrapping a base64 string instead of raw video bytes.
-    ///
-    /// Default (applied by the server when unset): `false`.
+    /// Return the video as JSON wrapping a base64 string instead of raw video bytes. Default (applied by the server when unset): `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base64: Option<bool>,
 }
@@ -300,65 +74,37 @@ impl Input {
             base64: None,
         }
     }
-    /// Sets `pose_style`.
-    ///
-    /// Pose style.
-    ///
-    /// Range: 0 to 45.
-    /// Default (applied by the server when unset): `4`.
+    /// Sets the field `pose_style` (see its docs).
     #[must_use]
     pub fn pose_style(mut self, value: i64) -> Self {
         self.pose_style = Some(value);
         self
     }
-    /// Sets `expression_scale`.
-    ///
-    /// A larger value makes the expression motion stronger.
-    ///
-    /// Range: 1 to 3.
-    /// Default (applied by the server when unset): `1.4`.
+    /// Sets the field `expression_scale` (see its docs).
     #[must_use]
     pub fn expression_scale(mut self, value: f64) -> Self {
         self.expression_scale = Some(value);
         self
     }
-    /// Sets `preprocess`.
-    ///
-    /// Method used to preprocess the image.
-    ///
-    /// Allowed values: `crop`, `extcrop`, `resize`, `full`, `extfull`.
-    /// Default (applied by the server when unset): `full`.
+    /// Sets the field `preprocess` (see its docs).
     #[must_use]
     pub fn preprocess(mut self, value: Preprocess) -> Self {
         self.preprocess = Some(value);
         self
     }
-    /// Sets `image_size`.
-    ///
-    /// Image size of the face render, in pixels.
-    ///
-    /// Allowed values: `256`, `512`.
-    /// Default (applied by the server when unset): `256`.
+    /// Sets the field `image_size` (see its docs).
     #[must_use]
     pub fn image_size(mut self, value: ImageSize) -> Self {
         self.image_size = Some(value);
         self
     }
-    /// Sets `enhancer`.
-    ///
-    /// Enhance the output video.
-    ///
-    /// Default (applied by the server when unset): `true`.
+    /// Sets the field `enhancer` (see its docs).
     #[must_use]
     pub fn enhancer(mut self, value: bool) -> Self {
         self.enhancer = Some(value);
         self
     }
-    /// Sets `base64`.
-    ///
-    /// Return the video as JSON wrapping a base64 string instead of raw video bytes.
-    ///
-    /// Default (applied by the server when unset): `false`.
+    /// Sets the field `base64` (see its docs).
     #[must_use]
     pub fn base64(mut self, value: bool) -> Self {
         self.base64 = Some(value);
@@ -366,193 +112,94 @@ impl Input {
     }
     /// Checks every constraint of the schema and reports every violation
     /// at once (where, constraint and value); a local media file must exist.
-    ///
-    /// # Errors
-    ///
-    /// Every violation found.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        let mut violations = rt::Violations::new();
-        rt::Nested::validate_at(self, "", &mut violations);
-        violations.finish(MODEL.slug)
+        rt::__private::validate(self)
     }
 }
-impl rt::Nested for Input {
-    fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
-        {
-            let value = &self.input_image;
-            let path = rt::child_path(path, "input_image");
-            violations.media(&path, value);
-        }
-        {
-            let value = &self.input_audio;
-            let path = rt::child_path(path, "input_audio");
-            violations.media(&path, value);
-        }
-        if let Some(value) = &self.pose_style {
-            let path = rt::child_path(path, "pose_style");
-            violations
-                .integer(
-                    &path,
-                    *value,
-                    &rt::NumberLimits {
-                        minimum: Some(rt::Limit::Int(0)),
-                        maximum: Some(rt::Limit::Int(45)),
-                        exclusive_minimum: None,
-                        exclusive_maximum: None,
-                        multiple_of: None,
-                    },
-                );
-        }
-        if let Some(value) = &self.expression_scale {
-            let path = rt::child_path(path, "expression_scale");
-            violations
-                .number(
-                    &path,
-                    *value,
-                    &rt::NumberLimits {
-                        minimum: Some(rt::Limit::Int(1)),
-                        maximum: Some(rt::Limit::Int(3)),
-                        exclusive_minimum: None,
-                        exclusive_maximum: None,
-                        multiple_of: None,
-                    },
-                );
-        }
-    }
-    fn media_at<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a rt::Media)>) {
-        {
-            let value = &self.input_image;
-            let pointer = format!("{pointer}/{}", "input_image");
-            found.push((pointer, value));
-        }
-        {
-            let value = &self.input_audio;
-            let pointer = format!("{pointer}/{}", "input_audio");
-            found.push((pointer, value));
-        }
+impl rt::__private::Fields for Input {
+    const FIELDS: &'static [rt::FieldInfo] = &[
+        rt::FieldInfo::media("input_image", rt::MediaKind::Image)
+            .description("Input image of a talking-head.")
+            .required(),
+        rt::FieldInfo::media("input_audio", rt::MediaKind::Audio)
+            .description(
+                "Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step.",
+            )
+            .required(),
+        rt::FieldInfo::integer("pose_style")
+            .description("Pose style.")
+            .minimum(rt::Limit::Int(0))
+            .maximum(rt::Limit::Int(45))
+            .default("4"),
+        rt::FieldInfo::number("expression_scale")
+            .description("A larger value makes the expression motion stronger.")
+            .minimum(rt::Limit::Int(1))
+            .maximum(rt::Limit::Int(3))
+            .default("1.4"),
+        rt::FieldInfo::string("preprocess")
+            .description("Method used to preprocess the image.")
+            .allowed(Preprocess::VALUES)
+            .default("\"full\""),
+        rt::FieldInfo::integer("image_size")
+            .description("Image size of the face render, in pixels.")
+            .allowed(ImageSize::VALUES)
+            .default("256"),
+        rt::FieldInfo::boolean("enhancer")
+            .description("Enhance the output video.")
+            .default("true"),
+        rt::FieldInfo::boolean("base64")
+            .description(
+                "Return the video as JSON wrapping a base64 string instead of raw video bytes.",
+            )
+            .default("false"),
+    ];
+    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
+        field(&self.input_image);
+        field(&self.input_audio);
+        field(&self.pose_style);
+        field(&self.expression_scale);
+        field(&self.preprocess);
+        field(&self.image_size);
+        field(&self.enhancer);
+        field(&self.base64);
     }
 }
-impl rt::FromJson for Input {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        let map = rt::json::object(value, pointer)?;
-        rt::json::deny_unknown(
-            map,
-            &[
-                "input_image",
-                "input_audio",
-                "pose_style",
-                "expression_scale",
-                "preprocess",
-                "image_size",
-                "enhancer",
-                "base64",
-            ],
-            pointer,
-        )?;
+/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
+impl<'de> ::serde::Deserialize<'de> for Input {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut json = rt::__private::read_object::<Self, D>(d)?;
         Ok(Self {
-            input_image: rt::json::required(map, "input_image", pointer)?,
-            input_audio: rt::json::required(map, "input_audio", pointer)?,
-            pose_style: rt::json::optional(map, "pose_style", pointer)?,
-            expression_scale: rt::json::optional(map, "expression_scale", pointer)?,
-            preprocess: rt::json::optional(map, "preprocess", pointer)?,
-            image_size: rt::json::optional(map, "image_size", pointer)?,
-            enhancer: rt::json::optional(map, "enhancer", pointer)?,
-            base64: rt::json::optional(map, "base64", pointer)?,
+            input_image: json.take("input_image")?,
+            input_audio: json.take("input_audio")?,
+            pose_style: json.take("pose_style")?,
+            expression_scale: json.take("expression_scale")?,
+            preprocess: json.take("preprocess")?,
+            image_size: json.take("image_size")?,
+            enhancer: json.take("enhancer")?,
+            base64: json.take("base64")?,
         })
     }
 }
-/// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
-/// keys, `null` where the schema has no null, and an array for an object
-/// are errors; `6.0` is an integer.
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        <Self as rt::FromJson>::from_json(&value, "")
-            .map_err(<D::Error as ::serde::de::Error>::custom)
-    }
-}
-impl rt::WireValue for Input {
-    fn to_wire(&self) -> ::serde_json::Value {
-        let mut body = ::serde_json::Map::new();
-        body.insert("input_image".to_owned(), rt::WireValue::to_wire(&self.input_image));
-        body.insert("input_audio".to_owned(), rt::WireValue::to_wire(&self.input_audio));
-        if let Some(value) = &self.pose_style {
-            body.insert("pose_style".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.expression_scale {
-            body.insert("expression_scale".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.preprocess {
-            body.insert("preprocess".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.image_size {
-            body.insert("image_size".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.enhancer {
-            body.insert("enhancer".to_owned(), rt::WireValue::to_wire(value));
-        }
-        if let Some(value) = &self.base64 {
-            body.insert("base64".to_owned(), rt::WireValue::to_wire(value));
-        }
-        ::serde_json::Value::Object(body)
-    }
-}
-impl rt::ModelInput for Input {
-    fn info(&self) -> &'static rt::ModelInfo {
+impl rt::__private::Body for Input {
+    fn model() -> &'static rt::ModelInfo {
         &MODEL
     }
-    fn validate(&self) -> Result<(), rt::ValidationError> {
-        Input::validate(self)
-    }
-    fn to_json(&self) -> ::serde_json::Value {
-        rt::WireValue::to_wire(self)
-    }
-    fn media(&self) -> Vec<(String, &rt::Media)> {
-        let mut found = Vec::new();
-        rt::Nested::media_at(self, "", &mut found);
-        found
-    }
 }
-/// Values of `preprocess`: Method used to preprocess the image.
-///
-/// Allowed values: `crop`, `extcrop`, `resize`, `full`, `extfull`.
-/// Default (applied by the server when unset): `full`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+/// Values of `preprocess`: Method used to preprocess the image. Allowed values: `crop`, `extcrop`, `resize`, `full`, `extfull`. Default (applied by the server when unset): `full`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Preprocess {
     /// The value `crop`.
-    #[serde(rename = "crop")]
     Crop,
     /// The value `extcrop`.
-    #[serde(rename = "extcrop")]
     Extcrop,
     /// The value `resize`.
-    #[serde(rename = "resize")]
     Resize,
-    /// The value `full`.
-    ///
-    /// The server's default.
+    /// The value `full` (the server's default).
     #[default]
-    #[serde(rename = "full")]
     Full,
     /// The value `extfull`.
-    #[serde(rename = "extfull")]
     Extfull,
 }
 impl Preprocess {
@@ -564,15 +211,17 @@ impl Preprocess {
         Self::Full,
         Self::Extfull,
     ];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("crop", "Crop"),
+        rt::AllowedValue::new("extcrop", "Extcrop"),
+        rt::AllowedValue::new("resize", "Resize"),
+        rt::AllowedValue::new("full", "Full"),
+        rt::AllowedValue::new("extfull", "Extfull"),
+    ];
     /// The string sent on the wire.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Crop => "crop",
-            Self::Extcrop => "extcrop",
-            Self::Resize => "resize",
-            Self::Full => "full",
-            Self::Extfull => "extfull",
-        }
+        Self::VALUES[self as usize].value
     }
 }
 impl ::std::fmt::Display for Preprocess {
@@ -580,45 +229,11 @@ impl ::std::fmt::Display for Preprocess {
         f.write_str(self.as_str())
     }
 }
-impl rt::WireValue for Preprocess {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl rt::FromJson for Preprocess {
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        match <String as rt::FromJson>::from_json(value, pointer)?.as_str() {
-            "crop" => Ok(Self::Crop),
-            "extcrop" => Ok(Self::Extcrop),
-            "resize" => Ok(Self::Resize),
-            "full" => Ok(Self::Full),
-            "extfull" => Ok(Self::Extfull),
-            other => {
-                Err(
-                    rt::JsonError::new(
-                        pointer,
-                        format!(
-                            "{other:?} is not {}",
-                            "one of crop, extcrop, resize, full, extfull"
-                        ),
-                    ),
-                )
-            }
-        }
-    }
-}
-/// Values of `image_size`: Image size of the face render, in pixels.
-///
-/// Allowed values: `256`, `512`.
-/// Default (applied by the server when unset): `256`.
+impl rt::__private::FieldValue for Preprocess {}
+/// Values of `image_size`: Image size of the face render, in pixels. Allowed values: `256`, `512`. Default (applied by the server when unset): `256`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ImageSize {
-    /// The value `256`.
-    ///
-    /// The server's default.
+    /// The value `256` (the server's default).
     #[default]
     Px256,
     /// The value `512`.
@@ -627,6 +242,11 @@ pub enum ImageSize {
 impl ImageSize {
     /// Every value, in schema order.
     pub const ALL: [Self; 2] = [Self::Px256, Self::Px512];
+    /// Every value as sent on the wire, with its variant's name, in schema order.
+    pub const VALUES: &'static [rt::AllowedValue] = &[
+        rt::AllowedValue::new("256", "Px256"),
+        rt::AllowedValue::new("512", "Px512"),
+    ];
     /// The integer sent on the wire.
     pub const fn value(self) -> i64 {
         match self {
@@ -635,12 +255,8 @@ impl ImageSize {
         }
     }
     /// The variant of a wire integer, if it is one of the allowed values.
-    pub const fn from_value(value: i64) -> Option<Self> {
-        match value {
-            256 => Some(Self::Px256),
-            512 => Some(Self::Px512),
-            _ => None,
-        }
+    pub fn from_value(value: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.value() == value)
     }
 }
 impl ::std::fmt::Display for ImageSize {
@@ -649,45 +265,13 @@ impl ::std::fmt::Display for ImageSize {
     }
 }
 impl ::serde::Serialize for ImageSize {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ImageSize {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-        Self::from_value(value)
-            .ok_or_else(|| {
-                <D::Error as ::serde::de::Error>::invalid_value(
-                    ::serde::de::Unexpected::Signed(value),
-                    &"one of 256, 512",
-                )
-            })
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        rt::__private::integer_enum(d, Self::from_value, "one of 256, 512")
     }
 }
-impl rt::FromJson for ImageSize {
-    /// Any JSON integer (`2` or `2.0`) among the allowed values.
-    fn from_json(
-        value: &::serde_json::Value,
-        pointer: &str,
-    ) -> Result<Self, rt::JsonError> {
-        let number = <i64 as rt::FromJson>::from_json(value, pointer)?;
-        Self::from_value(number)
-            .ok_or_else(|| {
-                rt::JsonError::new(
-                    pointer,
-                    format!("{number} is not {}", "one of 256, 512"),
-                )
-            })
-    }
-}
-impl rt::WireValue for ImageSize {
-    fn to_wire(&self) -> ::serde_json::Value {
-        ::serde_json::Value::from(self.value())
-    }
-}
+impl rt::__private::FieldValue for ImageSize {}

@@ -78,7 +78,7 @@ impl Client {
     /// When the HTTP stack cannot be initialised at all (as
     /// `reqwest::Client::new` does).
     pub fn new(api_key: impl Into<String>) -> Client {
-        match ClientBuilder::new().build_unchecked(ApiKey::new(api_key)) {
+        match ClientBuilder::<Client>::new().build_unchecked(ApiKey::new(api_key)) {
             Ok(client) => client,
             Err(e) => panic!("{e}"),
         }

@@ -2,6 +2,7 @@
 //! variables, and [`ClientBuilder`], which checks everything before a
 //! [`Client`] exists.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -49,8 +50,11 @@ pub enum MediaUpload {
 }
 
 /// Builds a [`Client`]. Only the API key is required.
-#[derive(Debug, Clone, Default)]
-pub struct ClientBuilder {
+///
+/// `C` is the client type [`ClientBuilder::build`] returns: the runtime's
+/// [`Client`] here, the generated crate's own `Client` (which wraps it) there.
+#[derive(Debug, Clone)]
+pub struct ClientBuilder<C = Client> {
     api_key: Option<ApiKey>,
     base_url: Option<String>,
     upload_url: Option<String>,
@@ -61,6 +65,7 @@ pub struct ClientBuilder {
     media_upload: MediaUpload,
     max_concurrent_requests: Option<usize>,
     configure_http: Option<HttpConfig>,
+    client: PhantomData<fn() -> C>,
 }
 
 /// The caller's changes to the HTTP stack (see
@@ -74,7 +79,25 @@ impl std::fmt::Debug for HttpConfig {
     }
 }
 
-impl ClientBuilder {
+impl<C> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            base_url: None,
+            upload_url: None,
+            connect_timeout: None,
+            request_timeout: None,
+            user_agent: None,
+            retry: RetryPolicy::default(),
+            media_upload: MediaUpload::default(),
+            max_concurrent_requests: None,
+            configure_http: None,
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C> ClientBuilder<C> {
     /// A builder with every default and no API key.
     pub fn new() -> Self {
         Self::default()
@@ -96,7 +119,7 @@ impl ClientBuilder {
         let api_key = read(API_KEY_ENV).ok_or_else(|| {
             Error::Config(format!("{API_KEY_ENV} is not set: export your Segmind API key in it, or pass the key to Client::new"))
         })?;
-        let mut builder = ClientBuilder::new().api_key(api_key);
+        let mut builder = Self::new().api_key(api_key);
         // Set but blank is a mistake (an empty variable in a script), not
         // a request for production: refuse it rather than guess.
         let url = |name: &str| match lookup(name) {
@@ -202,7 +225,15 @@ impl ClientBuilder {
     }
 
     /// Checks the settings and builds the client.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<C, Error>
+    where
+        C: crate::__private::FromClient,
+    {
+        self.build_runtime().map(C::from_client)
+    }
+
+    /// [`ClientBuilder::build`], giving the runtime's [`Client`].
+    fn build_runtime(self) -> Result<Client, Error> {
         let api_key = self.api_key.clone().ok_or_else(|| {
             Error::Config(format!(
                 "no API key: pass one to ClientBuilder::api_key or set {API_KEY_ENV}"
@@ -362,7 +393,7 @@ mod tests {
     #[test]
     fn env_without_a_key_is_a_clear_config_error() {
         for pairs in [&[][..], &[(API_KEY_ENV, "  ")][..]] {
-            let err = ClientBuilder::from_lookup(env(pairs)).unwrap_err();
+            let err = ClientBuilder::<Client>::from_lookup(env(pairs)).unwrap_err();
             assert!(
                 matches!(&err, Error::Config(m) if m.contains("SEGMIND_API_KEY is not set")),
                 "{err}"
@@ -372,7 +403,7 @@ mod tests {
 
     #[test]
     fn env_with_only_a_key_uses_segmind() {
-        let client = ClientBuilder::from_lookup(env(&[(API_KEY_ENV, "sk-SECRET-123\n")]))
+        let client = ClientBuilder::<Client>::from_lookup(env(&[(API_KEY_ENV, "sk-SECRET-123\n")]))
             .unwrap()
             .build()
             .unwrap();
@@ -383,7 +414,7 @@ mod tests {
 
     #[test]
     fn env_base_url_moves_the_upload_url_too() {
-        let client = ClientBuilder::from_lookup(env(&[
+        let client = ClientBuilder::<Client>::from_lookup(env(&[
             (API_KEY_ENV, "k"),
             (BASE_URL_ENV, "http://127.0.0.1:9/api/"),
         ]))
@@ -396,7 +427,7 @@ mod tests {
 
     #[test]
     fn explicit_upload_url_wins() {
-        let client = ClientBuilder::from_lookup(env(&[
+        let client = ClientBuilder::<Client>::from_lookup(env(&[
             (API_KEY_ENV, "k"),
             (BASE_URL_ENV, "http://127.0.0.1:9"),
             (UPLOAD_URL_ENV, "http://127.0.0.1:10/up"),
@@ -486,7 +517,8 @@ mod tests {
     fn blank_url_variables_are_errors_not_production() {
         for name in [BASE_URL_ENV, UPLOAD_URL_ENV] {
             let err =
-                ClientBuilder::from_lookup(env(&[(API_KEY_ENV, "k"), (name, "  ")])).unwrap_err();
+                ClientBuilder::<Client>::from_lookup(env(&[(API_KEY_ENV, "k"), (name, "  ")]))
+                    .unwrap_err();
             assert!(
                 matches!(&err, Error::Config(m) if m.contains(name) && m.contains("blank")),
                 "{err}"

@@ -49,6 +49,10 @@ mod upload;
 mod v1;
 mod validate;
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
 pub use bytes::Bytes;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::StatusCode;
@@ -75,14 +79,10 @@ pub use media_output::{
 };
 pub use meta::ResponseMeta;
 pub use model::{
-    json, AllowedValue, FieldInfo, FieldKind, FromJson, JsonError, ModelInfo, ModelInput, Nested,
-    OutputKind, ParseInputError, WireValue,
+    AllowedValue, FieldInfo, FieldKind, ModelInfo, ModelInput, OutputKind, ParseInputError,
 };
 pub use model_output::{JsonOutput, ModelOutput};
 pub use output_file::OutputFile;
 pub use retry::RetryPolicy;
 pub use upload::{DEFAULT_MAX_INLINE_BYTES, DEFAULT_MAX_UPLOAD_BYTES};
-pub use validate::{
-    child_path, is_uri, Limit, NumberLimits, Pattern, StringLimits, ValidationError, Violation,
-    ViolationKind, Violations,
-};
+pub use validate::{Limit, ValidationError, Violation, ViolationKind};

@@ -3,10 +3,8 @@
 //! [`ModelInfo`] description of each model that tools (the CLI, the local test
 //! server) read instead of hard-coding anything about a model.
 
-use serde_json::Value;
-
 use crate::media::{Media, MediaKind};
-use crate::validate::{ValidationError, Violations};
+use crate::validate::{Limit, ValidationError};
 
 /// A validated, serialisable request body of one Segmind model.
 ///
@@ -28,257 +26,6 @@ pub trait ModelInput: Send + Sync {
     /// pointer of its place in [`ModelInput::to_json`]'s body (`/input_image`,
     /// `/image_urls/0`, `/shots/1/images/0`).
     fn media(&self) -> Vec<(String, &Media)>;
-}
-
-/// What every generated request type (the model's `Input` and the structs of
-/// its nested objects) does at a place inside a body: check itself and list
-/// its media. The generated code calls it; there is no need to call it by
-/// hand.
-pub trait Nested {
-    /// Adds every violation of this value, found at `path` (see
-    /// [`Violation::field`](crate::Violation::field)), to `violations`.
-    fn validate_at(&self, path: &str, violations: &mut Violations);
-
-    /// Adds every media input that is set, with the JSON pointer of its
-    /// place, to `found`; `pointer` is this value's own (`""` for the body).
-    fn media_at<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a Media)>);
-}
-
-/// Why a JSON value is not a valid input: where (a JSON pointer) and what.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}: {message}", if pointer.is_empty() { "/" } else { pointer.as_str() })]
-pub struct JsonError {
-    /// JSON pointer of the offending value (empty for the whole body).
-    pub pointer: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl JsonError {
-    /// An error at `pointer`.
-    pub fn new(pointer: &str, message: impl Into<String>) -> Self {
-        Self {
-            pointer: pointer.to_owned(),
-            message: message.into(),
-        }
-    }
-
-    /// "expected {what}, found {the value's JSON type}".
-    pub fn expected(pointer: &str, what: &str, found: &Value) -> Self {
-        Self::new(
-            pointer,
-            format!("expected {what}, found {}", json_type(found)),
-        )
-    }
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// Reading a field's value from JSON with JSON Schema's rules exactly (which
-/// serde's defaults differ from): `6.0` is an integer, `null` is no string,
-/// an array is no object, an integer past `i64` is no `i64`.
-pub trait FromJson: Sized {
-    /// The value at `pointer` (a JSON pointer, for messages).
-    ///
-    /// # Errors
-    ///
-    /// When the value is not of this type.
-    fn from_json(value: &Value, pointer: &str) -> Result<Self, JsonError>;
-}
-
-impl FromJson for String {
-    fn from_json(value: &Value, pointer: &str) -> Result<Self, JsonError> {
-        value
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| JsonError::expected(pointer, "a string", value))
-    }
-}
-
-impl FromJson for bool {
-    fn from_json(value: &Value, pointer: &str) -> Result<Self, JsonError> {
-        value
-            .as_bool()
-            .ok_or_else(|| JsonError::expected(pointer, "a boolean", value))
-    }
-}
-
-impl FromJson for f64 {
-    fn from_json(value: &Value, pointer: &str) -> Result<Self, JsonError> {
-        match value {
-            Value::Number(n) => n
-                .as_f64()
-                .ok_or_else(|| JsonError::expected(pointer, "a number", value)),
-            other => Err(JsonError::expected(pointer, "a number", other)),
-        }
-    }
-}
-
-impl FromJson for i64 {
-    /// Any JSON number with no fractional part (`6`, `6.0`, `-0`, `1e3`), as
-    /// JSON Schema's `integer` says, that fits an `i64`; codegen keeps the
-    /// bounds of integer fields within `i64`, so what does not fit is out of
-    /// range for the schema too.
-    fn from_json(value: &Value, pointer: &str) -> Result<Self, JsonError> {
-        let Value::Number(n) = value else {
-            return Err(JsonError::expected(pointer, "an integer", value));
-        };
-        if let Some(i) = n.as_i64() {
-            return Ok(i);
-        }
-        if n.is_u64() {
-            return Err(JsonError::new(
-                pointer,
-                format!("{n} is beyond the 64-bit integer range"),
-            ));
-        }
-        match n.as_f64() {
-            Some(x) if x.fract() == 0.0 => {
-                // -2^63 <= x < 2^63 is exactly the range `as` keeps.
-                if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x) {
-                    Ok(x as i64)
-                } else {
-                    Err(JsonError::new(
-                        pointer,
-                        format!("{n} is beyond the 64-bit integer range"),
-                    ))
-                }
-            }
-            _ => Err(JsonError::new(
-                pointer,
-                format!("expected an integer, found {n}"),
-            )),
-        }
-    }
-}
-
-impl FromJson for Media {
-    /// A string, read as [`Media::parse`] reads it.
-    fn from_json(value: &Value, pointer: &str) -> Result<Self, JsonError> {
-        value
-            .as_str()
-            .map(Media::parse)
-            .ok_or_else(|| JsonError::expected(pointer, "a URL or a local file (a string)", value))
-    }
-}
-
-impl<T: FromJson> FromJson for Vec<T> {
-    fn from_json(value: &Value, pointer: &str) -> Result<Self, JsonError> {
-        let items = value
-            .as_array()
-            .ok_or_else(|| JsonError::expected(pointer, "an array", value))?;
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| T::from_json(item, &format!("{pointer}/{i}")))
-            .collect()
-    }
-}
-
-/// The helpers generated `FromJson` implementations of objects are made of.
-pub mod json {
-    use serde_json::{Map, Value};
-
-    use super::{FromJson, JsonError};
-
-    /// The value as a JSON object (an array is not one).
-    ///
-    /// # Errors
-    ///
-    /// When it is not an object.
-    pub fn object<'a>(
-        value: &'a Value,
-        pointer: &str,
-    ) -> Result<&'a Map<String, Value>, JsonError> {
-        value
-            .as_object()
-            .ok_or_else(|| JsonError::expected(pointer, "an object", value))
-    }
-
-    /// Refuses a key that is not among `known` (`additionalProperties: false`).
-    ///
-    /// # Errors
-    ///
-    /// At the first unknown key.
-    pub fn deny_unknown(
-        map: &Map<String, Value>,
-        known: &[&str],
-        pointer: &str,
-    ) -> Result<(), JsonError> {
-        match map.keys().find(|key| !known.contains(&key.as_str())) {
-            Some(key) => Err(JsonError::new(
-                pointer,
-                format!(
-                    "unknown field {key:?}, expected one of {}",
-                    known.join(", ")
-                ),
-            )),
-            None => Ok(()),
-        }
-    }
-
-    fn at(pointer: &str, key: &str) -> String {
-        format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"))
-    }
-
-    /// A required field.
-    ///
-    /// # Errors
-    ///
-    /// When it is missing or not of its type.
-    pub fn required<T: FromJson>(
-        map: &Map<String, Value>,
-        key: &str,
-        pointer: &str,
-    ) -> Result<T, JsonError> {
-        match map.get(key) {
-            Some(value) => T::from_json(value, &at(pointer, key)),
-            None => Err(JsonError::new(pointer, format!("missing field {key:?}"))),
-        }
-    }
-
-    /// An optional field: absent is `None`; `null` is an error unless the
-    /// type reads it.
-    ///
-    /// # Errors
-    ///
-    /// When it is present and not of its type.
-    pub fn optional<T: FromJson>(
-        map: &Map<String, Value>,
-        key: &str,
-        pointer: &str,
-    ) -> Result<Option<T>, JsonError> {
-        map.get(key)
-            .map(|value| T::from_json(value, &at(pointer, key)))
-            .transpose()
-    }
-
-    /// An optional field that may be `null`: absent is `None`, `null` is
-    /// `Some(None)`.
-    ///
-    /// # Errors
-    ///
-    /// When it is present, not `null` and not of its type.
-    pub fn nullable<T: FromJson>(
-        map: &Map<String, Value>,
-        key: &str,
-        pointer: &str,
-    ) -> Result<Option<Option<T>>, JsonError> {
-        match map.get(key) {
-            None => Ok(None),
-            Some(Value::Null) => Ok(Some(None)),
-            Some(value) => T::from_json(value, &at(pointer, key)).map(|v| Some(Some(v))),
-        }
-    }
 }
 
 /// A static description of one model, generated from its schema file.
@@ -357,15 +104,15 @@ pub struct FieldInfo {
     /// The server's default, as JSON text (`1.4`, `"full"`), when documented.
     pub default: Option<&'static str>,
     /// Inclusive lower bound, for numbers.
-    pub minimum: Option<f64>,
+    pub minimum: Option<Limit>,
     /// Inclusive upper bound, for numbers.
-    pub maximum: Option<f64>,
+    pub maximum: Option<Limit>,
     /// Exclusive lower bound, for numbers.
-    pub exclusive_minimum: Option<f64>,
+    pub exclusive_minimum: Option<Limit>,
     /// Exclusive upper bound, for numbers.
-    pub exclusive_maximum: Option<f64>,
+    pub exclusive_maximum: Option<Limit>,
     /// The value must be a multiple of this, for numbers.
-    pub multiple_of: Option<f64>,
+    pub multiple_of: Option<Limit>,
     /// The fewest characters (code points), for strings.
     pub min_length: Option<u64>,
     /// The most characters (code points), for strings.
@@ -384,9 +131,10 @@ pub struct FieldInfo {
 
 impl FieldInfo {
     /// An optional field named `name` (its wire and Rust names) of this
-    /// kind, with no description, default, limit or value list: a base for
-    /// hand-written descriptions (`FieldInfo { required: true,
-    /// ..FieldInfo::new("x", FieldKind::String) }`), as in tests.
+    /// kind, with no description, default, limit or value list. The
+    /// constructors below and the `const` setters after them describe a
+    /// field one fact at a time, as the generated tables do:
+    /// `FieldInfo::number("pose_weight").description("Weight of the pose.").minimum(Limit::Int(0))`.
     pub const fn new(name: &'static str, kind: FieldKind) -> Self {
         FieldInfo {
             name,
@@ -409,6 +157,152 @@ impl FieldInfo {
             allowed: &[],
             open: false,
         }
+    }
+
+    /// An optional string field.
+    pub const fn string(name: &'static str) -> Self {
+        Self::new(name, FieldKind::String)
+    }
+
+    /// An optional integer field.
+    pub const fn integer(name: &'static str) -> Self {
+        Self::new(name, FieldKind::Integer)
+    }
+
+    /// An optional number field.
+    pub const fn number(name: &'static str) -> Self {
+        Self::new(name, FieldKind::Number)
+    }
+
+    /// An optional boolean field.
+    pub const fn boolean(name: &'static str) -> Self {
+        Self::new(name, FieldKind::Boolean)
+    }
+
+    /// An optional media field of this kind.
+    pub const fn media(name: &'static str, kind: MediaKind) -> Self {
+        Self::new(name, FieldKind::Media(kind))
+    }
+
+    /// An optional list field whose items `items` describes.
+    pub const fn list(name: &'static str, items: &'static FieldInfo) -> Self {
+        Self::new(name, FieldKind::List(items))
+    }
+
+    /// An optional object field with these fields.
+    pub const fn object(name: &'static str, fields: &'static [FieldInfo]) -> Self {
+        Self::new(name, FieldKind::Object(fields))
+    }
+
+    /// The items of a list whose field has the Rust name `rust_name`:
+    /// named `items`, described as "One item.", always present.
+    pub const fn items(kind: FieldKind, rust_name: &'static str) -> Self {
+        Self::new("items", kind)
+            .description("One item.")
+            .rust_name(rust_name)
+            .required()
+    }
+
+    /// With this description.
+    pub const fn description(mut self, description: &'static str) -> Self {
+        self.description = description;
+        self
+    }
+
+    /// With this Rust name (when it is not the wire name).
+    pub const fn rust_name(mut self, rust_name: &'static str) -> Self {
+        self.rust_name = rust_name;
+        self
+    }
+
+    /// Required.
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// May be sent as JSON `null`.
+    pub const fn nullable(mut self) -> Self {
+        self.nullable = true;
+        self
+    }
+
+    /// With the server's default, as JSON text.
+    pub const fn default(mut self, default: &'static str) -> Self {
+        self.default = Some(default);
+        self
+    }
+
+    /// With an inclusive lower bound.
+    pub const fn minimum(mut self, bound: Limit) -> Self {
+        self.minimum = Some(bound);
+        self
+    }
+
+    /// With an inclusive upper bound.
+    pub const fn maximum(mut self, bound: Limit) -> Self {
+        self.maximum = Some(bound);
+        self
+    }
+
+    /// With an exclusive lower bound.
+    pub const fn exclusive_minimum(mut self, bound: Limit) -> Self {
+        self.exclusive_minimum = Some(bound);
+        self
+    }
+
+    /// With an exclusive upper bound.
+    pub const fn exclusive_maximum(mut self, bound: Limit) -> Self {
+        self.exclusive_maximum = Some(bound);
+        self
+    }
+
+    /// Must be a multiple of `multiple`.
+    pub const fn multiple_of(mut self, multiple: Limit) -> Self {
+        self.multiple_of = Some(multiple);
+        self
+    }
+
+    /// With at least this many characters.
+    pub const fn min_length(mut self, length: u64) -> Self {
+        self.min_length = Some(length);
+        self
+    }
+
+    /// With at most this many characters.
+    pub const fn max_length(mut self, length: u64) -> Self {
+        self.max_length = Some(length);
+        self
+    }
+
+    /// Matching this regular expression.
+    pub const fn pattern(mut self, pattern: &'static str) -> Self {
+        self.pattern = Some(pattern);
+        self
+    }
+
+    /// With at least this many items.
+    pub const fn min_items(mut self, count: u64) -> Self {
+        self.min_items = Some(count);
+        self
+    }
+
+    /// With at most this many items.
+    pub const fn max_items(mut self, count: u64) -> Self {
+        self.max_items = Some(count);
+        self
+    }
+
+    /// With these allowed values (a closed set unless [`FieldInfo::open`]).
+    pub const fn allowed(mut self, values: &'static [AllowedValue]) -> Self {
+        self.allowed = values;
+        self
+    }
+
+    /// Accepting values outside [`FieldInfo::allowed`] too.
+    pub const fn open(mut self) -> Self {
+        self.open = true;
+        self
     }
 }
 
@@ -441,56 +335,10 @@ pub struct AllowedValue {
     pub name: &'static str,
 }
 
-/// How a field value goes on the wire: the JSON the generated `to_json` puts
-/// in the request body. Implemented for every Rust type a field can have, and
-/// by the generated enums.
-pub trait WireValue {
-    /// The value as JSON.
-    fn to_wire(&self) -> serde_json::Value;
-}
-
-impl WireValue for String {
-    fn to_wire(&self) -> serde_json::Value {
-        serde_json::Value::String(self.clone())
-    }
-}
-
-impl WireValue for bool {
-    fn to_wire(&self) -> serde_json::Value {
-        serde_json::Value::Bool(*self)
-    }
-}
-
-impl WireValue for i64 {
-    fn to_wire(&self) -> serde_json::Value {
-        serde_json::Value::from(*self)
-    }
-}
-
-impl WireValue for f64 {
-    /// A finite number; NaN and infinities (which `validate` rejects) become `null`.
-    fn to_wire(&self) -> serde_json::Value {
-        serde_json::Value::from(*self)
-    }
-}
-
-impl<T: WireValue> WireValue for Vec<T> {
-    fn to_wire(&self) -> serde_json::Value {
-        serde_json::Value::Array(self.iter().map(WireValue::to_wire).collect())
-    }
-}
-
-impl<T: WireValue> WireValue for Option<T> {
-    /// `None` is JSON `null` (a field that the schema lets be `null`).
-    fn to_wire(&self) -> serde_json::Value {
-        self.as_ref()
-            .map_or(serde_json::Value::Null, WireValue::to_wire)
-    }
-}
-
-impl WireValue for Media {
-    fn to_wire(&self) -> serde_json::Value {
-        serde_json::Value::String(self.to_wire_text())
+impl AllowedValue {
+    /// The value `value` (as text) of the variant `name`.
+    pub const fn new(value: &'static str, name: &'static str) -> Self {
+        Self { value, name }
     }
 }
 

@@ -2,9 +2,10 @@
 //! a schema into [`Violations`], which keeps every failure, so a caller sees
 //! all that is wrong with an input at once, before any byte is sent.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::media::Media;
 
@@ -19,7 +20,8 @@ pub enum Limit {
 }
 
 impl Limit {
-    fn as_f64(self) -> f64 {
+    /// The number as an `f64` (exact for the bounds codegen lets through).
+    pub fn as_f64(self) -> f64 {
         match self {
             Limit::Int(i) => i as f64,
             Limit::Float(x) => x,
@@ -272,7 +274,7 @@ pub struct StringLimits {
     /// The most characters allowed.
     pub max_length: Option<u64>,
     /// A regular expression the string must match somewhere.
-    pub pattern: Option<&'static Pattern>,
+    pub pattern: Option<&'static str>,
 }
 
 impl StringLimits {
@@ -284,39 +286,21 @@ impl StringLimits {
     };
 }
 
-/// A schema's `pattern`, compiled once (with the `regex` crate) on first use.
-///
-/// Codegen only lets through patterns that mean the same in ECMA-262 (what
-/// JSON Schema speaks) and in the `regex` crate, and that compile.
-#[derive(Debug)]
-pub struct Pattern {
-    source: &'static str,
-    compiled: OnceLock<Option<regex::Regex>>,
-}
-
-impl Pattern {
-    /// A pattern, compiled when first used.
-    pub const fn new(source: &'static str) -> Self {
-        Self {
-            source,
-            compiled: OnceLock::new(),
-        }
-    }
-
-    /// The pattern as the schema writes it.
-    pub fn source(&self) -> &'static str {
-        self.source
-    }
-
-    /// Whether `text` matches somewhere (JSON Schema patterns are not
-    /// anchored). `None` when the pattern does not compile, which codegen
-    /// rules out.
-    pub fn is_match(&self, text: &str) -> Option<bool> {
-        self.compiled
-            .get_or_init(|| regex::Regex::new(self.source).ok())
-            .as_ref()
-            .map(|re| re.is_match(text))
-    }
+/// Whether `text` matches the schema pattern `pattern` somewhere (JSON
+/// Schema patterns are not anchored), with the pattern compiled (by the
+/// `regex` crate) once per process. `None` when the pattern does not
+/// compile, which codegen rules out: it only lets through patterns that mean
+/// the same in ECMA-262 (what JSON Schema speaks) and in the `regex` crate.
+pub(crate) fn pattern_matches(pattern: &'static str, text: &str) -> Option<bool> {
+    static COMPILED: OnceLock<Mutex<HashMap<&'static str, Option<regex::Regex>>>> = OnceLock::new();
+    let regex = COMPILED
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry(pattern)
+        .or_insert_with(|| regex::Regex::new(pattern).ok())
+        .clone();
+    regex.map(|re| re.is_match(text))
 }
 
 /// The path of `segment` inside the value at `parent` (`""` is the input
@@ -423,12 +407,12 @@ impl Violations {
             }
         }
         if let Some(pattern) = limits.pattern {
-            if pattern.is_match(value) != Some(true) {
+            if pattern_matches(pattern, value) != Some(true) {
                 self.push(
                     field,
                     ViolationKind::PatternMismatch {
                         value: value.to_owned(),
-                        pattern: pattern.source(),
+                        pattern,
                     },
                 );
             }
@@ -618,7 +602,6 @@ mod tests {
 
     #[test]
     fn exclusive_bounds_multiples_lengths_and_patterns() {
-        static DIGITS: Pattern = Pattern::new("^[0-9]+$");
         let mut v = Violations::new();
         let limits = NumberLimits {
             exclusive_minimum: Some(Limit::Int(0)),
@@ -633,7 +616,7 @@ mod tests {
         let strings = StringLimits {
             min_length: Some(2),
             max_length: Some(3),
-            pattern: Some(&DIGITS),
+            pattern: Some("^[0-9]+$"),
         };
         v.string("e", "12", &strings);
         v.string(

@@ -53,13 +53,12 @@ async fn streaming_figure() -> bool {
     )
     .await
     .expect("server");
-    let client: Client = Client::builder()
+    let client = Client::builder()
         .api_key("bench-key")
         .base_url(server.base_url())
         .retry(RetryPolicy::none())
         .build()
-        .expect("client")
-        .into();
+        .expect("client");
     let input = segmind_tests::hallo_input();
     let dir = tempfile::tempdir().expect("tempdir");
     let before = peak_rss_kib();
@@ -102,13 +101,12 @@ async fn base64_figure() -> bool {
     )
     .await
     .expect("server");
-    let client: Client = Client::builder()
+    let client = Client::builder()
         .api_key("bench-key")
         .base_url(server.base_url())
         .retry(RetryPolicy::none())
         .build()
-        .expect("client")
-        .into();
+        .expect("client");
     let input = segmind_tests::hallo_input().base64(true);
     let dir = tempfile::tempdir().expect("tempdir");
     let before = peak_rss_kib();

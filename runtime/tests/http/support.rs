@@ -13,8 +13,8 @@ use axum::response::Response;
 use axum::Router;
 use bytes::Bytes;
 use segmind_runtime::{
-    Client, Limit, Media, ModelInfo, ModelInput, NumberLimits, OutputKind, RetryPolicy,
-    ValidationError, Violations,
+    Client, Limit, Media, ModelInfo, ModelInput, OutputKind, RetryPolicy, ValidationError,
+    Violation, ViolationKind,
 };
 use serde_json::{json, Value};
 
@@ -295,17 +295,28 @@ impl ModelInput for TestInput {
     }
 
     fn validate(&self) -> Result<(), ValidationError> {
-        let mut found = Violations::new();
-        found.number(
-            "strength",
-            self.strength,
-            &NumberLimits {
-                minimum: Some(Limit::Int(0)),
-                maximum: Some(Limit::Int(10)),
-                ..NumberLimits::NONE
-            },
-        );
-        found.finish("test-model")
+        // `strength` is a number from 0 to 10.
+        let value = Limit::Float(self.strength);
+        let kind = if self.strength < 0.0 {
+            ViolationKind::BelowMinimum {
+                value,
+                minimum: Limit::Int(0),
+            }
+        } else if self.strength > 10.0 {
+            ViolationKind::AboveMaximum {
+                value,
+                maximum: Limit::Int(10),
+            }
+        } else {
+            return Ok(());
+        };
+        Err(ValidationError {
+            model: "test-model",
+            violations: vec![Violation {
+                field: "strength".to_owned(),
+                kind,
+            }],
+        })
     }
 
     fn to_json(&self) -> Value {

@@ -15,58 +15,144 @@ pub fn emit_client(models: &[Model]) -> TokenStream {
 
         use ::segmind_runtime as rt;
 
-        /// A Segmind client with one method per model.
+        /// A Segmind client: the API key, the base URL, the timeouts and one
+        /// connection pool (clones share it), with one method per model.
         ///
-        /// It wraps the runtime's [`segmind_runtime::Client`] (reachable through
-        /// `Deref`), which holds the API key, the base URL, the timeouts and one
-        /// connection pool; clones share the pool.
+        /// Make one with [`Client::new`], [`Client::from_env`] or
+        /// [`Client::builder`]. Each model has a blocking method (`client.hallo(&input)`,
+        /// v1) and a job method (`client.hallo_submit(&input)`, v2); [`Client::run`]
+        /// and [`Client::submit`] take any model's input.
         #[derive(Clone, Debug)]
         pub struct Client {
             inner: rt::Client,
         }
 
+        impl rt::__private::FromClient for Client {
+            fn from_client(inner: rt::Client) -> Self {
+                Self { inner }
+            }
+        }
+
         impl Client {
-            /// A client with this API key and the default settings.
+            /// A client for `https://api.segmind.com` with this API key and every
+            /// default. A key that cannot be sent as a header fails at the first
+            /// request; use [`Client::builder`] to have it checked up front.
+            ///
+            /// # Panics
+            ///
+            /// When the HTTP stack cannot be initialised at all (as
+            /// `reqwest::Client::new` does).
             pub fn new(api_key: impl Into<String>) -> Self {
                 Self { inner: rt::Client::new(api_key) }
             }
 
-            /// A client configured from `SEGMIND_API_KEY` (and `SEGMIND_BASE_URL`
-            /// when set).
+            /// A client configured from `SEGMIND_API_KEY` (required),
+            /// `SEGMIND_BASE_URL` and `SEGMIND_UPLOAD_URL` (optional).
             ///
             /// # Errors
             ///
             /// When `SEGMIND_API_KEY` is missing or a setting is invalid.
             pub fn from_env() -> Result<Self, rt::Error> {
-                rt::Client::from_env().map(Self::from)
+                rt::Client::from_env().map(|inner| Self { inner })
             }
 
-            /// A builder for every setting; turn what it builds into this type
-            /// with `Client::from`.
-            pub fn builder() -> rt::ClientBuilder {
-                rt::Client::builder()
+            /// A builder for every setting; its `build()` gives a [`Client`].
+            pub fn builder() -> crate::ClientBuilder {
+                crate::ClientBuilder::new()
             }
 
-            /// The runtime client behind the model methods.
-            pub fn runtime(&self) -> &rt::Client {
-                &self.inner
+            /// The API root, without a trailing slash.
+            pub fn base_url(&self) -> &str {
+                self.inner.base_url()
+            }
+
+            /// Where local media files are uploaded.
+            pub fn upload_url(&self) -> &str {
+                self.inner.upload_url()
+            }
+
+            /// The time limit of one request.
+            pub fn request_timeout(&self) -> ::std::time::Duration {
+                self.inner.request_timeout()
+            }
+
+            /// When failed requests are retried.
+            pub fn retry_policy(&self) -> rt::RetryPolicy {
+                self.inner.retry_policy()
+            }
+
+            /// How local media files are sent.
+            pub fn media_upload(&self) -> rt::MediaUpload {
+                self.inner.media_upload()
+            }
+
+            /// The most requests in flight at once, for this client and its clones.
+            pub fn max_concurrent_requests(&self) -> usize {
+                self.inner.max_concurrent_requests()
+            }
+
+            /// Runs any model synchronously (v1): validates the input, uploads its
+            /// local media, POSTs it and returns the output as the type asked for
+            /// ([`Video`](crate::Video), [`Image`](crate::Image), [`Audio`](crate::Audio)
+            /// or [`JsonOutput`](crate::JsonOutput)); the model methods call it.
+            ///
+            /// # Errors
+            ///
+            /// A validation error before anything is sent, a [`rt::Error::Config`]
+            /// when the output type does not fit the model, else the API's or the
+            /// transport's error. The POST is billed, so it is never retried once it
+            /// may have reached the server.
+            pub async fn run<O: rt::ModelOutput, I: rt::ModelInput + ?Sized>(
+                &self,
+                input: &I,
+            ) -> Result<O, rt::Error> {
+                self.inner.run(input).await
+            }
+
+            /// Submits a job of any model (v2) and returns at once; wait for it
+            /// with [`Job::wait`](crate::Job::wait), and keep its request id to
+            /// resume with [`Client::job`].
+            ///
+            /// # Errors
+            ///
+            /// As for [`Client::run`].
+            pub async fn submit<I: rt::ModelInput + ?Sized>(&self, input: &I) -> Result<rt::Job, rt::Error> {
+                self.inner.submit(input).await
+            }
+
+            /// The job with this request id, to poll or fetch again (for instance
+            /// after a crash or a timeout). Segmind keeps job records for an hour.
+            pub fn job(&self, request_id: impl Into<String>) -> rt::Job {
+                self.inner.job(request_id)
+            }
+
+            /// A batch run of `model` over `lines` (read with
+            /// [`BatchLine::parse_all`](crate::BatchLine::parse_all)), each line
+            /// a v2 job, outputs and the resumable manifest saved in `out_dir`.
+            /// See [`Batch`](crate::Batch).
+            pub fn batch(
+                &self,
+                model: &'static rt::ModelInfo,
+                lines: Vec<rt::BatchLine>,
+                out_dir: impl Into<::std::path::PathBuf>,
+            ) -> rt::Batch {
+                rt::Batch::new(&self.inner, model, lines, out_dir)
+            }
+
+            /// The JSON body `input` is sent as, once its local media files are
+            /// uploaded (or inlined); what the model methods POST.
+            ///
+            /// # Errors
+            ///
+            /// A validation error, or an upload's error.
+            pub async fn prepare_body<I: rt::ModelInput + ?Sized>(
+                &self,
+                input: &I,
+            ) -> Result<::serde_json::Value, rt::Error> {
+                self.inner.prepare_body(input).await
             }
 
             #(#methods)*
-        }
-
-        impl From<rt::Client> for Client {
-            fn from(inner: rt::Client) -> Self {
-                Self { inner }
-            }
-        }
-
-        impl ::std::ops::Deref for Client {
-            type Target = rt::Client;
-
-            fn deref(&self) -> &Self::Target {
-                &self.inner
-            }
         }
     }
 }
@@ -81,18 +167,15 @@ fn emit_methods(model: &Model) -> TokenStream {
     let kind = docs::output_kind(model);
     let output = format_ident!("{}", kind.type_name);
     let v1_doc = docs::outer(&format!(
-        "{}\n\nCalls `POST /v1/{}` and waits for {}{cost}. The input is validated\nfirst and local media files are uploaded; the returned [`segmind_runtime::{}`]\n{}.\n\n# Errors\n\nA validation error before anything is sent, else the API's or the transport's\nerror. The POST is billed, so it is never retried once it may have reached\nthe server.",
+        "{}\n\nCalls `POST /v1/{}` and waits for {}{cost}; see [`Client::run`].",
         docs::headline(model),
         model.slug,
         kind.noun,
-        kind.type_name,
-        kind.returns,
     ));
     let v2_doc = docs::outer(&format!(
-        "Submits a {} job through `POST /v2/{}` and returns at once.\n\nWait for it with [`segmind_runtime::Job::wait`]; keep its request id to resume\nlater with [`segmind_runtime::Client::job`].\n\n# Errors\n\nAs for [`Client::{}`].",
+        "Submits a {} job (`POST /v2/{}`) and returns at once; see [`Client::submit`].",
         docs::inline(&model.title),
         model.slug,
-        model.rust_name,
     ));
     let v1_allow = super::allow_self_convention(&model.rust_name, false);
     let v2_allow = super::allow_self_convention(&format!("{}_submit", model.rust_name), false);

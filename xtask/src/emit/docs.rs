@@ -236,8 +236,6 @@ pub struct OutputDocs {
     pub type_name: &'static str,
     /// What the call waits for (`the video`).
     pub noun: &'static str,
-    /// What the returned value does, for the method's docs.
-    pub returns: &'static str,
     /// An article and the noun, for the module docs (`a video`).
     pub short: &'static str,
     /// The file extension the example saves to, if the output is a file.
@@ -250,28 +248,24 @@ pub fn output_kind(model: &Model) -> OutputDocs {
         "image" => OutputDocs {
             type_name: "Image",
             noun: "the image",
-            returns: "streams the body when saved",
             short: "an image",
             extension: Some("jpg"),
         },
         "audio" => OutputDocs {
             type_name: "Audio",
             noun: "the audio",
-            returns: "streams the body when saved",
             short: "an audio file",
             extension: Some("mp3"),
         },
         "json" => OutputDocs {
             type_name: "JsonOutput",
             noun: "the JSON answer",
-            returns: "holds the JSON as Segmind sent it",
             short: "JSON",
             extension: None,
         },
         _ => OutputDocs {
             type_name: "Video",
             noun: "the video",
-            returns: "streams the body when saved",
             short: "a video",
             extension: Some("mp4"),
         },
@@ -310,8 +304,8 @@ pub fn field_doc(field: &Field) -> String {
         facts.push(format!("Example: {}.", value_text(example)));
     }
     if !facts.is_empty() {
-        doc.push_str("\n\n");
-        doc.push_str(&facts.join("\n"));
+        doc.push(' ');
+        doc.push_str(&facts.join(" "));
     }
     doc
 }

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use serde_json::{Number, Value};
 
 use super::docs;
-use crate::ir::{EnumDef, EnumKind, Field, FieldType, Limits, Model, ObjectDef, Shape};
+use crate::ir::{EnumDef, EnumKind, Field, FieldType, Model, ObjectDef, Shape};
 
 /// The whole module file of `model`.
 pub fn emit_model(model: &Model) -> TokenStream {
@@ -299,29 +299,15 @@ fn emit_input(model: &Model) -> TokenStream {
     let title = docs::inline(&model.title);
     let slug = &model.slug;
     let doc = format!(
-        "Request body of {title} (`POST /v1/{slug}` and `POST /v2/{slug}`).\n\nRequired fields without a default are the arguments of [`Input::new`]; a\nrequired field with a default starts at it and is always sent; optional\nfields start unset and are sent only when set, so the server applies its own\ndefaults. The type is `non_exhaustive`: a field added to the schema later is\nnot a breaking change."
+        "Request body of {title} (`POST /v1/{slug}` and `POST /v2/{slug}`): see [`Input::new`]\nand the setters; unset optional fields are not sent (the server applies its defaults)."
     );
-    let body = emit_struct("Input", &doc, &model.fields);
+    let body = emit_struct("Input", &doc, &model.fields, true);
     quote! {
         #body
 
-        impl rt::ModelInput for Input {
-            fn info(&self) -> &'static rt::ModelInfo {
+        impl rt::__private::Body for Input {
+            fn model() -> &'static rt::ModelInfo {
                 &MODEL
-            }
-
-            fn validate(&self) -> Result<(), rt::ValidationError> {
-                Input::validate(self)
-            }
-
-            fn to_json(&self) -> ::serde_json::Value {
-                rt::WireValue::to_wire(self)
-            }
-
-            fn media(&self) -> Vec<(String, &rt::Media)> {
-                let mut found = Vec::new();
-                rt::Nested::media_at(self, "", &mut found);
-                found
             }
         }
     }
@@ -333,12 +319,12 @@ fn emit_nested_struct(field: &Field, def: &ObjectDef) -> TokenStream {
         field.wire,
         docs::prose(&docs::ensure_period(&field.description))
     );
-    emit_struct(&def.type_name, &doc, &def.fields)
+    emit_struct(&def.type_name, &doc, &def.fields, false)
 }
 
 /// A request struct (the body, or a nested object) with its constructor,
-/// setters, `validate`, and the runtime's traits.
-fn emit_struct(type_name: &str, doc: &str, fields: &[Field]) -> TokenStream {
+/// setters, its table of fields, and `validate` for the body.
+fn emit_struct(type_name: &str, doc: &str, fields: &[Field], is_body: bool) -> TokenStream {
     let name = format_ident!("{}", type_name);
     let struct_doc = docs::outer(doc);
     let arguments: Vec<&Field> = fields.iter().filter(|f| f.is_argument()).collect();
@@ -398,7 +384,7 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field]) -> TokenStream {
         } else {
             quote!(Some(#value))
         };
-        let doc = docs::outer(&format!("Sets `{}`.\n\n{}", f.wire, docs::field_doc(f)));
+        let doc = docs::outer(&format!("Sets the field `{}` (see its docs).", f.rust));
         let allow = super::allow_self_convention(&f.rust, true);
         let null_setter = f.nullable.then(|| {
             let null = format_ident!("{}_null", f.rust);
@@ -429,53 +415,18 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field]) -> TokenStream {
         }
     });
 
-    let checks: Vec<TokenStream> = fields.iter().filter_map(emit_field_check).collect();
-    let validate_at = if checks.is_empty() {
-        quote! { fn validate_at(&self, _path: &str, _violations: &mut rt::Violations) {} }
-    } else {
-        quote! {
-            fn validate_at(&self, path: &str, violations: &mut rt::Violations) {
-                #(#checks)*
-            }
-        }
-    };
-    let media: Vec<TokenStream> = fields.iter().filter_map(emit_field_media).collect();
-    let media_at = if media.is_empty() {
-        quote! {
-            fn media_at<'a>(&'a self, _pointer: &str, _found: &mut Vec<(String, &'a rt::Media)>) {}
-        }
-    } else {
-        quote! {
-            fn media_at<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a rt::Media)>) {
-                #(#media)*
-            }
-        }
-    };
-
-    let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
+    let table = fields.iter().map(field_info);
+    let values = fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust);
+        quote!(field(&self.#ident);)
+    });
     let reads = fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust);
         let wire = &f.wire;
-        let how = if f.required {
-            quote!(required)
-        } else if f.nullable {
-            quote!(nullable)
+        if f.nullable && !f.required {
+            quote!(#ident: json.take_nullable(#wire)?)
         } else {
-            quote!(optional)
-        };
-        quote!(#ident: rt::json::#how(map, #wire, pointer)?)
-    });
-    let inserts = fields.iter().map(|f| {
-        let ident = format_ident!("{}", f.rust);
-        let wire = &f.wire;
-        if f.required {
-            quote! { body.insert(#wire.to_owned(), rt::WireValue::to_wire(&self.#ident)); }
-        } else {
-            quote! {
-                if let Some(value) = &self.#ident {
-                    body.insert(#wire.to_owned(), rt::WireValue::to_wire(value));
-                }
-            }
+            quote!(#ident: json.take(#wire)?)
         }
     });
 
@@ -493,6 +444,15 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field]) -> TokenStream {
                 }
             }
         });
+    let validate = is_body.then(|| {
+        quote! {
+            /// Checks every constraint of the schema and reports every violation
+            /// at once (where, constraint and value); a local media file must exist.
+            pub fn validate(&self) -> Result<(), rt::ValidationError> {
+                rt::__private::validate(self)
+            }
+        }
+    });
 
     quote! {
         #struct_doc
@@ -511,214 +471,40 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field]) -> TokenStream {
 
             #(#setters)*
 
-            /// Checks every constraint of the schema and reports every violation
-            /// at once (where, constraint and value); a local media file must exist.
-            ///
-            /// # Errors
-            ///
-            /// Every violation found.
-            pub fn validate(&self) -> Result<(), rt::ValidationError> {
-                let mut violations = rt::Violations::new();
-                rt::Nested::validate_at(self, "", &mut violations);
-                violations.finish(MODEL.slug)
-            }
+            #validate
         }
 
         #new_without_default
 
-        impl rt::Nested for #name {
-            #validate_at
-            #media_at
+        impl rt::__private::Fields for #name {
+            const FIELDS: &'static [rt::FieldInfo] = &[#(#table),*];
+
+            fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
+                #(#values)*
+            }
         }
 
-        impl rt::FromJson for #name {
-            fn from_json(value: &::serde_json::Value, pointer: &str) -> Result<Self, rt::JsonError> {
-                let map = rt::json::object(value, pointer)?;
-                rt::json::deny_unknown(map, &[#(#wires),*], pointer)?;
+        /// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let mut json = rt::__private::read_object::<Self, D>(d)?;
                 Ok(Self { #(#reads),* })
             }
         }
-
-        /// Reads JSON with JSON Schema's rules exactly ([`rt::FromJson`]): unknown
-        /// keys, `null` where the schema has no null, and an array for an object
-        /// are errors; `6.0` is an integer.
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                <Self as rt::FromJson>::from_json(&value, "")
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-        }
-
-        impl rt::WireValue for #name {
-            fn to_wire(&self) -> ::serde_json::Value {
-                let mut body = ::serde_json::Map::new();
-                #(#inserts)*
-                ::serde_json::Value::Object(body)
-            }
-        }
     }
 }
 
-/// The binding of a field's value (a reference) for `body`, when it is set.
-fn bind_field(field: &Field, body: TokenStream) -> TokenStream {
-    let ident = format_ident!("{}", field.rust);
-    if field.required {
-        quote! { { let value = &self.#ident; #body } }
-    } else if field.nullable {
-        quote! { if let Some(Some(value)) = &self.#ident { #body } }
-    } else {
-        quote! { if let Some(value) = &self.#ident { #body } }
-    }
-}
-
-/// The `validate_at` statement of one field, if it has anything to check.
-fn emit_field_check(field: &Field) -> Option<TokenStream> {
-    if !field.shape.has_checks() {
-        return None;
-    }
-    let wire = &field.wire;
-    let checks = emit_checks(&field.shape);
-    Some(bind_field(
-        field,
-        quote! {
-            let path = rt::child_path(path, #wire);
-            #checks
-        },
-    ))
-}
-
-fn limit(bound: &Option<Number>) -> TokenStream {
-    match bound {
-        None => quote!(None),
-        Some(n) => match n.as_i64() {
-            Some(i) => {
-                let lit = Literal::i64_unsuffixed(i);
-                quote!(Some(rt::Limit::Int(#lit)))
-            }
-            None => {
-                let lit = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
-                quote!(Some(rt::Limit::Float(#lit)))
-            }
-        },
-    }
-}
-
-fn count(bound: Option<u64>) -> TokenStream {
-    match bound {
-        None => quote!(None),
-        Some(n) => {
-            let lit = Literal::u64_unsuffixed(n);
-            quote!(Some(#lit))
+fn limit(bound: &Option<Number>) -> Option<TokenStream> {
+    bound.as_ref().map(|n| match n.as_i64() {
+        Some(i) => {
+            let lit = Literal::i64_unsuffixed(i);
+            quote!(rt::Limit::Int(#lit))
         }
-    }
-}
-
-fn number_limits(limits: &Limits) -> TokenStream {
-    let minimum = limit(&limits.minimum);
-    let maximum = limit(&limits.maximum);
-    let exclusive_minimum = limit(&limits.exclusive_minimum);
-    let exclusive_maximum = limit(&limits.exclusive_maximum);
-    let multiple_of = limit(&limits.multiple_of);
-    quote! {
-        rt::NumberLimits {
-            minimum: #minimum,
-            maximum: #maximum,
-            exclusive_minimum: #exclusive_minimum,
-            exclusive_maximum: #exclusive_maximum,
-            multiple_of: #multiple_of,
+        None => {
+            let lit = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
+            quote!(rt::Limit::Float(#lit))
         }
-    }
-}
-
-/// The checks of a value `value` (a reference) of `shape` at `path` (a
-/// `String`).
-fn emit_checks(shape: &Shape) -> TokenStream {
-    let limits = &shape.limits;
-    match &shape.ty {
-        FieldType::Number => {
-            let l = number_limits(limits);
-            quote! { violations.number(&path, *value, &#l); }
-        }
-        FieldType::Integer if limits.has_numeric() => {
-            let l = number_limits(limits);
-            quote! { violations.integer(&path, *value, &#l); }
-        }
-        FieldType::String if limits.has_string() => {
-            let min = count(limits.min_length);
-            let max = count(limits.max_length);
-            let (pattern_static, pattern) = match &limits.pattern {
-                Some(p) => (
-                    quote! { static PATTERN: rt::Pattern = rt::Pattern::new(#p); },
-                    quote!(Some(&PATTERN)),
-                ),
-                None => (quote!(), quote!(None)),
-            };
-            quote! {
-                #pattern_static
-                violations.string(&path, value, &rt::StringLimits {
-                    min_length: #min,
-                    max_length: #max,
-                    pattern: #pattern,
-                });
-            }
-        }
-        FieldType::Media(_) => quote! { violations.media(&path, value); },
-        FieldType::Object(_) => quote! { rt::Nested::validate_at(value, &path, violations); },
-        FieldType::List(item) => {
-            let length = (limits.min_items.is_some() || limits.max_items.is_some()).then(|| {
-                let min = count(limits.min_items);
-                let max = count(limits.max_items);
-                quote! { violations.items(&path, value.len(), #min, #max); }
-            });
-            let each = item.has_checks().then(|| {
-                let inner = emit_checks(item);
-                quote! {
-                    for (i, value) in value.iter().enumerate() {
-                        let path = rt::child_path(&path, i);
-                        #inner
-                    }
-                }
-            });
-            quote! { #length #each }
-        }
-        _ => quote!(),
-    }
-}
-
-/// The `media_at` statement of one field, if it may hold media.
-fn emit_field_media(field: &Field) -> Option<TokenStream> {
-    if !field.shape.has_media() {
-        return None;
-    }
-    let wire = &field.wire;
-    let inner = emit_media(&field.shape);
-    Some(bind_field(
-        field,
-        quote! {
-            let pointer = format!("{pointer}/{}", #wire);
-            #inner
-        },
-    ))
-}
-
-/// Lists the media of a value `value` (a reference) of `shape` at `pointer`
-/// (a `String`).
-fn emit_media(shape: &Shape) -> TokenStream {
-    match &shape.ty {
-        FieldType::Media(_) => quote! { found.push((pointer, value)); },
-        FieldType::Object(_) => quote! { rt::Nested::media_at(value, &pointer, found); },
-        FieldType::List(item) => {
-            let inner = emit_media(item);
-            quote! {
-                for (i, value) in value.iter().enumerate() {
-                    let pointer = format!("{pointer}/{i}");
-                    #inner
-                }
-            }
-        }
-        _ => quote!(),
-    }
+    })
 }
 
 fn opt_f64(v: Option<f64>) -> TokenStream {
@@ -731,10 +517,6 @@ fn opt_f64(v: Option<f64>) -> TokenStream {
     }
 }
 
-fn opt_number(v: &Option<Number>) -> TokenStream {
-    opt_f64(v.as_ref().and_then(Number::as_f64))
-}
-
 fn emit_info(model: &Model) -> TokenStream {
     let slug = &model.slug;
     let title = &model.title;
@@ -742,10 +524,9 @@ fn emit_info(model: &Model) -> TokenStream {
     let rust_name = &model.rust_name;
     let latency = opt_f64(model.latency);
     let price = opt_f64(model.price);
-    let fields = model.fields.iter().map(field_info);
     let output = format_ident!("{}", heck::AsUpperCamelCase(&model.output).to_string());
     let doc = docs::outer(&format!(
-        "Static description of {}, generated from {}.",
+        "Static description of {}, generated from {}; its fields are the table of [`Input`].",
         docs::inline(title),
         docs::inline(&model.file)
     ));
@@ -759,113 +540,87 @@ fn emit_info(model: &Model) -> TokenStream {
             typical_latency_seconds: #latency,
             typical_price_usd: #price,
             output: rt::OutputKind::#output,
-            fields: &[#(#fields),*],
+            fields: <Input as rt::__private::Fields>::FIELDS,
         };
     }
 }
 
 fn field_info(f: &Field) -> TokenStream {
-    shape_info(
-        &f.wire,
-        &f.rust,
-        &f.description,
-        f.required,
-        f.nullable,
-        f.default.as_ref(),
-        &f.shape,
-    )
+    let base = shape_info(&f.wire, &f.rust, &f.description, &f.shape);
+    let required = f.required.then(|| quote!(.required()));
+    let nullable = f.nullable.then(|| quote!(.nullable()));
+    let default = f.default.as_ref().map(|v| {
+        let text = v.to_string();
+        quote!(.default(#text))
+    });
+    quote!(#base #required #nullable #default)
 }
 
-fn shape_info(
-    name: &str,
-    rust: &str,
-    description: &str,
-    required: bool,
-    nullable: bool,
-    default: Option<&Value>,
-    shape: &Shape,
-) -> TokenStream {
-    let kind = match &shape.ty {
-        FieldType::String => quote!(rt::FieldKind::String),
-        FieldType::Number => quote!(rt::FieldKind::Number),
-        FieldType::Integer => quote!(rt::FieldKind::Integer),
-        FieldType::Boolean => quote!(rt::FieldKind::Boolean),
+/// The table entry of a value of `shape`: a constructor for its kind, then
+/// one `const` setter per fact the schema states (nothing for the facts it
+/// leaves out).
+fn shape_info(name: &str, rust: &str, description: &str, shape: &Shape) -> TokenStream {
+    let base = match &shape.ty {
+        FieldType::String => quote!(rt::FieldInfo::string(#name)),
+        FieldType::Number => quote!(rt::FieldInfo::number(#name)),
+        FieldType::Integer => quote!(rt::FieldInfo::integer(#name)),
+        FieldType::Boolean => quote!(rt::FieldInfo::boolean(#name)),
         FieldType::Enum(def) => match def.kind {
-            EnumKind::Integer => quote!(rt::FieldKind::Integer),
-            EnumKind::Number => quote!(rt::FieldKind::Number),
-            EnumKind::String => quote!(rt::FieldKind::String),
+            EnumKind::Integer => quote!(rt::FieldInfo::integer(#name)),
+            EnumKind::Number => quote!(rt::FieldInfo::number(#name)),
+            EnumKind::String => quote!(rt::FieldInfo::string(#name)),
         },
         FieldType::Media(kind) => {
             let variant = format_ident!(
                 "{}",
                 heck::ToUpperCamelCase::to_upper_camel_case(kind.as_str())
             );
-            quote!(rt::FieldKind::Media(rt::MediaKind::#variant))
+            quote!(rt::FieldInfo::media(#name, rt::MediaKind::#variant))
         }
         FieldType::List(item) => {
-            let item = shape_info("items", rust, "One item.", true, false, None, item);
-            quote!(rt::FieldKind::List(&#item))
+            let item = shape_info("items", rust, "One item.", item);
+            quote!(rt::FieldInfo::list(#name, &#item.required()))
         }
         FieldType::Object(def) => {
-            let fields = def.fields.iter().map(field_info);
-            quote!(rt::FieldKind::Object(&[#(#fields),*]))
+            let ty = format_ident!("{}", def.type_name);
+            quote!(rt::FieldInfo::object(#name, <#ty as rt::__private::Fields>::FIELDS))
         }
     };
-    let default = match default {
-        Some(v) => {
-            let text = v.to_string();
-            quote!(Some(#text))
-        }
-        None => quote!(None),
-    };
+    let base = quote!(#base.description(#description));
+    let rust_name = (name != rust).then(|| quote!(.rust_name(#rust)));
     let l = &shape.limits;
-    let minimum = opt_number(&l.minimum);
-    let maximum = opt_number(&l.maximum);
-    let exclusive_minimum = opt_number(&l.exclusive_minimum);
-    let exclusive_maximum = opt_number(&l.exclusive_maximum);
-    let multiple_of = opt_number(&l.multiple_of);
-    let min_length = count(l.min_length);
-    let max_length = count(l.max_length);
-    let min_items = count(l.min_items);
-    let max_items = count(l.max_items);
-    let pattern = match &l.pattern {
-        Some(p) => quote!(Some(#p)),
-        None => quote!(None),
-    };
-    let (allowed, open) = match &shape.ty {
+    let bounds = [
+        (quote!(minimum), limit(&l.minimum)),
+        (quote!(maximum), limit(&l.maximum)),
+        (quote!(exclusive_minimum), limit(&l.exclusive_minimum)),
+        (quote!(exclusive_maximum), limit(&l.exclusive_maximum)),
+        (quote!(multiple_of), limit(&l.multiple_of)),
+    ]
+    .into_iter()
+    .filter_map(|(setter, value)| value.map(|v| quote!(.#setter(#v))));
+    let counts = [
+        (quote!(min_length), l.min_length),
+        (quote!(max_length), l.max_length),
+        (quote!(min_items), l.min_items),
+        (quote!(max_items), l.max_items),
+    ]
+    .into_iter()
+    .filter_map(|(setter, value)| {
+        value.map(|n| {
+            let lit = Literal::u64_unsuffixed(n);
+            quote!(.#setter(#lit))
+        })
+    });
+    let pattern = l.pattern.as_ref().map(|p| quote!(.pattern(#p)));
+    let allowed = match &shape.ty {
         FieldType::Enum(def) => {
-            let values = def.variants.iter().map(|v| {
-                let value = v.text();
-                let name = &v.name;
-                quote!(rt::AllowedValue { value: #value, name: #name })
-            });
-            (quote!(&[#(#values),*]), def.open)
+            let ty = format_ident!("{}", def.type_name);
+            let open = def.open.then(|| quote!(.open()));
+            Some(quote!(.allowed(#ty::VALUES) #open))
         }
-        _ => (quote!(&[]), false),
+        _ => None,
     };
-    quote! {
-        rt::FieldInfo {
-            name: #name,
-            rust_name: #rust,
-            description: #description,
-            required: #required,
-            nullable: #nullable,
-            kind: #kind,
-            default: #default,
-            minimum: #minimum,
-            maximum: #maximum,
-            exclusive_minimum: #exclusive_minimum,
-            exclusive_maximum: #exclusive_maximum,
-            multiple_of: #multiple_of,
-            min_length: #min_length,
-            max_length: #max_length,
-            pattern: #pattern,
-            min_items: #min_items,
-            max_items: #max_items,
-            allowed: #allowed,
-            open: #open,
-        }
-    }
+    quote!(#base #rust_name #(#bounds)* #(#counts)* #pattern #allowed)
 }
 
 fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
@@ -899,18 +654,68 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let value = format!("The value {}.", docs::value_text(&v.value));
+            let value = docs::value_text(&v.value);
             if Some(i) == default_index {
-                let doc = docs::outer(&format!("{value}\n\nThe server's default."));
+                let doc = docs::outer(&format!("The value {value} (the server's default)."));
                 quote! { #doc #[default] }
             } else {
-                docs::outer(&value)
+                docs::outer(&format!("The value {value}."))
             }
         })
         .collect();
+    let table = def.variants.iter().map(|v| {
+        let value = v.text();
+        let variant = &v.name;
+        quote!(rt::AllowedValue::new(#value, #variant))
+    });
+    let values = quote! {
+        /// Every value as sent on the wire, with its variant's name, in schema order.
+        pub const VALUES: &'static [rt::AllowedValue] = &[#(#table),*];
+    };
+    let all_doc = docs::outer(if def.open {
+        "Every named value, in schema order."
+    } else {
+        "Every value, in schema order."
+    });
+    let all_name = if def.open {
+        format_ident!("KNOWN")
+    } else {
+        format_ident!("ALL")
+    };
+    let all = quote! {
+        #all_doc
+        pub const #all_name: [Self; #count] = [#(Self::#idents),*];
+    };
+    let display = |body: TokenStream| {
+        quote! {
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    #body
+                }
+            }
+        }
+    };
+    let serialize = |body: TokenStream| {
+        quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    #body
+                }
+            }
+        }
+    };
+    let deserialize = |body: TokenStream| {
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    #body
+                }
+            }
+        }
+    };
 
     if def.kind == EnumKind::Number {
-        let values: Vec<TokenStream> = def
+        let numbers: Vec<TokenStream> = def
             .variants
             .iter()
             .map(|v| {
@@ -924,15 +729,18 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
             .map(|v| match v.value.as_i64() {
                 Some(i) => {
                     let lit = Literal::i64_suffixed(i);
-                    quote!(::serde_json::Value::from(#lit))
+                    quote!(s.serialize_i64(#lit))
                 }
                 None => {
                     let lit = Literal::f64_suffixed(v.value.as_f64().unwrap_or_default());
-                    quote!(::serde_json::Value::from(#lit))
+                    quote!(s.serialize_f64(#lit))
                 }
             })
             .collect();
-        let texts: Vec<String> = def.variants.iter().map(|v| v.text()).collect();
+        let display = display(quote!(f.write_str(Self::VALUES[*self as usize].value)));
+        let serialize = serialize(quote!(match self { #(Self::#idents => #wires,)* }));
+        let deserialize =
+            deserialize(quote!(rt::__private::number_enum(d, Self::from_value, #expected)));
         return quote! {
             #doc
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default)]
@@ -941,13 +749,13 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
             }
 
             impl #name {
-                /// Every value, in schema order.
-                pub const ALL: [Self; #count] = [#(Self::#idents),*];
+                #all
+                #values
 
                 /// The number sent on the wire.
                 pub const fn value(self) -> f64 {
                     match self {
-                        #(Self::#idents => #values,)*
+                        #(Self::#idents => #numbers,)*
                     }
                 }
 
@@ -958,53 +766,23 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
                 }
             }
 
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(match self {
-                        #(Self::#idents => #texts,)*
-                    })
-                }
-            }
-
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    ::serde::Serialize::serialize(&rt::WireValue::to_wire(self), serializer)
-                }
-            }
-
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                    <Self as rt::FromJson>::from_json(&value, "")
-                        .map_err(<D::Error as ::serde::de::Error>::custom)
-                }
-            }
-
-            impl rt::FromJson for #name {
-                fn from_json(value: &::serde_json::Value, pointer: &str) -> Result<Self, rt::JsonError> {
-                    let number = <f64 as rt::FromJson>::from_json(value, pointer)?;
-                    Self::from_value(number).ok_or_else(|| {
-                        rt::JsonError::new(pointer, format!("{number} is not {}", #expected))
-                    })
-                }
-            }
-
-            impl rt::WireValue for #name {
-                fn to_wire(&self) -> ::serde_json::Value {
-                    match self {
-                        #(Self::#idents => #wires,)*
-                    }
-                }
-            }
+            #display
+            #serialize
+            #deserialize
+            impl rt::__private::FieldValue for #name {}
         };
     }
 
     if def.kind == EnumKind::Integer {
-        let values: Vec<Literal> = def
+        let numbers: Vec<Literal> = def
             .variants
             .iter()
             .map(|v| Literal::i64_unsuffixed(v.value.as_i64().unwrap_or_default()))
             .collect();
+        let display = display(quote!(::std::fmt::Display::fmt(&self.value(), f)));
+        let serialize = serialize(quote!(s.serialize_i64(self.value())));
+        let deserialize =
+            deserialize(quote!(rt::__private::integer_enum(d, Self::from_value, #expected)));
         return quote! {
             #doc
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default)]
@@ -1013,67 +791,36 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
             }
 
             impl #name {
-                /// Every value, in schema order.
-                pub const ALL: [Self; #count] = [#(Self::#idents),*];
+                #all
+                #values
 
                 /// The integer sent on the wire.
                 pub const fn value(self) -> i64 {
                     match self {
-                        #(Self::#idents => #values,)*
+                        #(Self::#idents => #numbers,)*
                     }
                 }
 
                 /// The variant of a wire integer, if it is one of the allowed values.
-                pub const fn from_value(value: i64) -> Option<Self> {
-                    match value {
-                        #(#values => Some(Self::#idents),)*
-                        _ => None,
-                    }
+                pub fn from_value(value: i64) -> Option<Self> {
+                    Self::ALL.into_iter().find(|v| v.value() == value)
                 }
             }
 
-
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    ::std::fmt::Display::fmt(&self.value(), f)
-                }
-            }
-
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_i64(self.value())
-                }
-            }
-
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-                    Self::from_value(value).ok_or_else(|| {
-                        <D::Error as ::serde::de::Error>::invalid_value(::serde::de::Unexpected::Signed(value), &#expected)
-                    })
-                }
-            }
-
-            impl rt::FromJson for #name {
-                /// Any JSON integer (`2` or `2.0`) among the allowed values.
-                fn from_json(value: &::serde_json::Value, pointer: &str) -> Result<Self, rt::JsonError> {
-                    let number = <i64 as rt::FromJson>::from_json(value, pointer)?;
-                    Self::from_value(number).ok_or_else(|| {
-                        rt::JsonError::new(pointer, format!("{number} is not {}", #expected))
-                    })
-                }
-            }
-
-            impl rt::WireValue for #name {
-                fn to_wire(&self) -> ::serde_json::Value {
-                    ::serde_json::Value::from(self.value())
-                }
-            }
+            #display
+            #serialize
+            #deserialize
+            impl rt::__private::FieldValue for #name {}
         };
     }
 
-    let texts: Vec<String> = def.variants.iter().map(|v| v.text()).collect();
+    let display = display(quote!(f.write_str(self.as_str())));
     if def.open {
+        let serialize = serialize(quote!(s.serialize_str(self.as_str())));
+        let texts: Vec<String> = def.variants.iter().map(|v| v.text()).collect();
+        let deserialize = deserialize(quote!(
+            <String as ::serde::Deserialize>::deserialize(d).map(Self::from)
+        ));
         return quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, Eq, Hash, #derive_default)]
@@ -1084,8 +831,8 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
             }
 
             impl #name {
-                /// Every named value, in schema order.
-                pub const KNOWN: [Self; #count] = [#(Self::#idents),*];
+                #all
+                #values
 
                 /// The string sent on the wire.
                 pub fn as_str(&self) -> &str {
@@ -1096,12 +843,11 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
                 }
             }
 
-
             impl From<&str> for #name {
                 fn from(value: &str) -> Self {
-                    match value {
-                        #(#texts => Self::#idents,)*
-                        other => Self::Other(other.to_owned()),
+                    match Self::VALUES.iter().position(|v| v.value == value) {
+                        Some(i) => Self::KNOWN[i].clone(),
+                        None => Self::Other(value.to_owned()),
                     }
                 }
             }
@@ -1112,81 +858,53 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
                 }
             }
 
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
-
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
-
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-                    Ok(Self::from(value))
-                }
-            }
-
-            impl rt::FromJson for #name {
-                fn from_json(value: &::serde_json::Value, pointer: &str) -> Result<Self, rt::JsonError> {
-                    <String as rt::FromJson>::from_json(value, pointer).map(Self::from)
-                }
-            }
-
-            impl rt::WireValue for #name {
-                fn to_wire(&self) -> ::serde_json::Value {
-                    ::serde_json::Value::String(self.as_str().to_owned())
-                }
-            }
+            #display
+            #serialize
+            #deserialize
+            impl rt::__private::FieldValue for #name {}
         };
     }
 
+    // serde's `rename_all = "snake_case"` names most variants right; the
+    // others say their wire name.
+    let renames = def.variants.iter().map(|v| {
+        let wire = v.text();
+        (serde_snake_case(&v.name) != wire).then(|| quote!(#[serde(rename = #wire)]))
+    });
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default)]
+        #[derive(::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
         pub enum #name {
-            #(#variant_docs #[serde(rename = #texts)] #idents,)*
+            #(#variant_docs #renames #idents,)*
         }
 
         impl #name {
-            /// Every value, in schema order.
-            pub const ALL: [Self; #count] = [#(Self::#idents),*];
+            #all
+            #values
 
             /// The string sent on the wire.
             pub const fn as_str(self) -> &'static str {
-                match self {
-                    #(Self::#idents => #texts,)*
-                }
+                Self::VALUES[self as usize].value
             }
         }
 
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl rt::WireValue for #name {
-            fn to_wire(&self) -> ::serde_json::Value {
-                ::serde_json::Value::String(self.as_str().to_owned())
-            }
-        }
-
-        impl rt::FromJson for #name {
-            fn from_json(value: &::serde_json::Value, pointer: &str) -> Result<Self, rt::JsonError> {
-                match <String as rt::FromJson>::from_json(value, pointer)?.as_str() {
-                    #(#texts => Ok(Self::#idents),)*
-                    other => Err(rt::JsonError::new(
-                        pointer,
-                        format!("{other:?} is not {}", #expected),
-                    )),
-                }
-            }
-        }
+        #display
+        impl rt::__private::FieldValue for #name {}
     }
+}
+
+/// A variant name as serde's `rename_all = "snake_case"` spells it: an
+/// underscore before every upper-case letter but the first, ASCII letters
+/// lower-cased (the rule of `serde_derive`, reproduced exactly).
+fn serde_snake_case(variant: &str) -> String {
+    let mut snake = String::new();
+    for (i, ch) in variant.char_indices() {
+        if i > 0 && ch.is_uppercase() {
+            snake.push('_');
+        }
+        snake.push(ch.to_ascii_lowercase());
+    }
+    snake
 }

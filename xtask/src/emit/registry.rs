@@ -17,15 +17,14 @@ pub fn emit_registry(models: &[Model]) -> TokenStream {
         let module = format_ident!("{}", m.rust_name);
         let slug = &m.slug;
         quote! {
-            #slug => ::serde_json::from_value::<crate::#module::Input>(json)
-                .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
-                .map_err(|source| rt::ParseInputError::Invalid { model: #slug, source }),
+            #slug => parse::<crate::#module::Input>(json),
         }
     });
     quote! {
         //! Every model of the crate, for tools that choose a model at run time.
 
         use ::segmind_runtime as rt;
+        use rt::__private::parse_input as parse;
 
         /// Every model, in the order of their schema files.
         pub static ALL: &[&rt::ModelInfo] = &[#(#infos),*];

@@ -1,0 +1,505 @@
+//! What the generated `segmind` crate calls, and nothing else should: the
+//! traits that tie a generated request type to its table of fields (the
+//! [`FieldInfo`]s of its `MODEL`), and the one generic implementation of
+//! validation, media listing and strict JSON reading that works from that
+//! table. Hidden from the docs; not a stable API.
+//!
+//! A generated struct lists its fields once, in [`Fields::FIELDS`] (every
+//! fact of the schema: type, limits, values, docs) and [`Fields::visit`]
+//! (a reference to each Rust field, in the same order). Everything else
+//! is derived from those two: [`validate`], [`ModelInput::media`], and the
+//! checks of [`read_object`] before serde builds the value.
+
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeOwned, Error as _};
+use serde::Deserializer;
+use serde_json::{Map, Value};
+
+use crate::media::Media;
+use crate::model::{FieldInfo, FieldKind, ModelInfo, ModelInput};
+use crate::validate::{child_path, NumberLimits, StringLimits, ValidationError};
+
+pub use crate::validate::Violations;
+
+/// A generated request struct (a model's `Input`, or a nested object):
+/// its fields' table and the values of its fields in the table's order.
+pub trait Fields {
+    /// The struct's fields as the schema describes them, in schema order.
+    const FIELDS: &'static [FieldInfo];
+
+    /// Calls `field` with every field, in the order of [`Fields::FIELDS`].
+    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn FieldValue));
+}
+
+/// A model's `Input`: its [`Fields`], serialised by serde, and the model it
+/// is the input of. Every `Body` is a [`ModelInput`].
+pub trait Body: Fields + serde::Serialize + Send + Sync {
+    /// The model's static description.
+    fn model() -> &'static ModelInfo;
+}
+
+impl<T: Body> ModelInput for T {
+    fn info(&self) -> &'static ModelInfo {
+        T::model()
+    }
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        validate(self)
+    }
+
+    fn to_json(&self) -> Value {
+        // Serialising a generated struct cannot fail: its keys are strings
+        // and its values strings, numbers, booleans, lists and objects.
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    fn media(&self) -> Vec<(String, &Media)> {
+        let mut found = Vec::new();
+        media_of(self, "", &mut found);
+        found
+    }
+}
+
+/// Checks every constraint of `input`'s schema and reports every violation.
+///
+/// # Errors
+///
+/// Every violation found.
+pub fn validate<T: Body>(input: &T) -> Result<(), ValidationError> {
+    let mut violations = Violations::new();
+    check_fields(input, "", &mut violations);
+    violations.finish(T::model().slug)
+}
+
+fn check_fields<T: Fields + ?Sized>(value: &T, path: &str, violations: &mut Violations) {
+    let mut infos = T::FIELDS.iter();
+    value.visit(&mut |field| {
+        if let Some(info) = infos.next() {
+            field.check(info, &child_path(path, info.name), violations);
+        }
+    });
+}
+
+fn media_of<'a, T: Fields + ?Sized>(
+    value: &'a T,
+    pointer: &str,
+    found: &mut Vec<(String, &'a Media)>,
+) {
+    let mut infos = T::FIELDS.iter();
+    value.visit(&mut |field| {
+        if let Some(info) = infos.next() {
+            field.media(&format!("{pointer}/{}", info.name), found);
+        }
+    });
+}
+
+/// A field's value, checked against its [`FieldInfo`]. Implemented for
+/// every Rust type a field can have; a generated enum implements it with
+/// nothing to check (its type already holds only allowed values).
+pub trait FieldValue {
+    /// Adds every violation of this value, at `path`, to `violations`.
+    fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
+        let _ = (info, path, violations);
+    }
+
+    /// Adds every media input in this value, with its JSON pointer, to
+    /// `found`.
+    fn media<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a Media)>) {
+        let _ = (pointer, found);
+    }
+}
+
+fn number_limits(info: &FieldInfo) -> NumberLimits {
+    NumberLimits {
+        minimum: info.minimum,
+        maximum: info.maximum,
+        exclusive_minimum: info.exclusive_minimum,
+        exclusive_maximum: info.exclusive_maximum,
+        multiple_of: info.multiple_of,
+    }
+}
+
+impl FieldValue for f64 {
+    fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
+        violations.number(path, *self, &number_limits(info));
+    }
+}
+
+impl FieldValue for i64 {
+    fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
+        violations.integer(path, *self, &number_limits(info));
+    }
+}
+
+impl FieldValue for bool {}
+
+impl FieldValue for String {
+    fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
+        let limits = StringLimits {
+            min_length: info.min_length,
+            max_length: info.max_length,
+            pattern: info.pattern,
+        };
+        violations.string(path, self, &limits);
+    }
+}
+
+impl FieldValue for Media {
+    fn check(&self, _info: &FieldInfo, path: &str, violations: &mut Violations) {
+        violations.media(path, self);
+    }
+
+    fn media<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a Media)>) {
+        found.push((pointer.to_owned(), self));
+    }
+}
+
+impl<T: FieldValue> FieldValue for Option<T> {
+    fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
+        if let Some(value) = self {
+            value.check(info, path, violations);
+        }
+    }
+
+    fn media<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a Media)>) {
+        if let Some(value) = self {
+            value.media(pointer, found);
+        }
+    }
+}
+
+impl<T: FieldValue> FieldValue for Vec<T> {
+    fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
+        if info.min_items.is_some() || info.max_items.is_some() {
+            violations.items(path, self.len(), info.min_items, info.max_items);
+        }
+        if let FieldKind::List(item) = info.kind {
+            for (i, value) in self.iter().enumerate() {
+                value.check(item, &child_path(path, i), violations);
+            }
+        }
+    }
+
+    fn media<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a Media)>) {
+        for (i, value) in self.iter().enumerate() {
+            value.media(&format!("{pointer}/{i}"), found);
+        }
+    }
+}
+
+impl<T: Fields> FieldValue for T {
+    fn check(&self, _info: &FieldInfo, path: &str, violations: &mut Violations) {
+        check_fields(self, path, violations);
+    }
+
+    fn media<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a Media)>) {
+        media_of(self, pointer, found);
+    }
+}
+
+/// Why a JSON value is not a valid input: where (a JSON pointer) and what.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {message}", if pointer.is_empty() { "/" } else { pointer.as_str() })]
+pub struct JsonError {
+    /// JSON pointer of the offending value (empty for the whole body).
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl JsonError {
+    fn new(pointer: &str, message: impl Into<String>) -> Self {
+        Self {
+            pointer: pointer.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// "expected {what}, found {the value's JSON type}".
+    fn expected(pointer: &str, what: &str, found: &Value) -> Self {
+        let found = match found {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        };
+        Self::new(pointer, format!("expected {what}, found {found}"))
+    }
+}
+
+/// The JSON pointer of `key` inside the value at `pointer`.
+fn at(pointer: &str, key: &str) -> String {
+    format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"))
+}
+
+/// Checks `value` against the fields of an object with JSON Schema's rules
+/// exactly (which serde's defaults differ from): an unknown key, a missing
+/// required field, `null` where the schema has no null, an array for an
+/// object, `6.5` for an integer and a value outside a closed set are
+/// errors. Integers written as floats (`6.0`, `1e3`) are rewritten as
+/// integers, so that serde reads them as `i64`.
+fn check_object(value: &mut Value, fields: &[FieldInfo], pointer: &str) -> Result<(), JsonError> {
+    let expected = JsonError::expected(pointer, "an object", value);
+    let map = value.as_object_mut().ok_or(expected)?;
+    if let Some(key) = map
+        .keys()
+        .find(|key| !fields.iter().any(|f| f.name == key.as_str()))
+    {
+        let known: Vec<&str> = fields.iter().map(|f| f.name).collect();
+        return Err(JsonError::new(
+            pointer,
+            format!(
+                "unknown field {key:?}, expected one of {}",
+                known.join(", ")
+            ),
+        ));
+    }
+    for field in fields {
+        match map.get_mut(field.name) {
+            None if field.required => {
+                return Err(JsonError::new(
+                    pointer,
+                    format!("missing field {:?}", field.name),
+                ))
+            }
+            None => {}
+            Some(Value::Null) if field.nullable && !field.required => {}
+            Some(value) => check_value(value, field, &at(pointer, field.name))?,
+        }
+    }
+    Ok(())
+}
+
+/// Checks one value of the field `info` (see [`check_object`]).
+fn check_value(value: &mut Value, info: &FieldInfo, pointer: &str) -> Result<(), JsonError> {
+    let closed = !info.allowed.is_empty() && !info.open;
+    let not_one_of = |shown: String| {
+        let values: Vec<&str> = info.allowed.iter().map(|v| v.value).collect();
+        JsonError::new(
+            pointer,
+            format!("{shown} is not one of {}", values.join(", ")),
+        )
+    };
+    match info.kind {
+        FieldKind::String => {
+            let text = value
+                .as_str()
+                .ok_or_else(|| JsonError::expected(pointer, "a string", value))?;
+            if closed && !info.allowed.iter().any(|v| v.value == text) {
+                return Err(not_one_of(format!("{text:?}")));
+            }
+        }
+        FieldKind::Boolean => {
+            if !value.is_boolean() {
+                return Err(JsonError::expected(pointer, "a boolean", value));
+            }
+        }
+        FieldKind::Number => {
+            let number = value
+                .as_f64()
+                .ok_or_else(|| JsonError::expected(pointer, "a number", value))?;
+            if closed
+                && !info
+                    .allowed
+                    .iter()
+                    .any(|v| v.value.parse::<f64>() == Ok(number))
+            {
+                return Err(not_one_of(number.to_string()));
+            }
+        }
+        FieldKind::Integer => {
+            let number = integer(value, pointer)?;
+            if closed
+                && !info
+                    .allowed
+                    .iter()
+                    .any(|v| v.value.parse::<i64>() == Ok(number))
+            {
+                return Err(not_one_of(number.to_string()));
+            }
+            *value = Value::from(number);
+        }
+        FieldKind::Media(_) => {
+            if !value.is_string() {
+                return Err(JsonError::expected(
+                    pointer,
+                    "a URL or a local file (a string)",
+                    value,
+                ));
+            }
+        }
+        FieldKind::List(item) => {
+            let expected = JsonError::expected(pointer, "an array", value);
+            let items = value.as_array_mut().ok_or(expected)?;
+            for (i, item_value) in items.iter_mut().enumerate() {
+                check_value(item_value, item, &format!("{pointer}/{i}"))?;
+            }
+        }
+        FieldKind::Object(fields) => check_object(value, fields, pointer)?,
+    }
+    Ok(())
+}
+
+/// Any JSON number with no fractional part (`6`, `6.0`, `-0`, `1e3`), as
+/// JSON Schema's `integer` says, that fits an `i64`; codegen keeps the
+/// bounds of integer fields within `i64`, so what does not fit is out of
+/// range for the schema too.
+fn integer(value: &Value, pointer: &str) -> Result<i64, JsonError> {
+    let Value::Number(n) = value else {
+        return Err(JsonError::expected(pointer, "an integer", value));
+    };
+    if let Some(i) = n.as_i64() {
+        return Ok(i);
+    }
+    let beyond = || JsonError::new(pointer, format!("{n} is beyond the 64-bit integer range"));
+    if n.is_u64() {
+        return Err(beyond());
+    }
+    match n.as_f64() {
+        // -2^63 <= x < 2^63 is exactly the range `as` keeps.
+        Some(x) if x.fract() == 0.0 => {
+            if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x) {
+                Ok(x as i64)
+            } else {
+                Err(beyond())
+            }
+        }
+        _ => Err(JsonError::new(
+            pointer,
+            format!("expected an integer, found {n}"),
+        )),
+    }
+}
+
+/// A JSON object checked against the table of `T` (see [`read_object`]),
+/// from which a generated `Deserialize` takes each field.
+pub struct Object<E> {
+    map: Map<String, Value>,
+    error: PhantomData<E>,
+}
+
+/// Reads a JSON object for the generated struct `T` and checks it with JSON
+/// Schema's rules exactly (every error names its JSON pointer and what is
+/// wrong); the generated `Deserialize` then takes each field from it.
+///
+/// # Errors
+///
+/// When the JSON is not an object of `T`'s fields.
+pub fn read_object<'de, T: Fields, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Object<D::Error>, D::Error> {
+    let mut value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    check_object(&mut value, T::FIELDS, "").map_err(D::Error::custom)?;
+    match value {
+        Value::Object(map) => Ok(Object {
+            map,
+            error: PhantomData,
+        }),
+        other => Err(D::Error::custom(JsonError::expected(
+            "",
+            "an object",
+            &other,
+        ))),
+    }
+}
+
+impl<E: serde::de::Error> Object<E> {
+    /// The field `key` (absent reads as `null`: `None` for an optional
+    /// field).
+    ///
+    /// # Errors
+    ///
+    /// When serde cannot read the checked value as `T`.
+    pub fn take<T: DeserializeOwned>(&mut self, key: &str) -> Result<T, E> {
+        let value = self.map.remove(key).unwrap_or(Value::Null);
+        T::deserialize(value).map_err(|e| E::custom(JsonError::new(&at("", key), e.to_string())))
+    }
+
+    /// The optional field `key` that may be `null`: absent is `None`, `null`
+    /// is `Some(None)`.
+    ///
+    /// # Errors
+    ///
+    /// When serde cannot read the checked value as `T`.
+    pub fn take_nullable<T: DeserializeOwned>(
+        &mut self,
+        key: &str,
+    ) -> Result<Option<Option<T>>, E> {
+        match self.map.remove(key) {
+            None => Ok(None),
+            Some(Value::Null) => Ok(Some(None)),
+            Some(value) => T::deserialize(value)
+                .map(|v| Some(Some(v)))
+                .map_err(|e| E::custom(JsonError::new(&at("", key), e.to_string()))),
+        }
+    }
+}
+
+/// Reads an integer enum: any JSON integer (`2` or `2.0`) among the
+/// values `from_value` accepts; `expected` says which (`one of 1, 2`).
+///
+/// # Errors
+///
+/// When the value is no integer or not an allowed one.
+pub fn integer_enum<'de, T, D: Deserializer<'de>>(
+    deserializer: D,
+    from_value: fn(i64) -> Option<T>,
+    expected: &str,
+) -> Result<T, D::Error> {
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    let number = integer(&value, "").map_err(D::Error::custom)?;
+    from_value(number)
+        .ok_or_else(|| D::Error::custom(JsonError::new("", format!("{number} is not {expected}"))))
+}
+
+/// Reads a number enum: any JSON number among the values `from_value`
+/// accepts (compared as numbers: `1.0` is `1`).
+///
+/// # Errors
+///
+/// When the value is no number or not an allowed one.
+pub fn number_enum<'de, T, D: Deserializer<'de>>(
+    deserializer: D,
+    from_value: fn(f64) -> Option<T>,
+    expected: &str,
+) -> Result<T, D::Error> {
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    let number = value
+        .as_f64()
+        .ok_or_else(|| D::Error::custom(JsonError::expected("", "a number", &value)))?;
+    from_value(number)
+        .ok_or_else(|| D::Error::custom(JsonError::new("", format!("{number} is not {expected}"))))
+}
+
+/// Reads the input of the model whose generated input type is `T` from
+/// JSON, for the generated registry.
+///
+/// # Errors
+///
+/// When the JSON does not fit `T`.
+pub fn parse_input<T: Body + DeserializeOwned + 'static>(
+    json: Value,
+) -> Result<Box<dyn ModelInput>, crate::ParseInputError> {
+    serde_json::from_value::<T>(json)
+        .map(|input| Box::new(input) as Box<dyn ModelInput>)
+        .map_err(|source| crate::ParseInputError::Invalid {
+            model: T::model().slug,
+            source,
+        })
+}
+
+/// A client type that [`crate::ClientBuilder::build`] can give: the
+/// runtime's [`crate::Client`], or a type wrapping it.
+pub trait FromClient {
+    /// The client built from the runtime's.
+    fn from_client(client: crate::Client) -> Self;
+}
+
+impl FromClient for crate::Client {
+    fn from_client(client: crate::Client) -> Self {
+        client
+    }
+}
