@@ -137,4 +137,32 @@ async fn every_example_runs_against_the_local_server() {
         "{stderr}"
     );
     assert_eq!(server.post_count(), posts_before, "nothing sent");
+
+    std::fs::write(
+        cwd.join("prompts.jsonl"),
+        "{\"prompt\": \"a red fox\", \"id\": \"fox\"}\n{\"prompt\": \"a blue whale\"}\n",
+    )
+    .unwrap();
+    let submits_before = server.post_count_for(Route::V2Submit);
+    for run in 0..2 {
+        let batch = run_blocking("batch", vec!["prompts.jsonl".into(), "out".into()])
+            .await
+            .unwrap();
+        assert!(batch.status.success(), "run {run}: {}", text(&batch));
+        let stdout = String::from_utf8_lossy(&batch.stdout);
+        assert!(stdout.contains("2 done, 0 not done"), "run {run}: {stdout}");
+    }
+    // The second run found both lines done in the manifest: two POSTs in all.
+    assert_eq!(server.post_count_for(Route::V2Submit) - submits_before, 2);
+    assert!(cwd.join("out/manifest.jsonl").is_file());
+    let saved: Vec<String> = std::fs::read_dir(cwd.join("out"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "manifest.jsonl")
+        .collect();
+    assert_eq!(saved.len(), 2, "{saved:?}");
+    assert!(
+        saved.iter().any(|name| name.starts_with("1-fox.")),
+        "{saved:?}"
+    );
 }
