@@ -259,6 +259,7 @@ pub const RESERVED_CLIENT_METHODS: &[(&str, &str)] = &[
     ("run", "segmind_runtime::Client::run"),
     ("submit", "segmind_runtime::Client::submit"),
     ("job", "segmind_runtime::Client::job"),
+    ("batch", "segmind::Client::batch"),
     ("prepare_body", "segmind_runtime::Client::prepare_body"),
     (
         "prepare_body_with_file_limit",
