@@ -47,6 +47,7 @@ impl Client {
     /// A validation error before anything is sent, else the API's or the transport's
     /// error. The POST is billed, so it is never retried once it may have reached
     /// the server.
+    #[cfg(feature = "esrgan")]
     pub async fn esrgan(
         &self,
         input: &crate::esrgan::Input,
@@ -61,6 +62,7 @@ impl Client {
     /// # Errors
     ///
     /// As for [`Client::esrgan`].
+    #[cfg(feature = "esrgan")]
     pub async fn esrgan_submit(
         &self,
         input: &crate::esrgan::Input,
@@ -78,6 +80,7 @@ impl Client {
     /// A validation error before anything is sent, else the API's or the transport's
     /// error. The POST is billed, so it is never retried once it may have reached
     /// the server.
+    #[cfg(feature = "flux_schnell")]
     pub async fn flux_schnell(
         &self,
         input: &crate::flux_schnell::Input,
@@ -92,6 +95,7 @@ impl Client {
     /// # Errors
     ///
     /// As for [`Client::flux_schnell`].
+    #[cfg(feature = "flux_schnell")]
     pub async fn flux_schnell_submit(
         &self,
         input: &crate::flux_schnell::Input,
@@ -109,6 +113,7 @@ impl Client {
     /// A validation error before anything is sent, else the API's or the transport's
     /// error. The POST is billed, so it is never retried once it may have reached
     /// the server.
+    #[cfg(feature = "gemini_3_1_flash_tts")]
     pub async fn gemini_3_1_flash_tts(
         &self,
         input: &crate::gemini_3_1_flash_tts::Input,
@@ -123,6 +128,7 @@ impl Client {
     /// # Errors
     ///
     /// As for [`Client::gemini_3_1_flash_tts`].
+    #[cfg(feature = "gemini_3_1_flash_tts")]
     pub async fn gemini_3_1_flash_tts_submit(
         &self,
         input: &crate::gemini_3_1_flash_tts::Input,
@@ -140,6 +146,7 @@ impl Client {
     /// A validation error before anything is sent, else the API's or the transport's
     /// error. The POST is billed, so it is never retried once it may have reached
     /// the server.
+    #[cfg(feature = "hailuo_02_fast")]
     pub async fn hailuo_02_fast(
         &self,
         input: &crate::hailuo_02_fast::Input,
@@ -154,6 +161,7 @@ impl Client {
     /// # Errors
     ///
     /// As for [`Client::hailuo_02_fast`].
+    #[cfg(feature = "hailuo_02_fast")]
     pub async fn hailuo_02_fast_submit(
         &self,
         input: &crate::hailuo_02_fast::Input,
@@ -171,6 +179,7 @@ impl Client {
     /// A validation error before anything is sent, else the API's or the transport's
     /// error. The POST is billed, so it is never retried once it may have reached
     /// the server.
+    #[cfg(feature = "hailuo_2_3_fast")]
     pub async fn hailuo_2_3_fast(
         &self,
         input: &crate::hailuo_2_3_fast::Input,
@@ -185,6 +194,7 @@ impl Client {
     /// # Errors
     ///
     /// As for [`Client::hailuo_2_3_fast`].
+    #[cfg(feature = "hailuo_2_3_fast")]
     pub async fn hailuo_2_3_fast_submit(
         &self,
         input: &crate::hailuo_2_3_fast::Input,
@@ -202,6 +212,7 @@ impl Client {
     /// A validation error before anything is sent, else the API's or the transport's
     /// error. The POST is billed, so it is never retried once it may have reached
     /// the server.
+    #[cfg(feature = "hallo")]
     pub async fn hallo(
         &self,
         input: &crate::hallo::Input,
@@ -216,6 +227,7 @@ impl Client {
     /// # Errors
     ///
     /// As for [`Client::hallo`].
+    #[cfg(feature = "hallo")]
     pub async fn hallo_submit(
         &self,
         input: &crate::hallo::Input,
@@ -233,6 +245,7 @@ impl Client {
     /// A validation error before anything is sent, else the API's or the transport's
     /// error. The POST is billed, so it is never retried once it may have reached
     /// the server.
+    #[cfg(feature = "heygen_avatar_iv")]
     pub async fn heygen_avatar_iv(
         &self,
         input: &crate::heygen_avatar_iv::Input,
@@ -247,6 +260,7 @@ impl Client {
     /// # Errors
     ///
     /// As for [`Client::heygen_avatar_iv`].
+    #[cfg(feature = "heygen_avatar_iv")]
     pub async fn heygen_avatar_iv_submit(
         &self,
         input: &crate::heygen_avatar_iv::Input,
@@ -264,6 +278,7 @@ impl Client {
     /// A validation error before anything is sent, else the API's or the transport's
     /// error. The POST is billed, so it is never retried once it may have reached
     /// the server.
+    #[cfg(feature = "llava_v1_6")]
     pub async fn llava_v1_6(
         &self,
         input: &crate::llava_v1_6::Input,
@@ -278,6 +293,7 @@ impl Client {
     /// # Errors
     ///
     /// As for [`Client::llava_v1_6`].
+    #[cfg(feature = "llava_v1_6")]
     pub async fn llava_v1_6_submit(
         &self,
         input: &crate::llava_v1_6::Input,
@@ -295,6 +311,7 @@ impl Client {
     /// A validation error before anything is sent, else the API's or the transport's
     /// error. The POST is billed, so it is never retried once it may have reached
     /// the server.
+    #[cfg(feature = "nano_banana")]
     pub async fn nano_banana(
         &self,
         input: &crate::nano_banana::Input,
@@ -309,6 +326,7 @@ impl Client {
     /// # Errors
     ///
     /// As for [`Client::nano_banana`].
+    #[cfg(feature = "nano_banana")]
     pub async fn nano_banana_submit(
         &self,
         input: &crate::nano_banana::Input,
@@ -326,6 +344,7 @@ impl Client {
     /// A validation error before anything is sent, else the API's or the transport's
     /// error. The POST is billed, so it is never retried once it may have reached
     /// the server.
+    #[cfg(feature = "sadtalker")]
     pub async fn sadtalker(
         &self,
         input: &crate::sadtalker::Input,
@@ -340,6 +359,7 @@ impl Client {
     /// # Errors
     ///
     /// As for [`Client::sadtalker`].
+    #[cfg(feature = "sadtalker")]
     pub async fn sadtalker_submit(
         &self,
         input: &crate::sadtalker::Input,

@@ -2,17 +2,28 @@
 
 //! Every model of the crate, for tools that choose a model at run time.
 use ::segmind_runtime as rt;
-/// Every model, in the order of their schema files.
+/// Every model compiled in (each is a Cargo feature), in the order of
+/// their schema files.
 pub static ALL: &[&rt::ModelInfo] = &[
+    #[cfg(feature = "esrgan")]
     &crate::esrgan::MODEL,
+    #[cfg(feature = "flux_schnell")]
     &crate::flux_schnell::MODEL,
+    #[cfg(feature = "gemini_3_1_flash_tts")]
     &crate::gemini_3_1_flash_tts::MODEL,
+    #[cfg(feature = "hailuo_02_fast")]
     &crate::hailuo_02_fast::MODEL,
+    #[cfg(feature = "hailuo_2_3_fast")]
     &crate::hailuo_2_3_fast::MODEL,
+    #[cfg(feature = "hallo")]
     &crate::hallo::MODEL,
+    #[cfg(feature = "heygen_avatar_iv")]
     &crate::heygen_avatar_iv::MODEL,
+    #[cfg(feature = "llava_v1_6")]
     &crate::llava_v1_6::MODEL,
+    #[cfg(feature = "nano_banana")]
     &crate::nano_banana::MODEL,
+    #[cfg(feature = "sadtalker")]
     &crate::sadtalker::MODEL,
 ];
 /// The model with this slug.
@@ -24,14 +35,15 @@ pub fn find(slug: &str) -> Option<&'static rt::ModelInfo> {
 ///
 /// # Errors
 ///
-/// When no model has this slug, or the JSON does not fit its input type
+/// When no model compiled in has this slug, or the JSON does not fit its input type
 /// (an unknown field, a value of the wrong type or outside a closed set).
 pub fn input_from_json(
     slug: &str,
     json: ::serde_json::Value,
 ) -> Result<Box<dyn rt::ModelInput>, rt::ParseInputError> {
-    match slug {
-        "esrgan" => {
+    match (slug, json) {
+        #[cfg(feature = "esrgan")]
+        ("esrgan", json) => {
             ::serde_json::from_value::<crate::esrgan::Input>(json)
                 .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
                 .map_err(|source| rt::ParseInputError::Invalid {
@@ -39,7 +51,8 @@ pub fn input_from_json(
                     source,
                 })
         }
-        "flux-schnell" => {
+        #[cfg(feature = "flux_schnell")]
+        ("flux-schnell", json) => {
             ::serde_json::from_value::<crate::flux_schnell::Input>(json)
                 .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
                 .map_err(|source| rt::ParseInputError::Invalid {
@@ -47,7 +60,8 @@ pub fn input_from_json(
                     source,
                 })
         }
-        "gemini-3.1-flash-tts" => {
+        #[cfg(feature = "gemini_3_1_flash_tts")]
+        ("gemini-3.1-flash-tts", json) => {
             ::serde_json::from_value::<crate::gemini_3_1_flash_tts::Input>(json)
                 .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
                 .map_err(|source| rt::ParseInputError::Invalid {
@@ -55,7 +69,8 @@ pub fn input_from_json(
                     source,
                 })
         }
-        "hailuo-02-fast" => {
+        #[cfg(feature = "hailuo_02_fast")]
+        ("hailuo-02-fast", json) => {
             ::serde_json::from_value::<crate::hailuo_02_fast::Input>(json)
                 .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
                 .map_err(|source| rt::ParseInputError::Invalid {
@@ -63,7 +78,8 @@ pub fn input_from_json(
                     source,
                 })
         }
-        "hailuo-2.3-fast" => {
+        #[cfg(feature = "hailuo_2_3_fast")]
+        ("hailuo-2.3-fast", json) => {
             ::serde_json::from_value::<crate::hailuo_2_3_fast::Input>(json)
                 .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
                 .map_err(|source| rt::ParseInputError::Invalid {
@@ -71,7 +87,8 @@ pub fn input_from_json(
                     source,
                 })
         }
-        "hallo" => {
+        #[cfg(feature = "hallo")]
+        ("hallo", json) => {
             ::serde_json::from_value::<crate::hallo::Input>(json)
                 .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
                 .map_err(|source| rt::ParseInputError::Invalid {
@@ -79,7 +96,8 @@ pub fn input_from_json(
                     source,
                 })
         }
-        "heygen-avatar-iv" => {
+        #[cfg(feature = "heygen_avatar_iv")]
+        ("heygen-avatar-iv", json) => {
             ::serde_json::from_value::<crate::heygen_avatar_iv::Input>(json)
                 .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
                 .map_err(|source| rt::ParseInputError::Invalid {
@@ -87,7 +105,8 @@ pub fn input_from_json(
                     source,
                 })
         }
-        "llava-v1.6" => {
+        #[cfg(feature = "llava_v1_6")]
+        ("llava-v1.6", json) => {
             ::serde_json::from_value::<crate::llava_v1_6::Input>(json)
                 .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
                 .map_err(|source| rt::ParseInputError::Invalid {
@@ -95,7 +114,8 @@ pub fn input_from_json(
                     source,
                 })
         }
-        "nano-banana" => {
+        #[cfg(feature = "nano_banana")]
+        ("nano-banana", json) => {
             ::serde_json::from_value::<crate::nano_banana::Input>(json)
                 .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
                 .map_err(|source| rt::ParseInputError::Invalid {
@@ -103,7 +123,8 @@ pub fn input_from_json(
                     source,
                 })
         }
-        "sadtalker" => {
+        #[cfg(feature = "sadtalker")]
+        ("sadtalker", json) => {
             ::serde_json::from_value::<crate::sadtalker::Input>(json)
                 .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
                 .map_err(|source| rt::ParseInputError::Invalid {
@@ -111,6 +132,6 @@ pub fn input_from_json(
                     source,
                 })
         }
-        other => Err(rt::ParseInputError::UnknownModel(other.to_owned())),
+        (other, _) => Err(rt::ParseInputError::UnknownModel(other.to_owned())),
     }
 }
