@@ -220,12 +220,17 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
     assert_eq!(
         written,
         [
+            "generated/Cargo.toml",
             "generated/src/client.rs",
             "generated/src/lib.rs",
             "generated/src/models.rs",
             "generated/src/wan_2_1_i2v.rs"
         ]
     );
+    // Its feature, on by default.
+    let manifest = fs::read_to_string(root.join("generated/Cargo.toml")).expect("read");
+    assert!(manifest.contains("\n    \"wan_2_1_i2v\",\n"), "{manifest}");
+    assert!(manifest.contains("\nwan_2_1_i2v = []\n"), "{manifest}");
     let module = fs::read_to_string(root.join("generated/src/wan_2_1_i2v.rs")).expect("read");
     assert!(module.contains("pub struct Input"));
     assert!(module.contains("pub enum Fps"));
@@ -235,5 +240,5 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
     let lib = fs::read_to_string(root.join("generated/src/lib.rs")).expect("read");
     assert!(lib.contains("pub mod wan_2_1_i2v;"));
     let registry = fs::read_to_string(root.join("generated/src/models.rs")).expect("read");
-    assert!(registry.contains("\"wan-2.1-i2v\" =>"));
+    assert!(registry.contains("(\"wan-2.1-i2v\", json) =>"));
 }
