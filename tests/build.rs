@@ -72,7 +72,8 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 /// are rewritten to the module's (`crate::fixture_sets::<set>::hallo::Input`);
 /// the test declares `mod fixture_sets` at its crate root to match. Each
 /// model's feature test (`feature = "hallo"`), which this crate does not
-/// have, becomes `all()`, always true, as if every model's feature were on.
+/// have, becomes `test`, true in the test that compiles the sets, as if every
+/// model's feature were on.
 fn write_sets(sets: &Path, meta: &Path, out: &Path) {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(sets)
         .unwrap_or_else(|e| panic!("read {}: {e}", sets.display()))
@@ -113,7 +114,7 @@ fn write_sets(sets: &Path, meta: &Path, out: &Path) {
 }
 
 /// `text` with every `feature = "<name>"` (in `cfg` and `cfg_attr`) replaced
-/// by `all()`.
+/// by `test`.
 fn all_features_on(text: &str) -> String {
     const TEST: &str = "feature = \"";
     let mut out = String::with_capacity(text.len());
@@ -122,7 +123,7 @@ fn all_features_on(text: &str) -> String {
         out.push_str(&rest[..start]);
         let after = &rest[start + TEST.len()..];
         let end = after.find('"').expect("a feature name ends with a quote");
-        out.push_str("all()");
+        out.push_str("test");
         rest = &after[end + 1..];
     }
     out.push_str(rest);
