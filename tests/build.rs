@@ -70,7 +70,10 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 /// Writes the crate of every set to `out/<set>/` and `out/index.rs`, which
 /// declares each as a module. The crate's own paths (`crate::hallo::Input`)
 /// are rewritten to the module's (`crate::fixture_sets::<set>::hallo::Input`);
-/// the test declares `mod fixture_sets` at its crate root to match.
+/// the test declares `mod fixture_sets` at its crate root to match. Each
+/// model's feature test (`feature = "hallo"`), which this crate does not
+/// have, becomes `test`, true in the test that compiles the sets, as if every
+/// model's feature were on.
 fn write_sets(sets: &Path, meta: &Path, out: &Path) {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(sets)
         .unwrap_or_else(|e| panic!("read {}: {e}", sets.display()))
@@ -92,9 +95,11 @@ fn write_sets(sets: &Path, meta: &Path, out: &Path) {
             let target = crate_dir.join(&file.path);
             std::fs::create_dir_all(target.parent().expect("a file has a folder"))
                 .expect("create a set's folder");
-            let contents = file
-                .contents
-                .replace("crate::", &format!("crate::fixture_sets::{set}::"));
+            let contents = all_features_on(
+                &file
+                    .contents
+                    .replace("crate::", &format!("crate::fixture_sets::{set}::")),
+            );
             std::fs::write(&target, contents).expect("write a set's file");
         }
         writeln!(
@@ -106,4 +111,21 @@ fn write_sets(sets: &Path, meta: &Path, out: &Path) {
     }
     std::fs::create_dir_all(out).expect("create OUT_DIR/sets");
     std::fs::write(out.join("index.rs"), index).expect("write set index");
+}
+
+/// `text` with every `feature = "<name>"` (in `cfg` and `cfg_attr`) replaced
+/// by `test`.
+fn all_features_on(text: &str) -> String {
+    const TEST: &str = "feature = \"";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(TEST) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + TEST.len()..];
+        let end = after.find('"').expect("a feature name ends with a quote");
+        out.push_str("test");
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }

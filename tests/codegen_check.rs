@@ -107,6 +107,63 @@ fn check_names_each_stale_file_and_write_fixes_them() {
 }
 
 #[test]
+fn a_warm_memo_changes_nothing_and_still_finds_hand_edits() {
+    let ws = copy_workspace();
+    let root = ws.path();
+    let memo_dir = tempfile::tempdir().expect("tempdir");
+    let generated = root.join("generated");
+    let memo = || xtask::Memo::open(memo_dir.path(), &generated);
+    let before = snapshot_tree(&generated);
+    // The first run fills the memo; the second one takes every text from it.
+    for _ in 0..2 {
+        assert_eq!(
+            xtask::codegen_with(root, Mode::Check, Some(&memo())).expect("up to date"),
+            Vec::<String>::new()
+        );
+    }
+    assert_eq!(snapshot_tree(&generated), before);
+
+    // Hand edits of files the memo knows: a changed line, a file emptied, a
+    // file removed. Each is stale, and a write restores the committed text.
+    let hallo = generated.join("src/hallo.rs");
+    let edited = fs::read_to_string(&hallo)
+        .expect("read")
+        .replacen("pub ", "pub(crate) ", 1);
+    fs::write(&hallo, edited).expect("edit");
+    fs::write(generated.join("src/models.rs"), "").expect("empty");
+    fs::remove_file(generated.join("src/sadtalker.rs")).expect("remove");
+    let err = xtask::codegen_with(root, Mode::Check, Some(&memo())).expect_err("stale");
+    let xtask::Error::Stale(files) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(
+        files,
+        &[
+            "generated/src/hallo.rs",
+            "generated/src/models.rs",
+            "generated/src/sadtalker.rs"
+        ]
+    );
+    let written = xtask::codegen_with(root, Mode::Write, Some(&memo())).expect("write");
+    assert_eq!(written.len(), 3, "{written:?}");
+    assert_eq!(snapshot_tree(&generated), before);
+
+    // A schema edit with a warm memo gives what a run without one gives.
+    let schema = root.join("schema/hallo.json");
+    let text = fs::read_to_string(&schema)
+        .expect("read")
+        .replace("Weight of the pose in the output.", "Pose weight.");
+    fs::write(&schema, text).expect("write");
+    xtask::codegen_with(root, Mode::Write, Some(&memo())).expect("write");
+    let with_memo = snapshot_tree(&generated);
+    assert_ne!(with_memo, before);
+    assert_eq!(
+        xtask::codegen(root, Mode::Check).expect("the memo's output is the plain output"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
 fn a_broken_schema_stops_codegen_and_leaves_generated_untouched() {
     let ws = copy_workspace();
     let root = ws.path();
@@ -164,6 +221,7 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
     assert_eq!(
         written,
         [
+            "generated/Cargo.toml",
             "generated/openapi.json",
             "generated/src/client.rs",
             "generated/src/lib.rs",
@@ -174,6 +232,10 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
     let openapi = fs::read_to_string(root.join("generated/openapi.json")).expect("read");
     assert!(openapi.contains("\"/v1/wan-2.1-i2v\""));
     assert!(openapi.contains("\"/v2/wan-2.1-i2v\""));
+    // Its feature, on by default.
+    let manifest = fs::read_to_string(root.join("generated/Cargo.toml")).expect("read");
+    assert!(manifest.contains("\n    \"wan_2_1_i2v\",\n"), "{manifest}");
+    assert!(manifest.contains("\nwan_2_1_i2v = []\n"), "{manifest}");
     let module = fs::read_to_string(root.join("generated/src/wan_2_1_i2v.rs")).expect("read");
     assert!(module.contains("pub struct Input"));
     assert!(module.contains("pub enum Fps"));
@@ -183,5 +245,5 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
     let lib = fs::read_to_string(root.join("generated/src/lib.rs")).expect("read");
     assert!(lib.contains("pub mod wan_2_1_i2v;"));
     let registry = fs::read_to_string(root.join("generated/src/models.rs")).expect("read");
-    assert!(registry.contains("\"wan-2.1-i2v\" =>"));
+    assert!(registry.contains("(\"wan-2.1-i2v\", json) =>"));
 }

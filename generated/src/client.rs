@@ -131,6 +131,7 @@ impl Client {
     /// ESRGAN: Image upscaler.
     ///
     /// Calls `POST /v1/esrgan` and waits for the image; see [`Client::run`].
+    #[cfg(feature = "esrgan")]
     pub async fn esrgan(
         &self,
         input: &crate::esrgan::Input,
@@ -138,6 +139,7 @@ impl Client {
         self.inner.run(input).await
     }
     /// Submits a ESRGAN job (`POST /v2/esrgan`) and returns at once; see [`Client::submit`].
+    #[cfg(feature = "esrgan")]
     pub async fn esrgan_submit(
         &self,
         input: &crate::esrgan::Input,
@@ -147,6 +149,7 @@ impl Client {
     /// Flux.1 Schnell: Text-to-image, built for speed.
     ///
     /// Calls `POST /v1/flux-schnell` and waits for the image (typically ~10.23 s, ~$0.008 per call); see [`Client::run`].
+    #[cfg(feature = "flux_schnell")]
     pub async fn flux_schnell(
         &self,
         input: &crate::flux_schnell::Input,
@@ -154,6 +157,7 @@ impl Client {
         self.inner.run(input).await
     }
     /// Submits a Flux.1 Schnell job (`POST /v2/flux-schnell`) and returns at once; see [`Client::submit`].
+    #[cfg(feature = "flux_schnell")]
     pub async fn flux_schnell_submit(
         &self,
         input: &crate::flux_schnell::Input,
@@ -163,6 +167,7 @@ impl Client {
     /// Gemini 3.1 Flash TTS: Text to speech in 70+ languages.
     ///
     /// Calls `POST /v1/gemini-3.1-flash-tts` and waits for the audio; see [`Client::run`].
+    #[cfg(feature = "gemini_3_1_flash_tts")]
     pub async fn gemini_3_1_flash_tts(
         &self,
         input: &crate::gemini_3_1_flash_tts::Input,
@@ -170,6 +175,7 @@ impl Client {
         self.inner.run(input).await
     }
     /// Submits a Gemini 3.1 Flash TTS job (`POST /v2/gemini-3.1-flash-tts`) and returns at once; see [`Client::submit`].
+    #[cfg(feature = "gemini_3_1_flash_tts")]
     pub async fn gemini_3_1_flash_tts_submit(
         &self,
         input: &crate::gemini_3_1_flash_tts::Input,
@@ -179,6 +185,7 @@ impl Client {
     /// Hailuo 02 Fast: Transform any static image into a captivating, high-quality video clip effortlessly.
     ///
     /// Calls `POST /v1/hailuo-02-fast` and waits for the video; see [`Client::run`].
+    #[cfg(feature = "hailuo_02_fast")]
     pub async fn hailuo_02_fast(
         &self,
         input: &crate::hailuo_02_fast::Input,
@@ -186,6 +193,7 @@ impl Client {
         self.inner.run(input).await
     }
     /// Submits a Hailuo 02 Fast job (`POST /v2/hailuo-02-fast`) and returns at once; see [`Client::submit`].
+    #[cfg(feature = "hailuo_02_fast")]
     pub async fn hailuo_02_fast_submit(
         &self,
         input: &crate::hailuo_02_fast::Input,
@@ -195,6 +203,7 @@ impl Client {
     /// Hailuo 2.3 Fast: Transform text and images into professional-quality videos at lightning speed.
     ///
     /// Calls `POST /v1/hailuo-2.3-fast` and waits for the video; see [`Client::run`].
+    #[cfg(feature = "hailuo_2_3_fast")]
     pub async fn hailuo_2_3_fast(
         &self,
         input: &crate::hailuo_2_3_fast::Input,
@@ -202,6 +211,7 @@ impl Client {
         self.inner.run(input).await
     }
     /// Submits a Hailuo 2.3 Fast job (`POST /v2/hailuo-2.3-fast`) and returns at once; see [`Client::submit`].
+    #[cfg(feature = "hailuo_2_3_fast")]
     pub async fn hailuo_2_3_fast_submit(
         &self,
         input: &crate::hailuo_2_3_fast::Input,
@@ -211,6 +221,7 @@ impl Client {
     /// Hallo: Hallo lets you create portrait videos from single images.
     ///
     /// Calls `POST /v1/hallo` and waits for the video (typically ~303.27 s, ~$0.421 per call); see [`Client::run`].
+    #[cfg(feature = "hallo")]
     pub async fn hallo(
         &self,
         input: &crate::hallo::Input,
@@ -218,6 +229,7 @@ impl Client {
         self.inner.run(input).await
     }
     /// Submits a Hallo job (`POST /v2/hallo`) and returns at once; see [`Client::submit`].
+    #[cfg(feature = "hallo")]
     pub async fn hallo_submit(
         &self,
         input: &crate::hallo::Input,
@@ -227,6 +239,7 @@ impl Client {
     /// Heygen Avatar IV: Transform a single photo into a lifelike talking avatar with customizable speech and gestures.
     ///
     /// Calls `POST /v1/heygen-avatar-iv` and waits for the video (typically ~195.48 s, ~$2.216 per call); see [`Client::run`].
+    #[cfg(feature = "heygen_avatar_iv")]
     pub async fn heygen_avatar_iv(
         &self,
         input: &crate::heygen_avatar_iv::Input,
@@ -234,6 +247,7 @@ impl Client {
         self.inner.run(input).await
     }
     /// Submits a Heygen Avatar IV job (`POST /v2/heygen-avatar-iv`) and returns at once; see [`Client::submit`].
+    #[cfg(feature = "heygen_avatar_iv")]
     pub async fn heygen_avatar_iv_submit(
         &self,
         input: &crate::heygen_avatar_iv::Input,
@@ -243,6 +257,7 @@ impl Client {
     /// LLAVA 1.6 7B: Vision-language model: answers a prompt about an image.
     ///
     /// Calls `POST /v1/llava-v1.6` and waits for the JSON answer; see [`Client::run`].
+    #[cfg(feature = "llava_v1_6")]
     pub async fn llava_v1_6(
         &self,
         input: &crate::llava_v1_6::Input,
@@ -250,6 +265,7 @@ impl Client {
         self.inner.run(input).await
     }
     /// Submits a LLAVA 1.6 7B job (`POST /v2/llava-v1.6`) and returns at once; see [`Client::submit`].
+    #[cfg(feature = "llava_v1_6")]
     pub async fn llava_v1_6_submit(
         &self,
         input: &crate::llava_v1_6::Input,
@@ -259,6 +275,7 @@ impl Client {
     /// Nano Banana: Image generation and editing.
     ///
     /// Calls `POST /v1/nano-banana` and waits for the JSON answer; see [`Client::run`].
+    #[cfg(feature = "nano_banana")]
     pub async fn nano_banana(
         &self,
         input: &crate::nano_banana::Input,
@@ -266,6 +283,7 @@ impl Client {
         self.inner.run(input).await
     }
     /// Submits a Nano Banana job (`POST /v2/nano-banana`) and returns at once; see [`Client::submit`].
+    #[cfg(feature = "nano_banana")]
     pub async fn nano_banana_submit(
         &self,
         input: &crate::nano_banana::Input,
@@ -275,6 +293,7 @@ impl Client {
     /// SadTalker: Audio-based lip synchronization for talking-head video.
     ///
     /// Calls `POST /v1/sadtalker` and waits for the video (typically ~119.2 s, ~$0.184 per call); see [`Client::run`].
+    #[cfg(feature = "sadtalker")]
     pub async fn sadtalker(
         &self,
         input: &crate::sadtalker::Input,
@@ -282,6 +301,7 @@ impl Client {
         self.inner.run(input).await
     }
     /// Submits a SadTalker job (`POST /v2/sadtalker`) and returns at once; see [`Client::submit`].
+    #[cfg(feature = "sadtalker")]
     pub async fn sadtalker_submit(
         &self,
         input: &crate::sadtalker::Input,

@@ -3,17 +3,28 @@
 //! Every model of the crate, for tools that choose a model at run time.
 use ::segmind_runtime as rt;
 use rt::__private::parse_input as parse;
-/// Every model, in the order of their schema files.
+/// Every model compiled in (each is a Cargo feature), in the order of
+/// their schema files.
 pub static ALL: &[&rt::ModelInfo] = &[
+    #[cfg(feature = "esrgan")]
     &crate::esrgan::MODEL,
+    #[cfg(feature = "flux_schnell")]
     &crate::flux_schnell::MODEL,
+    #[cfg(feature = "gemini_3_1_flash_tts")]
     &crate::gemini_3_1_flash_tts::MODEL,
+    #[cfg(feature = "hailuo_02_fast")]
     &crate::hailuo_02_fast::MODEL,
+    #[cfg(feature = "hailuo_2_3_fast")]
     &crate::hailuo_2_3_fast::MODEL,
+    #[cfg(feature = "hallo")]
     &crate::hallo::MODEL,
+    #[cfg(feature = "heygen_avatar_iv")]
     &crate::heygen_avatar_iv::MODEL,
+    #[cfg(feature = "llava_v1_6")]
     &crate::llava_v1_6::MODEL,
+    #[cfg(feature = "nano_banana")]
     &crate::nano_banana::MODEL,
+    #[cfg(feature = "sadtalker")]
     &crate::sadtalker::MODEL,
 ];
 /// The model with this slug.
@@ -25,23 +36,35 @@ pub fn find(slug: &str) -> Option<&'static rt::ModelInfo> {
 ///
 /// # Errors
 ///
-/// When no model has this slug, or the JSON does not fit its input type
+/// When no model compiled in has this slug, or the JSON does not fit its input type
 /// (an unknown field, a value of the wrong type or outside a closed set).
 pub fn input_from_json(
     slug: &str,
     json: ::serde_json::Value,
 ) -> Result<Box<dyn rt::ModelInput>, rt::ParseInputError> {
-    match slug {
-        "esrgan" => parse::<crate::esrgan::Input>(json),
-        "flux-schnell" => parse::<crate::flux_schnell::Input>(json),
-        "gemini-3.1-flash-tts" => parse::<crate::gemini_3_1_flash_tts::Input>(json),
-        "hailuo-02-fast" => parse::<crate::hailuo_02_fast::Input>(json),
-        "hailuo-2.3-fast" => parse::<crate::hailuo_2_3_fast::Input>(json),
-        "hallo" => parse::<crate::hallo::Input>(json),
-        "heygen-avatar-iv" => parse::<crate::heygen_avatar_iv::Input>(json),
-        "llava-v1.6" => parse::<crate::llava_v1_6::Input>(json),
-        "nano-banana" => parse::<crate::nano_banana::Input>(json),
-        "sadtalker" => parse::<crate::sadtalker::Input>(json),
-        other => Err(rt::ParseInputError::UnknownModel(other.to_owned())),
+    match (slug, json) {
+        #[cfg(feature = "esrgan")]
+        ("esrgan", json) => parse::<crate::esrgan::Input>(json),
+        #[cfg(feature = "flux_schnell")]
+        ("flux-schnell", json) => parse::<crate::flux_schnell::Input>(json),
+        #[cfg(feature = "gemini_3_1_flash_tts")]
+        ("gemini-3.1-flash-tts", json) => {
+            parse::<crate::gemini_3_1_flash_tts::Input>(json)
+        }
+        #[cfg(feature = "hailuo_02_fast")]
+        ("hailuo-02-fast", json) => parse::<crate::hailuo_02_fast::Input>(json),
+        #[cfg(feature = "hailuo_2_3_fast")]
+        ("hailuo-2.3-fast", json) => parse::<crate::hailuo_2_3_fast::Input>(json),
+        #[cfg(feature = "hallo")]
+        ("hallo", json) => parse::<crate::hallo::Input>(json),
+        #[cfg(feature = "heygen_avatar_iv")]
+        ("heygen-avatar-iv", json) => parse::<crate::heygen_avatar_iv::Input>(json),
+        #[cfg(feature = "llava_v1_6")]
+        ("llava-v1.6", json) => parse::<crate::llava_v1_6::Input>(json),
+        #[cfg(feature = "nano_banana")]
+        ("nano-banana", json) => parse::<crate::nano_banana::Input>(json),
+        #[cfg(feature = "sadtalker")]
+        ("sadtalker", json) => parse::<crate::sadtalker::Input>(json),
+        (other, _) => Err(rt::ParseInputError::UnknownModel(other.to_owned())),
     }
 }

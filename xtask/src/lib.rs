@@ -9,14 +9,17 @@ pub mod escape;
 pub mod import;
 pub mod ir;
 pub mod load;
+pub mod memo;
 pub mod names;
 pub mod openapi;
+pub mod parallel;
 pub mod write;
 
 use std::path::{Path, PathBuf};
 
 pub use emit::GeneratedFile;
 pub use error::{Error, SchemaError};
+pub use memo::Memo;
 pub use write::Mode;
 
 /// The workspace root (the folder holding `schema/` and `generated/`).
@@ -39,6 +42,21 @@ pub fn generate(schema_dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
 /// Runs codegen for the workspace at `root`: writes (or, in check mode,
 /// compares) `root/generated/`. Returns the files that differed.
 pub fn codegen(root: &Path, mode: Mode) -> Result<Vec<String>, Error> {
-    let files = generate(&root.join("schema"))?;
+    codegen_with(root, mode, None)
+}
+
+/// [`codegen`], reusing what `memo` knows of earlier runs (a file whose
+/// tokens and text are unchanged is not formatted again) and updating it.
+/// The result is the same as without it.
+pub fn codegen_with(root: &Path, mode: Mode, memo: Option<&Memo>) -> Result<Vec<String>, Error> {
+    let models = load::load_models(&root.join("schema"), "schema")?;
+    let mut files = emit::emit_crate_with(&models, memo)?;
+    files.push(openapi::openapi_file(&models)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(memo) = memo {
+        // The memo is right whatever the folder holds; failing to keep it
+        // only makes the next run slower.
+        let _ = memo.save();
+    }
     write::sync(&root.join("generated"), "generated", &files, mode)
 }

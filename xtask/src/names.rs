@@ -195,6 +195,10 @@ pub const RESERVED_MODULE_NAMES: &[(&str, &str)] = &[
     ("models", "is the crate's model registry (src/models.rs)"),
     ("runtime", "re-exports the runtime crate"),
     (
+        "default",
+        "would be the crate's Cargo feature of this model, and Cargo's `default` feature is the set of models on by default",
+    ),
+    (
         "json",
         "is the runtime's JSON reading helpers (segmind::json), re-exported at the crate root",
     ),

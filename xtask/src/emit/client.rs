@@ -179,14 +179,17 @@ fn emit_methods(model: &Model) -> TokenStream {
     ));
     let v1_allow = super::allow_self_convention(&model.rust_name, false);
     let v2_allow = super::allow_self_convention(&format!("{}_submit", model.rust_name), false);
+    let cfg = super::crate_files::cfg(model);
     quote! {
         #v1_doc
+        #cfg
         #v1_allow
         pub async fn #v1(&self, input: &crate::#module::Input) -> Result<rt::#output, rt::Error> {
             self.inner.run(input).await
         }
 
         #v2_doc
+        #cfg
         #v2_allow
         pub async fn #v2(&self, input: &crate::#module::Input) -> Result<rt::Job, rt::Error> {
             self.inner.submit(input).await

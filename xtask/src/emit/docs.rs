@@ -62,7 +62,9 @@ fn split_lines(text: &str) -> Vec<&str> {
     lines
 }
 
-fn lines(text: &str) -> Vec<String> {
+/// The text of one doc attribute per line of `text` (what [`outer`] and
+/// [`inner`] emit), for a doc attribute of another form (`cfg_attr`).
+pub fn lines(text: &str) -> Vec<String> {
     split_lines(text)
         .into_iter()
         .map(|l| {

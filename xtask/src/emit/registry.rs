@@ -5,19 +5,23 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::crate_files::cfg;
 use crate::ir::Model;
 
 /// The registry module.
 pub fn emit_registry(models: &[Model]) -> TokenStream {
     let infos = models.iter().map(|m| {
         let module = format_ident!("{}", m.rust_name);
-        quote!(&crate::#module::MODEL)
+        let cfg = cfg(m);
+        quote!(#cfg &crate::#module::MODEL)
     });
     let arms = models.iter().map(|m| {
         let module = format_ident!("{}", m.rust_name);
         let slug = &m.slug;
+        let cfg = cfg(m);
         quote! {
-            #slug => parse::<crate::#module::Input>(json),
+            #cfg
+            (#slug, json) => parse::<crate::#module::Input>(json),
         }
     });
     quote! {
@@ -26,7 +30,8 @@ pub fn emit_registry(models: &[Model]) -> TokenStream {
         use ::segmind_runtime as rt;
         use rt::__private::parse_input as parse;
 
-        /// Every model, in the order of their schema files.
+        /// Every model compiled in (each is a Cargo feature), in the order of
+        /// their schema files.
         pub static ALL: &[&rt::ModelInfo] = &[#(#infos),*];
 
         /// The model with this slug.
@@ -39,15 +44,16 @@ pub fn emit_registry(models: &[Model]) -> TokenStream {
         ///
         /// # Errors
         ///
-        /// When no model has this slug, or the JSON does not fit its input type
+        /// When no model compiled in has this slug, or the JSON does not fit its input type
         /// (an unknown field, a value of the wrong type or outside a closed set).
         pub fn input_from_json(
             slug: &str,
             json: ::serde_json::Value,
         ) -> Result<Box<dyn rt::ModelInput>, rt::ParseInputError> {
-            match slug {
+            // A tuple, so that `json` is used with every model feature off.
+            match (slug, json) {
                 #(#arms)*
-                other => Err(rt::ParseInputError::UnknownModel(other.to_owned())),
+                (other, _) => Err(rt::ParseInputError::UnknownModel(other.to_owned())),
             }
         }
     }

@@ -1,0 +1,519 @@
+//! Codegen at catalogue scale: N models synthesised from the real schema
+//! files (renamed copies: slug, file name, title and `x-rust-name` get a
+//! `-cK` / ` K` / `_cK` suffix, so every name stays unique) in a temporary
+//! workspace, for N = 5, 50 and 500. For each N it prints:
+//!
+//! - codegen time, in process, median of the runs: without the memo (every
+//!   file formatted) and with a warm memo (nothing changed since the last run),
+//!   and the load+check and emit+format phases;
+//! - generated lines, in total and per model;
+//! - editing one schema file, then codegen and `cargo build -p segmind`
+//!   (debug), incremental and with `CARGO_INCREMENTAL=0`;
+//! - the same build with that model's feature only
+//!   (`--no-default-features --features <model>`).
+//!
+//! Run with `cargo bench -p xtask --bench codegen_scale` (about 15 minutes on
+//! 2 cores, most of it the 500-model builds). Settings, from the environment:
+//!
+//! - `CODEGEN_SCALE_N`: the model counts, default `5 50 500`;
+//! - `CODEGEN_SCALE_RUNS`: timed codegen runs per figure (after one warm-up),
+//!   default 5; `CODEGEN_SCALE_BUILD_RUNS`: timed builds, default 3;
+//! - `CODEGEN_SCALE_BUILDS=0`: codegen figures only, no cargo builds;
+//! - `CODEGEN_SCALE_BASE=all`: copy every schema file, not only the five
+//!   video models the progenitor comparison uses;
+//! - `CODEGEN_SCALE_KEEP=1`: keep the temporary workspaces (their paths are
+//!   printed), to look at what was generated;
+//! - `CODEGEN_SCALE_TARGET`: the target folder of the builds, shared by every
+//!   run so that the dependencies build once (default `target/codegen-scale`
+//!   in the workspace, or under `CARGO_TARGET_DIR` when that is set).
+//!
+//! The builds use the workspace's `runtime/` by its absolute path and a copy
+//! of its `Cargo.lock`. Not a test: `cargo test` neither builds nor runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use xtask::{load, Memo, Mode};
+
+/// The allocator of `cargo xtask codegen`, so that the figures are its.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The five video models of the progenitor comparison.
+const FIVE: &[&str] = &[
+    "hallo",
+    "sadtalker",
+    "hailuo-02-fast",
+    "heygen-avatar-iv",
+    "hailuo-2.3-fast",
+];
+/// Codegen targets: at most this long for 5 and for 500 models.
+const TARGET_CODEGEN_5: Duration = Duration::from_millis(25);
+const TARGET_CODEGEN_500: Duration = Duration::from_millis(420);
+
+fn repo_root() -> PathBuf {
+    xtask::workspace_root()
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    match values.len() {
+        0 => Duration::ZERO,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2,
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1e3)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64())
+}
+
+/// The schema files copies are made of, as JSON documents.
+fn base_models() -> Vec<Value> {
+    let dir = repo_root().join("schema");
+    let all = std::env::var("CODEGEN_SCALE_BASE").is_ok_and(|v| v == "all");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("read schema/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| all || p.file_stem().is_some_and(|s| FIVE.iter().any(|f| s == *f)))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).expect("read a schema file");
+            serde_json::from_str(&text).expect("a schema file is JSON")
+        })
+        .collect()
+}
+
+/// Copy `k` of a model (copy 0 is the model itself).
+fn renamed(doc: &Value, k: usize) -> Value {
+    let mut doc = doc.clone();
+    if k == 0 {
+        return doc;
+    }
+    let object = doc.as_object_mut().expect("a schema file is an object");
+    let suffix = |key: &str, object: &mut serde_json::Map<String, Value>, tail: String| {
+        if let Some(Value::String(s)) = object.get_mut(key) {
+            s.push_str(&tail);
+        }
+    };
+    suffix("slug", object, format!("-c{k}"));
+    suffix("title", object, format!(" {k}"));
+    suffix("x-rust-name", object, format!("_c{k}"));
+    doc
+}
+
+/// A workspace with `n` models: `schema/` (and its meta-schema), a root
+/// `Cargo.toml` whose `segmind-runtime` is the repository's runtime, and the
+/// repository's `Cargo.lock`. Returns the slug and Rust name of the first
+/// model (the one edited).
+fn make_workspace(root: &Path, n: usize, bases: &[Value]) -> (String, String) {
+    let schema = root.join("schema");
+    let meta = schema.join("meta");
+    std::fs::create_dir_all(&meta).expect("create schema/meta");
+    let repo = repo_root();
+    std::fs::copy(
+        repo.join("schema").join(load::META_SCHEMA),
+        schema.join(load::META_SCHEMA),
+    )
+    .expect("copy the meta-schema");
+    for i in 0..n {
+        let doc = renamed(&bases[i % bases.len()], i / bases.len());
+        let slug = doc["slug"].as_str().expect("a slug").to_owned();
+        let text = serde_json::to_string_pretty(&doc).expect("JSON");
+        std::fs::write(schema.join(format!("{slug}.json")), text).expect("write a schema file");
+    }
+    std::fs::write(root.join("Cargo.toml"), workspace_manifest(&repo)).expect("write Cargo.toml");
+    std::fs::copy(repo.join("Cargo.lock"), root.join("Cargo.lock")).expect("copy Cargo.lock");
+    let models = load::load_models(&schema, "schema").expect("the copies load");
+    let first = &models[0];
+    (first.slug.clone(), first.rust_name.clone())
+}
+
+/// The root manifest of the temporary workspace: the repository's
+/// `[workspace.package]` and the dependencies the generated crate inherits.
+fn workspace_manifest(repo: &Path) -> String {
+    let text = std::fs::read_to_string(repo.join("Cargo.toml")).expect("read Cargo.toml");
+    let package: Vec<&str> = text
+        .lines()
+        .skip_while(|l| *l != "[workspace.package]")
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    let dependency = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{name} = ")))
+            .unwrap_or_else(|| panic!("{name} in [workspace.dependencies]"))
+            .to_owned()
+    };
+    let runtime = repo.join("runtime");
+    format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [\"generated\"]\n\n{}\n\n[workspace.dependencies]\n{}\n{}\nsegmind-runtime = {{ path = {:?} }}\n",
+        package.join("\n"),
+        dependency("serde"),
+        dependency("serde_json"),
+        runtime.display().to_string()
+    )
+}
+
+/// Lines of every file in `dir`.
+fn lines_below(dir: &Path) -> usize {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).expect("read a generated folder") {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            total += lines_below(&path);
+        } else {
+            total += std::fs::read_to_string(&path)
+                .expect("read a generated file")
+                .lines()
+                .count();
+        }
+    }
+    total
+}
+
+/// Changes the summary of `schema/<slug>.json` (a new text each time), as an
+/// edit of one schema file; it shows in the model's module, the crate root
+/// and the client.
+fn edit_schema(root: &Path, slug: &str, edit: usize) {
+    let path = root.join("schema").join(format!("{slug}.json"));
+    let mut doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("JSON");
+    doc["summary"] = Value::String(format!("Edited summary, edit {edit}."));
+    std::fs::write(&path, serde_json::to_string_pretty(&doc).expect("JSON")).expect("write");
+}
+
+struct Build<'a> {
+    root: &'a Path,
+    target: PathBuf,
+    incremental: bool,
+    features: Option<&'a str>,
+}
+
+impl Build<'_> {
+    /// `cargo build -p segmind`; the time it took. Panics when the build
+    /// fails, or when `must_compile` and it did not compile the crate.
+    fn run(&self, must_compile: bool) -> Duration {
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+        cmd.current_dir(self.root)
+            .args(["build", "-p", "segmind"])
+            .env("CARGO_TARGET_DIR", &self.target)
+            .env("CARGO_TERM_COLOR", "never")
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .env_remove("CARGO_BUILD_RUSTFLAGS");
+        if let Some(feature) = self.features {
+            cmd.args(["--no-default-features", "--features", feature]);
+        }
+        cmd.env(
+            "CARGO_INCREMENTAL",
+            if self.incremental { "1" } else { "0" },
+        );
+        let start = Instant::now();
+        let out = cmd.output().expect("run cargo");
+        let took = start.elapsed();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "cargo build failed:\n{stderr}");
+        assert!(
+            !must_compile || stderr.contains("Compiling segmind v"),
+            "cargo did not compile segmind:\n{stderr}"
+        );
+        took
+    }
+}
+
+/// Edit one schema, codegen (with the memo, as `cargo xtask codegen` runs),
+/// build: `runs` times after one untimed warm-up. Medians of the codegen
+/// time and of the build time.
+fn edit_codegen_build(
+    root: &Path,
+    slug: &str,
+    memo: &Memo,
+    build: &Build<'_>,
+    runs: usize,
+    edits: &mut usize,
+) -> (Duration, Duration) {
+    build.run(false);
+    let mut codegen = Vec::new();
+    let mut builds = Vec::new();
+    for i in 0..=runs {
+        *edits += 1;
+        edit_schema(root, slug, *edits);
+        let start = Instant::now();
+        xtask::codegen_with(root, Mode::Write, Some(memo)).expect("codegen");
+        let generated = start.elapsed();
+        let built = build.run(true);
+        if i > 0 {
+            codegen.push(generated);
+            builds.push(built);
+        }
+    }
+    (median(codegen), median(builds))
+}
+
+struct Figures {
+    n: usize,
+    input_bytes: u64,
+    cold: Duration,
+    warm: Duration,
+    load: Duration,
+    emit: Duration,
+    lines: usize,
+    module_lines: usize,
+    builds: Option<BuildFigures>,
+}
+
+struct BuildFigures {
+    edit_codegen: Duration,
+    inc: Duration,
+    noinc: Duration,
+    one_inc: Duration,
+    one_noinc: Duration,
+}
+
+fn measure(
+    n: usize,
+    bases: &[Value],
+    runs: usize,
+    build_runs: Option<usize>,
+    target: &Path,
+) -> Figures {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kept;
+    let root: &Path = if std::env::var_os("CODEGEN_SCALE_KEEP").is_some() {
+        kept = dir.keep();
+        eprintln!("keeping the workspace of {n} models: {}", kept.display());
+        &kept
+    } else {
+        dir.path()
+    };
+    let (slug, rust_name) = make_workspace(root, n, bases);
+    let schema = root.join("schema");
+    let input_bytes = std::fs::read_dir(&schema)
+        .expect("read schema")
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| m.len())
+        .sum();
+
+    // Codegen without a memo: every file formatted.
+    xtask::codegen(root, Mode::Write).expect("codegen");
+    let mut cold = Vec::new();
+    let mut load_times = Vec::new();
+    let mut emit_times = Vec::new();
+    for _ in 0..runs {
+        let start = Instant::now();
+        xtask::codegen(root, Mode::Write).expect("codegen");
+        cold.push(start.elapsed());
+        let start = Instant::now();
+        let models = load::load_models(&schema, "schema").expect("load");
+        load_times.push(start.elapsed());
+        let start = Instant::now();
+        xtask::emit::emit_crate(&models).expect("emit");
+        emit_times.push(start.elapsed());
+    }
+    // With a memo, nothing changed since the last run.
+    let memo_dir = tempfile::tempdir().expect("tempdir");
+    let memo = Memo::open(memo_dir.path(), &root.join("generated"));
+    xtask::codegen_with(root, Mode::Write, Some(&memo)).expect("codegen");
+    let mut warm = Vec::new();
+    for _ in 0..runs {
+        let memo = Memo::open(memo_dir.path(), &root.join("generated"));
+        let start = Instant::now();
+        xtask::codegen_with(root, Mode::Check, Some(&memo)).expect("up to date");
+        warm.push(start.elapsed());
+    }
+    let generated = root.join("generated");
+    let lines = lines_below(&generated);
+    let module_lines = std::fs::read_to_string(generated.join(format!("src/{rust_name}.rs")))
+        .expect("a model's module")
+        .lines()
+        .count();
+
+    let builds = build_runs.map(|build_runs| {
+        let mut edits = 0;
+        let memo = Memo::open(memo_dir.path(), &generated);
+        let mut build = Build {
+            root,
+            target: target.join("inc"),
+            incremental: true,
+            features: None,
+        };
+        let (edit_codegen, inc) =
+            edit_codegen_build(root, &slug, &memo, &build, build_runs, &mut edits);
+        build.features = Some(&rust_name);
+        let (_, one_inc) = edit_codegen_build(root, &slug, &memo, &build, build_runs, &mut edits);
+        build.target = target.join("noinc");
+        build.incremental = false;
+        let (_, one_noinc) = edit_codegen_build(root, &slug, &memo, &build, build_runs, &mut edits);
+        build.features = None;
+        let (_, noinc) = edit_codegen_build(root, &slug, &memo, &build, build_runs, &mut edits);
+        BuildFigures {
+            edit_codegen,
+            inc,
+            noinc,
+            one_inc,
+            one_noinc,
+        }
+    });
+    Figures {
+        n,
+        input_bytes,
+        cold: median(cold),
+        warm: median(warm),
+        load: median(load_times),
+        emit: median(emit_times),
+        lines,
+        module_lines,
+        builds,
+    }
+}
+
+fn row(name: &str, cells: impl IntoIterator<Item = String>) {
+    print!("{name:<58}");
+    for cell in cells {
+        print!(" {cell:>10}");
+    }
+    println!();
+}
+
+fn main() -> ExitCode {
+    let sizes: Vec<usize> = std::env::var("CODEGEN_SCALE_N")
+        .unwrap_or_else(|_| "5 50 500".to_owned())
+        .split_whitespace()
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let runs = env_usize("CODEGEN_SCALE_RUNS", 5).max(1);
+    let build_runs = (env_usize("CODEGEN_SCALE_BUILDS", 1) != 0)
+        .then(|| env_usize("CODEGEN_SCALE_BUILD_RUNS", 3).max(1));
+    let target = std::env::var_os("CODEGEN_SCALE_TARGET")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("CARGO_TARGET_DIR").map(|t| PathBuf::from(t).join("codegen-scale"))
+        })
+        .unwrap_or_else(|| repo_root().join("target/codegen-scale"));
+    let bases = base_models();
+    println!(
+        "codegen at scale: copies of {} schema files; {} formatting threads; codegen medians of {runs} runs, builds of {} (debug profile)",
+        bases.len(),
+        xtask::parallel::threads(),
+        build_runs.map_or("none".to_owned(), |r| r.to_string()),
+    );
+    let mut all = Vec::new();
+    for &n in &sizes {
+        eprintln!("measuring {n} models...");
+        all.push(measure(n, &bases, runs, build_runs, &target));
+    }
+
+    row("models", all.iter().map(|f| f.n.to_string()));
+    row(
+        "schema input (bytes)",
+        all.iter().map(|f| f.input_bytes.to_string()),
+    );
+    row(
+        "codegen, every file formatted (ms)",
+        all.iter().map(|f| ms(f.cold)),
+    );
+    row("  load + check (ms)", all.iter().map(|f| ms(f.load)));
+    row("  emit + format (ms)", all.iter().map(|f| ms(f.emit)));
+    row(
+        "codegen, nothing changed, warm memo (ms)",
+        all.iter().map(|f| ms(f.warm)),
+    );
+    row("generated lines", all.iter().map(|f| f.lines.to_string()));
+    row(
+        "generated lines per model",
+        all.iter().map(|f| (f.lines / f.n.max(1)).to_string()),
+    );
+    row(
+        "lines of one model's module",
+        all.iter().map(|f| f.module_lines.to_string()),
+    );
+    if all.iter().all(|f| f.builds.is_some()) {
+        fn b(f: &Figures) -> &BuildFigures {
+            f.builds.as_ref().expect("checked")
+        }
+        row(
+            "edit one schema: codegen, warm memo (ms)",
+            all.iter().map(|f| ms(b(f).edit_codegen)),
+        );
+        row(
+            "  + cargo build -p segmind, incremental (s)",
+            all.iter().map(|f| secs(b(f).inc)),
+        );
+        row(
+            "  + cargo build -p segmind, CARGO_INCREMENTAL=0 (s)",
+            all.iter().map(|f| secs(b(f).noinc)),
+        );
+        row(
+            "  + build of that model's feature only, incremental (s)",
+            all.iter().map(|f| secs(b(f).one_inc)),
+        );
+        row(
+            "  + build of that model's feature only, CARGO_INCREMENTAL=0 (s)",
+            all.iter().map(|f| secs(b(f).one_noinc)),
+        );
+    }
+
+    let mut ok = true;
+    for f in &all {
+        let target = match f.n {
+            5 => TARGET_CODEGEN_5,
+            500 => TARGET_CODEGEN_500,
+            _ => continue,
+        };
+        let met = f.cold <= target;
+        ok &= met;
+        println!(
+            "target: codegen of {} models every file formatted {} ms <= {} ms: {}",
+            f.n,
+            ms(f.cold),
+            ms(target),
+            if met { "met" } else { "MISSED" }
+        );
+    }
+    let five = all
+        .iter()
+        .find(|f| f.n == 5)
+        .and_then(|f| f.builds.as_ref());
+    let many = all
+        .iter()
+        .find(|f| f.n == 500)
+        .and_then(|f| f.builds.as_ref());
+    if let (Some(five), Some(many)) = (five, many) {
+        for (what, one, full) in [
+            ("incremental", many.one_inc, five.inc),
+            ("CARGO_INCREMENTAL=0", many.one_noinc, five.noinc),
+        ] {
+            let met = one <= full;
+            ok &= met;
+            println!(
+                "target: one model's build at 500 models {} s <= five-model build {} s ({what}): {}",
+                secs(one),
+                secs(full),
+                if met { "met" } else { "MISSED" }
+            );
+        }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
