@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use futures_util::future::{self, Either};
 use futures_util::stream::{self, StreamExt as _};
 use serde_json::Value;
 use tokio::sync::mpsc;
@@ -432,14 +433,24 @@ impl Batch {
             .map(|(line, prior)| async move { context.run_line(line, prior).await })
             .buffer_unordered(self.concurrency);
         loop {
-            tokio::select! {
-                Some(event) = received.recv() => on_event(event),
-                next = tasks.next() => match next {
-                    Some(record) => {
-                        records.insert(record.line, record);
+            // Events as they come, until every line's task has ended. (Not
+            // `tokio::select!`: the runtime leaves tokio's macros out.)
+            let next = {
+                let event = std::pin::pin!(received.recv());
+                match future::select(event, tasks.next()).await {
+                    Either::Left((Some(event), _)) => {
+                        on_event(event);
+                        continue;
                     }
-                    None => break,
-                },
+                    Either::Left((None, task)) => task.await,
+                    Either::Right((next, _)) => next,
+                }
+            };
+            match next {
+                Some(record) => {
+                    records.insert(record.line, record);
+                }
+                None => break,
             }
         }
         drop(tasks);
