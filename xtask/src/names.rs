@@ -188,27 +188,28 @@ pub fn model_items(rust_name: &str) -> Vec<Item> {
 
 /// Module names the generated crate, its files or its paths use already,
 /// with what uses them. (A lower-case name the runtime exports at its root
-/// would belong here too, as the crate re-exports them all;
-/// `tests/codegen_shared_names.rs` checks that there is none missing.)
+/// would belong here too, as the crate re-exports the runtime's public
+/// items; `tests/codegen_shared_names.rs` checks that there is none
+/// missing.)
 pub const RESERVED_MODULE_NAMES: &[(&str, &str)] = &[
     ("client", "is the crate's client module (src/client.rs)"),
     ("models", "is the crate's model registry (src/models.rs)"),
-    ("runtime", "re-exports the runtime crate"),
+    ("runtime", "named the re-exported runtime crate in earlier versions (kept reserved, so a model name never takes it back)"),
     (
         "default",
         "would be the crate's Cargo feature of this model, and Cargo's `default` feature is the set of models on by default",
     ),
     (
         "json",
-        "is the runtime's JSON reading helpers (segmind::json), re-exported at the crate root",
+        "named the runtime's JSON reading helpers at the crate root in earlier versions (kept reserved)",
     ),
     (
         "child_path",
-        "is the runtime's path helper (segmind::child_path), re-exported at the crate root",
+        "named the runtime's path helper at the crate root in earlier versions (kept reserved)",
     ),
     (
         "is_uri",
-        "is the runtime's URI check (segmind::is_uri), re-exported at the crate root",
+        "named the runtime's URI check at the crate root in earlier versions (kept reserved)",
     ),
     ("lib", "would be the file src/lib.rs, the crate root"),
     (
@@ -247,7 +248,10 @@ pub const RESERVED_CLIENT_METHODS: &[(&str, &str)] = &[
     ("new", "segmind::Client::new"),
     ("from_env", "segmind::Client::from_env"),
     ("builder", "segmind::Client::builder"),
-    ("runtime", "segmind::Client::runtime"),
+    (
+        "runtime",
+        "segmind::Client::runtime in earlier versions (kept reserved)",
+    ),
     ("base_url", "segmind_runtime::Client::base_url"),
     ("upload_url", "segmind_runtime::Client::upload_url"),
     (
