@@ -19,7 +19,7 @@ fn main() {
     let out = out_dir.join("fixtures");
     std::fs::create_dir_all(&out).expect("create OUT_DIR/fixtures");
 
-    let mut index = String::new();
+    let mut index = String::from(FIXTURE_CLIENT);
     let mut registry = String::from(
         "/// Every valid fixture: its schema file and a reader of its input from JSON.\n#[allow(clippy::type_complexity)]\npub static ALL: &[(&str, fn(::serde_json::Value) -> Result<Box<dyn ::segmind_runtime::ModelInput>, ::serde_json::Error>)] = &[\n",
     );
@@ -29,7 +29,12 @@ fn main() {
         for model in &models {
             let file = xtask::emit::emit_model_file(model).unwrap_or_else(|e| panic!("{e}"));
             let target = out.join(format!("{}.rs", model.rust_name));
-            std::fs::write(&target, file.contents).expect("write fixture module");
+            // A model's methods are on `crate::Client`; here, the stand-in
+            // client of the fixtures' index.
+            let contents = file
+                .contents
+                .replace("crate::Client", "crate::fixtures::Client");
+            std::fs::write(&target, contents).expect("write fixture module");
             writeln!(
                 index,
                 "#[path = {:?}]\npub mod {};",
@@ -52,6 +57,22 @@ fn main() {
 
     write_sets(&sets, &meta, &out_dir.join("sets"));
 }
+
+/// What a fixture module's methods are defined on: the generated crate's
+/// `Client` has `run` and `submit`, and so has this stand-in.
+const FIXTURE_CLIENT: &str = r#"/// The generated crate's `Client`, as far as a model's methods need it.
+pub struct Client(::segmind_runtime::Client);
+impl Client {
+    /// A blocking (v1) call.
+    pub async fn run<O: ::segmind_runtime::ModelOutput, I: ::segmind_runtime::ModelInput + ?Sized>(&self, input: &I) -> ::segmind_runtime::Result<O> {
+        self.0.run(input).await
+    }
+    /// A job (v2).
+    pub async fn submit<I: ::segmind_runtime::ModelInput + ?Sized>(&self, input: &I) -> ::segmind_runtime::Result<::segmind_runtime::Job> {
+        self.0.submit(input).await
+    }
+}
+"#;
 
 /// The `*.json` files directly in `dir`, sorted.
 fn json_files(dir: &Path) -> Vec<PathBuf> {

@@ -361,7 +361,15 @@ fn check_accepted(models: &[xtask::ir::Model], base_methods: &BTreeSet<String>) 
         assert!(modules.contains(name), "{name} not declared: {modules:?}");
     }
 
-    let methods = inherent_methods(&file("src/client.rs"), "Client");
+    // The client's methods: its own (client.rs) and each model's two (in
+    // the model's module).
+    let mut methods = inherent_methods(&file("src/client.rs"), "Client");
+    for model in models {
+        methods.extend(inherent_methods(
+            &file(&format!("src/{}.rs", model.rust_name)),
+            "Client",
+        ));
+    }
     let unique: BTreeSet<&String> = methods.iter().collect();
     assert_eq!(
         unique.len(),

@@ -32,6 +32,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
+#[must_use]
 pub struct Input {
     /// Input image. Media (image): a URL, or a local file that is uploaded before the request.
     pub image: rt::Media,
@@ -56,19 +57,16 @@ impl Input {
         }
     }
     /// Sets the field `scale` (see its docs).
-    #[must_use]
     pub fn scale(mut self, value: Scale) -> Self {
         self.scale = Some(value);
         self
     }
     /// Sets the field `output_format` (see its docs).
-    #[must_use]
     pub fn output_format(mut self, value: OutputFormat) -> Self {
         self.output_format = Some(value);
         self
     }
     /// Sets the field `quality` (see its docs).
-    #[must_use]
     pub fn quality(mut self, value: i64) -> Self {
         self.quality = Some(value);
         self
@@ -98,28 +96,19 @@ impl rt::__private::Fields for Input {
             .maximum(rt::Limit::Int(100))
             .default("95"),
     ];
-    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
-        field(&self.image);
-        field(&self.scale);
-        field(&self.output_format);
-        field(&self.quality);
-    }
 }
-/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(d)?;
-        Ok(Self {
-            image: json.take("image")?,
-            scale: json.take("scale")?,
-            output_format: json.take("output_format")?,
-            quality: json.take("quality")?,
-        })
-    }
-}
+rt::__private::object!(Input { image, scale, output_format, quality });
 impl rt::__private::Body for Input {
-    fn model() -> &'static rt::ModelInfo {
-        &MODEL
+    const MODEL: &'static rt::ModelInfo = &MODEL;
+}
+impl crate::Client {
+    /// Runs ESRGAN (`POST /v1/esrgan`) and waits for the image; see [`Client::run`](crate::Client::run).
+    pub async fn esrgan(&self, input: &Input) -> rt::Result<rt::Image> {
+        self.run(input).await
+    }
+    /// Submits a ESRGAN job (`POST /v2/esrgan`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    pub async fn esrgan_submit(&self, input: &Input) -> rt::Result<rt::Job> {
+        self.submit(input).await
     }
 }
 /// Values of `scale`: Upscale factor. Allowed values: `2`, `4`, `8`. Default (applied by the server when unset): `2`.
@@ -133,48 +122,9 @@ pub enum Scale {
     /// The value `8`.
     V8,
 }
-impl Scale {
-    /// Every value, in schema order.
-    pub const ALL: [Self; 3] = [Self::V2, Self::V4, Self::V8];
-    /// Every value as sent on the wire, with its variant's name, in schema order.
-    pub const VALUES: &'static [rt::AllowedValue] = &[
-        rt::AllowedValue::new("2", "V2"),
-        rt::AllowedValue::new("4", "V4"),
-        rt::AllowedValue::new("8", "V8"),
-    ];
-    /// The integer sent on the wire.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::V2 => 2,
-            Self::V4 => 4,
-            Self::V8 => 8,
-        }
-    }
-    /// The variant of a wire integer, if it is one of the allowed values.
-    pub fn from_value(value: i64) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.value() == value)
-    }
-}
-impl ::std::fmt::Display for Scale {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.value(), f)
-    }
-}
-impl ::serde::Serialize for Scale {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_i64(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Scale {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::__private::integer_enum(d, Self::from_value, "one of 2, 4, 8")
-    }
-}
-impl rt::__private::FieldValue for Scale {}
+rt::__private::wire_enum!(Scale, int, [V2(2), V4(4), V8(8)]);
 /// Values of `output_format`: The reply's image format. Allowed values: `jpeg`, `png`, `webp`. Default (applied by the server when unset): `jpeg`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum OutputFormat {
     /// The value `jpeg` (the server's default).
     #[default]
@@ -184,23 +134,4 @@ pub enum OutputFormat {
     /// The value `webp`.
     Webp,
 }
-impl OutputFormat {
-    /// Every value, in schema order.
-    pub const ALL: [Self; 3] = [Self::Jpeg, Self::Png, Self::Webp];
-    /// Every value as sent on the wire, with its variant's name, in schema order.
-    pub const VALUES: &'static [rt::AllowedValue] = &[
-        rt::AllowedValue::new("jpeg", "Jpeg"),
-        rt::AllowedValue::new("png", "Png"),
-        rt::AllowedValue::new("webp", "Webp"),
-    ];
-    /// The string sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::VALUES[self as usize].value
-    }
-}
-impl ::std::fmt::Display for OutputFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::__private::FieldValue for OutputFormat {}
+rt::__private::wire_enum!(OutputFormat, str, [Jpeg("jpeg"), Png("png"), Webp("webp")]);

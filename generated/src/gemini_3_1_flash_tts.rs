@@ -32,6 +32,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
+#[must_use]
 pub struct Input {
     /// Text to speak; audio tags set the style. Example: `Welcome to Segmind — the fastest API platform for AI image and video generation.`.
     pub text: String,
@@ -56,19 +57,16 @@ impl Input {
         }
     }
     /// Sets the field `temperature` (see its docs).
-    #[must_use]
     pub fn temperature(mut self, value: f64) -> Self {
         self.temperature = Some(value);
         self
     }
     /// Sets the field `voice_1` (see its docs).
-    #[must_use]
     pub fn voice_1(mut self, value: impl Into<Voice1>) -> Self {
         self.voice_1 = Some(value.into());
         self
     }
     /// Sets the field `voice_2` (see its docs).
-    #[must_use]
     pub fn voice_2(mut self, value: impl Into<String>) -> Self {
         self.voice_2 = Some(value.into());
         self
@@ -97,28 +95,22 @@ impl rt::__private::Fields for Input {
         rt::FieldInfo::string("voice_2")
             .description("Second speaker for dialogue; leave unset for one speaker."),
     ];
-    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
-        field(&self.text);
-        field(&self.temperature);
-        field(&self.voice_1);
-        field(&self.voice_2);
-    }
 }
-/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(d)?;
-        Ok(Self {
-            text: json.take("text")?,
-            temperature: json.take("temperature")?,
-            voice_1: json.take("voice_1")?,
-            voice_2: json.take("voice_2")?,
-        })
-    }
-}
+rt::__private::object!(Input { text, temperature, voice_1, voice_2 });
 impl rt::__private::Body for Input {
-    fn model() -> &'static rt::ModelInfo {
-        &MODEL
+    const MODEL: &'static rt::ModelInfo = &MODEL;
+}
+impl crate::Client {
+    /// Runs Gemini 3.1 Flash TTS (`POST /v1/gemini-3.1-flash-tts`) and waits for the audio; see [`Client::run`](crate::Client::run).
+    pub async fn gemini_3_1_flash_tts(&self, input: &Input) -> rt::Result<rt::Audio> {
+        self.run(input).await
+    }
+    /// Submits a Gemini 3.1 Flash TTS job (`POST /v2/gemini-3.1-flash-tts`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    pub async fn gemini_3_1_flash_tts_submit(
+        &self,
+        input: &Input,
+    ) -> rt::Result<rt::Job> {
+        self.submit(input).await
     }
 }
 /// Values of `voice_1`: Primary voice. Known values: `Kore`, `Puck`, `Charon`, `Aoede`, `Fenrir`, `Zephyr`; any other string is accepted too. Default (applied by the server when unset): `Kore`.
@@ -140,64 +132,7 @@ pub enum Voice1 {
     /// A value not named in the schema, sent as is.
     Other(String),
 }
-impl Voice1 {
-    /// Every named value, in schema order.
-    pub const KNOWN: [Self; 6] = [
-        Self::Kore,
-        Self::Puck,
-        Self::Charon,
-        Self::Aoede,
-        Self::Fenrir,
-        Self::Zephyr,
-    ];
-    /// Every value as sent on the wire, with its variant's name, in schema order.
-    pub const VALUES: &'static [rt::AllowedValue] = &[
-        rt::AllowedValue::new("Kore", "Kore"),
-        rt::AllowedValue::new("Puck", "Puck"),
-        rt::AllowedValue::new("Charon", "Charon"),
-        rt::AllowedValue::new("Aoede", "Aoede"),
-        rt::AllowedValue::new("Fenrir", "Fenrir"),
-        rt::AllowedValue::new("Zephyr", "Zephyr"),
-    ];
-    /// The string sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Kore => "Kore",
-            Self::Puck => "Puck",
-            Self::Charon => "Charon",
-            Self::Aoede => "Aoede",
-            Self::Fenrir => "Fenrir",
-            Self::Zephyr => "Zephyr",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for Voice1 {
-    fn from(value: &str) -> Self {
-        match Self::VALUES.iter().position(|v| v.value == value) {
-            Some(i) => Self::KNOWN[i].clone(),
-            None => Self::Other(value.to_owned()),
-        }
-    }
-}
-impl From<String> for Voice1 {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl ::std::fmt::Display for Voice1 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Voice1 {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Voice1 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(d).map(Self::from)
-    }
-}
-impl rt::__private::FieldValue for Voice1 {}
+rt::__private::wire_enum!(
+    Voice1, open, [Kore("Kore"), Puck("Puck"), Charon("Charon"), Aoede("Aoede"),
+    Fenrir("Fenrir"), Zephyr("Zephyr")]
+);

@@ -33,6 +33,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
+#[must_use]
 pub struct Input {
     /// Text scenario for the video. Use creative or specific prompts to tailor the output. Example: `A 3D animated cartoon-style young boy sitting in a cozy recording studio, singing passionately into a podcast microphone.`.
     pub prompt: String,
@@ -67,25 +68,21 @@ impl Input {
         }
     }
     /// Sets the field `last_frame_image` (see its docs).
-    #[must_use]
     pub fn last_frame_image(mut self, value: impl Into<rt::Media>) -> Self {
         self.last_frame_image = Some(value.into());
         self
     }
     /// Sets the field `duration` (see its docs).
-    #[must_use]
     pub fn duration(mut self, value: Duration) -> Self {
         self.duration = Some(value);
         self
     }
     /// Sets the field `go_fast` (see its docs).
-    #[must_use]
     pub fn go_fast(mut self, value: bool) -> Self {
         self.go_fast = Some(value);
         self
     }
     /// Sets the field `prompt_optimizer` (see its docs).
-    #[must_use]
     pub fn prompt_optimizer(mut self, value: bool) -> Self {
         self.prompt_optimizer = Some(value);
         self
@@ -125,32 +122,22 @@ impl rt::__private::Fields for Input {
             .description("Enhance the prompt's effectiveness.")
             .default("true"),
     ];
-    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
-        field(&self.prompt);
-        field(&self.first_frame_image);
-        field(&self.last_frame_image);
-        field(&self.duration);
-        field(&self.go_fast);
-        field(&self.prompt_optimizer);
-    }
 }
-/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(d)?;
-        Ok(Self {
-            prompt: json.take("prompt")?,
-            first_frame_image: json.take("first_frame_image")?,
-            last_frame_image: json.take("last_frame_image")?,
-            duration: json.take("duration")?,
-            go_fast: json.take("go_fast")?,
-            prompt_optimizer: json.take("prompt_optimizer")?,
-        })
-    }
-}
+rt::__private::object!(
+    Input { prompt, first_frame_image, last_frame_image, duration, go_fast,
+    prompt_optimizer }
+);
 impl rt::__private::Body for Input {
-    fn model() -> &'static rt::ModelInfo {
-        &MODEL
+    const MODEL: &'static rt::ModelInfo = &MODEL;
+}
+impl crate::Client {
+    /// Runs Hailuo 02 Fast (`POST /v1/hailuo-02-fast`) and waits for the video; see [`Client::run`](crate::Client::run).
+    pub async fn hailuo_02_fast(&self, input: &Input) -> rt::Result<rt::Video> {
+        self.run(input).await
+    }
+    /// Submits a Hailuo 02 Fast job (`POST /v2/hailuo-02-fast`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    pub async fn hailuo_02_fast_submit(&self, input: &Input) -> rt::Result<rt::Job> {
+        self.submit(input).await
     }
 }
 /// Values of `duration`: Length of the video in seconds: 6 for shorter and 10 for longer scenarios. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
@@ -162,39 +149,4 @@ pub enum Duration {
     /// The value `10`.
     Seconds10,
 }
-impl Duration {
-    /// Every value, in schema order.
-    pub const ALL: [Self; 2] = [Self::Seconds6, Self::Seconds10];
-    /// Every value as sent on the wire, with its variant's name, in schema order.
-    pub const VALUES: &'static [rt::AllowedValue] = &[
-        rt::AllowedValue::new("6", "Seconds6"),
-        rt::AllowedValue::new("10", "Seconds10"),
-    ];
-    /// The integer sent on the wire.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::Seconds6 => 6,
-            Self::Seconds10 => 10,
-        }
-    }
-    /// The variant of a wire integer, if it is one of the allowed values.
-    pub fn from_value(value: i64) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.value() == value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.value(), f)
-    }
-}
-impl ::serde::Serialize for Duration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_i64(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Duration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::__private::integer_enum(d, Self::from_value, "one of 6, 10")
-    }
-}
-impl rt::__private::FieldValue for Duration {}
+rt::__private::wire_enum!(Duration, int, [Seconds6(6), Seconds10(10)]);

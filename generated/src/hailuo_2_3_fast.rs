@@ -33,6 +33,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
+#[must_use]
 pub struct Input {
     /// Text description of the video. Use detailed text for unique scenes or abstract text for artistic videos. Example: `A woman stands outdoors in soft sunlight, modeling a blue floral knit cardigan over white pants.`.
     pub prompt: String,
@@ -63,19 +64,16 @@ impl Input {
         }
     }
     /// Sets the field `duration` (see its docs).
-    #[must_use]
     pub fn duration(mut self, value: Duration) -> Self {
         self.duration = Some(value);
         self
     }
     /// Sets the field `prompt_optimizer` (see its docs).
-    #[must_use]
     pub fn prompt_optimizer(mut self, value: bool) -> Self {
         self.prompt_optimizer = Some(value);
         self
     }
     /// Sets the field `resolution` (see its docs).
-    #[must_use]
     pub fn resolution(mut self, value: Resolution) -> Self {
         self.resolution = Some(value);
         self
@@ -114,30 +112,21 @@ impl rt::__private::Fields for Input {
             .allowed(Resolution::VALUES)
             .default("\"1080p\""),
     ];
-    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
-        field(&self.prompt);
-        field(&self.first_frame_image);
-        field(&self.duration);
-        field(&self.prompt_optimizer);
-        field(&self.resolution);
-    }
 }
-/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(d)?;
-        Ok(Self {
-            prompt: json.take("prompt")?,
-            first_frame_image: json.take("first_frame_image")?,
-            duration: json.take("duration")?,
-            prompt_optimizer: json.take("prompt_optimizer")?,
-            resolution: json.take("resolution")?,
-        })
-    }
-}
+rt::__private::object!(
+    Input { prompt, first_frame_image, duration, prompt_optimizer, resolution }
+);
 impl rt::__private::Body for Input {
-    fn model() -> &'static rt::ModelInfo {
-        &MODEL
+    const MODEL: &'static rt::ModelInfo = &MODEL;
+}
+impl crate::Client {
+    /// Runs Hailuo 2.3 Fast (`POST /v1/hailuo-2.3-fast`) and waits for the video; see [`Client::run`](crate::Client::run).
+    pub async fn hailuo_2_3_fast(&self, input: &Input) -> rt::Result<rt::Video> {
+        self.run(input).await
+    }
+    /// Submits a Hailuo 2.3 Fast job (`POST /v2/hailuo-2.3-fast`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    pub async fn hailuo_2_3_fast_submit(&self, input: &Input) -> rt::Result<rt::Job> {
+        self.submit(input).await
     }
 }
 /// Values of `duration`: Length of the video in seconds: 6 for short clips, 10 for more detailed scenes. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
@@ -149,71 +138,14 @@ pub enum Duration {
     /// The value `10`.
     Seconds10,
 }
-impl Duration {
-    /// Every value, in schema order.
-    pub const ALL: [Self; 2] = [Self::Seconds6, Self::Seconds10];
-    /// Every value as sent on the wire, with its variant's name, in schema order.
-    pub const VALUES: &'static [rt::AllowedValue] = &[
-        rt::AllowedValue::new("6", "Seconds6"),
-        rt::AllowedValue::new("10", "Seconds10"),
-    ];
-    /// The integer sent on the wire.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::Seconds6 => 6,
-            Self::Seconds10 => 10,
-        }
-    }
-    /// The variant of a wire integer, if it is one of the allowed values.
-    pub fn from_value(value: i64) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.value() == value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.value(), f)
-    }
-}
-impl ::serde::Serialize for Duration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_i64(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Duration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::__private::integer_enum(d, Self::from_value, "one of 6, 10")
-    }
-}
-impl rt::__private::FieldValue for Duration {}
+rt::__private::wire_enum!(Duration, int, [Seconds6(6), Seconds10(10)]);
 /// Values of `resolution`: Video quality: 768p for faster processing, 1080p for high detail. Allowed values: `768p`, `1080p`. Default (applied by the server when unset): `1080p`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Resolution {
     /// The value `768p`.
-    #[serde(rename = "768p")]
     P768,
     /// The value `1080p` (the server's default).
     #[default]
-    #[serde(rename = "1080p")]
     P1080,
 }
-impl Resolution {
-    /// Every value, in schema order.
-    pub const ALL: [Self; 2] = [Self::P768, Self::P1080];
-    /// Every value as sent on the wire, with its variant's name, in schema order.
-    pub const VALUES: &'static [rt::AllowedValue] = &[
-        rt::AllowedValue::new("768p", "P768"),
-        rt::AllowedValue::new("1080p", "P1080"),
-    ];
-    /// The string sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::VALUES[self as usize].value
-    }
-}
-impl ::std::fmt::Display for Resolution {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::__private::FieldValue for Resolution {}
+rt::__private::wire_enum!(Resolution, str, [P768("768p"), P1080("1080p")]);

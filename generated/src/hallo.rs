@@ -33,6 +33,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
+#[must_use]
 pub struct Input {
     /// Input image of a talking-head. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/hallo/hallo-input.png`.
     pub input_image: rt::Media,
@@ -71,31 +72,26 @@ impl Input {
         }
     }
     /// Sets the field `pose_weight` (see its docs).
-    #[must_use]
     pub fn pose_weight(mut self, value: f64) -> Self {
         self.pose_weight = Some(value);
         self
     }
     /// Sets the field `face_weight` (see its docs).
-    #[must_use]
     pub fn face_weight(mut self, value: f64) -> Self {
         self.face_weight = Some(value);
         self
     }
     /// Sets the field `lip_weight` (see its docs).
-    #[must_use]
     pub fn lip_weight(mut self, value: f64) -> Self {
         self.lip_weight = Some(value);
         self
     }
     /// Sets the field `face_expand_ratio` (see its docs).
-    #[must_use]
     pub fn face_expand_ratio(mut self, value: f64) -> Self {
         self.face_expand_ratio = Some(value);
         self
     }
     /// Sets the field `base64` (see its docs).
-    #[must_use]
     pub fn base64(mut self, value: bool) -> Self {
         self.base64 = Some(value);
         self
@@ -142,33 +138,21 @@ impl rt::__private::Fields for Input {
             )
             .default("false"),
     ];
-    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
-        field(&self.input_image);
-        field(&self.input_audio);
-        field(&self.pose_weight);
-        field(&self.face_weight);
-        field(&self.lip_weight);
-        field(&self.face_expand_ratio);
-        field(&self.base64);
-    }
 }
-/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(d)?;
-        Ok(Self {
-            input_image: json.take("input_image")?,
-            input_audio: json.take("input_audio")?,
-            pose_weight: json.take("pose_weight")?,
-            face_weight: json.take("face_weight")?,
-            lip_weight: json.take("lip_weight")?,
-            face_expand_ratio: json.take("face_expand_ratio")?,
-            base64: json.take("base64")?,
-        })
-    }
-}
+rt::__private::object!(
+    Input { input_image, input_audio, pose_weight, face_weight, lip_weight,
+    face_expand_ratio, base64 }
+);
 impl rt::__private::Body for Input {
-    fn model() -> &'static rt::ModelInfo {
-        &MODEL
+    const MODEL: &'static rt::ModelInfo = &MODEL;
+}
+impl crate::Client {
+    /// Runs Hallo (`POST /v1/hallo`) and waits for the video (typically ~303.27 s, ~$0.421 per call); see [`Client::run`](crate::Client::run).
+    pub async fn hallo(&self, input: &Input) -> rt::Result<rt::Video> {
+        self.run(input).await
+    }
+    /// Submits a Hallo job (`POST /v2/hallo`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    pub async fn hallo_submit(&self, input: &Input) -> rt::Result<rt::Job> {
+        self.submit(input).await
     }
 }

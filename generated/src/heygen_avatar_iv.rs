@@ -33,6 +33,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
+#[must_use]
 pub struct Input {
     /// Image of the avatar, for example a clear face image. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-inference-inputs.s3.amazonaws.com/f858aaa9-26a9-4749-83fc-08ac2240c1e2-148863a50eac17d1990d23b873818afa.png`.
     pub image_url: rt::Media,
@@ -76,43 +77,36 @@ impl Input {
         }
     }
     /// Sets the field `script` (see its docs).
-    #[must_use]
     pub fn script(mut self, value: impl Into<String>) -> Self {
         self.script = Some(value.into());
         self
     }
     /// Sets the field `audio_url` (see its docs).
-    #[must_use]
     pub fn audio_url(mut self, value: impl Into<rt::Media>) -> Self {
         self.audio_url = Some(value.into());
         self
     }
     /// Sets the field `voice_id` (see its docs).
-    #[must_use]
     pub fn voice_id(mut self, value: impl Into<VoiceId>) -> Self {
         self.voice_id = Some(value.into());
         self
     }
     /// Sets the field `video_orientation` (see its docs).
-    #[must_use]
     pub fn video_orientation(mut self, value: VideoOrientation) -> Self {
         self.video_orientation = Some(value);
         self
     }
     /// Sets the field `fit` (see its docs).
-    #[must_use]
     pub fn fit(mut self, value: Fit) -> Self {
         self.fit = Some(value);
         self
     }
     /// Sets the field `custom_motion_prompt` (see its docs).
-    #[must_use]
     pub fn custom_motion_prompt(mut self, value: impl Into<String>) -> Self {
         self.custom_motion_prompt = Some(value.into());
         self
     }
     /// Sets the field `enhance_custom_motion_prompt` (see its docs).
-    #[must_use]
     pub fn enhance_custom_motion_prompt(mut self, value: bool) -> Self {
         self.enhance_custom_motion_prompt = Some(value);
         self
@@ -158,38 +152,22 @@ impl rt::__private::Fields for Input {
             .description("Enhance the motion prompt with AI.")
             .default("false"),
     ];
-    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
-        field(&self.image_url);
-        field(&self.video_title);
-        field(&self.script);
-        field(&self.audio_url);
-        field(&self.voice_id);
-        field(&self.video_orientation);
-        field(&self.fit);
-        field(&self.custom_motion_prompt);
-        field(&self.enhance_custom_motion_prompt);
-    }
 }
-/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(d)?;
-        Ok(Self {
-            image_url: json.take("image_url")?,
-            video_title: json.take("video_title")?,
-            script: json.take("script")?,
-            audio_url: json.take("audio_url")?,
-            voice_id: json.take("voice_id")?,
-            video_orientation: json.take("video_orientation")?,
-            fit: json.take("fit")?,
-            custom_motion_prompt: json.take("custom_motion_prompt")?,
-            enhance_custom_motion_prompt: json.take("enhance_custom_motion_prompt")?,
-        })
-    }
-}
+rt::__private::object!(
+    Input { image_url, video_title, script, audio_url, voice_id, video_orientation, fit,
+    custom_motion_prompt, enhance_custom_motion_prompt }
+);
 impl rt::__private::Body for Input {
-    fn model() -> &'static rt::ModelInfo {
-        &MODEL
+    const MODEL: &'static rt::ModelInfo = &MODEL;
+}
+impl crate::Client {
+    /// Runs Heygen Avatar IV (`POST /v1/heygen-avatar-iv`) and waits for the video (typically ~195.48 s, ~$2.216 per call); see [`Client::run`](crate::Client::run).
+    pub async fn heygen_avatar_iv(&self, input: &Input) -> rt::Result<rt::Video> {
+        self.run(input).await
+    }
+    /// Submits a Heygen Avatar IV job (`POST /v2/heygen-avatar-iv`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    pub async fn heygen_avatar_iv_submit(&self, input: &Input) -> rt::Result<rt::Job> {
+        self.submit(input).await
     }
 }
 /// Values of `voice_id`: Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is. Known values: `26b2064088674c80b1e5fc5ab1a068ea`, `6d5ef2eb0cb94193b90dd3cb397ae898`, `71b0aa6499f6458e8b040818a017db1f`, `8273e0a033074b5bb98d7ce3ab727bd9`, `8f0944e10aad4e989bce8f76807b6f36`, `8f389c2237194f80b50fe7632dcc17b8`, `9af7667dcc3145b790a5fb1ac226dfe3`, `5a3cff20eddd491ca1196ffd1a868fdb`, `9ff7fd2dd9114c3bae005e62aa485e52`, `acebd7b6419a44a388b9d1620614b29f`; any other string is accepted too. Default (applied by the server when unset): `f80e430f06b34b70b275c9c746436e37`.
@@ -218,83 +196,19 @@ pub enum VoiceId {
     /// A value not named in the schema, sent as is.
     Other(String),
 }
-impl VoiceId {
-    /// Every named value, in schema order.
-    pub const KNOWN: [Self; 10] = [
-        Self::Onyx,
-        Self::Coral,
-        Self::Nova,
-        Self::Shimmer,
-        Self::LukasInCar,
-        Self::LeaInCar,
-        Self::LeaInside,
-        Self::DaranInside2WithMic,
-        Self::DaranOutsideSitting,
-        Self::GailInsideStanding,
-    ];
-    /// Every value as sent on the wire, with its variant's name, in schema order.
-    pub const VALUES: &'static [rt::AllowedValue] = &[
-        rt::AllowedValue::new("26b2064088674c80b1e5fc5ab1a068ea", "Onyx"),
-        rt::AllowedValue::new("6d5ef2eb0cb94193b90dd3cb397ae898", "Coral"),
-        rt::AllowedValue::new("71b0aa6499f6458e8b040818a017db1f", "Nova"),
-        rt::AllowedValue::new("8273e0a033074b5bb98d7ce3ab727bd9", "Shimmer"),
-        rt::AllowedValue::new("8f0944e10aad4e989bce8f76807b6f36", "LukasInCar"),
-        rt::AllowedValue::new("8f389c2237194f80b50fe7632dcc17b8", "LeaInCar"),
-        rt::AllowedValue::new("9af7667dcc3145b790a5fb1ac226dfe3", "LeaInside"),
-        rt::AllowedValue::new("5a3cff20eddd491ca1196ffd1a868fdb", "DaranInside2WithMic"),
-        rt::AllowedValue::new("9ff7fd2dd9114c3bae005e62aa485e52", "DaranOutsideSitting"),
-        rt::AllowedValue::new("acebd7b6419a44a388b9d1620614b29f", "GailInsideStanding"),
-    ];
-    /// The string sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Onyx => "26b2064088674c80b1e5fc5ab1a068ea",
-            Self::Coral => "6d5ef2eb0cb94193b90dd3cb397ae898",
-            Self::Nova => "71b0aa6499f6458e8b040818a017db1f",
-            Self::Shimmer => "8273e0a033074b5bb98d7ce3ab727bd9",
-            Self::LukasInCar => "8f0944e10aad4e989bce8f76807b6f36",
-            Self::LeaInCar => "8f389c2237194f80b50fe7632dcc17b8",
-            Self::LeaInside => "9af7667dcc3145b790a5fb1ac226dfe3",
-            Self::DaranInside2WithMic => "5a3cff20eddd491ca1196ffd1a868fdb",
-            Self::DaranOutsideSitting => "9ff7fd2dd9114c3bae005e62aa485e52",
-            Self::GailInsideStanding => "acebd7b6419a44a388b9d1620614b29f",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<&str> for VoiceId {
-    fn from(value: &str) -> Self {
-        match Self::VALUES.iter().position(|v| v.value == value) {
-            Some(i) => Self::KNOWN[i].clone(),
-            None => Self::Other(value.to_owned()),
-        }
-    }
-}
-impl From<String> for VoiceId {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl ::std::fmt::Display for VoiceId {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VoiceId {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VoiceId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(d).map(Self::from)
-    }
-}
-impl rt::__private::FieldValue for VoiceId {}
+rt::__private::wire_enum!(
+    VoiceId, open, [Onyx("26b2064088674c80b1e5fc5ab1a068ea"),
+    Coral("6d5ef2eb0cb94193b90dd3cb397ae898"), Nova("71b0aa6499f6458e8b040818a017db1f"),
+    Shimmer("8273e0a033074b5bb98d7ce3ab727bd9"),
+    LukasInCar("8f0944e10aad4e989bce8f76807b6f36"),
+    LeaInCar("8f389c2237194f80b50fe7632dcc17b8"),
+    LeaInside("9af7667dcc3145b790a5fb1ac226dfe3"),
+    DaranInside2WithMic("5a3cff20eddd491ca1196ffd1a868fdb"),
+    DaranOutsideSitting("9ff7fd2dd9114c3bae005e62aa485e52"),
+    GailInsideStanding("acebd7b6419a44a388b9d1620614b29f")]
+);
 /// Values of `video_orientation`: Orientation of the video: portrait for tall videos. Allowed values: `portrait`, `landscape`. Default (applied by the server when unset): `landscape`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum VideoOrientation {
     /// The value `portrait`.
     Portrait,
@@ -302,29 +216,11 @@ pub enum VideoOrientation {
     #[default]
     Landscape,
 }
-impl VideoOrientation {
-    /// Every value, in schema order.
-    pub const ALL: [Self; 2] = [Self::Portrait, Self::Landscape];
-    /// Every value as sent on the wire, with its variant's name, in schema order.
-    pub const VALUES: &'static [rt::AllowedValue] = &[
-        rt::AllowedValue::new("portrait", "Portrait"),
-        rt::AllowedValue::new("landscape", "Landscape"),
-    ];
-    /// The string sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::VALUES[self as usize].value
-    }
-}
-impl ::std::fmt::Display for VideoOrientation {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::__private::FieldValue for VideoOrientation {}
+rt::__private::wire_enum!(
+    VideoOrientation, str, [Portrait("portrait"), Landscape("landscape")]
+);
 /// Values of `fit`: How the avatar fits on screen: contain shows the full image. Allowed values: `cover`, `contain`. Default (applied by the server when unset): `cover`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Fit {
     /// The value `cover` (the server's default).
     #[default]
@@ -332,22 +228,4 @@ pub enum Fit {
     /// The value `contain`.
     Contain,
 }
-impl Fit {
-    /// Every value, in schema order.
-    pub const ALL: [Self; 2] = [Self::Cover, Self::Contain];
-    /// Every value as sent on the wire, with its variant's name, in schema order.
-    pub const VALUES: &'static [rt::AllowedValue] = &[
-        rt::AllowedValue::new("cover", "Cover"),
-        rt::AllowedValue::new("contain", "Contain"),
-    ];
-    /// The string sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::VALUES[self as usize].value
-    }
-}
-impl ::std::fmt::Display for Fit {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::__private::FieldValue for Fit {}
+rt::__private::wire_enum!(Fit, str, [Cover("cover"), Contain("contain")]);

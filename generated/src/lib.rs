@@ -8,49 +8,20 @@
 //!
 //! Every model is a Cargo feature named after its module, and all are on by
 //! default: `default-features = false, features = ["hallo"]` compiles one model.
-//! The table lists the models compiled in.
 //!
-//! | Model | Module | Typical latency | Typical price |
-//! |---|---|---|---|
-#![cfg_attr(feature = "esrgan", doc = " | ESRGAN (`esrgan`) | [`esrgan`] | n/a | n/a |")]
-#![cfg_attr(
-    feature = "flux_schnell",
-    doc = " | Flux.1 Schnell (`flux-schnell`) | [`flux_schnell`] | ~10.23 s | ~$0.008 |"
-)]
-#![cfg_attr(
-    feature = "gemini_3_1_flash_tts",
-    doc = " | Gemini 3.1 Flash TTS (`gemini-3.1-flash-tts`) | [`gemini_3_1_flash_tts`] | n/a | n/a |"
-)]
-#![cfg_attr(
-    feature = "hailuo_02_fast",
-    doc = " | Hailuo 02 Fast (`hailuo-02-fast`) | [`hailuo_02_fast`] | n/a | n/a |"
-)]
-#![cfg_attr(
-    feature = "hailuo_2_3_fast",
-    doc = " | Hailuo 2.3 Fast (`hailuo-2.3-fast`) | [`hailuo_2_3_fast`] | n/a | n/a |"
-)]
-#![cfg_attr(
-    feature = "hallo",
-    doc = " | Hallo (`hallo`) | [`hallo`] | ~303.27 s | ~$0.421 |"
-)]
-#![cfg_attr(
-    feature = "heygen_avatar_iv",
-    doc = " | Heygen Avatar IV (`heygen-avatar-iv`) | [`heygen_avatar_iv`] | ~195.48 s | ~$2.216 |"
-)]
-#![cfg_attr(
-    feature = "llava_v1_6",
-    doc = " | LLAVA 1.6 7B (`llava-v1.6`) | [`llava_v1_6`] | n/a | n/a |"
-)]
-#![cfg_attr(
-    feature = "nano_banana",
-    doc = " | Nano Banana (`nano-banana`) | [`nano_banana`] | n/a | n/a |"
-)]
-#![cfg_attr(
-    feature = "sadtalker",
-    doc = " | SadTalker (`sadtalker`) | [`sadtalker`] | ~119.2 s | ~$0.184 |"
-)]
+//! | Model | Slug | Module and feature | Typical latency | Typical price |
+//! |---|---|---|---|---|
+//! | ESRGAN | `esrgan` | `esrgan` | n/a | n/a |
+//! | Flux.1 Schnell | `flux-schnell` | `flux_schnell` | ~10.23 s | ~$0.008 |
+//! | Gemini 3.1 Flash TTS | `gemini-3.1-flash-tts` | `gemini_3_1_flash_tts` | n/a | n/a |
+//! | Hailuo 02 Fast | `hailuo-02-fast` | `hailuo_02_fast` | n/a | n/a |
+//! | Hailuo 2.3 Fast | `hailuo-2.3-fast` | `hailuo_2_3_fast` | n/a | n/a |
+//! | Hallo | `hallo` | `hallo` | ~303.27 s | ~$0.421 |
+//! | Heygen Avatar IV | `heygen-avatar-iv` | `heygen_avatar_iv` | ~195.48 s | ~$2.216 |
+//! | LLAVA 1.6 7B | `llava-v1.6` | `llava_v1_6` | n/a | n/a |
+//! | Nano Banana | `nano-banana` | `nano_banana` | n/a | n/a |
+//! | SadTalker | `sadtalker` | `sadtalker` | ~119.2 s | ~$0.184 |
 #![warn(missing_docs)]
-#![cfg_attr(rustfmt, rustfmt::skip)]
 pub use ::segmind_runtime::{
     AllowedValue, AnyMediaKind, ApiErrorInfo, Audio, AudioKind, Batch, BatchEvent,
     BatchLine, BatchSummary, Bytes, Error, ErrorCategory, FieldInfo, LineProblems,
@@ -58,56 +29,35 @@ pub use ::segmind_runtime::{
     Image, ImageKind, Job, JobMetrics, JobResult, JobState, JobStatus, JsonOutput, Limit,
     Media, MediaKind, MediaOutput, MediaOutputKind, MediaUpload, ModelInfo, ModelInput,
     ModelOutput, NotMediaInfo, OutputFile, OutputKind, ParseInputError, ResponseMeta,
-    RetryPolicy, StatusCode, ValidationError, Video, VideoKind, Violation, ViolationKind,
-    WaitOptions, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_INLINE_BYTES, DEFAULT_MAX_UPLOAD_BYTES,
-    DEFAULT_REQUEST_TIMEOUT, DEFAULT_UPLOAD_URL, DEFAULT_USER_AGENT, UPLOAD_URL_ENV,
-    DEFAULT_BATCH_CONCURRENCY, LINE_ID_KEY, MANIFEST_FILE,
+    Result, RetryPolicy, StatusCode, ValidationError, Video, VideoKind, Violation,
+    ViolationKind, WaitOptions, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_INLINE_BYTES,
+    DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_REQUEST_TIMEOUT, DEFAULT_UPLOAD_URL,
+    DEFAULT_USER_AGENT, UPLOAD_URL_ENV, DEFAULT_BATCH_CONCURRENCY, LINE_ID_KEY,
+    MANIFEST_FILE,
 };
-#[rustfmt::skip]
 mod client;
 pub use client::Client;
 /// Builds a [`Client`] with every setting; only the API key is required.
 pub type ClientBuilder = ::segmind_runtime::ClientBuilder<Client>;
-#[rustfmt::skip]
 pub mod models;
-/// ESRGAN: Image upscaler.
 #[cfg(feature = "esrgan")]
-#[rustfmt::skip]
 pub mod esrgan;
-/// Flux.1 Schnell: Text-to-image, built for speed.
 #[cfg(feature = "flux_schnell")]
-#[rustfmt::skip]
 pub mod flux_schnell;
-/// Gemini 3.1 Flash TTS: Text to speech in 70+ languages.
 #[cfg(feature = "gemini_3_1_flash_tts")]
-#[rustfmt::skip]
 pub mod gemini_3_1_flash_tts;
-/// Hailuo 02 Fast: Transform any static image into a captivating, high-quality video clip effortlessly.
 #[cfg(feature = "hailuo_02_fast")]
-#[rustfmt::skip]
 pub mod hailuo_02_fast;
-/// Hailuo 2.3 Fast: Transform text and images into professional-quality videos at lightning speed.
 #[cfg(feature = "hailuo_2_3_fast")]
-#[rustfmt::skip]
 pub mod hailuo_2_3_fast;
-/// Hallo: Hallo lets you create portrait videos from single images.
 #[cfg(feature = "hallo")]
-#[rustfmt::skip]
 pub mod hallo;
-/// Heygen Avatar IV: Transform a single photo into a lifelike talking avatar with customizable speech and gestures.
 #[cfg(feature = "heygen_avatar_iv")]
-#[rustfmt::skip]
 pub mod heygen_avatar_iv;
-/// LLAVA 1.6 7B: Vision-language model: answers a prompt about an image.
 #[cfg(feature = "llava_v1_6")]
-#[rustfmt::skip]
 pub mod llava_v1_6;
-/// Nano Banana: Image generation and editing.
 #[cfg(feature = "nano_banana")]
-#[rustfmt::skip]
 pub mod nano_banana;
-/// SadTalker: Audio-based lip synchronization for talking-head video.
 #[cfg(feature = "sadtalker")]
-#[rustfmt::skip]
 pub mod sadtalker;

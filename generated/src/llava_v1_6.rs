@@ -34,6 +34,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
+#[must_use]
 pub struct Input {
     /// One image URL (the name is plural). Media (image): a URL, or a local file that is uploaded before the request.
     pub images: rt::Media,
@@ -61,23 +62,18 @@ impl rt::__private::Fields for Input {
             .required(),
         rt::FieldInfo::string("prompt").description("Prompt about the image.").required(),
     ];
-    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
-        field(&self.images);
-        field(&self.prompt);
-    }
 }
-/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(d)?;
-        Ok(Self {
-            images: json.take("images")?,
-            prompt: json.take("prompt")?,
-        })
-    }
-}
+rt::__private::object!(Input { images, prompt });
 impl rt::__private::Body for Input {
-    fn model() -> &'static rt::ModelInfo {
-        &MODEL
+    const MODEL: &'static rt::ModelInfo = &MODEL;
+}
+impl crate::Client {
+    /// Runs LLAVA 1.6 7B (`POST /v1/llava-v1.6`) and waits for the JSON answer; see [`Client::run`](crate::Client::run).
+    pub async fn llava_v1_6(&self, input: &Input) -> rt::Result<rt::JsonOutput> {
+        self.run(input).await
+    }
+    /// Submits a LLAVA 1.6 7B job (`POST /v2/llava-v1.6`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    pub async fn llava_v1_6_submit(&self, input: &Input) -> rt::Result<rt::Job> {
+        self.submit(input).await
     }
 }

@@ -33,6 +33,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
+#[must_use]
 pub struct Input {
     /// Prompt. Example: `Dancing Banana`.
     pub prompt: String,
@@ -57,13 +58,11 @@ impl Input {
         }
     }
     /// Sets the field `aspect_ratio` (see its docs).
-    #[must_use]
     pub fn aspect_ratio(mut self, value: AspectRatio) -> Self {
         self.aspect_ratio = Some(value);
         self
     }
     /// Sets the field `image_urls` (see its docs).
-    #[must_use]
     pub fn image_urls(
         mut self,
         value: impl IntoIterator<Item = impl Into<rt::Media>>,
@@ -72,7 +71,6 @@ impl Input {
         self
     }
     /// Sets the field `response_modalities` (see its docs).
-    #[must_use]
     pub fn response_modalities(mut self, value: ResponseModalities) -> Self {
         self.response_modalities = Some(value);
         self
@@ -103,134 +101,60 @@ impl rt::__private::Fields for Input {
             .allowed(ResponseModalities::VALUES)
             .default("\"TEXT_AND_IMAGE\""),
     ];
-    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
-        field(&self.prompt);
-        field(&self.aspect_ratio);
-        field(&self.image_urls);
-        field(&self.response_modalities);
-    }
 }
-/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(d)?;
-        Ok(Self {
-            prompt: json.take("prompt")?,
-            aspect_ratio: json.take("aspect_ratio")?,
-            image_urls: json.take("image_urls")?,
-            response_modalities: json.take("response_modalities")?,
-        })
-    }
-}
+rt::__private::object!(Input { prompt, aspect_ratio, image_urls, response_modalities });
 impl rt::__private::Body for Input {
-    fn model() -> &'static rt::ModelInfo {
-        &MODEL
+    const MODEL: &'static rt::ModelInfo = &MODEL;
+}
+impl crate::Client {
+    /// Runs Nano Banana (`POST /v1/nano-banana`) and waits for the JSON answer; see [`Client::run`](crate::Client::run).
+    pub async fn nano_banana(&self, input: &Input) -> rt::Result<rt::JsonOutput> {
+        self.run(input).await
+    }
+    /// Submits a Nano Banana job (`POST /v2/nano-banana`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    pub async fn nano_banana_submit(&self, input: &Input) -> rt::Result<rt::Job> {
+        self.submit(input).await
     }
 }
 /// Values of `aspect_ratio`: Aspect ratio. Allowed values: `1:1`, `2:3`, `3:2`, `4:3`, `3:4`, `4:5`, `5:4`, `16:9`, `9:16`, `21:9`. Default (applied by the server when unset): `1:1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum AspectRatio {
     /// The value `1:1` (the server's default).
     #[default]
-    #[serde(rename = "1:1")]
     Ratio1x1,
     /// The value `2:3`.
-    #[serde(rename = "2:3")]
     Ratio2x3,
     /// The value `3:2`.
-    #[serde(rename = "3:2")]
     Ratio3x2,
     /// The value `4:3`.
-    #[serde(rename = "4:3")]
     Ratio4x3,
     /// The value `3:4`.
-    #[serde(rename = "3:4")]
     Ratio3x4,
     /// The value `4:5`.
-    #[serde(rename = "4:5")]
     Ratio4x5,
     /// The value `5:4`.
-    #[serde(rename = "5:4")]
     Ratio5x4,
     /// The value `16:9`.
-    #[serde(rename = "16:9")]
     Ratio16x9,
     /// The value `9:16`.
-    #[serde(rename = "9:16")]
     Ratio9x16,
     /// The value `21:9`.
-    #[serde(rename = "21:9")]
     Ratio21x9,
 }
-impl AspectRatio {
-    /// Every value, in schema order.
-    pub const ALL: [Self; 10] = [
-        Self::Ratio1x1,
-        Self::Ratio2x3,
-        Self::Ratio3x2,
-        Self::Ratio4x3,
-        Self::Ratio3x4,
-        Self::Ratio4x5,
-        Self::Ratio5x4,
-        Self::Ratio16x9,
-        Self::Ratio9x16,
-        Self::Ratio21x9,
-    ];
-    /// Every value as sent on the wire, with its variant's name, in schema order.
-    pub const VALUES: &'static [rt::AllowedValue] = &[
-        rt::AllowedValue::new("1:1", "Ratio1x1"),
-        rt::AllowedValue::new("2:3", "Ratio2x3"),
-        rt::AllowedValue::new("3:2", "Ratio3x2"),
-        rt::AllowedValue::new("4:3", "Ratio4x3"),
-        rt::AllowedValue::new("3:4", "Ratio3x4"),
-        rt::AllowedValue::new("4:5", "Ratio4x5"),
-        rt::AllowedValue::new("5:4", "Ratio5x4"),
-        rt::AllowedValue::new("16:9", "Ratio16x9"),
-        rt::AllowedValue::new("9:16", "Ratio9x16"),
-        rt::AllowedValue::new("21:9", "Ratio21x9"),
-    ];
-    /// The string sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::VALUES[self as usize].value
-    }
-}
-impl ::std::fmt::Display for AspectRatio {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::__private::FieldValue for AspectRatio {}
+rt::__private::wire_enum!(
+    AspectRatio, str, [Ratio1x1("1:1"), Ratio2x3("2:3"), Ratio3x2("3:2"),
+    Ratio4x3("4:3"), Ratio3x4("3:4"), Ratio4x5("4:5"), Ratio5x4("5:4"),
+    Ratio16x9("16:9"), Ratio9x16("9:16"), Ratio21x9("21:9")]
+);
 /// Values of `response_modalities`: What to answer with. Allowed values: `TEXT_AND_IMAGE`, `IMAGE`. Default (applied by the server when unset): `TEXT_AND_IMAGE`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum ResponseModalities {
     /// The value `TEXT_AND_IMAGE` (the server's default).
     #[default]
-    #[serde(rename = "TEXT_AND_IMAGE")]
     TextAndImage,
     /// The value `IMAGE`.
-    #[serde(rename = "IMAGE")]
     Image,
 }
-impl ResponseModalities {
-    /// Every value, in schema order.
-    pub const ALL: [Self; 2] = [Self::TextAndImage, Self::Image];
-    /// Every value as sent on the wire, with its variant's name, in schema order.
-    pub const VALUES: &'static [rt::AllowedValue] = &[
-        rt::AllowedValue::new("TEXT_AND_IMAGE", "TextAndImage"),
-        rt::AllowedValue::new("IMAGE", "Image"),
-    ];
-    /// The string sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::VALUES[self as usize].value
-    }
-}
-impl ::std::fmt::Display for ResponseModalities {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::__private::FieldValue for ResponseModalities {}
+rt::__private::wire_enum!(
+    ResponseModalities, str, [TextAndImage("TEXT_AND_IMAGE"), Image("IMAGE")]
+);

@@ -33,6 +33,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
+#[must_use]
 pub struct Input {
     /// Input image of a talking-head. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad-talker-input.png`.
     pub input_image: rt::Media,
@@ -75,37 +76,31 @@ impl Input {
         }
     }
     /// Sets the field `pose_style` (see its docs).
-    #[must_use]
     pub fn pose_style(mut self, value: i64) -> Self {
         self.pose_style = Some(value);
         self
     }
     /// Sets the field `expression_scale` (see its docs).
-    #[must_use]
     pub fn expression_scale(mut self, value: f64) -> Self {
         self.expression_scale = Some(value);
         self
     }
     /// Sets the field `preprocess` (see its docs).
-    #[must_use]
     pub fn preprocess(mut self, value: Preprocess) -> Self {
         self.preprocess = Some(value);
         self
     }
     /// Sets the field `image_size` (see its docs).
-    #[must_use]
     pub fn image_size(mut self, value: ImageSize) -> Self {
         self.image_size = Some(value);
         self
     }
     /// Sets the field `enhancer` (see its docs).
-    #[must_use]
     pub fn enhancer(mut self, value: bool) -> Self {
         self.enhancer = Some(value);
         self
     }
     /// Sets the field `base64` (see its docs).
-    #[must_use]
     pub fn base64(mut self, value: bool) -> Self {
         self.base64 = Some(value);
         self
@@ -153,42 +148,26 @@ impl rt::__private::Fields for Input {
             )
             .default("false"),
     ];
-    fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
-        field(&self.input_image);
-        field(&self.input_audio);
-        field(&self.pose_style);
-        field(&self.expression_scale);
-        field(&self.preprocess);
-        field(&self.image_size);
-        field(&self.enhancer);
-        field(&self.base64);
-    }
 }
-/// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
-impl<'de> ::serde::Deserialize<'de> for Input {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut json = rt::__private::read_object::<Self, D>(d)?;
-        Ok(Self {
-            input_image: json.take("input_image")?,
-            input_audio: json.take("input_audio")?,
-            pose_style: json.take("pose_style")?,
-            expression_scale: json.take("expression_scale")?,
-            preprocess: json.take("preprocess")?,
-            image_size: json.take("image_size")?,
-            enhancer: json.take("enhancer")?,
-            base64: json.take("base64")?,
-        })
-    }
-}
+rt::__private::object!(
+    Input { input_image, input_audio, pose_style, expression_scale, preprocess,
+    image_size, enhancer, base64 }
+);
 impl rt::__private::Body for Input {
-    fn model() -> &'static rt::ModelInfo {
-        &MODEL
+    const MODEL: &'static rt::ModelInfo = &MODEL;
+}
+impl crate::Client {
+    /// Runs SadTalker (`POST /v1/sadtalker`) and waits for the video (typically ~119.2 s, ~$0.184 per call); see [`Client::run`](crate::Client::run).
+    pub async fn sadtalker(&self, input: &Input) -> rt::Result<rt::Video> {
+        self.run(input).await
+    }
+    /// Submits a SadTalker job (`POST /v2/sadtalker`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    pub async fn sadtalker_submit(&self, input: &Input) -> rt::Result<rt::Job> {
+        self.submit(input).await
     }
 }
 /// Values of `preprocess`: Method used to preprocess the image. Allowed values: `crop`, `extcrop`, `resize`, `full`, `extfull`. Default (applied by the server when unset): `full`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Preprocess {
     /// The value `crop`.
     Crop,
@@ -202,34 +181,10 @@ pub enum Preprocess {
     /// The value `extfull`.
     Extfull,
 }
-impl Preprocess {
-    /// Every value, in schema order.
-    pub const ALL: [Self; 5] = [
-        Self::Crop,
-        Self::Extcrop,
-        Self::Resize,
-        Self::Full,
-        Self::Extfull,
-    ];
-    /// Every value as sent on the wire, with its variant's name, in schema order.
-    pub const VALUES: &'static [rt::AllowedValue] = &[
-        rt::AllowedValue::new("crop", "Crop"),
-        rt::AllowedValue::new("extcrop", "Extcrop"),
-        rt::AllowedValue::new("resize", "Resize"),
-        rt::AllowedValue::new("full", "Full"),
-        rt::AllowedValue::new("extfull", "Extfull"),
-    ];
-    /// The string sent on the wire.
-    pub const fn as_str(self) -> &'static str {
-        Self::VALUES[self as usize].value
-    }
-}
-impl ::std::fmt::Display for Preprocess {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::__private::FieldValue for Preprocess {}
+rt::__private::wire_enum!(
+    Preprocess, str, [Crop("crop"), Extcrop("extcrop"), Resize("resize"), Full("full"),
+    Extfull("extfull")]
+);
 /// Values of `image_size`: Image size of the face render, in pixels. Allowed values: `256`, `512`. Default (applied by the server when unset): `256`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ImageSize {
@@ -239,39 +194,4 @@ pub enum ImageSize {
     /// The value `512`.
     Px512,
 }
-impl ImageSize {
-    /// Every value, in schema order.
-    pub const ALL: [Self; 2] = [Self::Px256, Self::Px512];
-    /// Every value as sent on the wire, with its variant's name, in schema order.
-    pub const VALUES: &'static [rt::AllowedValue] = &[
-        rt::AllowedValue::new("256", "Px256"),
-        rt::AllowedValue::new("512", "Px512"),
-    ];
-    /// The integer sent on the wire.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::Px256 => 256,
-            Self::Px512 => 512,
-        }
-    }
-    /// The variant of a wire integer, if it is one of the allowed values.
-    pub fn from_value(value: i64) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.value() == value)
-    }
-}
-impl ::std::fmt::Display for ImageSize {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.value(), f)
-    }
-}
-impl ::serde::Serialize for ImageSize {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_i64(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ImageSize {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::__private::integer_enum(d, Self::from_value, "one of 256, 512")
-    }
-}
-impl rt::__private::FieldValue for ImageSize {}
+rt::__private::wire_enum!(ImageSize, int, [Px256(256), Px512(512)]);

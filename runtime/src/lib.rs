@@ -48,6 +48,7 @@ mod timestamp;
 mod upload;
 mod v1;
 mod validate;
+mod wire_macros;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -68,6 +69,9 @@ pub use config::{
     DEFAULT_UPLOAD_URL, DEFAULT_USER_AGENT, UPLOAD_URL_ENV,
 };
 pub use error::{ApiErrorInfo, Error, ErrorCategory, NotMediaInfo};
+
+/// `Result` with this crate's [`Error`]: what the client's calls return.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub use job::{Job, WaitOptions};
 pub use job_result::{JobMetrics, JobResult};
 pub use job_status::{JobState, JobStatus};

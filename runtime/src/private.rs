@@ -5,10 +5,12 @@
 //! table. Hidden from the docs; not a stable API.
 //!
 //! A generated struct lists its fields once, in [`Fields::FIELDS`] (every
-//! fact of the schema: type, limits, values, docs) and [`Fields::visit`]
-//! (a reference to each Rust field, in the same order). Everything else
+//! fact of the schema: type, limits, values, docs), and once in its
+//! [`object!`] call, which gives it [`Visit::visit`] (a reference to each
+//! Rust field, in the same order) and its `Deserialize`. Everything else
 //! is derived from those two: [`validate`], [`ModelInput::media`], and the
-//! checks of [`read_object`] before serde builds the value.
+//! checks of [`read_object`] before serde builds the value. A generated
+//! enum's [`wire_enum!`] call gives it its value list and serde encoding.
 
 use std::marker::PhantomData;
 
@@ -17,31 +19,38 @@ use serde::Deserializer;
 use serde_json::{Map, Value};
 
 use crate::media::Media;
-use crate::model::{FieldInfo, FieldKind, ModelInfo, ModelInput};
+use crate::model::{AllowedValue, FieldInfo, FieldKind, ModelInfo, ModelInput};
 use crate::validate::{child_path, NumberLimits, StringLimits, ValidationError};
 
 pub use crate::validate::Violations;
 
+pub use crate::{__object as object, __wire_enum as wire_enum};
+pub use serde;
+
 /// A generated request struct (a model's `Input`, or a nested object):
-/// its fields' table and the values of its fields in the table's order.
+/// its fields' table.
 pub trait Fields {
     /// The struct's fields as the schema describes them, in schema order.
     const FIELDS: &'static [FieldInfo];
+}
 
+/// The values of a generated struct's fields, in the order of its table;
+/// implemented by [`object!`].
+pub trait Visit: Fields {
     /// Calls `field` with every field, in the order of [`Fields::FIELDS`].
     fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn FieldValue));
 }
 
 /// A model's `Input`: its [`Fields`], serialised by serde, and the model it
 /// is the input of. Every `Body` is a [`ModelInput`].
-pub trait Body: Fields + serde::Serialize + Send + Sync {
+pub trait Body: Visit + serde::Serialize + Send + Sync {
     /// The model's static description.
-    fn model() -> &'static ModelInfo;
+    const MODEL: &'static ModelInfo;
 }
 
 impl<T: Body> ModelInput for T {
     fn info(&self) -> &'static ModelInfo {
-        T::model()
+        T::MODEL
     }
 
     fn validate(&self) -> Result<(), ValidationError> {
@@ -69,10 +78,10 @@ impl<T: Body> ModelInput for T {
 pub fn validate<T: Body>(input: &T) -> Result<(), ValidationError> {
     let mut violations = Violations::new();
     check_fields(input, "", &mut violations);
-    violations.finish(T::model().slug)
+    violations.finish(T::MODEL.slug)
 }
 
-fn check_fields<T: Fields + ?Sized>(value: &T, path: &str, violations: &mut Violations) {
+fn check_fields<T: Visit + ?Sized>(value: &T, path: &str, violations: &mut Violations) {
     let mut infos = T::FIELDS.iter();
     value.visit(&mut |field| {
         if let Some(info) = infos.next() {
@@ -81,7 +90,7 @@ fn check_fields<T: Fields + ?Sized>(value: &T, path: &str, violations: &mut Viol
     });
 }
 
-fn media_of<'a, T: Fields + ?Sized>(
+fn media_of<'a, T: Visit + ?Sized>(
     value: &'a T,
     pointer: &str,
     found: &mut Vec<(String, &'a Media)>,
@@ -188,7 +197,7 @@ impl<T: FieldValue> FieldValue for Vec<T> {
     }
 }
 
-impl<T: Fields> FieldValue for T {
+impl<T: Visit> FieldValue for T {
     fn check(&self, _info: &FieldInfo, path: &str, violations: &mut Violations) {
         check_fields(self, path, violations);
     }
@@ -375,9 +384,10 @@ fn integer(value: &Value, pointer: &str) -> Result<i64, JsonError> {
 }
 
 /// A JSON object checked against the table of `T` (see [`read_object`]),
-/// from which a generated `Deserialize` takes each field.
+/// from which a generated `Deserialize` takes each field in table order.
 pub struct Object<E> {
     map: Map<String, Value>,
+    fields: std::slice::Iter<'static, FieldInfo>,
     error: PhantomData<E>,
 }
 
@@ -396,6 +406,7 @@ pub fn read_object<'de, T: Fields, D: Deserializer<'de>>(
     match value {
         Value::Object(map) => Ok(Object {
             map,
+            fields: T::FIELDS.iter(),
             error: PhantomData,
         }),
         other => Err(D::Error::custom(JsonError::expected(
@@ -407,27 +418,35 @@ pub fn read_object<'de, T: Fields, D: Deserializer<'de>>(
 }
 
 impl<E: serde::de::Error> Object<E> {
-    /// The field `key` (absent reads as `null`: `None` for an optional
-    /// field).
+    /// The wire name of the next field of the table.
+    fn next_key(&mut self) -> Result<&'static str, E> {
+        self.fields
+            .next()
+            .map(|info| info.name)
+            .ok_or_else(|| E::custom("a generated struct has more fields than its table"))
+    }
+
+    /// The next field of the table (absent reads as `null`: `None` for an
+    /// optional field).
     ///
     /// # Errors
     ///
     /// When serde cannot read the checked value as `T`.
-    pub fn take<T: DeserializeOwned>(&mut self, key: &str) -> Result<T, E> {
+    #[allow(clippy::should_implement_trait)]
+    pub fn next<T: DeserializeOwned>(&mut self) -> Result<T, E> {
+        let key = self.next_key()?;
         let value = self.map.remove(key).unwrap_or(Value::Null);
         T::deserialize(value).map_err(|e| E::custom(JsonError::new(&at("", key), e.to_string())))
     }
 
-    /// The optional field `key` that may be `null`: absent is `None`, `null`
-    /// is `Some(None)`.
+    /// The next field of the table, optional and allowed to be `null`:
+    /// absent is `None`, `null` is `Some(None)`.
     ///
     /// # Errors
     ///
     /// When serde cannot read the checked value as `T`.
-    pub fn take_nullable<T: DeserializeOwned>(
-        &mut self,
-        key: &str,
-    ) -> Result<Option<Option<T>>, E> {
+    pub fn next_nullable<T: DeserializeOwned>(&mut self) -> Result<Option<Option<T>>, E> {
+        let key = self.next_key()?;
         match self.map.remove(key) {
             None => Ok(None),
             Some(Value::Null) => Ok(Some(None)),
@@ -438,8 +457,33 @@ impl<E: serde::de::Error> Object<E> {
     }
 }
 
+/// `one of a, b, c`: the allowed values of an enum, for its errors.
+fn one_of(values: &[AllowedValue]) -> String {
+    let list: Vec<&str> = values.iter().map(|v| v.value).collect();
+    format!("one of {}", list.join(", "))
+}
+
+/// Reads a closed string enum: one of `names` (the wire values of `all`, in
+/// the same order), with serde's error for an unknown variant.
+///
+/// # Errors
+///
+/// When the value is no string or not an allowed one.
+pub fn string_enum<'de, T: Copy, D: Deserializer<'de>>(
+    deserializer: D,
+    all: &[T],
+    names: &'static [&'static str],
+) -> Result<T, D::Error> {
+    let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    names
+        .iter()
+        .position(|name| *name == text)
+        .and_then(|i| all.get(i).copied())
+        .ok_or_else(|| D::Error::unknown_variant(&text, names))
+}
+
 /// Reads an integer enum: any JSON integer (`2` or `2.0`) among the
-/// values `from_value` accepts; `expected` says which (`one of 1, 2`).
+/// values `from_value` accepts; `values` are the allowed ones, for the error.
 ///
 /// # Errors
 ///
@@ -447,12 +491,16 @@ impl<E: serde::de::Error> Object<E> {
 pub fn integer_enum<'de, T, D: Deserializer<'de>>(
     deserializer: D,
     from_value: fn(i64) -> Option<T>,
-    expected: &str,
+    values: &[AllowedValue],
 ) -> Result<T, D::Error> {
     let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
     let number = integer(&value, "").map_err(D::Error::custom)?;
-    from_value(number)
-        .ok_or_else(|| D::Error::custom(JsonError::new("", format!("{number} is not {expected}"))))
+    from_value(number).ok_or_else(|| {
+        D::Error::custom(JsonError::new(
+            "",
+            format!("{number} is not {}", one_of(values)),
+        ))
+    })
 }
 
 /// Reads a number enum: any JSON number among the values `from_value`
@@ -464,14 +512,35 @@ pub fn integer_enum<'de, T, D: Deserializer<'de>>(
 pub fn number_enum<'de, T, D: Deserializer<'de>>(
     deserializer: D,
     from_value: fn(f64) -> Option<T>,
-    expected: &str,
+    values: &[AllowedValue],
 ) -> Result<T, D::Error> {
     let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
     let number = value
         .as_f64()
         .ok_or_else(|| D::Error::custom(JsonError::expected("", "a number", &value)))?;
-    from_value(number)
-        .ok_or_else(|| D::Error::custom(JsonError::new("", format!("{number} is not {expected}"))))
+    from_value(number).ok_or_else(|| {
+        D::Error::custom(JsonError::new(
+            "",
+            format!("{number} is not {}", one_of(values)),
+        ))
+    })
+}
+
+/// Writes a number enum's value as its schema wrote it: an integer as an
+/// integer (`2`), anything else as a float (`0.5`).
+///
+/// # Errors
+///
+/// The serializer's.
+pub fn serialize_number<S: serde::Serializer>(
+    serializer: S,
+    text: &str,
+) -> Result<S::Ok, S::Error> {
+    match (text.parse::<i64>(), text.parse::<f64>()) {
+        (Ok(i), _) => serializer.serialize_i64(i),
+        (Err(_), Ok(x)) => serializer.serialize_f64(x),
+        (Err(_), Err(_)) => Err(serde::ser::Error::custom(format!("{text} is not a number"))),
+    }
 }
 
 /// Reads the input of the model whose generated input type is `T` from
@@ -486,7 +555,7 @@ pub fn parse_input<T: Body + DeserializeOwned + 'static>(
     serde_json::from_value::<T>(json)
         .map(|input| Box::new(input) as Box<dyn ModelInput>)
         .map_err(|source| crate::ParseInputError::Invalid {
-            model: T::model().slug,
+            model: T::MODEL.slug,
             source,
         })
 }

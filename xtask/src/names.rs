@@ -218,7 +218,7 @@ pub const RESERVED_MODULE_NAMES: &[(&str, &str)] = &[
     ),
     (
         "rustfmt",
-        "is the tool named by the crate's #[rustfmt::skip] attributes",
+        "is the tool namespace of #[rustfmt::skip] attributes",
     ),
     ("clippy", "is the tool named by lint attributes"),
     (

@@ -1,17 +1,15 @@
-//! `src/client.rs` of the generated crate: the `Client` with one blocking (v1)
-//! and one job (v2) method per model, each a thin call into the runtime.
+//! `src/client.rs` of the generated crate: the `Client`, its settings and
+//! the calls that take any model's input. Each model's own two methods are
+//! in its module (see `model::emit_methods`), so this file is the same
+//! whatever the models.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
-use super::docs;
-use crate::ir::Model;
+use quote::quote;
 
 /// The client module.
-pub fn emit_client(models: &[Model]) -> TokenStream {
-    let methods = models.iter().map(emit_methods);
+pub fn emit_client() -> TokenStream {
     quote! {
-        //! The Segmind client: one method per model, generated from `schema/`.
+        //! The Segmind client. Each model's methods are in the model's module.
 
         use ::segmind_runtime as rt;
 
@@ -152,47 +150,6 @@ pub fn emit_client(models: &[Model]) -> TokenStream {
                 self.inner.prepare_body(input).await
             }
 
-            #(#methods)*
-        }
-    }
-}
-
-fn emit_methods(model: &Model) -> TokenStream {
-    let module = format_ident!("{}", model.rust_name);
-    let v1 = format_ident!("{}", model.rust_name);
-    let v2 = format_ident!("{}_submit", model.rust_name);
-    let cost = docs::cost_line(model)
-        .map(|c| format!(" ({c})"))
-        .unwrap_or_default();
-    let kind = docs::output_kind(model);
-    let output = format_ident!("{}", kind.type_name);
-    let v1_doc = docs::outer(&format!(
-        "{}\n\nCalls `POST /v1/{}` and waits for {}{cost}; see [`Client::run`].",
-        docs::headline(model),
-        model.slug,
-        kind.noun,
-    ));
-    let v2_doc = docs::outer(&format!(
-        "Submits a {} job (`POST /v2/{}`) and returns at once; see [`Client::submit`].",
-        docs::inline(&model.title),
-        model.slug,
-    ));
-    let v1_allow = super::allow_self_convention(&model.rust_name, false);
-    let v2_allow = super::allow_self_convention(&format!("{}_submit", model.rust_name), false);
-    let cfg = super::crate_files::cfg(model);
-    quote! {
-        #v1_doc
-        #cfg
-        #v1_allow
-        pub async fn #v1(&self, input: &crate::#module::Input) -> Result<rt::#output, rt::Error> {
-            self.inner.run(input).await
-        }
-
-        #v2_doc
-        #cfg
-        #v2_allow
-        pub async fn #v2(&self, input: &crate::#module::Input) -> Result<rt::Job, rt::Error> {
-            self.inner.submit(input).await
         }
     }
 }

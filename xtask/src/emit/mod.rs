@@ -51,18 +51,22 @@ pub fn emit_crate_with(models: &[Model], memo: Option<&Memo>) -> Result<Vec<Gene
     jobs.extend(models.iter().map(Job::Model));
     let made = parallel::map(&jobs, |job| match job {
         Job::Lib => rust_file("src/lib.rs", sources, memo, || crate_files::lib_rs(models)),
-        Job::Client => rust_file("src/client.rs", sources, memo, || {
-            client::emit_client(models)
-        }),
+        Job::Client => rust_file("src/client.rs", sources, memo, client::emit_client),
         Job::Registry => rust_file("src/models.rs", sources, memo, || {
             registry::emit_registry(models)
         }),
         Job::Model(model) => model_file(model, memo),
     });
-    let mut files = vec![GeneratedFile {
-        path: "Cargo.toml".to_owned(),
-        contents: crate_files::cargo_toml(models),
-    }];
+    let mut files = vec![
+        GeneratedFile {
+            path: "Cargo.toml".to_owned(),
+            contents: crate_files::cargo_toml(models),
+        },
+        GeneratedFile {
+            path: "rustfmt.toml".to_owned(),
+            contents: crate_files::RUSTFMT_TOML.to_owned(),
+        },
+    ];
     for file in made {
         files.push(file?);
     }
@@ -71,8 +75,8 @@ pub fn emit_crate_with(models: &[Model], memo: Option<&Memo>) -> Result<Vec<Gene
 }
 
 /// The module file of one model (`src/<rust_name>.rs`). It only names
-/// `::segmind_runtime`, `::serde` and `::serde_json`, so it compiles in any
-/// crate with those dependencies.
+/// `::segmind_runtime`, `::serde` and `crate::Client` (whose `run` and
+/// `submit` its methods call), so it compiles in any crate with those.
 pub fn emit_model_file(model: &Model) -> Result<GeneratedFile, Error> {
     model_file(model, None)
 }

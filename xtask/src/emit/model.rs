@@ -20,13 +20,53 @@ pub fn emit_model(model: &Model) -> TokenStream {
         TypeItem::Struct(field, def) => emit_nested_struct(field, def),
     });
     let input = emit_input(model);
+    let methods = emit_methods(model);
     quote! {
         #module_doc
         use ::segmind_runtime as rt;
 
         #info
         #input
+        #methods
         #(#types)*
+    }
+}
+
+/// The model's two methods on `crate::Client`: blocking (v1) and job (v2),
+/// each one call into the client's generic `run` and `submit`.
+fn emit_methods(model: &Model) -> TokenStream {
+    let v1 = format_ident!("{}", model.rust_name);
+    let v2 = format_ident!("{}_submit", model.rust_name);
+    let cost = docs::cost_line(model)
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default();
+    let kind = docs::output_kind(model);
+    let output = format_ident!("{}", kind.type_name);
+    let title = docs::inline(&model.title);
+    let v1_doc = docs::outer(&format!(
+        "Runs {title} (`POST /v1/{}`) and waits for {}{cost}; see [`Client::run`](crate::Client::run).",
+        model.slug, kind.noun,
+    ));
+    let v2_doc = docs::outer(&format!(
+        "Submits a {title} job (`POST /v2/{}`) and returns at once; see [`Client::submit`](crate::Client::submit).",
+        model.slug,
+    ));
+    let v1_allow = super::allow_self_convention(&model.rust_name, false);
+    let v2_allow = super::allow_self_convention(&format!("{}_submit", model.rust_name), false);
+    quote! {
+        impl crate::Client {
+            #v1_doc
+            #v1_allow
+            pub async fn #v1(&self, input: &Input) -> rt::Result<rt::#output> {
+                self.run(input).await
+            }
+
+            #v2_doc
+            #v2_allow
+            pub async fn #v2(&self, input: &Input) -> rt::Result<rt::Job> {
+                self.submit(input).await
+            }
+        }
     }
 }
 
@@ -306,9 +346,7 @@ fn emit_input(model: &Model) -> TokenStream {
         #body
 
         impl rt::__private::Body for Input {
-            fn model() -> &'static rt::ModelInfo {
-                &MODEL
-            }
+            const MODEL: &'static rt::ModelInfo = &MODEL;
         }
     }
 }
@@ -396,7 +434,6 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field], is_body: bool) -> T
             quote! {
                 #doc
                 #allow
-                #[must_use]
                 pub fn #null(mut self) -> Self {
                     self.#ident = Some(None);
                     self
@@ -406,7 +443,6 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field], is_body: bool) -> T
         quote! {
             #doc
             #allow
-            #[must_use]
             pub fn #ident(mut self, value: #ty) -> Self {
                 self.#ident = #stored;
                 self
@@ -416,17 +452,12 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field], is_body: bool) -> T
     });
 
     let table = fields.iter().map(field_info);
-    let values = fields.iter().map(|f| {
+    let listed = fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust);
-        quote!(field(&self.#ident);)
-    });
-    let reads = fields.iter().map(|f| {
-        let ident = format_ident!("{}", f.rust);
-        let wire = &f.wire;
         if f.nullable && !f.required {
-            quote!(#ident: json.take_nullable(#wire)?)
+            quote!(#ident(nullable))
         } else {
-            quote!(#ident: json.take(#wire)?)
+            quote!(#ident)
         }
     });
 
@@ -458,6 +489,7 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field], is_body: bool) -> T
         #struct_doc
         #[derive(Debug, Clone, #derive_default PartialEq, #eq ::serde::Serialize)]
         #[non_exhaustive]
+        #[must_use]
         pub struct #name {
             #(#members)*
         }
@@ -478,19 +510,8 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field], is_body: bool) -> T
 
         impl rt::__private::Fields for #name {
             const FIELDS: &'static [rt::FieldInfo] = &[#(#table),*];
-
-            fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn rt::__private::FieldValue)) {
-                #(#values)*
-            }
         }
-
-        /// Reads JSON with JSON Schema's rules exactly (an error names its JSON pointer).
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let mut json = rt::__private::read_object::<Self, D>(d)?;
-                Ok(Self { #(#reads),* })
-            }
-        }
+        rt::__private::object!(#name { #(#listed),* });
     }
 }
 
@@ -623,6 +644,9 @@ fn shape_info(name: &str, rust: &str, description: &str, shape: &Shape) -> Token
     quote!(#base #rust_name #(#bounds)* #(#counts)* #pattern #allowed)
 }
 
+/// An enum: its definition (every variant with its wire value in its doc),
+/// then one `wire_enum!` call that maps each variant to its wire value and
+/// gives the value list, `Display` and the serde encoding.
 fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
     let name = format_ident!("{}", def.type_name);
     let doc = docs::outer(&format!(
@@ -630,281 +654,62 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
         field.wire,
         docs::field_doc(field)
     ));
-    let what = def
-        .variants
-        .iter()
-        .map(|v| v.text())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let expected = format!("one of {what}");
-    let idents: Vec<_> = def
-        .variants
-        .iter()
-        .map(|v| format_ident!("{}", v.name))
-        .collect();
-    let count = Literal::usize_unsuffixed(def.variants.len());
     // The server's default, when it is a named value: derived `Default`.
     let default_index = field
         .default
         .as_ref()
         .and_then(|d| def.variants.iter().position(|v| &v.value == d));
     let derive_default = default_index.map(|_| quote!(Default,));
-    let variant_docs: Vec<TokenStream> = def
-        .variants
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let value = docs::value_text(&v.value);
-            if Some(i) == default_index {
-                let doc = docs::outer(&format!("The value {value} (the server's default)."));
-                quote! { #doc #[default] }
-            } else {
-                docs::outer(&format!("The value {value}."))
-            }
-        })
-        .collect();
-    let table = def.variants.iter().map(|v| {
-        let value = v.text();
-        let variant = &v.name;
-        quote!(rt::AllowedValue::new(#value, #variant))
+    let variants = def.variants.iter().enumerate().map(|(i, v)| {
+        let ident = format_ident!("{}", v.name);
+        let value = docs::value_text(&v.value);
+        if Some(i) == default_index {
+            let doc = docs::outer(&format!("The value {value} (the server's default)."));
+            quote! { #doc #[default] #ident, }
+        } else {
+            let doc = docs::outer(&format!("The value {value}."));
+            quote! { #doc #ident, }
+        }
     });
-    let values = quote! {
-        /// Every value as sent on the wire, with its variant's name, in schema order.
-        pub const VALUES: &'static [rt::AllowedValue] = &[#(#table),*];
-    };
-    let all_doc = docs::outer(if def.open {
-        "Every named value, in schema order."
-    } else {
-        "Every value, in schema order."
+    let pairs = def.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let wire = match def.kind {
+            EnumKind::String => Literal::string(&v.text()),
+            EnumKind::Integer => Literal::i64_unsuffixed(v.value.as_i64().unwrap_or_default()),
+            EnumKind::Number => match v.value.as_i64() {
+                Some(i) => Literal::i64_unsuffixed(i),
+                None => Literal::f64_unsuffixed(v.value.as_f64().unwrap_or_default()),
+            },
+        };
+        quote!(#ident(#wire))
     });
-    let all_name = if def.open {
-        format_ident!("KNOWN")
-    } else {
-        format_ident!("ALL")
+    let kind = match (def.kind, def.open) {
+        (EnumKind::String, true) => quote!(open),
+        (EnumKind::String, false) => quote!(str),
+        (EnumKind::Integer, _) => quote!(int),
+        (EnumKind::Number, _) => quote!(number),
     };
-    let all = quote! {
-        #all_doc
-        pub const #all_name: [Self; #count] = [#(Self::#idents),*];
-    };
-    let display = |body: TokenStream| {
-        quote! {
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    #body
-                }
-            }
-        }
-    };
-    let serialize = |body: TokenStream| {
-        quote! {
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                    #body
-                }
-            }
-        }
-    };
-    let deserialize = |body: TokenStream| {
-        quote! {
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    #body
-                }
-            }
-        }
-    };
-
-    if def.kind == EnumKind::Number {
-        let numbers: Vec<TokenStream> = def
-            .variants
-            .iter()
-            .map(|v| {
-                let lit = Literal::f64_suffixed(v.value.as_f64().unwrap_or_default());
-                quote!(#lit)
-            })
-            .collect();
-        let wires: Vec<TokenStream> = def
-            .variants
-            .iter()
-            .map(|v| match v.value.as_i64() {
-                Some(i) => {
-                    let lit = Literal::i64_suffixed(i);
-                    quote!(s.serialize_i64(#lit))
-                }
-                None => {
-                    let lit = Literal::f64_suffixed(v.value.as_f64().unwrap_or_default());
-                    quote!(s.serialize_f64(#lit))
-                }
-            })
-            .collect();
-        let display = display(quote!(f.write_str(Self::VALUES[*self as usize].value)));
-        let serialize = serialize(quote!(match self { #(Self::#idents => #wires,)* }));
-        let deserialize =
-            deserialize(quote!(rt::__private::number_enum(d, Self::from_value, #expected)));
-        return quote! {
-            #doc
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default)]
-            pub enum #name {
-                #(#variant_docs #idents,)*
-            }
-
-            impl #name {
-                #all
-                #values
-
-                /// The number sent on the wire.
-                pub const fn value(self) -> f64 {
-                    match self {
-                        #(Self::#idents => #numbers,)*
-                    }
-                }
-
-                /// The variant of a number, if it is one of the allowed values
-                /// (compared as numbers: `1.0` is `1`).
-                pub fn from_value(value: f64) -> Option<Self> {
-                    Self::ALL.into_iter().find(|v| v.value() == value)
-                }
-            }
-
-            #display
-            #serialize
-            #deserialize
-            impl rt::__private::FieldValue for #name {}
-        };
-    }
-
-    if def.kind == EnumKind::Integer {
-        let numbers: Vec<Literal> = def
-            .variants
-            .iter()
-            .map(|v| Literal::i64_unsuffixed(v.value.as_i64().unwrap_or_default()))
-            .collect();
-        let display = display(quote!(::std::fmt::Display::fmt(&self.value(), f)));
-        let serialize = serialize(quote!(s.serialize_i64(self.value())));
-        let deserialize =
-            deserialize(quote!(rt::__private::integer_enum(d, Self::from_value, #expected)));
-        return quote! {
-            #doc
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default)]
-            pub enum #name {
-                #(#variant_docs #idents,)*
-            }
-
-            impl #name {
-                #all
-                #values
-
-                /// The integer sent on the wire.
-                pub const fn value(self) -> i64 {
-                    match self {
-                        #(Self::#idents => #numbers,)*
-                    }
-                }
-
-                /// The variant of a wire integer, if it is one of the allowed values.
-                pub fn from_value(value: i64) -> Option<Self> {
-                    Self::ALL.into_iter().find(|v| v.value() == value)
-                }
-            }
-
-            #display
-            #serialize
-            #deserialize
-            impl rt::__private::FieldValue for #name {}
-        };
-    }
-
-    let display = display(quote!(f.write_str(self.as_str())));
-    if def.open {
-        let serialize = serialize(quote!(s.serialize_str(self.as_str())));
-        let texts: Vec<String> = def.variants.iter().map(|v| v.text()).collect();
-        let deserialize = deserialize(quote!(
-            <String as ::serde::Deserialize>::deserialize(d).map(Self::from)
-        ));
-        return quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, Eq, Hash, #derive_default)]
-            pub enum #name {
-                #(#variant_docs #idents,)*
+    let (derives, other) = if def.open {
+        (
+            quote!(Debug, Clone, PartialEq, Eq, Hash, #derive_default),
+            Some(quote! {
                 /// A value not named in the schema, sent as is.
                 Other(String),
-            }
-
-            impl #name {
-                #all
-                #values
-
-                /// The string sent on the wire.
-                pub fn as_str(&self) -> &str {
-                    match self {
-                        #(Self::#idents => #texts,)*
-                        Self::Other(value) => value,
-                    }
-                }
-            }
-
-            impl From<&str> for #name {
-                fn from(value: &str) -> Self {
-                    match Self::VALUES.iter().position(|v| v.value == value) {
-                        Some(i) => Self::KNOWN[i].clone(),
-                        None => Self::Other(value.to_owned()),
-                    }
-                }
-            }
-
-            impl From<String> for #name {
-                fn from(value: String) -> Self {
-                    Self::from(value.as_str())
-                }
-            }
-
-            #display
-            #serialize
-            #deserialize
-            impl rt::__private::FieldValue for #name {}
-        };
-    }
-
-    // serde's `rename_all = "snake_case"` names most variants right; the
-    // others say their wire name.
-    let renames = def.variants.iter().map(|v| {
-        let wire = v.text();
-        (serde_snake_case(&v.name) != wire).then(|| quote!(#[serde(rename = #wire)]))
-    });
+            }),
+        )
+    } else {
+        (
+            quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default),
+            None,
+        )
+    };
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default)]
-        #[derive(::serde::Serialize, ::serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(#derives)]
         pub enum #name {
-            #(#variant_docs #renames #idents,)*
+            #(#variants)*
+            #other
         }
-
-        impl #name {
-            #all
-            #values
-
-            /// The string sent on the wire.
-            pub const fn as_str(self) -> &'static str {
-                Self::VALUES[self as usize].value
-            }
-        }
-
-        #display
-        impl rt::__private::FieldValue for #name {}
+        rt::__private::wire_enum!(#name, #kind, [#(#pairs),*]);
     }
-}
-
-/// A variant name as serde's `rename_all = "snake_case"` spells it: an
-/// underscore before every upper-case letter but the first, ASCII letters
-/// lower-cased (the rule of `serde_derive`, reproduced exactly).
-fn serde_snake_case(variant: &str) -> String {
-    let mut snake = String::new();
-    for (i, ch) in variant.char_indices() {
-        if i > 0 && ch.is_uppercase() {
-            snake.push('_');
-        }
-        snake.push(ch.to_ascii_lowercase());
-    }
-    snake
 }

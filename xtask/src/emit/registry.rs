@@ -28,6 +28,7 @@ pub fn emit_registry(models: &[Model]) -> TokenStream {
         //! Every model of the crate, for tools that choose a model at run time.
 
         use ::segmind_runtime as rt;
+        #[allow(unused_imports, reason = "unused when no model's feature is on")]
         use rt::__private::parse_input as parse;
 
         /// Every model compiled in (each is a Cargo feature), in the order of

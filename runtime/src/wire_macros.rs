@@ -1,0 +1,274 @@
+//! The two macros the generated `segmind` crate calls in one line each, so
+//! that what is the same for every generated type is written once, here:
+//!
+//! - `object!` gives a generated struct its [`Visit`](crate::__private::Visit)
+//!   (a reference to each field, in the order of its `FIELDS` table) and its
+//!   strict `Deserialize` (checked against that table first);
+//! - `wire_enum!` gives a generated enum its value list, its wire value,
+//!   `Display` and its serde encoding, from the list of its variants and
+//!   their wire values.
+//!
+//! Both are reached as `segmind_runtime::__private::{object, wire_enum}`,
+//! hidden from the docs and not a stable API. What goes on the wire stays
+//! in the generated code: every field, its type, limits and docs (in the
+//! struct and its `FIELDS` table), every variant and its wire value (in the
+//! enum and the `wire_enum!` call).
+
+/// Implements `Visit` and `Deserialize` for a generated struct whose
+/// fields are listed in the order of its `FIELDS` table. A field that is
+/// optional and may be `null` (an `Option<Option<T>>`) is written
+/// `name(nullable)`: absent reads as `None`, `null` as `Some(None)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object {
+    ($name:ident { $($field:ident $(($nullable:ident))?),* $(,)? }) => {
+        impl $crate::__private::Visit for $name {
+            fn visit<'a>(
+                &'a self,
+                field: &mut dyn FnMut(&'a dyn $crate::__private::FieldValue),
+            ) {
+                $(field(&self.$field);)*
+            }
+        }
+
+        /// Reads JSON with JSON Schema's rules exactly (an error names its
+        /// JSON pointer).
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                let mut json = $crate::__private::read_object::<Self, D>(d)?;
+                ::core::result::Result::Ok(Self {
+                    $($field: $crate::__take_field!(json $($nullable)?)?,)*
+                })
+            }
+        }
+    };
+}
+
+/// One field of `object!`'s `Deserialize`: the next field of the table.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __take_field {
+    ($json:ident) => {
+        $json.next()
+    };
+    ($json:ident nullable) => {
+        $json.next_nullable()
+    };
+}
+
+/// Implements the value list, the wire value, `Display`, `Serialize`,
+/// `Deserialize` and `FieldValue` of a generated enum, from its variants
+/// and their wire values, in schema order:
+///
+/// - `wire_enum!(Name, str, [A("a"), B("b")])`: a closed set of strings
+///   (`ALL`, `VALUES`, `as_str`);
+/// - `wire_enum!(Name, open, [A("a")])`: strings where any other value is
+///   `Other(String)` (`KNOWN`, `VALUES`, `as_str`, `From<&str>`,
+///   `From<String>`);
+/// - `wire_enum!(Name, int, [A(6)])`: integers (`ALL`, `VALUES`, `value`,
+///   `from_value`);
+/// - `wire_enum!(Name, number, [A(0.5)])`: numbers (the same, as `f64`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_enum {
+    ($name:ident, str, [$($variant:ident($wire:literal)),* $(,)?]) => {
+        impl $name {
+            /// Every value, in schema order.
+            pub const ALL: [Self; [$(stringify!($wire)),*].len()] = [$(Self::$variant),*];
+            /// Every value as sent on the wire, with its variant's name, in
+            /// schema order.
+            pub const VALUES: &'static [$crate::AllowedValue] =
+                &[$($crate::AllowedValue::new($wire, stringify!($variant))),*];
+
+            /// The string sent on the wire.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                const NAMES: &[&str] = &[$($wire),*];
+                $crate::__private::string_enum(d, &Self::ALL, NAMES)
+            }
+        }
+
+        impl $crate::__private::FieldValue for $name {}
+    };
+    ($name:ident, open, [$($variant:ident($wire:literal)),* $(,)?]) => {
+        impl $name {
+            /// Every named value, in schema order.
+            pub const KNOWN: [Self; [$(stringify!($wire)),*].len()] = [$(Self::$variant),*];
+            /// Every named value as sent on the wire, with its variant's
+            /// name, in schema order.
+            pub const VALUES: &'static [$crate::AllowedValue] =
+                &[$($crate::AllowedValue::new($wire, stringify!($variant))),*];
+
+            /// The string sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Other(value) => value,
+                }
+            }
+        }
+
+        impl ::core::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match Self::VALUES.iter().position(|v| v.value == value) {
+                    ::core::option::Option::Some(i) => Self::KNOWN[i].clone(),
+                    ::core::option::Option::None => Self::Other(value.into()),
+                }
+            }
+        }
+
+        impl ::core::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                <::std::string::String as $crate::__private::serde::Deserialize>::deserialize(d)
+                    .map(Self::from)
+            }
+        }
+
+        impl $crate::__private::FieldValue for $name {}
+    };
+    ($name:ident, int, [$($variant:ident($wire:literal)),* $(,)?]) => {
+        impl $name {
+            /// Every value, in schema order.
+            pub const ALL: [Self; [$(stringify!($wire)),*].len()] = [$(Self::$variant),*];
+            /// Every value as sent on the wire, with its variant's name, in
+            /// schema order.
+            pub const VALUES: &'static [$crate::AllowedValue] =
+                &[$($crate::AllowedValue::new(concat!($wire), stringify!($variant))),*];
+
+            /// The integer sent on the wire.
+            pub const fn value(self) -> i64 {
+                match self {
+                    $(Self::$variant => $wire,)*
+                }
+            }
+
+            /// The variant of a wire integer, if it is one of the allowed
+            /// values.
+            pub fn from_value(value: i64) -> ::core::option::Option<Self> {
+                Self::ALL.into_iter().find(|v| v.value() == value)
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                s.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::__private::integer_enum(d, Self::from_value, Self::VALUES)
+            }
+        }
+
+        impl $crate::__private::FieldValue for $name {}
+    };
+    ($name:ident, number, [$($variant:ident($wire:literal)),* $(,)?]) => {
+        impl $name {
+            /// Every value, in schema order.
+            pub const ALL: [Self; [$(stringify!($wire)),*].len()] = [$(Self::$variant),*];
+            /// Every value as sent on the wire, with its variant's name, in
+            /// schema order.
+            pub const VALUES: &'static [$crate::AllowedValue] =
+                &[$($crate::AllowedValue::new(concat!($wire), stringify!($variant))),*];
+
+            /// The number sent on the wire.
+            pub const fn value(self) -> f64 {
+                match self {
+                    $(Self::$variant => $wire as f64,)*
+                }
+            }
+
+            /// The variant of a number, if it is one of the allowed values
+            /// (compared as numbers: `1.0` is `1`).
+            pub fn from_value(value: f64) -> ::core::option::Option<Self> {
+                Self::ALL.into_iter().find(|v| v.value() == value)
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(Self::VALUES[*self as usize].value)
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::__private::serialize_number(s, Self::VALUES[*self as usize].value)
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::__private::number_enum(d, Self::from_value, Self::VALUES)
+            }
+        }
+
+        impl $crate::__private::FieldValue for $name {}
+    };
+}
