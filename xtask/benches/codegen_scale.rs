@@ -25,13 +25,25 @@
 //!   printed), to look at what was generated;
 //! - `CODEGEN_SCALE_TARGET`: the target folder of the builds, shared by every
 //!   run so that the dependencies build once (default `target/codegen-scale`
-//!   in the workspace, or under `CARGO_TARGET_DIR` when that is set).
+//!   in the workspace, or under `CARGO_TARGET_DIR` when that is set);
+//! - `CODEGEN_SCALE_VERSUS`: another generator to time side by side with
+//!   ours, as a command template in which `{n}` stands for the model count,
+//!   for instance `progenitor-gen spec_{n}.json out_{n}.rs` (split on
+//!   whitespace, no shell, no quoting). For each N both run as whole
+//!   processes, wall clock: ours is the `xtask` binary (release, as built for
+//!   this bench) run as `xtask codegen` on the temporary workspace
+//!   (`XTASK_CODEGEN_ROOT`, no memo: every file formatted) after `generated/`
+//!   is removed, so it writes every file; theirs is the command. One untimed
+//!   warm-up of each, then `CODEGEN_SCALE_RUNS` runs alternating ours and
+//!   theirs, so that drift of a shared machine falls on both alike. The table
+//!   gets both medians, the ratio of the medians and the median of the
+//!   run-by-run ratios; at 500 models the target is ours <= 0.5 x theirs.
 //!
 //! The builds use the workspace's `runtime/` by its absolute path and a copy
 //! of its `Cargo.lock`. Not a test: `cargo test` neither builds nor runs it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -52,6 +64,9 @@ const FIVE: &[&str] = &[
 /// Codegen targets: at most this long for 5 and for 500 models.
 const TARGET_CODEGEN_5: Duration = Duration::from_millis(25);
 const TARGET_CODEGEN_500: Duration = Duration::from_millis(420);
+/// Side by side at 500 models, whole processes: ours at most this times
+/// theirs.
+const TARGET_VERSUS_500: f64 = 0.5;
 
 fn repo_root() -> PathBuf {
     xtask::workspace_root()
@@ -267,6 +282,90 @@ fn edit_codegen_build(
     (median(codegen), median(builds))
 }
 
+/// Runs `cmd` to its end, output discarded (stderr kept for the panic when
+/// it fails); the wall-clock time from spawn to exit.
+fn timed(mut cmd: Command, what: &str) -> Duration {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let start = Instant::now();
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    let took = start.elapsed();
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    took
+}
+
+/// Our generator as a process: the `xtask` binary writing every file of
+/// `root/generated` (removed first, untimed) from `root/schema`, no memo.
+fn ours_as_process(root: &Path) -> Duration {
+    let generated = root.join("generated");
+    match std::fs::remove_dir_all(&generated) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => panic!("cannot remove {}: {e}", generated.display()),
+    }
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    cmd.arg("codegen").env("XTASK_CODEGEN_ROOT", root);
+    timed(cmd, "xtask codegen")
+}
+
+/// The `CODEGEN_SCALE_VERSUS` command for `n` models.
+fn theirs_as_process(template: &str, n: usize) -> Duration {
+    let line = template.replace("{n}", &n.to_string());
+    let mut words = line.split_whitespace();
+    let program = words.next().expect("CODEGEN_SCALE_VERSUS is not empty");
+    let mut cmd = Command::new(program);
+    cmd.args(words);
+    timed(cmd, &line)
+}
+
+struct Versus {
+    ours: Duration,
+    theirs: Duration,
+    /// The median of ours / theirs, run by run.
+    pairwise: f64,
+}
+
+impl Versus {
+    fn ratio(&self) -> f64 {
+        self.ours.as_secs_f64() / self.theirs.as_secs_f64()
+    }
+}
+
+/// Ours and theirs in alternation: one untimed warm-up each, then `runs`
+/// pairs.
+fn versus(root: &Path, n: usize, template: &str, runs: usize) -> Versus {
+    ours_as_process(root);
+    theirs_as_process(template, n);
+    let mut ours = Vec::new();
+    let mut theirs = Vec::new();
+    let mut ratios = Vec::new();
+    for _ in 0..runs {
+        let a = ours_as_process(root);
+        let b = theirs_as_process(template, n);
+        ratios.push(a.as_secs_f64() / b.as_secs_f64());
+        ours.push(a);
+        theirs.push(b);
+    }
+    ratios.sort_by(f64::total_cmp);
+    let pairwise = match ratios.len() {
+        n if n % 2 == 1 => ratios[n / 2],
+        n => (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0,
+    };
+    Versus {
+        ours: median(ours),
+        theirs: median(theirs),
+        pairwise,
+    }
+}
+
 struct Figures {
     n: usize,
     input_bytes: u64,
@@ -276,6 +375,7 @@ struct Figures {
     emit: Duration,
     lines: usize,
     module_lines: usize,
+    versus: Option<Versus>,
     builds: Option<BuildFigures>,
 }
 
@@ -293,6 +393,7 @@ fn measure(
     runs: usize,
     build_runs: Option<usize>,
     target: &Path,
+    template: Option<&str>,
 ) -> Figures {
     let dir = tempfile::tempdir().expect("tempdir");
     let kept;
@@ -347,6 +448,7 @@ fn measure(
         .expect("a model's module")
         .lines()
         .count();
+    let versus = template.map(|template| versus(root, n, template, runs));
 
     let builds = build_runs.map(|build_runs| {
         let mut edits = 0;
@@ -383,6 +485,7 @@ fn measure(
         emit: median(emit_times),
         lines,
         module_lines,
+        versus,
         builds,
     }
 }
@@ -410,6 +513,9 @@ fn main() -> ExitCode {
             std::env::var_os("CARGO_TARGET_DIR").map(|t| PathBuf::from(t).join("codegen-scale"))
         })
         .unwrap_or_else(|| repo_root().join("target/codegen-scale"));
+    let template = std::env::var("CODEGEN_SCALE_VERSUS")
+        .ok()
+        .filter(|t| !t.trim().is_empty());
     let bases = base_models();
     println!(
         "codegen at scale: copies of {} schema files; {} formatting threads; codegen medians of {runs} runs, builds of {} (debug profile)",
@@ -420,7 +526,14 @@ fn main() -> ExitCode {
     let mut all = Vec::new();
     for &n in &sizes {
         eprintln!("measuring {n} models...");
-        all.push(measure(n, &bases, runs, build_runs, &target));
+        all.push(measure(
+            n,
+            &bases,
+            runs,
+            build_runs,
+            &target,
+            template.as_deref(),
+        ));
     }
 
     row("models", all.iter().map(|f| f.n.to_string()));
@@ -450,6 +563,30 @@ fn main() -> ExitCode {
         "lines of one model's module",
         all.iter().map(|f| f.module_lines.to_string()),
     );
+    if let Some(template) = &template {
+        fn v(f: &Figures) -> &Versus {
+            f.versus
+                .as_ref()
+                .expect("measured when CODEGEN_SCALE_VERSUS is set")
+        }
+        println!("side by side, whole processes, alternating; theirs: {template}");
+        row(
+            "  ours: xtask codegen, no memo, every file written (ms)",
+            all.iter().map(|f| ms(v(f).ours)),
+        );
+        row(
+            "  theirs: CODEGEN_SCALE_VERSUS (ms)",
+            all.iter().map(|f| ms(v(f).theirs)),
+        );
+        row(
+            "  ours / theirs, ratio of the medians",
+            all.iter().map(|f| format!("{:.3}", v(f).ratio())),
+        );
+        row(
+            "  ours / theirs, median of the run-by-run ratios",
+            all.iter().map(|f| format!("{:.3}", v(f).pairwise)),
+        );
+    }
     if all.iter().all(|f| f.builds.is_some()) {
         fn b(f: &Figures) -> &BuildFigures {
             f.builds.as_ref().expect("checked")
@@ -490,6 +627,19 @@ fn main() -> ExitCode {
             f.n,
             ms(f.cold),
             ms(target),
+            if met { "met" } else { "MISSED" }
+        );
+    }
+    if let Some(v) = all
+        .iter()
+        .find(|f| f.n == 500)
+        .and_then(|f| f.versus.as_ref())
+    {
+        let met = v.ratio() <= TARGET_VERSUS_500;
+        ok &= met;
+        println!(
+            "target: side by side at 500 models, ours / theirs {:.3} <= {TARGET_VERSUS_500}: {}",
+            v.ratio(),
             if met { "met" } else { "MISSED" }
         );
     }

@@ -53,8 +53,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let root = workspace_root();
-    let memo = Memo::for_executable(&root.join("generated"));
+    // Hidden, for the `codegen_scale` bench's side-by-side timing: with
+    // `XTASK_CODEGEN_ROOT=DIR`, codegen reads `DIR/schema`, writes
+    // `DIR/generated` and uses no memo (every file is formatted).
+    let (root, memo) = match std::env::var_os("XTASK_CODEGEN_ROOT") {
+        Some(dir) => (PathBuf::from(dir), None),
+        None => {
+            let root = workspace_root();
+            let memo = Memo::for_executable(&root.join("generated"));
+            (root, memo)
+        }
+    };
     match codegen_with(&root, mode, memo.as_ref()) {
         Ok(changed) if mode == Mode::Write => {
             if changed.is_empty() {
