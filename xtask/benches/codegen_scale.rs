@@ -33,11 +33,15 @@
 //!   processes, wall clock: ours is the `xtask` binary (release, as built for
 //!   this bench) run as `xtask codegen` on the temporary workspace
 //!   (`XTASK_CODEGEN_ROOT`, no memo: every file formatted) after `generated/`
-//!   is removed, so it writes every file; theirs is the command. One untimed
-//!   warm-up of each, then `CODEGEN_SCALE_RUNS` runs alternating ours and
-//!   theirs, so that drift of a shared machine falls on both alike. The table
-//!   gets both medians, the ratio of the medians and the median of the
-//!   run-by-run ratios; at 500 models the target is ours <= 0.5 x theirs.
+//!   is removed, so it writes every file (and, for information, once more
+//!   with `generated/` up to date: the same formatting, nothing written);
+//!   theirs is the command. One untimed warm-up of each, then
+//!   `CODEGEN_SCALE_RUNS` rounds alternating ours and theirs, so that drift
+//!   of a shared machine falls on both alike. The table gets the medians,
+//!   the ratio of the medians and the median of the run-by-run ratios, and
+//!   (on Linux) the median CPU time of each, which shows the work apart
+//!   from the parallelism; at 500 models the target is ours (writing every
+//!   file) <= 0.5 x theirs, wall clock.
 //!
 //! The builds use the workspace's `runtime/` by its absolute path and a copy
 //! of its `Cargo.lock`. Not a test: `cargo test` neither builds nor runs it.
@@ -282,34 +286,63 @@ fn edit_codegen_build(
     (median(codegen), median(builds))
 }
 
+/// CPU time (user + system) of this process's waited-for children so far,
+/// from `/proc/self/stat` (Linux; `None` elsewhere), in clock ticks of 10 ms
+/// (`USER_HZ`, 100 on Linux).
+fn children_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name, which ends at the last `)`:
+    // state is field 3, cutime and cstime are fields 16 and 17.
+    let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<u64>().ok();
+    Some(Duration::from_millis(10 * (ticks(13)? + ticks(14)?)))
+}
+
+/// One run of a generator as a process.
+#[derive(Clone, Copy)]
+struct Run {
+    /// Wall clock from spawn to exit.
+    wall: Duration,
+    /// CPU time of the process, when known.
+    cpu: Option<Duration>,
+}
+
 /// Runs `cmd` to its end, output discarded (stderr kept for the panic when
-/// it fails); the wall-clock time from spawn to exit.
-fn timed(mut cmd: Command, what: &str) -> Duration {
+/// it fails).
+fn timed(mut cmd: Command, what: &str) -> Run {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
+    let cpu_before = children_cpu();
     let start = Instant::now();
     let out = cmd
         .output()
         .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
-    let took = start.elapsed();
+    let wall = start.elapsed();
+    let cpu = children_cpu()
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
     assert!(
         out.status.success(),
         "{what} failed ({}):\n{}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
-    took
+    Run { wall, cpu }
 }
 
-/// Our generator as a process: the `xtask` binary writing every file of
-/// `root/generated` (removed first, untimed) from `root/schema`, no memo.
-fn ours_as_process(root: &Path) -> Duration {
+/// Our generator as a process: the `xtask` binary making every file of
+/// `root/generated` from `root/schema`, no memo. When `fresh`, `generated/`
+/// is removed first (untimed), so every file is written; otherwise it is
+/// already up to date and nothing is written.
+fn ours_as_process(root: &Path, fresh: bool) -> Run {
     let generated = root.join("generated");
-    match std::fs::remove_dir_all(&generated) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => panic!("cannot remove {}: {e}", generated.display()),
+    if fresh {
+        match std::fs::remove_dir_all(&generated) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => panic!("cannot remove {}: {e}", generated.display()),
+        }
     }
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
     cmd.arg("codegen").env("XTASK_CODEGEN_ROOT", root);
@@ -317,7 +350,7 @@ fn ours_as_process(root: &Path) -> Duration {
 }
 
 /// The `CODEGEN_SCALE_VERSUS` command for `n` models.
-fn theirs_as_process(template: &str, n: usize) -> Duration {
+fn theirs_as_process(template: &str, n: usize) -> Run {
     let line = template.replace("{n}", &n.to_string());
     let mut words = line.split_whitespace();
     let program = words.next().expect("CODEGEN_SCALE_VERSUS is not empty");
@@ -326,11 +359,27 @@ fn theirs_as_process(template: &str, n: usize) -> Duration {
     timed(cmd, &line)
 }
 
+fn median_f64(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// Side-by-side medians.
 struct Versus {
+    /// Ours writing every file.
     ours: Duration,
+    /// Ours with `generated/` up to date: the same formatting, no writes.
+    ours_unchanged: Duration,
     theirs: Duration,
     /// The median of ours / theirs, run by run.
     pairwise: f64,
+    /// CPU time (user + system), when known.
+    ours_cpu: Option<Duration>,
+    theirs_cpu: Option<Duration>,
 }
 
 impl Versus {
@@ -339,30 +388,38 @@ impl Versus {
     }
 }
 
-/// Ours and theirs in alternation: one untimed warm-up each, then `runs`
-/// pairs.
+/// Ours (writing every file, then with nothing to write) and theirs in
+/// alternation: one untimed warm-up each, then `runs` rounds.
 fn versus(root: &Path, n: usize, template: &str, runs: usize) -> Versus {
-    ours_as_process(root);
+    ours_as_process(root, true);
+    ours_as_process(root, false);
     theirs_as_process(template, n);
     let mut ours = Vec::new();
+    let mut unchanged = Vec::new();
     let mut theirs = Vec::new();
-    let mut ratios = Vec::new();
     for _ in 0..runs {
-        let a = ours_as_process(root);
-        let b = theirs_as_process(template, n);
-        ratios.push(a.as_secs_f64() / b.as_secs_f64());
-        ours.push(a);
-        theirs.push(b);
+        ours.push(ours_as_process(root, true));
+        unchanged.push(ours_as_process(root, false).wall);
+        theirs.push(theirs_as_process(template, n));
     }
-    ratios.sort_by(f64::total_cmp);
-    let pairwise = match ratios.len() {
-        n if n % 2 == 1 => ratios[n / 2],
-        n => (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0,
+    let cpu = |runs: &[Run]| {
+        runs.iter()
+            .map(|r| r.cpu)
+            .collect::<Option<Vec<_>>>()
+            .map(median)
     };
     Versus {
-        ours: median(ours),
-        theirs: median(theirs),
-        pairwise,
+        ours: median(ours.iter().map(|r| r.wall).collect()),
+        ours_unchanged: median(unchanged),
+        theirs: median(theirs.iter().map(|r| r.wall).collect()),
+        pairwise: median_f64(
+            ours.iter()
+                .zip(&theirs)
+                .map(|(a, b)| a.wall.as_secs_f64() / b.wall.as_secs_f64())
+                .collect(),
+        ),
+        ours_cpu: cpu(&ours),
+        theirs_cpu: cpu(&theirs),
     }
 }
 
@@ -575,6 +632,10 @@ fn main() -> ExitCode {
             all.iter().map(|f| ms(v(f).ours)),
         );
         row(
+            "  ours, generated/ up to date, nothing written (ms)",
+            all.iter().map(|f| ms(v(f).ours_unchanged)),
+        );
+        row(
             "  theirs: CODEGEN_SCALE_VERSUS (ms)",
             all.iter().map(|f| ms(v(f).theirs)),
         );
@@ -586,6 +647,29 @@ fn main() -> ExitCode {
             "  ours / theirs, median of the run-by-run ratios",
             all.iter().map(|f| format!("{:.3}", v(f).pairwise)),
         );
+        row(
+            "  ours up to date / theirs, ratio of the medians",
+            all.iter().map(|f| {
+                format!(
+                    "{:.3}",
+                    v(f).ours_unchanged.as_secs_f64() / v(f).theirs.as_secs_f64()
+                )
+            }),
+        );
+        if all
+            .iter()
+            .all(|f| v(f).ours_cpu.is_some() && v(f).theirs_cpu.is_some())
+        {
+            let cpu = |d: Option<Duration>| ms(d.expect("checked"));
+            row(
+                "  ours, CPU time user + system (ms, 10 ms ticks)",
+                all.iter().map(|f| cpu(v(f).ours_cpu)),
+            );
+            row(
+                "  theirs, CPU time user + system (ms, 10 ms ticks)",
+                all.iter().map(|f| cpu(v(f).theirs_cpu)),
+            );
+        }
     }
     if all.iter().all(|f| f.builds.is_some()) {
         fn b(f: &Figures) -> &BuildFigures {
