@@ -120,15 +120,15 @@ pub fn load_files(
             }])
         })?;
 
-    let mut models = Vec::new();
-    let mut errors = Vec::new();
-    for path in files {
+    // Each file is read and checked on its own, on every core.
+    let loaded = crate::parallel::map(files, |path| {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let display = format!("{display_dir}/{}", crate::escape::escape(&name));
         let mut found = Vec::new();
+        let mut model = None;
         match read_json(path, &display) {
             Err(e) => found.push(e),
             Ok(doc) => {
@@ -145,14 +145,16 @@ pub fn load_files(
                         file: &display,
                         errors: &mut found,
                     };
-                    if let Some(model) = checker.model(&doc, stem) {
-                        if found.is_empty() {
-                            models.push(model);
-                        }
-                    }
+                    model = checker.model(&doc, stem);
                 }
             }
         }
+        (model.filter(|_| found.is_empty()), found)
+    });
+    let mut models = Vec::new();
+    let mut errors = Vec::new();
+    for (model, found) in loaded {
+        models.extend(model);
         errors.extend(found);
     }
     check_shared_names(&models, &mut errors);

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::emit::GeneratedFile;
 use crate::error::Error;
+use crate::parallel;
 
 /// What `sync` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,16 +29,22 @@ pub fn sync(
     mode: Mode,
 ) -> Result<Vec<String>, Error> {
     let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let mut stale = Vec::new();
-    for file in files {
+    // Compared and written on every core: creating hundreds of files is
+    // mostly the kernel's time, and it overlaps well.
+    let compared = parallel::map(files, |file| {
         let path = out_dir.join(&file.path);
         let current = std::fs::read(&path).ok();
-        if current.as_deref() != Some(file.contents.as_bytes()) {
-            stale.push(file.path.clone());
-            if mode == Mode::Write {
-                write_atomically(&path, file.contents.as_bytes())?;
-            }
+        if current.as_deref() == Some(file.contents.as_bytes()) {
+            return Ok(None);
         }
+        if mode == Mode::Write {
+            write_atomically(&path, file.contents.as_bytes())?;
+        }
+        Ok(Some(file.path.clone()))
+    });
+    let mut stale = Vec::new();
+    for outcome in compared {
+        stale.extend(outcome?);
     }
     for extra in existing_files(out_dir)? {
         if !wanted.contains(extra.as_str()) {
