@@ -71,6 +71,12 @@ const TARGET_CODEGEN_500: Duration = Duration::from_millis(420);
 /// Side by side at 500 models, whole processes: ours at most this times
 /// theirs.
 const TARGET_VERSUS_500: f64 = 0.5;
+/// Generated Rust lines per model at 500 models: at most progenitor's
+/// lines per operation (about 194 at 500 operations).
+const TARGET_LINES_PER_MODEL_500: usize = 200;
+/// Editing one schema, codegen and the incremental build of every model, at
+/// 500 models: at most half of progenitor's 29.2 s for the same step.
+const TARGET_EDIT_BUILD_500: Duration = Duration::from_millis(14_600);
 
 fn repo_root() -> PathBuf {
     xtask::workspace_root()
@@ -713,6 +719,26 @@ fn main() -> ExitCode {
             ms(target),
             if met { "met" } else { "MISSED" }
         );
+    }
+    if let Some(f) = all.iter().find(|f| f.n == 500) {
+        let per_model = f.lines / f.n;
+        let met = per_model <= TARGET_LINES_PER_MODEL_500;
+        ok &= met;
+        println!(
+            "target: generated Rust lines per model at 500 models {per_model} <= {TARGET_LINES_PER_MODEL_500}: {}",
+            if met { "met" } else { "MISSED" }
+        );
+        if let Some(b) = &f.builds {
+            let step = b.edit_codegen + b.inc;
+            let met = step <= TARGET_EDIT_BUILD_500;
+            ok &= met;
+            println!(
+                "target: edit one schema + codegen + incremental build at 500 models {} s <= {} s: {}",
+                secs(step),
+                secs(TARGET_EDIT_BUILD_500),
+                if met { "met" } else { "MISSED" }
+            );
+        }
     }
     if let Some(v) = all
         .iter()
