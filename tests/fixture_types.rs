@@ -563,3 +563,78 @@ async fn media_in_lists_and_nested_objects_are_uploaded_once_and_put_at_their_po
     // Each local file once, however often it appears.
     assert_eq!(server.post_count_for(Route::Upload), 2);
 }
+
+/// Every variant of an enum made by `wire_enum!`, in `VALUES` order, against
+/// its `VALUES` entry: it serialises to the JSON its wire text is, displays
+/// as that text, reads back from that JSON, and carries its variant's name.
+fn each_value_round_trips<T>(variants: &[T], values: &[segmind_runtime::AllowedValue])
+where
+    T: serde::Serialize
+        + serde::de::DeserializeOwned
+        + std::fmt::Display
+        + std::fmt::Debug
+        + PartialEq,
+{
+    assert_eq!(variants.len(), values.len());
+    for (variant, value) in variants.iter().zip(values) {
+        let json = serde_json::to_value(variant).expect("serialises");
+        let expected = match &json {
+            serde_json::Value::String(_) => json!(value.value),
+            _ => serde_json::from_str::<serde_json::Value>(value.value).expect("a JSON number"),
+        };
+        assert_eq!(json, expected, "{variant:?}");
+        assert_eq!(variant.to_string(), value.value, "{variant:?}");
+        assert_eq!(format!("{variant:?}"), value.name);
+        assert_eq!(
+            &serde_json::from_value::<T>(json).expect("reads back"),
+            variant
+        );
+    }
+}
+
+#[test]
+fn every_enum_value_round_trips_through_its_wire_text() {
+    use integer_enum::{Duration, Steps};
+    use non_identifier_string_enum::{AspectRatio, Motion, Quality, Sampler};
+    use number_enum::{Ratio, Scale};
+    use open_enum::Voice;
+    use string_enum_with_default::{Mode, Style};
+    each_value_round_trips(&Mode::ALL, Mode::VALUES);
+    each_value_round_trips(&Style::ALL, Style::VALUES);
+    each_value_round_trips(&AspectRatio::ALL, AspectRatio::VALUES);
+    each_value_round_trips(&Motion::ALL, Motion::VALUES);
+    each_value_round_trips(&Quality::ALL, Quality::VALUES);
+    each_value_round_trips(&Sampler::ALL, Sampler::VALUES);
+    each_value_round_trips(&Voice::KNOWN, Voice::VALUES);
+    each_value_round_trips(&Duration::ALL, Duration::VALUES);
+    // A negative integer's wire text is `-1`, whatever the spacing of the
+    // generated source.
+    each_value_round_trips(&Steps::ALL, Steps::VALUES);
+    assert_eq!(Steps::VALUES[0].value, "-1");
+    each_value_round_trips(&Scale::ALL, Scale::VALUES);
+    each_value_round_trips(&Ratio::ALL, Ratio::VALUES);
+    assert_eq!(serde_json::to_string(&Ratio::V1).expect("json"), "1");
+    assert_eq!(
+        serde_json::to_string(&Ratio::VMinus1_5).expect("json"),
+        "-1.5"
+    );
+
+    // A value outside a closed set is refused, naming the set; an open
+    // set keeps it.
+    let err = serde_json::from_value::<Mode>(json!("turbo")).expect_err("not a mode");
+    assert_eq!(
+        err.to_string(),
+        "unknown variant `turbo`, expected one of `fast`, `slow-and-steady`, `extra_careful`"
+    );
+    let err = serde_json::from_value::<Mode>(json!(3)).expect_err("not a string");
+    assert!(err.to_string().contains("expected a string"), "{err}");
+    let err = serde_json::from_value::<Steps>(json!(7)).expect_err("not a step");
+    assert!(
+        err.to_string().contains("7 is not one of -1, 0, 25"),
+        "{err}"
+    );
+    assert_eq!(
+        serde_json::from_value::<Voice>(json!("v-999")).expect("open"),
+        Voice::Other("v-999".to_owned())
+    );
+}
