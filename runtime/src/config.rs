@@ -188,6 +188,9 @@ impl<C> ClientBuilder<C> {
     /// most (default [`DEFAULT_MAX_CONCURRENT_REQUESTS`]); it also bounds
     /// the idle connections kept. A call beyond it waits for a free slot.
     /// A streamed output holds its slot until it is saved or dropped.
+    /// Budget about two file descriptors per slot: a slot whose output is
+    /// being saved holds the output file while its connection may stay
+    /// open in the pool.
     pub fn max_concurrent_requests(mut self, limit: usize) -> Self {
         self.max_concurrent_requests = Some(limit);
         self

@@ -12,6 +12,11 @@ use crate::support::*;
 const CHILD_BASE_ENV: &str = "SEGMIND_FD_TEST_BASE";
 const CALLS: usize = 600;
 const FD_LIMIT: u32 = 128;
+/// The child's request slots. Each may hold a connection and, while its
+/// output is saved, that file: 2 descriptors a slot, plus the process's
+/// own (stdio, the runtime's), must fit under [`FD_LIMIT`]. With 64 slots
+/// the worst case (64 sockets and 64 files) is the whole limit.
+const SLOTS: usize = 48;
 
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -60,6 +65,7 @@ async fn child_many_calls() {
         .api_key(KEY)
         .base_url(base)
         .retry(segmind_runtime::RetryPolicy::none())
+        .max_concurrent_requests(SLOTS)
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
