@@ -248,3 +248,47 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
     let registry = fs::read_to_string(root.join("generated/src/models.rs")).expect("read");
     assert!(registry.contains("(\"wan-2.1-i2v\", json) =>"));
 }
+
+#[test]
+fn a_missing_generated_folder_appears_whole_and_alone() {
+    let ws = copy_workspace();
+    let root = ws.path();
+    let committed = snapshot_tree(&root.join("generated"));
+    fs::remove_dir_all(root.join("generated")).expect("rm generated");
+    let written = xtask::codegen(root, Mode::Write).expect("codegen");
+    // Every file, the same bytes as the committed crate, and nothing else
+    // beside it (no staging folder left).
+    assert_eq!(written.len(), committed.len(), "{written:?}");
+    assert_eq!(snapshot_tree(&root.join("generated")), committed);
+    let mut entries: Vec<String> = fs::read_dir(root)
+        .expect("read_dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    assert_eq!(entries, ["generated", "schema"]);
+    assert!(xtask::codegen(root, Mode::Check).expect("check").is_empty());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = fs::metadata(root.join("generated"))
+            .expect("metadata")
+            .permissions()
+            .mode();
+        assert_ne!(mode & 0o055, 0, "the folder is not private: {mode:o}");
+    }
+}
+
+#[test]
+fn a_generated_folder_that_cannot_be_made_is_an_error_naming_it() {
+    let ws = copy_workspace();
+    let root = ws.path();
+    fs::remove_dir_all(root.join("generated")).expect("rm generated");
+    // Where the folder's parent should be, a file: `generated/` cannot be made.
+    let blocked = root.join("blocked");
+    fs::write(&blocked, "a file").expect("write");
+    let files = xtask::generate(&root.join("schema")).expect("generate");
+    let err = xtask::write::sync(&blocked.join("generated"), "generated", &files, Mode::Write)
+        .expect_err("a file is in the way");
+    assert!(err.to_string().contains("blocked"), "{err}");
+    assert_eq!(fs::read_to_string(&blocked).expect("read"), "a file");
+}

@@ -28,6 +28,9 @@ pub fn sync(
     files: &[GeneratedFile],
     mode: Mode,
 ) -> Result<Vec<String>, Error> {
+    if mode == Mode::Write && !out_dir.exists() {
+        return create_whole(out_dir, display, files);
+    }
     let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     // Compared and written on every core: creating hundreds of files is
     // mostly the kernel's time, and it overlaps well.
@@ -64,6 +67,56 @@ pub fn sync(
         return Err(Error::Stale(stale));
     }
     Ok(stale)
+}
+
+/// A missing `out_dir` is made whole in a staging folder beside it, then
+/// renamed into place: all of it appears at once or none of it does,
+/// and each file is created once (no temporary file and rename per file,
+/// which costs as much again on some disks).
+fn create_whole(
+    out_dir: &Path,
+    display: &str,
+    files: &[GeneratedFile],
+) -> Result<Vec<String>, Error> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let parent = out_dir.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    // Made with `create_dir`, so the folder gets the umask's permissions
+    // (a temporary directory's would be private). One left by a run that
+    // was killed is removed first.
+    let name = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let staged = parent.join(format!(".{name}.codegen-{}", std::process::id()));
+    if staged.exists() {
+        std::fs::remove_dir_all(&staged).map_err(io(&staged))?;
+    }
+    std::fs::create_dir(&staged).map_err(io(&staged))?;
+    let written = parallel::map(files, |file| {
+        let path = staged.join(&file.path);
+        let dir = path.parent().unwrap_or(&staged);
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        std::fs::write(&path, file.contents.as_bytes()).map_err(io(&path))
+    });
+    let outcome = written
+        .into_iter()
+        .collect::<Result<Vec<()>, Error>>()
+        .and_then(|_| std::fs::rename(&staged, out_dir).map_err(io(out_dir)));
+    if let Err(e) = outcome {
+        // Nothing half-made is left behind.
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(e);
+    }
+    let mut made: Vec<String> = files
+        .iter()
+        .map(|f| format!("{display}/{}", f.path))
+        .collect();
+    made.sort();
+    Ok(made)
 }
 
 fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
