@@ -111,7 +111,7 @@ impl crate::Client {
         self.submit(input).await
     }
 }
-/// Values of `scale`: Upscale factor. Allowed values: `2`, `4`, `8`. Default (applied by the server when unset): `2`.
+/// Values of `scale`: Upscale factor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Scale {
     /// The value `2` (the server's default).
@@ -123,7 +123,7 @@ pub enum Scale {
     V8,
 }
 rt::__private::wire_enum!(Scale, int, [V2(2), V4(4), V8(8)]);
-/// Values of `output_format`: The reply's image format. Allowed values: `jpeg`, `png`, `webp`. Default (applied by the server when unset): `jpeg`.
+/// Values of `output_format`: The reply's image format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum OutputFormat {
     /// The value `jpeg` (the server's default).

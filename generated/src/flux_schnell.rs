@@ -185,7 +185,7 @@ impl crate::Client {
         self.submit(input).await
     }
 }
-/// Values of `sampler_name`: Sampler (27 in all; the page names 10). Known values: `euler`, `euler_pp`, `euler_ancestral`, `euler_ancestral_pp`, `heun`, `heunpp2`, `dpm_2`, `dpm_2_ancestral`, `lms`, `dpm_fast`; any other string is accepted too. Default (applied by the server when unset): `euler`.
+/// Values of `sampler_name`: Sampler (27 in all; the page names 10).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum SamplerName {
     /// The value `euler` (the server's default).
@@ -218,7 +218,7 @@ rt::__private::wire_enum!(
     Heun("heun"), Heunpp2("heunpp2"), Dpm2("dpm_2"), Dpm2Ancestral("dpm_2_ancestral"),
     Lms("lms"), DpmFast("dpm_fast")]
 );
-/// Values of `scheduler`: Scheduler. Allowed values: `normal`, `karras`, `exponential`, `sgm_uniform`, `simple`, `ddim_uniform`. Default (applied by the server when unset): `normal`.
+/// Values of `scheduler`: Scheduler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Scheduler {
     /// The value `normal` (the server's default).

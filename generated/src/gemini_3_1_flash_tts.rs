@@ -113,7 +113,7 @@ impl crate::Client {
         self.submit(input).await
     }
 }
-/// Values of `voice_1`: Primary voice. Known values: `Kore`, `Puck`, `Charon`, `Aoede`, `Fenrir`, `Zephyr`; any other string is accepted too. Default (applied by the server when unset): `Kore`.
+/// Values of `voice_1`: Primary voice.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum Voice1 {
     /// The value `Kore` (the server's default).

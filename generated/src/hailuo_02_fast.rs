@@ -140,7 +140,7 @@ impl crate::Client {
         self.submit(input).await
     }
 }
-/// Values of `duration`: Length of the video in seconds: 6 for shorter and 10 for longer scenarios. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
+/// Values of `duration`: Length of the video in seconds: 6 for shorter and 10 for longer scenarios.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Duration {
     /// The value `6` (the server's default).

@@ -129,7 +129,7 @@ impl crate::Client {
         self.submit(input).await
     }
 }
-/// Values of `duration`: Length of the video in seconds: 6 for short clips, 10 for more detailed scenes. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
+/// Values of `duration`: Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Duration {
     /// The value `6` (the server's default).
@@ -139,7 +139,7 @@ pub enum Duration {
     Seconds10,
 }
 rt::__private::wire_enum!(Duration, int, [Seconds6(6), Seconds10(10)]);
-/// Values of `resolution`: Video quality: 768p for faster processing, 1080p for high detail. Allowed values: `768p`, `1080p`. Default (applied by the server when unset): `1080p`.
+/// Values of `resolution`: Video quality: 768p for faster processing, 1080p for high detail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Resolution {
     /// The value `768p`.

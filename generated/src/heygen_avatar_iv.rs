@@ -170,7 +170,7 @@ impl crate::Client {
         self.submit(input).await
     }
 }
-/// Values of `voice_id`: Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is. Known values: `26b2064088674c80b1e5fc5ab1a068ea`, `6d5ef2eb0cb94193b90dd3cb397ae898`, `71b0aa6499f6458e8b040818a017db1f`, `8273e0a033074b5bb98d7ce3ab727bd9`, `8f0944e10aad4e989bce8f76807b6f36`, `8f389c2237194f80b50fe7632dcc17b8`, `9af7667dcc3145b790a5fb1ac226dfe3`, `5a3cff20eddd491ca1196ffd1a868fdb`, `9ff7fd2dd9114c3bae005e62aa485e52`, `acebd7b6419a44a388b9d1620614b29f`; any other string is accepted too. Default (applied by the server when unset): `f80e430f06b34b70b275c9c746436e37`.
+/// Values of `voice_id`: Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VoiceId {
     /// The value `26b2064088674c80b1e5fc5ab1a068ea`.
@@ -207,7 +207,7 @@ rt::__private::wire_enum!(
     DaranOutsideSitting("9ff7fd2dd9114c3bae005e62aa485e52"),
     GailInsideStanding("acebd7b6419a44a388b9d1620614b29f")]
 );
-/// Values of `video_orientation`: Orientation of the video: portrait for tall videos. Allowed values: `portrait`, `landscape`. Default (applied by the server when unset): `landscape`.
+/// Values of `video_orientation`: Orientation of the video: portrait for tall videos.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum VideoOrientation {
     /// The value `portrait`.
@@ -219,7 +219,7 @@ pub enum VideoOrientation {
 rt::__private::wire_enum!(
     VideoOrientation, str, [Portrait("portrait"), Landscape("landscape")]
 );
-/// Values of `fit`: How the avatar fits on screen: contain shows the full image. Allowed values: `cover`, `contain`. Default (applied by the server when unset): `cover`.
+/// Values of `fit`: How the avatar fits on screen: contain shows the full image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Fit {
     /// The value `cover` (the server's default).

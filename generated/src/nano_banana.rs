@@ -116,7 +116,7 @@ impl crate::Client {
         self.submit(input).await
     }
 }
-/// Values of `aspect_ratio`: Aspect ratio. Allowed values: `1:1`, `2:3`, `3:2`, `4:3`, `3:4`, `4:5`, `5:4`, `16:9`, `9:16`, `21:9`. Default (applied by the server when unset): `1:1`.
+/// Values of `aspect_ratio`: Aspect ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum AspectRatio {
     /// The value `1:1` (the server's default).
@@ -146,7 +146,7 @@ rt::__private::wire_enum!(
     Ratio4x3("4:3"), Ratio3x4("3:4"), Ratio4x5("4:5"), Ratio5x4("5:4"),
     Ratio16x9("16:9"), Ratio9x16("9:16"), Ratio21x9("21:9")]
 );
-/// Values of `response_modalities`: What to answer with. Allowed values: `TEXT_AND_IMAGE`, `IMAGE`. Default (applied by the server when unset): `TEXT_AND_IMAGE`.
+/// Values of `response_modalities`: What to answer with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ResponseModalities {
     /// The value `TEXT_AND_IMAGE` (the server's default).

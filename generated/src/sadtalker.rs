@@ -166,7 +166,7 @@ impl crate::Client {
         self.submit(input).await
     }
 }
-/// Values of `preprocess`: Method used to preprocess the image. Allowed values: `crop`, `extcrop`, `resize`, `full`, `extfull`. Default (applied by the server when unset): `full`.
+/// Values of `preprocess`: Method used to preprocess the image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Preprocess {
     /// The value `crop`.
@@ -185,7 +185,7 @@ rt::__private::wire_enum!(
     Preprocess, str, [Crop("crop"), Extcrop("extcrop"), Resize("resize"), Full("full"),
     Extfull("extfull")]
 );
-/// Values of `image_size`: Image size of the face render, in pixels. Allowed values: `256`, `512`. Default (applied by the server when unset): `256`.
+/// Values of `image_size`: Image size of the face render, in pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ImageSize {
     /// The value `256` (the server's default).

@@ -313,9 +313,22 @@ struct Run {
     cpu: Option<Duration>,
 }
 
+/// Flushes the disk's pending work (`sync`), untimed, before a timed run:
+/// otherwise the freeing of the files an untimed step removed (ours
+/// removes `generated/`, theirs truncates its output) lands in whichever
+/// run comes next. Without a `sync` command this does nothing.
+fn settle() {
+    let _ = Command::new("sync")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
 /// Runs `cmd` to its end, output discarded (stderr kept for the panic when
-/// it fails).
+/// it fails), after [`settle`].
 fn timed(mut cmd: Command, what: &str) -> Run {
+    settle();
     cmd.stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());

@@ -649,10 +649,12 @@ fn shape_info(name: &str, rust: &str, description: &str, shape: &Shape) -> Token
 /// gives the value list, `Display` and the serde encoding.
 fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
     let name = format_ident!("{}", def.type_name);
+    // The field's own words; its values and default are the variants'
+    // docs, and the rest of what the schema says is on the field.
     let doc = docs::outer(&format!(
         "Values of `{}`: {}",
         field.wire,
-        docs::field_doc(field)
+        docs::prose(&docs::ensure_period(&field.description))
     ));
     // The server's default, when it is a named value: derived `Default`.
     let default_index = field
