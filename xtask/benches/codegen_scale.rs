@@ -41,7 +41,12 @@
 //!   the ratio of the medians and the median of the run-by-run ratios, and
 //!   (on Linux) the median CPU time of each, which shows the work apart
 //!   from the parallelism; at 500 models the target is ours (writing every
-//!   file) <= 0.5 x theirs, wall clock.
+//!   file) <= 0.5 x theirs, wall clock. Every timed process runs after a
+//!   `sync`, so that the disk's freeing of what an untimed step removed does
+//!   not land in it. For progenitor, `theirs` is a small binary around
+//!   `progenitor::Generator` (output through prettyplease, as its README's
+//!   `build.rs` does) and the specs are an OpenAPI rendering of the five
+//!   video models' endpoints, cloned to 50 and 500 operations.
 //!
 //! The builds use the workspace's `runtime/` by its absolute path and a copy
 //! of its `Cargo.lock`. Not a test: `cargo test` neither builds nor runs it.
