@@ -172,54 +172,21 @@ macro_rules! __wire_enum {
         impl $crate::__private::FieldValue for $name {}
     };
     ($name:ident, int, [$($variant:ident($wire:literal)),* $(,)?]) => {
-        impl $name {
-            /// Every value, in schema order.
-            pub const ALL: [Self; [$(stringify!($wire)),*].len()] = [$(Self::$variant),*];
-            /// Every value as sent on the wire, with its variant's name, in
-            /// schema order.
-            pub const VALUES: &'static [$crate::AllowedValue] =
-                &[$($crate::AllowedValue::new(concat!($wire), stringify!($variant))),*];
-
-            /// The integer sent on the wire.
-            pub const fn value(self) -> i64 {
-                match self {
-                    $(Self::$variant => $wire,)*
-                }
-            }
-
-            /// The variant of a wire integer, if it is one of the allowed
-            /// values.
-            pub fn from_value(value: i64) -> ::core::option::Option<Self> {
-                Self::ALL.into_iter().find(|v| v.value() == value)
-            }
-        }
-
-        impl ::core::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::core::fmt::Display::fmt(&self.value(), f)
-            }
-        }
-
-        impl $crate::__private::serde::Serialize for $name {
-            fn serialize<S: $crate::__private::serde::Serializer>(
-                &self,
-                s: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
-                s.serialize_i64(self.value())
-            }
-        }
-
-        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
-                d: D,
-            ) -> ::core::result::Result<Self, D::Error> {
-                $crate::__private::integer_enum(d, Self::from_value, Self::VALUES)
-            }
-        }
-
-        impl $crate::__private::FieldValue for $name {}
+        $crate::__numeric_enum!($name, i64, "integer", integer_enum, [$($variant($wire)),*]);
     };
     ($name:ident, number, [$($variant:ident($wire:literal)),* $(,)?]) => {
+        $crate::__numeric_enum!($name, f64, "number", number_enum, [$($variant($wire)),*]);
+    };
+}
+
+/// The integer and number kinds of `wire_enum!`: `$ty` is the wire type,
+/// `$read` the runtime's reader of it. The wire text in `VALUES` is the
+/// literal as the schema gives it (`-1`, `0.25`), and it is what `Display`
+/// shows and serde writes (an integer as an integer).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __numeric_enum {
+    ($name:ident, $ty:ty, $what:literal, $read:ident, [$($variant:ident($wire:literal)),*]) => {
         impl $name {
             /// Every value, in schema order.
             pub const ALL: [Self; [$(stringify!($wire)),*].len()] = [$(Self::$variant),*];
@@ -228,16 +195,15 @@ macro_rules! __wire_enum {
             pub const VALUES: &'static [$crate::AllowedValue] =
                 &[$($crate::AllowedValue::new(concat!($wire), stringify!($variant))),*];
 
-            /// The number sent on the wire.
-            pub const fn value(self) -> f64 {
+            #[doc = concat!("The ", $what, " sent on the wire.")]
+            pub const fn value(self) -> $ty {
                 match self {
-                    $(Self::$variant => $wire as f64,)*
+                    $(Self::$variant => $wire as $ty,)*
                 }
             }
 
-            /// The variant of a number, if it is one of the allowed values
-            /// (compared as numbers: `1.0` is `1`).
-            pub fn from_value(value: f64) -> ::core::option::Option<Self> {
+            #[doc = concat!("The variant of a wire ", $what, ", if it is one of the allowed values (compared as numbers: `1.0` is `1`).")]
+            pub fn from_value(value: $ty) -> ::core::option::Option<Self> {
                 Self::ALL.into_iter().find(|v| v.value() == value)
             }
         }
@@ -261,7 +227,7 @@ macro_rules! __wire_enum {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 d: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                $crate::__private::number_enum(d, Self::from_value, Self::VALUES)
+                $crate::__private::$read(d, Self::from_value, Self::VALUES)
             }
         }
 
