@@ -432,8 +432,7 @@ impl<E: serde::de::Error> Object<E> {
     /// # Errors
     ///
     /// When serde cannot read the checked value as `T`.
-    #[allow(clippy::should_implement_trait)]
-    pub fn next<T: DeserializeOwned>(&mut self) -> Result<T, E> {
+    pub fn take_next<T: DeserializeOwned>(&mut self) -> Result<T, E> {
         let key = self.next_key()?;
         let value = self.map.remove(key).unwrap_or(Value::Null);
         T::deserialize(value).map_err(|e| E::custom(JsonError::new(&at("", key), e.to_string())))
@@ -445,7 +444,7 @@ impl<E: serde::de::Error> Object<E> {
     /// # Errors
     ///
     /// When serde cannot read the checked value as `T`.
-    pub fn next_nullable<T: DeserializeOwned>(&mut self) -> Result<Option<Option<T>>, E> {
+    pub fn take_next_nullable<T: DeserializeOwned>(&mut self) -> Result<Option<Option<T>>, E> {
         let key = self.next_key()?;
         match self.map.remove(key) {
             None => Ok(None),
@@ -457,10 +456,13 @@ impl<E: serde::de::Error> Object<E> {
     }
 }
 
-/// `one of a, b, c`: the allowed values of an enum, for its errors.
-fn one_of(values: &[AllowedValue]) -> String {
+/// `7 is not one of 6, 10`: a number outside an enum's allowed values.
+fn not_one_of<E: serde::de::Error>(number: impl std::fmt::Display, values: &[AllowedValue]) -> E {
     let list: Vec<&str> = values.iter().map(|v| v.value).collect();
-    format!("one of {}", list.join(", "))
+    E::custom(JsonError::new(
+        "",
+        format!("{number} is not one of {}", list.join(", ")),
+    ))
 }
 
 /// Reads a closed string enum: one of `names` (the wire values of `all`, in
@@ -495,12 +497,7 @@ pub fn integer_enum<'de, T, D: Deserializer<'de>>(
 ) -> Result<T, D::Error> {
     let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
     let number = integer(&value, "").map_err(D::Error::custom)?;
-    from_value(number).ok_or_else(|| {
-        D::Error::custom(JsonError::new(
-            "",
-            format!("{number} is not {}", one_of(values)),
-        ))
-    })
+    from_value(number).ok_or_else(|| not_one_of(number, values))
 }
 
 /// Reads a number enum: any JSON number among the values `from_value`
@@ -518,12 +515,7 @@ pub fn number_enum<'de, T, D: Deserializer<'de>>(
     let number = value
         .as_f64()
         .ok_or_else(|| D::Error::custom(JsonError::expected("", "a number", &value)))?;
-    from_value(number).ok_or_else(|| {
-        D::Error::custom(JsonError::new(
-            "",
-            format!("{number} is not {}", one_of(values)),
-        ))
-    })
+    from_value(number).ok_or_else(|| not_one_of(number, values))
 }
 
 /// Writes a number enum's value as its schema wrote it: an integer as an

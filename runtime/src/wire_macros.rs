@@ -51,10 +51,10 @@ macro_rules! __object {
 #[macro_export]
 macro_rules! __take_field {
     ($json:ident) => {
-        $json.next()
+        $json.take_next()
     };
     ($json:ident nullable) => {
-        $json.next_nullable()
+        $json.take_next_nullable()
     };
 }
 
