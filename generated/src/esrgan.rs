@@ -104,11 +104,11 @@ impl rt::__private::Body for Input {
 impl crate::Client {
     /// Runs ESRGAN (`POST /v1/esrgan`) and waits for the image; see [`Client::run`](crate::Client::run).
     pub async fn esrgan(&self, input: &Input) -> rt::Result<rt::Image> {
-        self.run(input).await
+        self.run(input as &dyn rt::ModelInput).await
     }
     /// Submits a ESRGAN job (`POST /v2/esrgan`) and returns at once; see [`Client::submit`](crate::Client::submit).
     pub async fn esrgan_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input).await
+        self.submit(input as &dyn rt::ModelInput).await
     }
 }
 /// Values of `scale`: Upscale factor.

@@ -178,11 +178,11 @@ impl rt::__private::Body for Input {
 impl crate::Client {
     /// Runs Flux.1 Schnell (`POST /v1/flux-schnell`) and waits for the image (typically ~10.23 s, ~$0.008 per call); see [`Client::run`](crate::Client::run).
     pub async fn flux_schnell(&self, input: &Input) -> rt::Result<rt::Image> {
-        self.run(input).await
+        self.run(input as &dyn rt::ModelInput).await
     }
     /// Submits a Flux.1 Schnell job (`POST /v2/flux-schnell`) and returns at once; see [`Client::submit`](crate::Client::submit).
     pub async fn flux_schnell_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input).await
+        self.submit(input as &dyn rt::ModelInput).await
     }
 }
 /// Values of `sampler_name`: Sampler (27 in all; the page names 10).

@@ -103,14 +103,14 @@ impl rt::__private::Body for Input {
 impl crate::Client {
     /// Runs Gemini 3.1 Flash TTS (`POST /v1/gemini-3.1-flash-tts`) and waits for the audio; see [`Client::run`](crate::Client::run).
     pub async fn gemini_3_1_flash_tts(&self, input: &Input) -> rt::Result<rt::Audio> {
-        self.run(input).await
+        self.run(input as &dyn rt::ModelInput).await
     }
     /// Submits a Gemini 3.1 Flash TTS job (`POST /v2/gemini-3.1-flash-tts`) and returns at once; see [`Client::submit`](crate::Client::submit).
     pub async fn gemini_3_1_flash_tts_submit(
         &self,
         input: &Input,
     ) -> rt::Result<rt::Job> {
-        self.submit(input).await
+        self.submit(input as &dyn rt::ModelInput).await
     }
 }
 /// Values of `voice_1`: Primary voice.

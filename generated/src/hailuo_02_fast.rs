@@ -133,11 +133,11 @@ impl rt::__private::Body for Input {
 impl crate::Client {
     /// Runs Hailuo 02 Fast (`POST /v1/hailuo-02-fast`) and waits for the video; see [`Client::run`](crate::Client::run).
     pub async fn hailuo_02_fast(&self, input: &Input) -> rt::Result<rt::Video> {
-        self.run(input).await
+        self.run(input as &dyn rt::ModelInput).await
     }
     /// Submits a Hailuo 02 Fast job (`POST /v2/hailuo-02-fast`) and returns at once; see [`Client::submit`](crate::Client::submit).
     pub async fn hailuo_02_fast_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input).await
+        self.submit(input as &dyn rt::ModelInput).await
     }
 }
 /// Values of `duration`: Length of the video in seconds: 6 for shorter and 10 for longer scenarios.

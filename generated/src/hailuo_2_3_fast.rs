@@ -122,11 +122,11 @@ impl rt::__private::Body for Input {
 impl crate::Client {
     /// Runs Hailuo 2.3 Fast (`POST /v1/hailuo-2.3-fast`) and waits for the video; see [`Client::run`](crate::Client::run).
     pub async fn hailuo_2_3_fast(&self, input: &Input) -> rt::Result<rt::Video> {
-        self.run(input).await
+        self.run(input as &dyn rt::ModelInput).await
     }
     /// Submits a Hailuo 2.3 Fast job (`POST /v2/hailuo-2.3-fast`) and returns at once; see [`Client::submit`](crate::Client::submit).
     pub async fn hailuo_2_3_fast_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input).await
+        self.submit(input as &dyn rt::ModelInput).await
     }
 }
 /// Values of `duration`: Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.

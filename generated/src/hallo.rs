@@ -149,10 +149,10 @@ impl rt::__private::Body for Input {
 impl crate::Client {
     /// Runs Hallo (`POST /v1/hallo`) and waits for the video (typically ~303.27 s, ~$0.421 per call); see [`Client::run`](crate::Client::run).
     pub async fn hallo(&self, input: &Input) -> rt::Result<rt::Video> {
-        self.run(input).await
+        self.run(input as &dyn rt::ModelInput).await
     }
     /// Submits a Hallo job (`POST /v2/hallo`) and returns at once; see [`Client::submit`](crate::Client::submit).
     pub async fn hallo_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input).await
+        self.submit(input as &dyn rt::ModelInput).await
     }
 }

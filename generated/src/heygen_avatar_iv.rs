@@ -163,11 +163,11 @@ impl rt::__private::Body for Input {
 impl crate::Client {
     /// Runs Heygen Avatar IV (`POST /v1/heygen-avatar-iv`) and waits for the video (typically ~195.48 s, ~$2.216 per call); see [`Client::run`](crate::Client::run).
     pub async fn heygen_avatar_iv(&self, input: &Input) -> rt::Result<rt::Video> {
-        self.run(input).await
+        self.run(input as &dyn rt::ModelInput).await
     }
     /// Submits a Heygen Avatar IV job (`POST /v2/heygen-avatar-iv`) and returns at once; see [`Client::submit`](crate::Client::submit).
     pub async fn heygen_avatar_iv_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input).await
+        self.submit(input as &dyn rt::ModelInput).await
     }
 }
 /// Values of `voice_id`: Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is.

@@ -109,11 +109,11 @@ impl rt::__private::Body for Input {
 impl crate::Client {
     /// Runs Nano Banana (`POST /v1/nano-banana`) and waits for the JSON answer; see [`Client::run`](crate::Client::run).
     pub async fn nano_banana(&self, input: &Input) -> rt::Result<rt::JsonOutput> {
-        self.run(input).await
+        self.run(input as &dyn rt::ModelInput).await
     }
     /// Submits a Nano Banana job (`POST /v2/nano-banana`) and returns at once; see [`Client::submit`](crate::Client::submit).
     pub async fn nano_banana_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input).await
+        self.submit(input as &dyn rt::ModelInput).await
     }
 }
 /// Values of `aspect_ratio`: Aspect ratio.
