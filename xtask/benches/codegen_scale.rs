@@ -10,7 +10,9 @@
 //! - editing one schema file, then codegen and `cargo build -p segmind`
 //!   (debug), incremental and with `CARGO_INCREMENTAL=0`;
 //! - the same build with that model's feature only
-//!   (`--no-default-features --features <model>`).
+//!   (`--no-default-features --features <model>`);
+//! - for the target, that one-model build at 500 models against the
+//!   five-model build once more, the two in alternation (at least 5 rounds).
 //!
 //! Run with `cargo bench -p xtask --bench codegen_scale` (about 15 minutes on
 //! 2 cores, most of it the 500-model builds). Settings, from the environment:
@@ -458,6 +460,17 @@ struct Figures {
     module_lines: usize,
     versus: Option<Versus>,
     builds: Option<BuildFigures>,
+    /// The workspace, kept until the end for [`one_against_five`].
+    workspace: Workspace,
+}
+
+/// A temporary workspace of N models and the model the bench edits.
+struct Workspace {
+    root: PathBuf,
+    slug: String,
+    rust_name: String,
+    /// Removes the workspace when dropped (unless `CODEGEN_SCALE_KEEP`).
+    _dir: Option<tempfile::TempDir>,
 }
 
 struct BuildFigures {
@@ -477,14 +490,14 @@ fn measure(
     template: Option<&str>,
 ) -> Figures {
     let dir = tempfile::tempdir().expect("tempdir");
-    let kept;
-    let root: &Path = if std::env::var_os("CODEGEN_SCALE_KEEP").is_some() {
-        kept = dir.keep();
+    let (root_dir, dir) = if std::env::var_os("CODEGEN_SCALE_KEEP").is_some() {
+        let kept = dir.keep();
         eprintln!("keeping the workspace of {n} models: {}", kept.display());
-        &kept
+        (kept, None)
     } else {
-        dir.path()
+        (dir.path().to_path_buf(), Some(dir))
     };
+    let root: &Path = &root_dir;
     let (slug, rust_name) = make_workspace(root, n, bases);
     let schema = root.join("schema");
     let input_bytes = std::fs::read_dir(&schema)
@@ -568,7 +581,57 @@ fn measure(
         module_lines,
         versus,
         builds,
+        workspace: Workspace {
+            root: root_dir.clone(),
+            slug,
+            rust_name,
+            _dir: dir,
+        },
     }
+}
+
+/// One model's feature build at many models against the five-model build,
+/// in alternation (edit, codegen, build each, `runs` rounds after one
+/// warm-up each), so that drift falls on both alike: the medians of the
+/// build times, (one model, five models).
+fn one_against_five(
+    five: &Workspace,
+    many: &Workspace,
+    target: &Path,
+    incremental: bool,
+    runs: usize,
+) -> (Duration, Duration) {
+    let target = target.join(if incremental { "inc" } else { "noinc" });
+    let full = Build {
+        root: &five.root,
+        target: target.clone(),
+        incremental,
+        features: None,
+    };
+    let one = Build {
+        root: &many.root,
+        target,
+        incremental,
+        features: Some(&many.rust_name),
+    };
+    // Edit numbers the earlier steps did not use, so every edit changes
+    // the file.
+    let mut edit = 1_000_000;
+    let mut step = |ws: &Workspace, build: &Build<'_>, timed: bool| {
+        edit += 1;
+        edit_schema(&ws.root, &ws.slug, edit);
+        xtask::codegen(&ws.root, Mode::Write).expect("codegen");
+        let took = build.run(timed);
+        timed.then_some(took)
+    };
+    step(five, &full, false);
+    step(many, &one, false);
+    let (mut ones, mut fulls) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        fulls.extend(step(five, &full, true));
+        ones.extend(step(many, &one, true));
+    }
+    (median(ones), median(fulls))
 }
 
 fn row(name: &str, cells: impl IntoIterator<Item = String>) {
@@ -771,23 +834,24 @@ fn main() -> ExitCode {
             if met { "met" } else { "MISSED" }
         );
     }
-    let five = all
-        .iter()
-        .find(|f| f.n == 5)
-        .and_then(|f| f.builds.as_ref());
-    let many = all
-        .iter()
-        .find(|f| f.n == 500)
-        .and_then(|f| f.builds.as_ref());
-    if let (Some(five), Some(many)) = (five, many) {
-        for (what, one, full) in [
-            ("incremental", many.one_inc, five.inc),
-            ("CARGO_INCREMENTAL=0", many.one_noinc, five.noinc),
-        ] {
+    let five = all.iter().find(|f| f.n == 5 && f.builds.is_some());
+    let many = all.iter().find(|f| f.n == 500 && f.builds.is_some());
+    if let (Some(five), Some(many), Some(build_runs)) = (five, many, build_runs) {
+        // Measured again side by side: the figures above come from runs
+        // minutes apart, and these builds are short enough for drift to
+        // decide.
+        for (what, incremental) in [("incremental", true), ("CARGO_INCREMENTAL=0", false)] {
+            let (one, full) = one_against_five(
+                &five.workspace,
+                &many.workspace,
+                &target,
+                incremental,
+                build_runs.max(5),
+            );
             let met = one <= full;
             ok &= met;
             println!(
-                "target: one model's build at 500 models {} s <= five-model build {} s ({what}): {}",
+                "target: one model's build at 500 models {} s <= five-model build {} s ({what}, alternating): {}",
                 secs(one),
                 secs(full),
                 if met { "met" } else { "MISSED" }
