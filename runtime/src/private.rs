@@ -285,13 +285,7 @@ fn check_object(value: &mut Value, fields: &[FieldInfo], pointer: &str) -> Resul
 /// Checks one value of the field `info` (see [`check_object`]).
 fn check_value(value: &mut Value, info: &FieldInfo, pointer: &str) -> Result<(), JsonError> {
     let closed = !info.allowed.is_empty() && !info.open;
-    let not_one_of = |shown: String| {
-        let values: Vec<&str> = info.allowed.iter().map(|v| v.value).collect();
-        JsonError::new(
-            pointer,
-            format!("{shown} is not one of {}", values.join(", ")),
-        )
-    };
+    let not_one_of = |shown: String| not_one_of(pointer, shown, info.allowed);
     match info.kind {
         FieldKind::String => {
             let text = value
@@ -456,13 +450,14 @@ impl<E: serde::de::Error> Object<E> {
     }
 }
 
-/// `7 is not one of 6, 10`: a number outside an enum's allowed values.
-fn not_one_of<E: serde::de::Error>(number: impl std::fmt::Display, values: &[AllowedValue]) -> E {
+/// `7 is not one of 6, 10` at `pointer`: a value (as `shown`) outside a
+/// closed set of allowed values.
+fn not_one_of(pointer: &str, shown: impl std::fmt::Display, values: &[AllowedValue]) -> JsonError {
     let list: Vec<&str> = values.iter().map(|v| v.value).collect();
-    E::custom(JsonError::new(
-        "",
-        format!("{number} is not one of {}", list.join(", ")),
-    ))
+    JsonError::new(
+        pointer,
+        format!("{shown} is not one of {}", list.join(", ")),
+    )
 }
 
 /// Reads a closed string enum: one of `names` (the wire values of `all`, in
@@ -497,7 +492,7 @@ pub fn integer_enum<'de, T, D: Deserializer<'de>>(
 ) -> Result<T, D::Error> {
     let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
     let number = integer(&value, "").map_err(D::Error::custom)?;
-    from_value(number).ok_or_else(|| not_one_of(number, values))
+    from_value(number).ok_or_else(|| D::Error::custom(not_one_of("", number, values)))
 }
 
 /// Reads a number enum: any JSON number among the values `from_value`
@@ -515,7 +510,7 @@ pub fn number_enum<'de, T, D: Deserializer<'de>>(
     let number = value
         .as_f64()
         .ok_or_else(|| D::Error::custom(JsonError::expected("", "a number", &value)))?;
-    from_value(number).ok_or_else(|| not_one_of(number, values))
+    from_value(number).ok_or_else(|| D::Error::custom(not_one_of("", number, values)))
 }
 
 /// Writes a number enum's value as its schema wrote it: an integer as an
