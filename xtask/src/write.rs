@@ -78,10 +78,6 @@ fn create_whole(
     display: &str,
     files: &[GeneratedFile],
 ) -> Result<Vec<String>, Error> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
-    };
     let parent = out_dir.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(io(parent))?;
     // Made with `create_dir`, so the folder gets the umask's permissions
@@ -119,11 +115,13 @@ fn create_whole(
     Ok(made)
 }
 
+/// The error of an I/O operation on `path`, for `map_err`.
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.to_path_buf();
+    move |source| Error::Io { path, source }
+}
+
 fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
-    };
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io(dir))?;
