@@ -125,8 +125,10 @@ pub async fn run_batch(
     let inputs = path(matches, INPUTS)?;
     let text = std::fs::read_to_string(&inputs)
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", inputs.display())))?;
+    // The batch file is the user's own, named on the command line: its
+    // media strings may name local files, as --json-input's may.
     let (lines, problems) = BatchLine::parse_all(&text, model, |value| {
-        segmind::models::input_from_json(model.slug, value)
+        segmind::models::input_from_trusted_json(model.slug, value)
     });
     let dry_run = flag(matches, DRY_RUN);
     if !problems.is_empty() {

@@ -78,14 +78,15 @@ pub fn build_input(
     flags: &[FieldFlag],
 ) -> Result<Box<dyn ModelInput>, Failure> {
     let base = json_input(matches)?;
-    let input = models::input_from_json(model.slug, request_json(model, matches, base)).map_err(
-        |error| match error {
+    // The flags and the --json-input file are the words of the person at the
+    // terminal: a media string there may name a local file.
+    let input = models::input_from_trusted_json(model.slug, request_json(model, matches, base))
+        .map_err(|error| match error {
             ParseInputError::Invalid { model, source } => {
                 Failure::invalid(format!("invalid {model} input:"), vec![source.to_string()])
             }
             other => Failure::other(other.to_string()),
-        },
-    )?;
+        })?;
     input
         .validate()
         .map_err(|report| invalid_input(&report, flags))?;

@@ -34,7 +34,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
-    /// Input image. Media (image): a URL, or a local file that is uploaded before the request.
+    /// Input image. Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request.
     pub image: rt::Media,
     /// Upscale factor. Allowed values: `2`, `4`, `8`. Default (applied by the server when unset): `2`.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -37,9 +37,9 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 pub struct Input {
     /// Text scenario for the video. Use creative or specific prompts to tailor the output. Example: `A 3D animated cartoon-style young boy sitting in a cozy recording studio, singing passionately into a podcast microphone.`.
     pub prompt: String,
-    /// Starting image; also sets the aspect ratio of the video. Use a high-quality image for better results. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-resources.s3.amazonaws.com/output/b372ccd3-7844-4c21-b1cb-4fc3c2e68db6-9d88374d-77b3-45d0-9bde-17d039e1bf7a.jpeg`.
+    /// Starting image; also sets the aspect ratio of the video. Use a high-quality image for better results. Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request. Example: `https://segmind-resources.s3.amazonaws.com/output/b372ccd3-7844-4c21-b1cb-4fc3c2e68db6-9d88374d-77b3-45d0-9bde-17d039e1bf7a.jpeg`.
     pub first_frame_image: rt::Media,
-    /// Ending image. Use a high-quality image for better results. Media (image): a URL, or a local file that is uploaded before the request.
+    /// Ending image. Use a high-quality image for better results. Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_frame_image: Option<rt::Media>,
     /// Length of the video in seconds: 6 for shorter and 10 for longer scenarios. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.

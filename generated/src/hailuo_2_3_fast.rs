@@ -37,7 +37,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 pub struct Input {
     /// Text description of the video. Use detailed text for unique scenes or abstract text for artistic videos. Example: `A woman stands outdoors in soft sunlight, modeling a blue floral knit cardigan over white pants.`.
     pub prompt: String,
-    /// Initial image of the video; it sets the screen ratio. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-resources.s3.amazonaws.com/input/a1f4d83b-62f9-4842-91c7-2af871836dd6-hailuo-2.3-fast.jpg`.
+    /// Initial image of the video; it sets the screen ratio. Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request. Example: `https://segmind-resources.s3.amazonaws.com/input/a1f4d83b-62f9-4842-91c7-2af871836dd6-hailuo-2.3-fast.jpg`.
     pub first_frame_image: rt::Media,
     /// Length of the video in seconds: 6 for short clips, 10 for more detailed scenes. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -35,14 +35,14 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
-    /// Image of the avatar, for example a clear face image. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-inference-inputs.s3.amazonaws.com/f858aaa9-26a9-4749-83fc-08ac2240c1e2-148863a50eac17d1990d23b873818afa.png`.
+    /// Image of the avatar, for example a clear face image. Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request. Example: `https://segmind-inference-inputs.s3.amazonaws.com/f858aaa9-26a9-4749-83fc-08ac2240c1e2-148863a50eac17d1990d23b873818afa.png`.
     pub image_url: rt::Media,
     /// Title of the video. Example: `Welcome Video`.
     pub video_title: String,
     /// Text the avatar speaks. An alternative to `audio_url`. Example: `Hello, welcome!`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
-    /// Audio the avatar speaks. An alternative to `script`. Media (audio): a URL, or a local file that is uploaded before the request. Example: `https://audio.com/hello.wav`.
+    /// Audio the avatar speaks. An alternative to `script`. Media (audio): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request. Example: `https://audio.com/hello.wav`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<rt::Media>,
     /// Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is. Known values: `26b2064088674c80b1e5fc5ab1a068ea`, `6d5ef2eb0cb94193b90dd3cb397ae898`, `71b0aa6499f6458e8b040818a017db1f`, `8273e0a033074b5bb98d7ce3ab727bd9`, `8f0944e10aad4e989bce8f76807b6f36`, `8f389c2237194f80b50fe7632dcc17b8`, `9af7667dcc3145b790a5fb1ac226dfe3`, `5a3cff20eddd491ca1196ffd1a868fdb`, `9ff7fd2dd9114c3bae005e62aa485e52`, `acebd7b6419a44a388b9d1620614b29f`; any other string is accepted too. Default (applied by the server when unset): `f80e430f06b34b70b275c9c746436e37`.

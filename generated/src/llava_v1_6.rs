@@ -36,7 +36,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
-    /// One image URL (the name is plural). Media (image): a URL, or a local file that is uploaded before the request.
+    /// One image URL (the name is plural). Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request.
     pub images: rt::Media,
     /// Prompt about the image.
     pub prompt: String,

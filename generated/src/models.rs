@@ -32,8 +32,9 @@ pub static ALL: &[&rt::ModelInfo] = &[
 pub fn find(slug: &str) -> Option<&'static rt::ModelInfo> {
     ALL.iter().copied().find(|model| model.slug == slug)
 }
-/// Reads the input of the model `slug` from a JSON object of wire names
-/// (media as URLs or local paths).
+/// Reads the input of the model `slug` from a JSON object of wire names.
+/// A media string is a URL, never a local path, so this is safe on JSON
+/// from anyone; [`input_from_trusted_json`] is the opt-in for local paths.
 ///
 /// # Errors
 ///
@@ -68,4 +69,19 @@ pub fn input_from_json(
         ("sadtalker", json) => parse::<crate::sadtalker::Input>(json),
         (other, _) => Err(rt::ParseInputError::UnknownModel(other.to_owned())),
     }
+}
+/// [`input_from_json`] for JSON the caller trusts as much as their own
+/// code (a file the person at the terminal wrote): a media string
+/// without a URL scheme is a local file, read and uploaded by the call.
+/// Never use it on JSON from a user of a service: `"/etc/passwd"` would
+/// be uploaded. See [`rt::with_local_paths`].
+///
+/// # Errors
+///
+/// As [`input_from_json`].
+pub fn input_from_trusted_json(
+    slug: &str,
+    json: ::serde_json::Value,
+) -> Result<Box<dyn rt::ModelInput>, rt::ParseInputError> {
+    rt::with_local_paths(|| input_from_json(slug, json))
 }

@@ -40,7 +40,7 @@ pub struct Input {
     /// Aspect ratio. Allowed values: `1:1`, `2:3`, `3:2`, `4:3`, `3:4`, `4:5`, `5:4`, `16:9`, `9:16`, `21:9`. Default (applied by the server when unset): `1:1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<AspectRatio>,
-    /// A list of image URLs. A list. Each item: Media (image): a URL, or a local file that is uploaded before the request.
+    /// A list of image URLs. A list. Each item: Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_urls: Option<Vec<rt::Media>>,
     /// What to answer with. Allowed values: `TEXT_AND_IMAGE`, `IMAGE`. Default (applied by the server when unset): `TEXT_AND_IMAGE`.

@@ -35,9 +35,9 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
-    /// Input image of a talking-head. Media (image): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad-talker-input.png`.
+    /// Input image of a talking-head. Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad-talker-input.png`.
     pub input_image: rt::Media,
-    /// Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step. Media (audio): a URL, or a local file that is uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad_talker_audio_input.mp3`.
+    /// Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step. Media (audio): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad_talker_audio_input.mp3`.
     pub input_audio: rt::Media,
     /// Pose style. Range: 0 to 45. Default (applied by the server when unset): `4`.
     #[serde(skip_serializing_if = "Option::is_none")]

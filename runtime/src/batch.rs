@@ -60,9 +60,10 @@ impl BatchLine {
     /// `--json-input` takes it, plus an optional `id` (a string or a
     /// number) that names the output. `parse` is the model registry's
     /// reader of a model's input from JSON
-    /// (`segmind::models::input_from_json` with the slug). Every line is
-    /// read and validated; the lines with problems are listed with each of
-    /// their problems.
+    /// (`segmind::models::input_from_json` with the slug: media strings are
+    /// URLs; `input_from_trusted_json` is the opt-in that lets a batch file
+    /// the caller wrote name local files). Every line is read and validated;
+    /// the lines with problems are listed with each of their problems.
     pub fn parse_all(
         text: &str,
         model: &'static ModelInfo,

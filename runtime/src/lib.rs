@@ -76,7 +76,7 @@ pub use job::{Job, WaitOptions};
 pub use job_result::{JobMetrics, JobResult};
 pub use job_status::{JobState, JobStatus};
 pub use manifest::{LineState, ManifestContents, ManifestRecord, ManifestWriter, MANIFEST_FILE};
-pub use media::{Media, MediaKind};
+pub use media::{with_local_paths, Media, MediaKind};
 pub use media_output::{
     AnyMediaKind, Audio, AudioKind, Image, ImageKind, MediaOutput, MediaOutputKind, Video,
     VideoKind,

@@ -1,6 +1,15 @@
 //! Media inputs: a field that takes an image, audio or video is either a URL
 //! sent as is, or a local file that the runtime uploads before the request.
+//!
+//! Data is never a file path. A string read with serde (a JSON input, a
+//! batch line, a web request a service forwards) or converted with
+//! `From<&str>` is a URL, sent as it is and valid exactly when it is an RFC
+//! 3986 URI (the schema's `format: uri`). A local file comes only from an
+//! explicit act: [`Media::file`] or a `Path` in code,
+//! [`Media::url_or_path`] on text a person typed, or JSON read inside
+//! [`with_local_paths`], the opt-in for JSON the caller trusts.
 
+use std::cell::Cell;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -54,11 +63,15 @@ impl Media {
         Media::File(path.into())
     }
 
-    /// Reads a command-line style argument: `data:` and anything with a URL
-    /// scheme (`https://`, `ftp://`, ...) is a URL, anything else a local
-    /// path. An unsupported scheme is kept as a URL so that validation names
-    /// it, rather than looking for a file of that name.
-    pub fn parse(text: &str) -> Self {
+    /// Reads text a person typed, as a command-line argument: `data:` and
+    /// anything with a URL scheme (`https://`, `ftp://`, ...) is a URL,
+    /// anything else a local path. An unsupported scheme is kept as a URL so
+    /// that validation names it, rather than looking for a file of that name.
+    ///
+    /// This guesses, so it is only for text whose author may name local
+    /// files (the person at the terminal, a file they wrote): never call it
+    /// on data from elsewhere. [`Media::url`] and `From<&str>` never guess.
+    pub fn url_or_path(text: &str) -> Self {
         let has_scheme = text.split_once("://").is_some_and(|(scheme, _)| {
             scheme.starts_with(|c: char| c.is_ascii_alphabetic())
                 && scheme
@@ -116,23 +129,26 @@ impl fmt::Debug for Media {
 }
 
 impl From<&str> for Media {
-    /// A URL or a local path, as [`Media::parse`] tells them apart.
+    /// Always a URL, whatever it looks like (a local file is
+    /// [`Media::file`], or a `Path`).
     fn from(text: &str) -> Self {
-        Media::parse(text)
+        Media::Url(text.to_owned())
     }
 }
 
 impl From<String> for Media {
-    /// A URL or a local path, as [`Media::parse`] tells them apart.
+    /// Always a URL, whatever it looks like (a local file is
+    /// [`Media::file`], or a `Path`).
     fn from(text: String) -> Self {
-        Media::parse(&text)
+        Media::Url(text)
     }
 }
 
 impl From<&String> for Media {
-    /// A URL or a local path, as [`Media::parse`] tells them apart.
+    /// Always a URL, whatever it looks like (a local file is
+    /// [`Media::file`], or a `Path`).
     fn from(text: &String) -> Self {
-        Media::parse(text)
+        Media::Url(text.clone())
     }
 }
 
@@ -164,10 +180,53 @@ impl Serialize for Media {
 }
 
 impl<'de> Deserialize<'de> for Media {
+    /// A string is a URL, never a local path, unless it is read inside
+    /// [`with_local_paths`] (then as [`Media::url_or_path`] reads it).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        Ok(Media::parse(&text))
+        Ok(if LOCAL_PATHS.get() {
+            Media::url_or_path(&text)
+        } else {
+            Media::Url(text)
+        })
     }
+}
+
+thread_local! {
+    /// Whether this thread is inside [`with_local_paths`].
+    static LOCAL_PATHS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `read` with local paths allowed in the media strings it reads with
+/// serde: inside it, on this thread, a media string without a URL scheme is
+/// a local file (read and uploaded by the call), as [`Media::url_or_path`]
+/// reads it. Outside it, every media string is a URL.
+///
+/// This is the opt-in for JSON the caller trusts as much as their own code:
+/// a file the person at the terminal wrote (the CLI's `--json-input` and
+/// batch files use it). Never wrap JSON from a user of a service in it: a
+/// request holding `"/etc/passwd"` would upload that file.
+///
+/// ```
+/// use segmind_runtime::{with_local_paths, Media};
+///
+/// let json = serde_json::json!("face.png");
+/// let trusted: Media = with_local_paths(|| serde_json::from_value(json.clone())).unwrap();
+/// assert_eq!(trusted, Media::file("face.png"));
+/// // By default a string is a URL (and this one is not a valid one).
+/// let untrusted: Media = serde_json::from_value(json).unwrap();
+/// assert_eq!(untrusted, Media::url("face.png"));
+/// ```
+pub fn with_local_paths<R>(read: impl FnOnce() -> R) -> R {
+    /// Restores the flag as it was, also when `read` panics.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            LOCAL_PATHS.set(self.0);
+        }
+    }
+    let _restore = Restore(LOCAL_PATHS.replace(true));
+    read()
 }
 
 #[cfg(test)]
@@ -177,30 +236,64 @@ mod tests {
     #[test]
     fn parse_tells_urls_from_paths() {
         assert_eq!(
-            Media::parse("https://x.test/a.png"),
+            Media::url_or_path("https://x.test/a.png"),
             Media::Url("https://x.test/a.png".into())
         );
         assert_eq!(
-            Media::parse("HTTP://x.test/a.png"),
+            Media::url_or_path("HTTP://x.test/a.png"),
             Media::Url("HTTP://x.test/a.png".into())
         );
         assert_eq!(
-            Media::parse("data:image/png;base64,AA=="),
+            Media::url_or_path("data:image/png;base64,AA=="),
             Media::Url("data:image/png;base64,AA==".into())
         );
-        assert_eq!(Media::parse("face.png"), Media::File("face.png".into()));
         assert_eq!(
-            Media::parse("./http/face.png"),
+            Media::url_or_path("face.png"),
+            Media::File("face.png".into())
+        );
+        assert_eq!(
+            Media::url_or_path("./http/face.png"),
             Media::File("./http/face.png".into())
         );
         assert_eq!(
-            Media::parse("ftp://x.test/a.png"),
+            Media::url_or_path("ftp://x.test/a.png"),
             Media::Url("ftp://x.test/a.png".into())
         );
         assert_eq!(
-            Media::parse("dir/a://b.png"),
+            Media::url_or_path("dir/a://b.png"),
             Media::File("dir/a://b.png".into())
         );
+    }
+
+    #[test]
+    fn serde_reads_a_url_unless_local_paths_are_allowed() {
+        let read = |text: &str| serde_json::from_value::<Media>(serde_json::json!(text));
+        for text in [
+            "/etc/passwd",
+            "face.png",
+            "C:\\a.png",
+            "https://x.test/a.png",
+        ] {
+            assert_eq!(read(text).unwrap(), Media::Url(text.into()), "{text}");
+        }
+        assert_eq!(
+            with_local_paths(|| read("/etc/passwd")).unwrap(),
+            Media::File("/etc/passwd".into())
+        );
+        assert_eq!(
+            with_local_paths(|| read("https://x.test/a.png")).unwrap(),
+            Media::Url("https://x.test/a.png".into())
+        );
+        // The opt-in ends with its closure, also when the closure panics.
+        assert_eq!(read("a.png").unwrap(), Media::Url("a.png".into()));
+        let panicked = std::panic::catch_unwind(|| with_local_paths(|| panic!("in the closure")));
+        assert!(panicked.is_err());
+        assert_eq!(read("a.png").unwrap(), Media::Url("a.png".into()));
+        // Nested opt-ins restore the outer state.
+        with_local_paths(|| {
+            with_local_paths(|| ());
+            assert_eq!(read("a.png").unwrap(), Media::File("a.png".into()));
+        });
     }
 
     #[test]
@@ -216,6 +309,12 @@ mod tests {
         let url = "https://x.test/a.png";
         assert_eq!(Media::from(url.to_owned()), Media::Url(url.into()));
         assert_eq!(Media::from(&url.to_owned()), Media::Url(url.into()));
+        // A string is a URL even when it looks like a path.
+        assert_eq!(Media::from("/etc/passwd"), Media::Url("/etc/passwd".into()));
+        assert_eq!(
+            Media::from("face.png".to_owned()),
+            Media::Url("face.png".into())
+        );
         // A path is a file even when it looks like a URL.
         let odd = PathBuf::from("https://x.test/a.png");
         assert_eq!(Media::from(odd.as_path()), Media::File(odd.clone()));

@@ -198,7 +198,12 @@ impl fmt::Display for Violation {
                     f,
                     "{field}: {:?} is not a valid URL (RFC 3986)",
                     shown(value)
-                )
+                )?;
+                if !value.contains(':') {
+                    // A path given where a URL goes: say how a file is named.
+                    f.write_str("; a string is never read as a local file (use Media::file)")?;
+                }
+                Ok(())
             }
             ViolationKind::UnreadableFile { path, reason } => {
                 write!(f, "{field}: cannot read {}: {reason}", path.display())

@@ -211,6 +211,10 @@ pub const RESERVED_MODULE_NAMES: &[(&str, &str)] = &[
         "is_uri",
         "named the runtime's URI check at the crate root in earlier versions (kept reserved)",
     ),
+    (
+        "with_local_paths",
+        "is the runtime's opt-in for local paths in trusted JSON, re-exported at the crate root",
+    ),
     ("lib", "would be the file src/lib.rs, the crate root"),
     (
         "main",

@@ -318,7 +318,7 @@ fn shape_facts(shape: &Shape) -> Vec<String> {
     let l = &shape.limits;
     match &shape.ty {
         FieldType::Media(kind) => facts.push(format!(
-            "Media ({kind}): a URL, or a local file that is uploaded before the request."
+            "Media ({kind}): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request."
         )),
         FieldType::List(item) => {
             let count = match (l.min_items, l.max_items) {

@@ -40,8 +40,9 @@ pub fn emit_registry(models: &[Model]) -> TokenStream {
             ALL.iter().copied().find(|model| model.slug == slug)
         }
 
-        /// Reads the input of the model `slug` from a JSON object of wire names
-        /// (media as URLs or local paths).
+        /// Reads the input of the model `slug` from a JSON object of wire names.
+        /// A media string is a URL, never a local path, so this is safe on JSON
+        /// from anyone; [`input_from_trusted_json`] is the opt-in for local paths.
         ///
         /// # Errors
         ///
@@ -56,6 +57,22 @@ pub fn emit_registry(models: &[Model]) -> TokenStream {
                 #(#arms)*
                 (other, _) => Err(rt::ParseInputError::UnknownModel(other.to_owned())),
             }
+        }
+
+        /// [`input_from_json`] for JSON the caller trusts as much as their own
+        /// code (a file the person at the terminal wrote): a media string
+        /// without a URL scheme is a local file, read and uploaded by the call.
+        /// Never use it on JSON from a user of a service: `"/etc/passwd"` would
+        /// be uploaded. See [`rt::with_local_paths`].
+        ///
+        /// # Errors
+        ///
+        /// As [`input_from_json`].
+        pub fn input_from_trusted_json(
+            slug: &str,
+            json: ::serde_json::Value,
+        ) -> Result<Box<dyn rt::ModelInput>, rt::ParseInputError> {
+            rt::with_local_paths(|| input_from_json(slug, json))
         }
     }
 }
