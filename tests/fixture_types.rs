@@ -193,7 +193,7 @@ fn a_lossy_slug_gets_the_module_name_its_schema_gives() {
     assert_eq!(info.typical_latency_seconds, Some(12.5));
     assert_eq!(info.typical_price_usd, Some(0.01));
     let input = lossy_1_5_slug::Input::new("a prompt");
-    assert_eq!(input.info().slug, "lossy-1.5-slug");
+    assert_eq!(input.slug(), "lossy-1.5-slug");
 }
 
 #[test]
