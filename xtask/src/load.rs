@@ -1240,7 +1240,7 @@ fn as_f64(n: &Number) -> f64 {
 /// A JSON number as the integer it is, in any of JSON Schema's forms (`2`,
 /// `2.0`, `2e0`), when that integer is within `i64`; `None` for a fraction
 /// or a value beyond `i64`.
-fn whole_i64(n: &Number) -> Option<i64> {
+pub(crate) fn whole_i64(n: &Number) -> Option<i64> {
     if let Some(i) = n.as_i64() {
         return Some(i);
     }

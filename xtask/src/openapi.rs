@@ -333,16 +333,9 @@ pub fn export_schema(schema: &Value) -> Value {
 /// A whole number within `i64` as an integer (`2.0` as `2`); any other
 /// value as it is.
 fn integer_form(value: &Value) -> Value {
-    match value.as_f64() {
-        Some(x)
-            if !value.is_i64()
-                && !value.is_u64()
-                && x.fract() == 0.0
-                && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x) =>
-        {
-            Value::from(x as i64)
-        }
-        _ => value.clone(),
+    match value.as_number().and_then(crate::load::whole_i64) {
+        Some(i) => Value::from(i),
+        None => value.clone(),
     }
 }
 
