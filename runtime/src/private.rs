@@ -371,7 +371,18 @@ fn integer(value: &Value, pointer: &str) -> Result<i64, JsonError> {
     if let Some(i) = n.as_i64() {
         return Ok(i);
     }
-    let beyond = || JsonError::new(pointer, format!("{n} is beyond the 64-bit integer range"));
+    // JSON Schema's integers have no limit; the field is an `i64`, whose
+    // range is the bound of a field whose schema gives none.
+    let beyond = || {
+        JsonError::new(
+            pointer,
+            format!(
+                "{n} is beyond the 64-bit integer range ({} to {}) that the field holds",
+                i64::MIN,
+                i64::MAX
+            ),
+        )
+    };
     if n.is_u64() {
         return Err(beyond());
     }
