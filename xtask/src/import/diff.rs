@@ -1,7 +1,7 @@
 //! What differs between two model files, field by field: what `--check`
 //! reports as Segmind's changes (fields added, removed, retyped, made
 //! required or optional; defaults, ranges and values changed; the output
-//! kind), and the wording (title, summary, descriptions, examples, variant
+//! kind; the request path), and the wording (title, summary, descriptions, examples, variant
 //! and Rust names, latency and price), which it shows as notes.
 
 use std::fmt;
@@ -24,6 +24,8 @@ pub enum Weight {
 pub enum Aspect {
     /// The output kind.
     Output,
+    /// The request path (`path`).
+    Path,
     /// A field only in the new file.
     Added,
     /// A field only in the old file.
@@ -109,6 +111,7 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Difference> {
     };
     for (key, weight, aspect) in [
         ("output", Weight::Api, Aspect::Output),
+        ("path", Weight::Api, Aspect::Path),
         ("title", Weight::Note, Aspect::Text),
         ("summary", Weight::Note, Aspect::Text),
         ("x-rust-name", Weight::Note, Aspect::RustName),
