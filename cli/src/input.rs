@@ -141,6 +141,7 @@ mod tests {
         }];
         static MODEL: ModelInfo = ModelInfo {
             slug: "hallo",
+            path: None,
             title: "Hallo",
             summary: "Portraits.",
             rust_name: "hallo",
@@ -200,6 +201,7 @@ mod tests {
         ];
         static MODEL: ModelInfo = ModelInfo {
             slug: "m",
+            path: None,
             title: "M",
             summary: "",
             rust_name: "m",
