@@ -254,6 +254,8 @@ pub const RESERVED_CLIENT_METHODS: &[(&str, &str)] = &[
     ),
     ("base_url", "segmind_runtime::Client::base_url"),
     ("upload_url", "segmind_runtime::Client::upload_url"),
+    ("v1_url", "segmind_runtime::Client::v1_url"),
+    ("v2_url", "segmind_runtime::Client::v2_url"),
     (
         "request_timeout",
         "segmind_runtime::Client::request_timeout",
