@@ -237,3 +237,23 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Difference> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_new_request_path_is_an_api_change() {
+        let old = json!({"slug": "foo", "output": "video"});
+        let new = json!({"slug": "foo", "path": "/fam/foo", "output": "video"});
+        let differences = diff(&old, &new);
+        assert_eq!(differences.len(), 1, "{differences:?}");
+        let d = &differences[0];
+        assert_eq!(
+            (d.weight, d.aspect, d.field.as_deref()),
+            (Weight::Api, Aspect::Path, None)
+        );
+        assert_eq!(d.message, "path was none, is \"/fam/foo\"");
+    }
+}
