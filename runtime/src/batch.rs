@@ -19,7 +19,7 @@ use crate::manifest::{
     read_manifest, write_manifest, LineState, ManifestRecord, ManifestWriter, MANIFEST_FILE,
 };
 use crate::media_output::{AnyMediaKind, MediaOutput};
-use crate::model::{ModelInfo, ModelInput, OutputKind, ParseInputError};
+use crate::model::{ModelInfo, ModelInput, ParseInputError};
 use crate::model_output::JsonOutput;
 use crate::output_file::OutputFile;
 
@@ -611,7 +611,7 @@ impl Context {
     /// Downloads and saves a finished job's output as `<stem>.<ext>`
     /// (atomically), and answers the file name.
     async fn save(&self, result: &crate::JobResult, stem: &str) -> Result<String, Error> {
-        if self.model.output == OutputKind::Json {
+        if !self.model.output.is_media() {
             let answer: JsonOutput = result.download().await?;
             let name = format!("{stem}.json");
             let mut text = serde_json::to_vec_pretty(answer.value())

@@ -42,8 +42,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty());
-        let whole = O::KIND == Some(crate::OutputKind::Json)
-            || content_type.as_deref().is_some_and(is_json);
+        let whole = O::WHOLE_JSON || content_type.as_deref().is_some_and(is_json);
         if !whole {
             return O::from_reply(Reply(ReplyKind::Stream {
                 response,
@@ -54,7 +53,7 @@ impl Client {
             }));
         }
         // Billed from here on: a failure names the request id, when known.
-        if O::KIND != Some(crate::OutputKind::Json) {
+        if !O::WHOLE_JSON {
             let key = self.key();
             let source = stream_base64(response, O::KIND, timeout, BASE64_REPLY_LIMIT)
                 .await
