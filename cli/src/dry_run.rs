@@ -35,7 +35,7 @@ pub fn print(
     let body = input.to_json();
     // A v1 answer is the media itself (or a JSON model's JSON); a v2
     // answer is the job's JSON.
-    let is_json = model.output == segmind_runtime::OutputKind::Json;
+    let is_json = !model.output.is_media();
     let save_to = (!use_v2 && (out.is_some() || !is_json)).then(|| {
         out.map(|p| p.display().to_string()).unwrap_or_else(|| {
             let ext = crate::save::usual_extension(model.output);
