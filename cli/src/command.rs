@@ -255,9 +255,10 @@ fn model_command(model: &'static ModelInfo) -> Command {
     for flag in &flags {
         let arg = field_arg(flag);
         // `--prompt` gives `messages`, like --json-input gives the body.
+        let required = flag.field.required && flag.field.default.is_none();
         command = command.arg(match chat {
-            Some(_) => arg.required_unless_present(crate::chat::PROMPT),
-            None => arg,
+            Some(_) if required => arg.required_unless_present(crate::chat::PROMPT),
+            _ => arg,
         });
     }
     if let Some(format) = chat {
