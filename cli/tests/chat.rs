@@ -217,3 +217,39 @@ fn dry_run_shows_the_prompt_body_and_help_names_the_format() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wait_on_a_chat_job_prints_its_reply_text() {
+    let server = server(common::config()).await;
+    let scratch = Scratch::new();
+    let base = server.base_url();
+    let done = run(
+        scratch.path(),
+        &base,
+        &[
+            "--json",
+            "claude-3-haiku",
+            "--prompt",
+            "again",
+            "--async",
+            "--poll-interval",
+            "0.05",
+        ],
+    )
+    .await;
+    assert_eq!(done.code, 0, "{done:?}");
+    let id = done.json()["request_id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    // `segmind wait` does not know the model: the reply's shape says chat.
+    let again = run(
+        scratch.path(),
+        &base,
+        &["wait", &id, "--poll-interval", "0.05"],
+    )
+    .await;
+    assert_eq!(again.code, 0, "{again:?}");
+    assert_eq!(again.stdout, format!("{CHAT_REPLY_PREFIX}again\n"));
+    assert_eq!(server.post_count_for(Route::V2Submit), 1);
+}
