@@ -144,8 +144,14 @@ pub fn find_model(models: &'static [&'static ModelInfo], name: &str) -> Option<&
         .find(|model| subcommand_name(model) == name)
 }
 
-/// The flags of a model's fields, as its subcommand names them.
+/// The flags of a model's fields, as its subcommand names them (a chat
+/// model's subcommand keeps `--prompt` for itself).
 pub fn model_flags(model: &'static ModelInfo) -> Vec<FieldFlag> {
+    if model.output.chat_format().is_some() {
+        let mut reserved = RESERVED_FLAGS.to_vec();
+        reserved.push(crate::chat::PROMPT);
+        return field_flags(model, &reserved);
+    }
     field_flags(model, RESERVED_FLAGS)
 }
 
@@ -247,8 +253,18 @@ fn model_command(model: &'static ModelInfo) -> Command {
         .long_about(help_text::model_long_about(model))
         .after_help(example)
         .next_help_heading("Model inputs");
+    let chat = model.output.chat_format();
     for flag in &flags {
-        command = command.arg(field_arg(flag));
+        let arg = field_arg(flag);
+        // `--prompt` gives `messages`, like --json-input gives the body.
+        let required = flag.field.required && flag.field.default.is_none();
+        command = command.arg(match chat {
+            Some(_) if required => arg.required_unless_present(crate::chat::PROMPT),
+            _ => arg,
+        });
+    }
+    if let Some(format) = chat {
+        command = command.arg(crate::chat::prompt_arg(format));
     }
     command
         .arg(

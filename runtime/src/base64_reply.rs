@@ -865,11 +865,11 @@ impl Candidate {
         self.decoded += bytes.len() as u64;
         let spill = match &mut self.store {
             Store::Memory(kept) => {
-                kept.extend_from_slice(&bytes);
+                kept.extend_from_slice(bytes);
                 kept.len() > SPILL_BYTES
             }
             Store::File(file) => {
-                file.write_all(&bytes).map_err(|e| {
+                file.write_all(bytes).map_err(|e| {
                     format!("cannot keep the decoded output in a temporary file: {e}")
                 })?;
                 false
