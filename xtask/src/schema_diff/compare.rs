@@ -331,15 +331,19 @@ fn shape(c: &mut Changes<'_>, p: &str, o: &Shape, n: &Shape) {
     match (&o.ty, &n.ty) {
         (FieldType::String, FieldType::String) => string_limits(c, p, &o.limits, &n.limits),
         (FieldType::Boolean, FieldType::Boolean) => {}
-        (FieldType::Integer, FieldType::Integer) => numeric(c, p, &o.limits, &n.limits, true),
-        (FieldType::Number, FieldType::Number) => numeric(c, p, &o.limits, &n.limits, false),
+        (FieldType::Integer, FieldType::Integer) => {
+            numeric(c, p, &o.limits, &n.limits, (true, true))
+        }
+        (FieldType::Number, FieldType::Number) => {
+            numeric(c, p, &o.limits, &n.limits, (false, false))
+        }
         (FieldType::Integer, FieldType::Number) => {
             retyped(
                 c,
                 false,
                 ": the Rust type is f64, not i64; the wire accepts every integer still",
             );
-            numeric(c, p, &o.limits, &n.limits, false);
+            numeric(c, p, &o.limits, &n.limits, (true, false));
         }
         (FieldType::Media(a), FieldType::Media(b)) if a != b => c.breaking(
             at,
@@ -378,15 +382,44 @@ fn shape(c: &mut Changes<'_>, p: &str, o: &Shape, n: &Shape) {
             retyped(c, false, ": the wire accepts every string still");
             string_limits(c, p, &Limits::default(), &n.limits);
         }
-        (FieldType::Enum(_), FieldType::String) => {
-            retyped(c, false, ": the wire accepts more");
-            string_limits(c, p, &Limits::default(), &n.limits);
+        (FieldType::Enum(e), FieldType::String) => {
+            let refused: Vec<String> = e
+                .variants
+                .iter()
+                .filter(|v| !fits(&v.value, &n.limits))
+                .map(|v| json(&v.value))
+                .collect();
+            if refused.is_empty() {
+                retyped(c, false, ": the wire accepts every value still");
+            } else {
+                retyped(
+                    c,
+                    true,
+                    &format!(": the new limits refuse {}", refused.join(", ")),
+                );
+            }
         }
-        (FieldType::String, FieldType::Enum(e)) if e.open && !o.limits.has_string() => {
-            retyped(c, false, ": the wire accepts every string still");
+        (FieldType::String, FieldType::Enum(e)) if e.open => {
+            retyped(c, false, ": the wire accepts every string");
         }
         _ => retyped(c, true, ": values of the old type are refused"),
     }
+}
+
+/// Whether the string `value` passes a string's `limits` (lengths in code
+/// points, as JSON Schema counts them; the pattern unanchored).
+fn fits(value: &Value, limits: &Limits) -> bool {
+    let Some(text) = value.as_str() else {
+        return false;
+    };
+    let length = text.chars().count() as u64;
+    limits.min_length.is_none_or(|min| length >= min)
+        && limits.max_length.is_none_or(|max| length <= max)
+        && limits.pattern.as_deref().is_none_or(|p| {
+            // A pattern the loader let through compiles; one that does not
+            // counts as refusing.
+            regex::Regex::new(p).is_ok_and(|re| re.is_match(text))
+        })
 }
 
 fn string_limits(c: &mut Changes<'_>, p: &str, o: &Limits, n: &Limits) {
@@ -463,18 +496,26 @@ fn direction(c: &mut Changes<'_>, p: &str, d: Direction, words: String) {
     }
 }
 
-fn numeric(c: &mut Changes<'_>, p: &str, o: &Limits, n: &Limits, integer: bool) {
-    let (or, nr) = (NumericRange::of(o, integer), NumericRange::of(n, integer));
+/// Compares numeric limits; `integer` says which side is an integer field.
+fn numeric(c: &mut Changes<'_>, p: &str, o: &Limits, n: &Limits, integer: (bool, bool)) {
+    let (os, ns) = (range::step(o, integer.0), range::step(n, integer.1));
+    let (or, nr) = (NumericRange::of(o, os), NumericRange::of(n, os));
     let words = format!("range was {}, is {}", or.words(), nr.words());
     direction(c, p, or.direction(&nr), words);
-    let show =
-        |m: Option<&serde_json::Number>| m.map_or_else(|| "none".to_owned(), ToString::to_string);
-    let (om, nm) = (o.multiple_of.as_ref(), n.multiple_of.as_ref());
-    let words = match (om, nm) {
-        (None, Some(m)) => format!("new multipleOf {m}"),
-        _ => format!("multipleOf was {}, is {}", show(om), show(nm)),
+    let show = |m: Option<f64>, integer: bool| match m {
+        None => "none".to_owned(),
+        Some(1.0) if integer => "1 (an integer)".to_owned(),
+        Some(m) => m.to_string(),
     };
-    direction(c, p, range::multiple_of(om, nm), words);
+    let words = match (&o.multiple_of, &n.multiple_of) {
+        (None, Some(m)) => format!("new multipleOf {m}"),
+        _ => format!(
+            "multipleOf was {}, is {}",
+            show(os, integer.0),
+            show(ns, integer.1)
+        ),
+    };
+    direction(c, p, range::multiple_of(os, ns), words);
 }
 
 fn enums(c: &mut Changes<'_>, p: &str, o: &EnumDef, n: &EnumDef) {

@@ -64,34 +64,51 @@ fn tighter(a: Option<End>, b: Option<End>, upper: bool) -> Option<End> {
 }
 
 impl NumericRange {
-    /// The range that `limits` give; for an integer field every end is made
-    /// inclusive (`exclusiveMinimum: 0` is `minimum: 1`).
-    pub fn of(limits: &Limits, integer: bool) -> Self {
+    /// The values that `limits` let through on the grid of multiples of
+    /// `step` (`None`: any number), as a range whose ends are values that
+    /// pass: each end is moved onto the grid and made inclusive
+    /// (`exclusiveMinimum: 0` of an integer is `minimum: 1`; `minimum: 1`
+    /// with `multipleOf: 2` is 2), so that two ways of writing one set of
+    /// values compare equal. Both sides of a comparison take the old side's
+    /// step: the old values lie on it, so the new range refuses one of them
+    /// exactly when its snapped range is narrower (a changed step is
+    /// `multipleOf`'s own change).
+    pub fn of(limits: &Limits, step: Option<f64>) -> Self {
         let end = |n: &Option<Number>, exclusive| {
             n.as_ref().map(|n| End {
                 value: f(n),
                 exclusive,
             })
         };
-        let mut lower = tighter(
+        let lower = tighter(
             end(&limits.minimum, false),
             end(&limits.exclusive_minimum, true),
             false,
         );
-        let mut upper = tighter(
+        let upper = tighter(
             end(&limits.maximum, false),
             end(&limits.exclusive_maximum, true),
             true,
         );
-        if integer {
-            let whole = |e: End, step: f64| End {
-                value: if e.exclusive { e.value + step } else { e.value },
+        let Some(step) = step.filter(|s| *s > 0.0) else {
+            return NumericRange { lower, upper };
+        };
+        // The first multiple of `step` inside each end.
+        let snap = |e: End, upward: bool| {
+            let k = e.value / step;
+            let mut k = if upward { k.ceil() } else { k.floor() };
+            if e.exclusive && k * step == e.value {
+                k += if upward { 1.0 } else { -1.0 };
+            }
+            End {
+                value: k * step,
                 exclusive: false,
-            };
-            lower = lower.map(|e| whole(e, 1.0));
-            upper = upper.map(|e| whole(e, -1.0));
+            }
+        };
+        NumericRange {
+            lower: lower.map(|e| snap(e, true)),
+            upper: upper.map(|e| snap(e, false)),
         }
-        NumericRange { lower, upper }
     }
 
     /// How the accepted values changed from `self` to `new`.
@@ -140,9 +157,10 @@ fn compare_end(old: Option<End>, new: Option<End>, upper: bool) -> (bool, bool) 
 }
 
 /// How `multipleOf` changed: a new one or one that is no divisor of the old
-/// narrows; a divisor of the old one, or none, widens.
-pub fn multiple_of(old: Option<&Number>, new: Option<&Number>) -> Direction {
-    match (old.map(f), new.map(f)) {
+/// narrows; a divisor of the old one, or none, widens. An integer field is a
+/// multiple of 1 without one (see [`step`]).
+pub fn multiple_of(old: Option<f64>, new: Option<f64>) -> Direction {
+    match (old, new) {
         (None, None) => Direction::Same,
         (None, Some(_)) => Direction::Narrowed,
         (Some(_), None) => Direction::Widened,
@@ -156,6 +174,16 @@ pub fn multiple_of(old: Option<&Number>, new: Option<&Number>) -> Direction {
             }
         }
     }
+}
+
+/// The grid a field's values lie on: its `multipleOf`, else 1 for an
+/// integer field, else none.
+pub fn step(limits: &Limits, integer: bool) -> Option<f64> {
+    limits
+        .multiple_of
+        .as_ref()
+        .map(f)
+        .or(integer.then_some(1.0))
 }
 
 /// How an inclusive count range (`minLength`/`maxLength`,
