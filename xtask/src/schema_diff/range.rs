@@ -120,7 +120,15 @@ impl NumericRange {
 
     /// The range in words: `0 to 10`, `above 0`, `any`.
     pub fn words(&self) -> String {
-        let show = |e: End| format!("{}", e.value);
+        // A whole bound is written as the integer it stands for (`i64`'s
+        // bounds are not exact as floats: 9223372036854775807, not ...6000).
+        let show = |e: End| {
+            if e.value.fract() == 0.0 && e.value.abs() <= 9.3e18 {
+                (e.value as i64).to_string()
+            } else {
+                e.value.to_string()
+            }
+        };
         match (self.lower, self.upper) {
             (None, None) => "any".to_owned(),
             (Some(lo), None) if lo.exclusive => format!("above {}", show(lo)),
