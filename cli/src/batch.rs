@@ -216,7 +216,8 @@ pub async fn run_batch(
     let batch = batch
         .concurrency(concurrency)
         .wait_options(wait)
-        .resend_unknown(flag(matches, RESEND_UNKNOWN));
+        .resend_unknown(flag(matches, RESEND_UNKNOWN))
+        .sync_outputs(!globals.no_sync);
     let mut display = Display::new(globals);
     let billed = BilledId::new();
     let run = async {

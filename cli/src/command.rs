@@ -19,6 +19,8 @@ pub const BASE_URL: &str = "base-url";
 pub const UPLOAD_URL: &str = "upload-url";
 /// `--inline-media`: send local files as data URLs instead of uploading.
 pub const INLINE_MEDIA: &str = "inline-media";
+/// `--no-sync`: rename outputs into place without syncing them first.
+pub const NO_SYNC: &str = "no-sync";
 /// `--quiet`: no progress and no notes.
 pub const QUIET: &str = "quiet";
 /// `--json`: one JSON object on stdout.
@@ -55,6 +57,7 @@ pub const RESERVED_FLAGS: &[&str] = &[
     BASE_URL,
     UPLOAD_URL,
     INLINE_MEDIA,
+    NO_SYNC,
     QUIET,
     JSON,
     VERBOSE,
@@ -186,6 +189,11 @@ fn global_args() -> Vec<Arg> {
             .action(ArgAction::SetTrue)
             .global(true)
             .help("Send local media files inline as data: URLs instead of uploading them"),
+        Arg::new(NO_SYNC)
+            .long(NO_SYNC)
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Save outputs without syncing them to disk before the rename: faster for large files; after a crash the file may be empty or partial (without it, it is the old file or the whole output)"),
         Arg::new(QUIET)
             .long(QUIET)
             .short('q')

@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::ArgMatches;
 use segmind_runtime::{Client, MediaUpload, API_KEY_ENV};
 
-use crate::command::{API_KEY, BASE_URL, INLINE_MEDIA, JSON, QUIET, UPLOAD_URL};
+use crate::command::{API_KEY, BASE_URL, INLINE_MEDIA, JSON, NO_SYNC, QUIET, UPLOAD_URL};
 use crate::failure::Failure;
 use crate::progress::Progress;
 
@@ -20,6 +20,8 @@ pub struct Globals {
     pub upload_url: Option<String>,
     /// `--inline-media`.
     pub inline_media: bool,
+    /// `--no-sync`: outputs are renamed into place without a sync first.
+    pub no_sync: bool,
     /// `--quiet`.
     pub quiet: bool,
     /// `--json`.
@@ -47,6 +49,7 @@ impl Globals {
             base_url: url(BASE_URL),
             upload_url: url(UPLOAD_URL),
             inline_media: flag(INLINE_MEDIA),
+            no_sync: flag(NO_SYNC),
             quiet: flag(QUIET),
             json: flag(JSON),
         }

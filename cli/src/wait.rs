@@ -127,11 +127,13 @@ impl Destination {
             }
             let usual = kind.map_or(AnyMediaKind::DEFAULT_EXTENSION, usual_extension);
             let name = format!("{stem}.{usual}");
-            let file = OutputFile::create(&name).map_err(|e| {
-                Failure::usage(format!(
-                    "cannot reserve the output {name}: {e} (give --out)"
-                ))
-            })?;
+            let file = OutputFile::create(&name)
+                .map(|f| f.sync(!globals.no_sync))
+                .map_err(|e| {
+                    Failure::usage(format!(
+                        "cannot reserve the output {name}: {e} (give --out)"
+                    ))
+                })?;
             return Ok(Destination::Default { file, stem, usual });
         };
         if out == Path::new("-") {
@@ -152,6 +154,7 @@ impl Destination {
             }
         }
         OutputFile::create(out)
+            .map(|file| file.sync(!globals.no_sync))
             .map_err(|e| Failure::usage(format!("--out: {e}")))
             .map(|file| Destination::File {
                 file,

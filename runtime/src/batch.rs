@@ -317,6 +317,8 @@ pub struct Batch {
     concurrency: usize,
     wait: WaitOptions,
     resend_unknown: bool,
+    /// Whether outputs are synced to disk before their rename.
+    sync: bool,
 }
 
 impl std::fmt::Debug for Batch {
@@ -352,6 +354,7 @@ impl Batch {
             concurrency: DEFAULT_BATCH_CONCURRENCY,
             wait: WaitOptions::default(),
             resend_unknown: false,
+            sync: true,
         }
     }
 
@@ -381,6 +384,7 @@ impl Batch {
             concurrency: DEFAULT_BATCH_CONCURRENCY,
             wait: WaitOptions::default(),
             resend_unknown: false,
+            sync: true,
         })
     }
 
@@ -403,6 +407,15 @@ impl Batch {
     /// ([`LineState::Unknown`]): each may then be billed twice.
     pub fn resend_unknown(mut self, resend: bool) -> Self {
         self.resend_unknown = resend;
+        self
+    }
+
+    /// Whether each output is synced to disk before it is renamed into
+    /// place (default `true`; see [`OutputFile::sync`]). The manifest is
+    /// synced either way: it is what keeps a billed request from being sent
+    /// twice.
+    pub fn sync_outputs(mut self, sync: bool) -> Self {
+        self.sync = sync;
         self
     }
 
@@ -496,6 +509,7 @@ impl Batch {
             target: self.target,
             out_dir: self.out_dir,
             wait: self.wait,
+            sync: self.sync,
             writer,
             events,
             credits: Mutex::new(None),
@@ -559,6 +573,7 @@ struct Context {
     target: Target,
     out_dir: PathBuf,
     wait: WaitOptions,
+    sync: bool,
     writer: ManifestWriter,
     events: mpsc::UnboundedSender<BatchEvent>,
     /// The credits left, from the latest job that said.
@@ -686,7 +701,7 @@ impl Context {
             // No schema: the reply says what it is.
             let output: AnyOutput = result.download().await?;
             let name = format!("{stem}.{}", output.extension());
-            output.save(self.out_dir.join(&name)).await?;
+            output.save_into(self.output_file(&name)?).await?;
             return Ok(name);
         }
         if self.target.output.is_some_and(|kind| !kind.is_media()) {
@@ -695,15 +710,20 @@ impl Context {
             let mut text = serde_json::to_vec_pretty(answer.value())
                 .map_err(|e| Error::decode(format!("cannot write the JSON answer: {e}")))?;
             text.push(b'\n');
-            OutputFile::create(self.out_dir.join(&name))?
-                .save_bytes(&text)
-                .await?;
+            self.output_file(&name)?.save_bytes(&text).await?;
             return Ok(name);
         }
         let output: MediaOutput<AnyMediaKind> = result.download().await?;
         let name = format!("{stem}.{}", output.extension());
-        output.save(self.out_dir.join(&name)).await?;
+        output
+            .save_into(self.output_file(&name)?, |_, _| {})
+            .await?;
         Ok(name)
+    }
+
+    /// The output file `name` in the output folder, synced or not as asked.
+    fn output_file(&self, name: &str) -> Result<OutputFile, Error> {
+        Ok(OutputFile::create(self.out_dir.join(name))?.sync(self.sync))
     }
 }
 

@@ -334,7 +334,9 @@ impl<K: MediaOutputKind> MediaOutput<K> {
         let target = out.target().to_path_buf();
         let self_request_id = self.meta.request_id.clone();
         let written = self.copy(&mut file, Some(&target), &mut progress).await?;
-        file.sync_all().await.map_err(|e| out.io(e))?;
+        if out.syncs() {
+            file.sync_all().await.map_err(|e| out.io(e))?;
+        }
         drop(file);
         out.persist()?;
         tracing::info!(

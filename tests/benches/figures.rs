@@ -75,8 +75,37 @@ async fn streaming_figure() -> bool {
     assert_eq!(written, VIDEO_BYTES);
     let mb_per_s = VIDEO_BYTES as f64 / 1e6 / elapsed.as_secs_f64();
     println!(
-        "v1 streaming: {} MB in {elapsed:?} ({mb_per_s:.0} MB/s over loopback)",
+        "v1 streaming: {} MB in {elapsed:?} ({mb_per_s:.0} MB/s over loopback), synced before the rename",
         VIDEO_BYTES / 1_000_000
+    );
+    // The same without the durability sync (`OutputFile::sync(false)`,
+    // the CLI's `--no-sync`), alternating with the synced save.
+    let (mut synced, mut unsynced) = (vec![elapsed], Vec::new());
+    for round in 0..3 {
+        for sync in [false, true] {
+            let path = dir.path().join(format!("{round}-{sync}.mp4"));
+            let out = segmind::OutputFile::create(&path)
+                .expect("reserve")
+                .sync(sync);
+            let start = Instant::now();
+            client
+                .hallo(&input)
+                .await
+                .expect("v1")
+                .save_into(out, |_, _| {})
+                .await
+                .expect("saved");
+            if sync { &mut synced } else { &mut unsynced }.push(start.elapsed());
+            std::fs::remove_file(&path).expect("remove");
+        }
+    }
+    synced.sort();
+    unsynced.sort();
+    println!(
+        "v1 streaming: median with the sync {:?}, without {:?} (ratio {:.2})",
+        synced[synced.len() / 2],
+        unsynced[unsynced.len() / 2],
+        synced[synced.len() / 2].as_secs_f64() / unsynced[unsynced.len() / 2].as_secs_f64()
     );
     match (before, after) {
         (Some(before), Some(after)) => {
@@ -141,13 +170,64 @@ async fn base64_figure() -> bool {
     }
 }
 
+/// A base64 reply may take at most this many times the raw reply's time.
+const MAX_BASE64_RATIO: f64 = 2.0;
+/// The output size of the side-by-side run.
+const VERSUS_BYTES: u64 = 200 * 1024 * 1024;
+
+/// The same 200 MiB output fetched raw and in base64 mode, alternating (3
+/// rounds each), saved to disk: the ratio of the medians.
+async fn base64_versus_raw_figure() -> bool {
+    let server = TestServer::start(
+        ServerConfig::new(segmind_server::workspace_schema_dir())
+            .with_video(VideoSource::Generated { size: VERSUS_BYTES }),
+    )
+    .await
+    .expect("server");
+    let client = Client::builder()
+        .api_key("bench-key")
+        .base_url(server.base_url())
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("client");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut raw, mut base64) = (Vec::new(), Vec::new());
+    for round in 0..3 {
+        for encoded in [false, true] {
+            let input = segmind_tests::hallo_input().base64(encoded);
+            let path = dir.path().join(format!("{round}-{encoded}.mp4"));
+            let start = Instant::now();
+            let written = client
+                .hallo(&input)
+                .await
+                .expect("v1")
+                .save(&path)
+                .await
+                .expect("saved");
+            let elapsed = start.elapsed();
+            assert_eq!(written, VERSUS_BYTES);
+            std::fs::remove_file(&path).expect("remove");
+            if encoded { &mut base64 } else { &mut raw }.push(elapsed);
+        }
+    }
+    raw.sort();
+    base64.sort();
+    let ratio = base64[1].as_secs_f64() / raw[1].as_secs_f64();
+    println!(
+        "v1 base64 vs raw, 200 MiB output, medians of 3 alternating: base64 {:?}, raw {:?}, ratio {ratio:.2} (target <= {MAX_BASE64_RATIO})",
+        base64[1], raw[1]
+    );
+    ratio <= MAX_BASE64_RATIO
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is taken.
     let runtime = tokio::runtime::Runtime::new().expect("tokio");
     let codegen_ok = codegen_figure();
     let streaming_ok = runtime.block_on(streaming_figure());
     let base64_ok = runtime.block_on(base64_figure());
-    if !(codegen_ok && streaming_ok && base64_ok) {
+    let versus_ok = runtime.block_on(base64_versus_raw_figure());
+    if !(codegen_ok && streaming_ok && base64_ok && versus_ok) {
         eprintln!("a target was missed");
         std::process::exit(1);
     }
