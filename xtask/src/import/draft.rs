@@ -1634,20 +1634,14 @@ pub fn render(
                 m.insert("default".into(), v);
             }
         }
-        // An integer field needs both bounds (its Rust type is i64, JSON
-        // Schema's integers have none): a side the page leaves open gets the
-        // 64-bit limit, which accepts what the page allows.
+        // A side the page leaves open stays open: a missing bound of an
+        // integer field is i64's (the loader's rule), so nothing is filled
+        // in; the warning says the range is the page's silence.
         let open_int = ty == Ty::Integer && f.values.is_empty();
-        let minimum = f
-            .minimum
-            .clone()
-            .or_else(|| open_int.then(|| Number::from(i64::MIN)));
-        let maximum = f
-            .maximum
-            .clone()
-            .or_else(|| open_int.then(|| Number::from(i64::MAX)));
+        let minimum = f.minimum.clone();
+        let maximum = f.maximum.clone();
         if open_int && (f.minimum.is_none() || f.maximum.is_none()) {
-            warn(Some(name), "an integer the page gives no full range for: the open side is bounded by the 64-bit limit, which the loader needs (narrow it if the API does)".into());
+            warn(Some(name), "an integer the page gives no full range for: the open side is left open, which means any 64-bit integer (narrow it if the API does)".into());
         }
         if let Some(n) = &minimum {
             m.insert("minimum".into(), Value::Number(n.clone()));
