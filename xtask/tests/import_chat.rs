@@ -154,3 +154,76 @@ fn codegen_accepts_every_chat_draft() {
         assert!(sonnet.contents.contains(item), "{item}");
     }
 }
+
+fn page_text(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/pages/chat")
+        .join(format!("{name}.txt"));
+    std::fs::read_to_string(path).expect("page")
+}
+
+/// What the page says of its format that does not fit is warned, naming
+/// the line; the draft is still made.
+#[test]
+fn format_clues_that_do_not_fit_are_warned() {
+    let schema = xtask::workspace_root().join("schema");
+    let gemini = page_text("gemini-1.5-pro");
+    // A line naming the Anthropic format over a Gemini reply example: the
+    // line is taken, the conflict warned.
+    let text = gemini.replace("API Format: Google Gemini", "API Format: Anthropic Claude");
+    let i = import::import(&text, "p.txt", &schema).expect("imports");
+    assert_eq!(i.chat_format, Some(ChatFormat::Anthropic));
+    assert!(
+        i.warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::Guess && w.message.contains("shape of a Gemini reply")),
+        "{:?}",
+        i.warnings
+    );
+    // An unknown format line: the reply example's shape decides, warned.
+    let text = gemini.replace("API Format: Google Gemini", "API Format: Some Provider");
+    let i = import::import(&text, "p.txt", &schema).expect("imports");
+    assert_eq!(i.chat_format, Some(ChatFormat::Gemini));
+    assert!(i
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("names no one chat format")));
+    // A reply example that is no JSON, and no format line: warned with its
+    // line; not a chat model, the output JSON.
+    let text = gemini
+        .replace("API Format: Google Gemini", "")
+        .replace("\"finishReason\": \"STOP\"", "finishReason: STOP");
+    let i = import::import(&text, "p.txt", &schema).expect("imports");
+    assert_eq!(i.chat_format, None);
+    assert_eq!(i.doc["output"], json!("json"));
+    assert!(
+        i.warnings
+            .iter()
+            .any(|w| w.message.starts_with("line ") && w.message.contains("is no JSON")),
+        "{:?}",
+        i.warnings
+    );
+}
+
+#[test]
+fn truncated_chat_pages_never_panic() {
+    let schema = xtask::workspace_root().join("schema");
+    for name in PAGES {
+        let text = page_text(name);
+        let mut cuts: Vec<usize> = (0..text.len()).step_by(11).collect();
+        cuts.push(text.len());
+        for cut in cuts {
+            let Some(prefix) = text.get(..cut) else {
+                continue;
+            };
+            match import::import(prefix, "page.txt", &schema) {
+                Ok(i) => assert!(!i.text.is_empty()),
+                Err(e) => {
+                    let message = e.to_string();
+                    assert!(message.starts_with("page.txt"), "{message}");
+                    assert!(!message.contains('\n'), "{message}");
+                }
+            }
+        }
+    }
+}
