@@ -9,6 +9,11 @@
 //! `maxItems`, `maxLength`); `render` writes each such [`Feature`] either as
 //! it is or, once the loader has refused it, in the closest form the loader
 //! takes, with a warning.
+//!
+//! A chat page's nested fields (an `object[]`'s items, dotted names) make
+//! nested objects; an untyped `array` whose items the page describes only
+//! in prose takes the shape the sample sends. The provider format a chat
+//! page names is kept apart in [`ChatFormat`] (see [`chat_output`]).
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -54,6 +59,79 @@ impl Ty {
     }
 }
 
+/// The request and reply format of a chat model, as its page names it
+/// (`API Format: ...`) or its "Response Format" example shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChatFormat {
+    /// OpenAI GPT (standard): the reply's text at `choices[0].message.content`.
+    OpenAi,
+    /// Anthropic Claude: the reply's text in `content[].text`.
+    Anthropic,
+    /// Google Gemini: the reply's text in `candidates[0].content.parts[].text`.
+    Gemini,
+}
+
+impl ChatFormat {
+    /// The format as a model file's `chat_format` spells it.
+    pub fn wire(self) -> &'static str {
+        match self {
+            ChatFormat::OpenAi => "openai",
+            ChatFormat::Anthropic => "anthropic",
+            ChatFormat::Gemini => "gemini",
+        }
+    }
+
+    /// The format's name as messages give it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChatFormat::OpenAi => "OpenAI",
+            ChatFormat::Anthropic => "Anthropic",
+            ChatFormat::Gemini => "Gemini",
+        }
+    }
+
+    /// The format an `API Format:` line names (`OpenAI GPT (Standard
+    /// Format)`, `Anthropic Claude`, `Google Gemini`).
+    pub fn from_words(text: &str) -> Option<ChatFormat> {
+        let lower = text.to_ascii_lowercase();
+        let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+        let found: Vec<ChatFormat> = [
+            (ChatFormat::OpenAi, &["openai", "gpt"][..]),
+            (ChatFormat::Anthropic, &["anthropic", "claude"][..]),
+            (ChatFormat::Gemini, &["gemini", "google"][..]),
+        ]
+        .into_iter()
+        .filter(|(_, words)| has(words))
+        .map(|(f, _)| f)
+        .collect();
+        match found.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// The format whose reply has the shape of `reply`: `choices` (OpenAI),
+    /// `candidates` (Gemini), a `content` list (Anthropic).
+    pub fn from_reply(reply: &Value) -> Option<ChatFormat> {
+        let o = reply.as_object()?;
+        if o.get("choices").is_some_and(Value::is_array) {
+            Some(ChatFormat::OpenAi)
+        } else if o.get("candidates").is_some_and(Value::is_array) {
+            Some(ChatFormat::Gemini)
+        } else if o.get("content").is_some_and(Value::is_array) {
+            Some(ChatFormat::Anthropic)
+        } else {
+            None
+        }
+    }
+}
+
+/// The `"output"` a chat model's draft states: the chat kind, whose format
+/// ([`Draft::chat`]) [`render`] writes as `"chat_format"` beside it.
+pub fn chat_output(_format: ChatFormat) -> &'static str {
+    "chat"
+}
+
 /// Something the draft says that today's format may not know; written in
 /// its standard form until the loader refuses it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -77,13 +155,13 @@ pub enum Feature {
 }
 
 impl Feature {
-    /// The JSON pointer of what the feature writes.
+    /// The JSON pointer of what the feature writes. A feature's name is
+    /// its field's path under `/input/properties` (`messages/items/properties/role`
+    /// for a nested one; field names hold no `/`).
     pub fn pointer(&self) -> String {
         let field = |name: &str, key: &str| {
-            format!(
-                "/input/properties/{}/{key}",
-                crate::error::pointer_segment(name)
-            )
+            let path: Vec<String> = name.split('/').map(crate::error::pointer_segment).collect();
+            format!("/input/properties/{}/{key}", path.join("/"))
         };
         match self {
             Feature::Output => "/output".to_owned(),
@@ -146,6 +224,12 @@ pub struct FieldDraft {
     pub max_length: Option<u64>,
     /// `x-rust-name`.
     pub rust_name: Option<String>,
+    /// `x-rust-type` (of an object, an enum, or a list's items).
+    pub rust_type: Option<String>,
+    /// An array's item type, when it is not a string.
+    pub item_ty: Option<Ty>,
+    /// The fields of an object, or of an array's object items.
+    pub properties: Vec<FieldDraft>,
 }
 
 /// A draft model.
@@ -169,6 +253,23 @@ pub struct Draft {
     pub price: Option<f64>,
     /// Fields in draft order.
     pub fields: Vec<FieldDraft>,
+    /// The chat format the page names or its reply example shows, for a
+    /// chat model (its `output` is [`chat_output`]'s).
+    pub chat: Option<ChatFormat>,
+}
+
+/// Where a field stands, for [`Builder::field`].
+struct Site {
+    /// How warnings name it (`messages[].role`).
+    display: String,
+    /// Every value the sample sends at its place.
+    samples: Vec<Value>,
+    /// Whether the sample sends the object the field is in (so a missing
+    /// value says something).
+    level_sent: bool,
+    /// Whether it is nested (its sample value is an example of its
+    /// top-level field only).
+    nested: bool,
 }
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
@@ -235,8 +336,31 @@ pub fn build(page: &Page, warnings: &mut Vec<Warning>) -> Draft {
             ),
         );
     }
-    let output = match page.output.as_ref() {
-        None => {
+    let chat = chat_format(&mut b);
+    let output = match (page.output.as_ref(), chat.as_ref()) {
+        (_, Some((format, basis))) => {
+            let output = chat_output(*format);
+            b.warn(
+                None,
+                K::Guess,
+                format!(
+                    "a chat model in the {} format ({basis}): \"output\" is {} and \"chat_format\" {}; check the format",
+                    format.name(),
+                    quote(output),
+                    quote(format.wire())
+                ),
+            );
+            output.to_owned()
+        }
+        (None, None) if page.response_example.is_some() || page.response_error.is_some() => {
+            b.warn(
+                None,
+                K::Guess,
+                "the page has no \"Returns:\" line but a \"Response Format\" example of no known chat shape: the output is taken to be JSON".into(),
+            );
+            "json".to_owned()
+        }
+        (None, None) => {
             b.warn(
                 None,
                 K::Missing,
@@ -244,7 +368,7 @@ pub fn build(page: &Page, warnings: &mut Vec<Warning>) -> Draft {
             );
             "video".to_owned()
         }
-        Some((word, line)) => match word.to_ascii_lowercase().as_str() {
+        (Some((word, line)), None) => match word.to_ascii_lowercase().as_str() {
             "video" => "video".to_owned(),
             "image" => "image".to_owned(),
             "audio" => "audio".to_owned(),
@@ -341,13 +465,29 @@ pub fn build(page: &Page, warnings: &mut Vec<Warning>) -> Draft {
 
     let params = split_glued_literals(&mut b);
     let mut fields = Vec::new();
-    for param in &params {
-        fields.push(b.field(param));
+    for param in params.iter().filter(|p| p.path.len() <= 1) {
+        let site = Site {
+            display: param.name.clone(),
+            samples: page
+                .sample
+                .as_ref()
+                .and_then(|s| s.get(&param.name))
+                .cloned()
+                .into_iter()
+                .collect(),
+            level_sent: page.sample.is_some(),
+            nested: false,
+        };
+        fields.push(b.field(param, &site));
+    }
+    // Nested fields (dotted names, `Array items:`) into their objects.
+    for param in params.iter().filter(|p| p.path.len() > 1) {
+        b.place(&mut fields, param);
     }
     // Fields the sample sends that the list lacks.
     if let Some(sample) = &page.sample {
         for (name, value) in &sample.fields {
-            if params.iter().any(|p| &p.name == name) {
+            if fields.iter().any(|f| &f.name == name) {
                 continue;
             }
             let valid_key = name
@@ -418,7 +558,251 @@ pub fn build(page: &Page, warnings: &mut Vec<Warning>) -> Draft {
         latency,
         price,
         fields,
+        chat: chat.map(|(format, _)| format),
     }
+}
+
+/// The chat format of the page, with what says it: its `API Format:`
+/// line, else the shape of its "Response Format" example.
+fn chat_format(b: &mut Builder<'_>) -> Option<(ChatFormat, String)> {
+    let page = b.page;
+    if let Some((line, why)) = &page.response_error {
+        b.warn(
+            None,
+            K::Guess,
+            format!(
+                "line {line}: {}: the reply's shape is not read from it",
+                crate::escape::escape(why)
+            ),
+        );
+    }
+    let by_line = page.api_format.as_ref().and_then(|(text, line)| {
+        let format = ChatFormat::from_words(text);
+        if format.is_none() {
+            b.warn(
+                None,
+                K::Guess,
+                format!(
+                    "line {line}: \"API Format: {}\" names no one chat format known (OpenAI, Anthropic, Gemini)",
+                    crate::escape::escape(text)
+                ),
+            );
+        }
+        format.map(|f| (f, *line))
+    });
+    let by_reply = page
+        .response_example
+        .as_ref()
+        .and_then(|(v, line)| ChatFormat::from_reply(v).map(|f| (f, *line)));
+    match (by_line, by_reply) {
+        (Some((a, line)), Some((r, rline))) if a != r => {
+            b.warn(
+                None,
+                K::Guess,
+                format!(
+                    "line {line}: the page names the {} format, but its \"Response Format\" example (line {rline}) has the shape of a {} reply: {} is taken",
+                    a.name(),
+                    r.name(),
+                    a.name()
+                ),
+            );
+            Some((a, format!("line {line}: \"API Format:\"")))
+        }
+        (Some((a, line)), _) => Some((a, format!("line {line}: \"API Format:\""))),
+        (None, Some((r, line))) => Some((
+            r,
+            format!("from the shape of the \"Response Format\" example, line {line}"),
+        )),
+        (None, None) => None,
+    }
+}
+
+/// Every value the sample sends at `path` (the items of lists passed
+/// through).
+fn sample_values(sample: Option<&super::sample::Sample>, path: &[String]) -> Vec<Value> {
+    let Some(sample) = sample else {
+        return Vec::new();
+    };
+    let Some((last, parents)) = path.split_last() else {
+        return Vec::new();
+    };
+    if parents.is_empty() {
+        return sample.get(last).cloned().into_iter().collect();
+    }
+    super::page::sample_objects(sample, parents)
+        .into_iter()
+        .filter_map(|o| o.get(last).cloned())
+        .collect()
+}
+
+/// Whether `name` is a key the format takes as a field name.
+fn valid_key(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The fields of objects the sample sends where the page describes them
+/// only in prose: every key any of them sends (required when all do), typed
+/// by its values; a string `type` (the block's kind) an open set of the
+/// values sent.
+fn infer_fields(objects: &[&Map<String, Value>], what: &str) -> Vec<FieldDraft> {
+    let mut keys: Vec<&String> = Vec::new();
+    for o in objects {
+        for k in o.keys() {
+            if !keys.contains(&k) && valid_key(k) {
+                keys.push(k);
+            }
+        }
+    }
+    let mut fields = Vec::new();
+    for key in keys {
+        let values: Vec<&Value> = objects
+            .iter()
+            .filter_map(|o| o.get(key))
+            .filter(|v| !v.is_null())
+            .collect();
+        let Some(first) = values.first() else {
+            continue;
+        };
+        let ty = match first {
+            Value::Bool(_) => Ty::Boolean,
+            Value::Number(_) => Ty::Number,
+            Value::Object(_) => Ty::Object,
+            Value::Array(_) => Ty::Array,
+            Value::String(_) => Ty::String,
+            Value::Null => continue,
+        };
+        let mut f = empty_field(key, ty);
+        f.required = objects
+            .iter()
+            .all(|o| o.get(key).is_some_and(|v| !v.is_null()));
+        f.description = format!(
+            "The {key} of {what} (read from the page's sample; the page describes it only in prose)."
+        );
+        let inner = format!("its {key}");
+        match ty {
+            Ty::String if key == "type" => {
+                for v in &values {
+                    if v.is_string() && !f.values.contains(v) {
+                        f.values.push((*v).clone());
+                    }
+                }
+                f.open = !f.values.is_empty();
+            }
+            Ty::Object => {
+                let objs: Vec<&Map<String, Value>> =
+                    values.iter().filter_map(|v| v.as_object()).collect();
+                f.properties = infer_fields(&objs, &inner);
+            }
+            Ty::Array => {
+                let items: Vec<&Value> = values
+                    .iter()
+                    .filter_map(|v| v.as_array())
+                    .flatten()
+                    .collect();
+                let objs: Vec<&Map<String, Value>> =
+                    items.iter().filter_map(|v| v.as_object()).collect();
+                if !objs.is_empty() && objs.len() == items.len() {
+                    f.item_ty = Some(Ty::Object);
+                    f.properties = infer_fields(&objs, &inner);
+                } else if !items.is_empty() && items.iter().all(|v| v.is_number()) {
+                    f.item_ty = Some(Ty::Number);
+                } else if !items.is_empty() && items.iter().all(|v| v.is_boolean()) {
+                    f.item_ty = Some(Ty::Boolean);
+                }
+            }
+            _ => {}
+        }
+        // An object the sample sends empty has no form: left out.
+        let empty_object = (ty == Ty::Object || (ty == Ty::Array && f.item_ty == Some(Ty::Object)))
+            && f.properties.is_empty();
+        if !empty_object {
+            fields.push(f);
+        }
+    }
+    fields
+}
+
+/// The indexes of the nested fields a pointer into `/input` names, and the
+/// segments after the last one (`/input/properties/messages/items/properties/role/enum`
+/// is `messages`, `role` and `["enum"]`).
+fn locate(fields: &[FieldDraft], pointer: &str) -> Option<(Vec<usize>, Vec<String>)> {
+    let rest = pointer.strip_prefix("/input/properties/")?;
+    let segs: Vec<String> = rest
+        .split('/')
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let mut list = fields;
+    let mut indexes = Vec::new();
+    let mut i = 0;
+    loop {
+        let name = segs.get(i)?;
+        let idx = list.iter().position(|f| &f.name == name)?;
+        indexes.push(idx);
+        i += 1;
+        let field = &list[idx];
+        let next = match segs.get(i..).unwrap_or_default() {
+            [p, n, ..] if p == "properties" && field.ty == Ty::Object => Some((i + 1, n)),
+            [it, p, n, ..]
+                if it == "items" && p == "properties" && field.item_ty == Some(Ty::Object) =>
+            {
+                Some((i + 2, n))
+            }
+            _ => None,
+        };
+        match next {
+            Some((j, n)) if field.properties.iter().any(|f| &f.name == n) => {
+                i = j;
+                list = &field.properties;
+            }
+            _ => return Some((indexes, segs[i..].to_vec())),
+        }
+    }
+}
+
+/// The field at `indexes` (from [`locate`]), the names on its way, and how
+/// warnings name it (`messages[].content`).
+fn field_at_mut<'a>(
+    fields: &'a mut [FieldDraft],
+    indexes: &[usize],
+) -> Option<(&'a mut FieldDraft, Vec<String>, String)> {
+    let (first, rest) = indexes.split_first()?;
+    let mut field = fields.get_mut(*first)?;
+    let mut names = vec![field.name.clone()];
+    let mut display = field.name.clone();
+    for i in rest {
+        let sep = if field.ty == Ty::Array { "[]." } else { "." };
+        field = field.properties.get_mut(*i)?;
+        names.push(field.name.clone());
+        display = format!("{display}{sep}{}", field.name);
+    }
+    Some((field, names, display))
+}
+
+/// A field of the draft a loader message's pointer is about.
+pub struct Located<'a> {
+    /// The field.
+    pub field: &'a mut FieldDraft,
+    /// The names on its way from the top, its own last.
+    pub names: Vec<String>,
+    /// How warnings name it (`messages[].content`).
+    pub display: String,
+    /// The pointer's segments after the field's own (`["default"]`).
+    pub rest: Vec<String>,
+}
+
+/// The draft's field a loader message's pointer is about.
+pub fn field_for_pointer<'a>(d: &'a mut Draft, pointer: &str) -> Option<Located<'a>> {
+    let (indexes, rest) = locate(&d.fields, pointer)?;
+    let (field, names, display) = field_at_mut(&mut d.fields, &indexes)?;
+    Some(Located {
+        field,
+        names,
+        display,
+        rest,
+    })
 }
 
 /// The title without the page's " Serverless API" / " API" tail.
@@ -452,6 +836,9 @@ fn empty_field(name: &str, ty: Ty) -> FieldDraft {
         max_items: None,
         max_length: None,
         rust_name: None,
+        rust_type: None,
+        item_ty: None,
+        properties: Vec::new(),
     }
 }
 
@@ -518,11 +905,213 @@ fn as_f64(n: &Number) -> f64 {
 }
 
 impl Builder<'_> {
-    fn field(&mut self, p: &Param) -> FieldDraft {
-        let name = p.name.as_str();
-        let f = Some(name);
+    /// Puts a nested field (its path longer than its name) into the object
+    /// its path names, making an object the page lists only the fields of.
+    fn place(&mut self, fields: &mut Vec<FieldDraft>, p: &Param) {
+        let Some((_, parents)) = p.path.split_last() else {
+            return;
+        };
+        let mut display = String::new();
+        let mut list = fields;
+        for key in parents {
+            let shown_parent = if display.is_empty() {
+                key.clone()
+            } else {
+                format!("{display}.{key}")
+            };
+            let full = format!("{shown_parent}.{}", p.name);
+            let idx = match list.iter().position(|f| &f.name == key) {
+                Some(i) => i,
+                None => {
+                    self.warn(
+                        Some(&shown_parent),
+                        K::Guess,
+                        format!(
+                            "line {}: the page lists {} but not {}: made an optional object holding it",
+                            p.line,
+                            quote(&full),
+                            quote(&shown_parent)
+                        ),
+                    );
+                    let mut parent = empty_field(key, Ty::Object);
+                    parent.description =
+                        format!("{key} (the page lists only its fields, not itself).");
+                    list.push(parent);
+                    list.len() - 1
+                }
+            };
+            let current = list;
+            let parent = &mut current[idx];
+            match (parent.ty, parent.item_ty) {
+                (Ty::Object, _) => display = shown_parent,
+                (Ty::Array, Some(Ty::Object)) => display = format!("{shown_parent}[]"),
+                (Ty::Array, None) if parent.properties.is_empty() => {
+                    self.warn(
+                        Some(&shown_parent),
+                        K::Guess,
+                        format!(
+                            "line {}: the page lists {}, a field of its items: its items are objects",
+                            p.line,
+                            quote(&full)
+                        ),
+                    );
+                    parent.item_ty = Some(Ty::Object);
+                    parent.media = None;
+                    display = format!("{shown_parent}[]");
+                }
+                (ty, _) => {
+                    self.warn(
+                        Some(&full),
+                        K::Guess,
+                        format!(
+                            "line {}: a field of {}, which the page types {}: left out",
+                            p.line,
+                            quote(&shown_parent),
+                            ty.name()
+                        ),
+                    );
+                    return;
+                }
+            }
+            list = &mut parent.properties;
+        }
+        let display = format!("{display}.{}", p.name);
+        if let Some(why) = &p.level_guess {
+            self.warn(
+                Some(&display),
+                K::Guess,
+                format!(
+                    "line {}: listed after an \"Array items:\" list, which has no end marker, and {why}: taken as a field of the items (move it up a level if it is not)",
+                    p.line
+                ),
+            );
+        }
+        if list.iter().any(|f| f.name == p.name) {
+            self.warn(
+                Some(&display),
+                K::Guess,
+                format!("line {}: listed twice: the second is left out", p.line),
+            );
+            return;
+        }
+        let parent_path = &p.path[..p.path.len() - 1];
+        let site = Site {
+            display,
+            samples: sample_values(self.page.sample.as_ref(), &p.path),
+            level_sent: self
+                .page
+                .sample
+                .as_ref()
+                .is_some_and(|s| !super::page::sample_objects(s, parent_path).is_empty()),
+            nested: true,
+        };
+        let field = self.field(p, &site);
+        list.push(field);
+    }
+
+    /// An array's items: an `object[]`'s objects (fields listed after it,
+    /// or read from the sample), an untyped `array`'s shape from what the
+    /// sample sends, else strings.
+    fn array_items(&mut self, d: &mut FieldDraft, p: &Param, site: &Site) {
+        let f = Some(site.display.as_str());
         let line = p.line;
-        let (ty, uri) = match p.ty.as_str() {
+        let items: Vec<&Value> = site
+            .samples
+            .iter()
+            .filter_map(Value::as_array)
+            .flatten()
+            .collect();
+        let objects: Vec<&Map<String, Value>> =
+            items.iter().filter_map(|v| v.as_object()).collect();
+        let all_objects = !objects.is_empty() && objects.len() == items.len();
+        if p.ty == "object[]" {
+            if p.lists_items {
+                d.item_ty = Some(Ty::Object);
+                return;
+            }
+            let inferred = if all_objects {
+                infer_fields(&objects, &format!("an item of {}", site.display))
+            } else {
+                Vec::new()
+            };
+            if inferred.is_empty() {
+                self.warn(
+                    f,
+                    K::Guess,
+                    format!("line {line}: the page types it \"object[]\" but lists no fields of its items and the sample sends none: an array of strings is assumed (fix by hand)"),
+                );
+            } else {
+                let keys: Vec<&str> = inferred.iter().map(|f| f.name.as_str()).collect();
+                self.warn(
+                    f,
+                    K::Guess,
+                    format!("line {line}: the page types it \"object[]\" but lists no fields of its items: they are the keys the sample's {} items send ({}); check them", objects.len(), keys.join(", ")),
+                );
+                d.item_ty = Some(Ty::Object);
+                d.properties = inferred;
+            }
+            return;
+        }
+        let untyped = matches!(p.ty.as_str(), "array" | "list");
+        if untyped && all_objects {
+            let inferred = infer_fields(&objects, &format!("an item of {}", site.display));
+            if !inferred.is_empty() {
+                let keys: Vec<&str> = inferred.iter().map(|f| f.name.as_str()).collect();
+                let kinds: Vec<String> = inferred
+                    .iter()
+                    .filter(|f| f.name == "type")
+                    .flat_map(|f| f.values.iter().map(crate::escape::json))
+                    .collect();
+                let kinds = if kinds.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; \"type\" is an open set of the kinds it sends ({})",
+                        kinds.join(", ")
+                    )
+                };
+                self.warn(
+                    f,
+                    K::Guess,
+                    format!(
+                        "line {line}: the page types it \"array\" and describes its items only in prose: they are objects with the keys the sample's {} items send ({}){kinds}; the format has no one-of, so a shape the prose names but the sample does not send is not typed: check them",
+                        objects.len(),
+                        keys.join(", ")
+                    ),
+                );
+                d.item_ty = Some(Ty::Object);
+                d.properties = inferred;
+                return;
+            }
+        }
+        if untyped && !site.samples.is_empty() && site.samples.iter().all(Value::is_string) {
+            self.warn(
+                f,
+                K::Guess,
+                format!("line {line}: the page types it \"array\" (its items described only in prose) but the sample sends a string; the format has no one-of (a string or a list of blocks): written as a string field, the blocks are not typed"),
+            );
+            d.ty = Ty::String;
+            return;
+        }
+        if d.media.is_none() && name_says_media_list(&p.name) {
+            d.media = media_word(&p.name);
+        }
+        self.warn(
+            f,
+            K::Guess,
+            format!(
+                "line {line}: the page types it {}: an array of {}strings is assumed",
+                quote(&p.ty),
+                if d.media.is_some() { "media URL " } else { "" }
+            ),
+        );
+    }
+
+    fn field(&mut self, p: &Param, site: &Site) -> FieldDraft {
+        let name = p.name.as_str();
+        let f = Some(site.display.as_str());
+        let line = p.line;
+        let (mut ty, uri) = match p.ty.as_str() {
             "string (uri)" => (Ty::String, true),
             "string" => (Ty::String, false),
             "integer" | "int" => (Ty::Integer, false),
@@ -552,8 +1141,12 @@ impl Builder<'_> {
                 ),
             );
         }
-        let sample = self.page.sample.as_ref().and_then(|s| s.get(name)).cloned();
-        if self.page.sample.is_some() && sample.is_none() {
+        let sample = if site.nested {
+            None
+        } else {
+            site.samples.first().cloned()
+        };
+        if site.level_sent && site.samples.is_empty() {
             self.warn(
                 f,
                 K::NotInSample,
@@ -580,18 +1173,8 @@ impl Builder<'_> {
             );
         }
         if ty == Ty::Array {
-            if d.media.is_none() && name_says_media_list(name) {
-                d.media = media_word(name);
-            }
-            self.warn(
-                f,
-                K::Guess,
-                format!(
-                    "line {line}: the page types it {}: an array of {}strings is assumed",
-                    quote(&p.ty),
-                    if d.media.is_some() { "media URL " } else { "" }
-                ),
-            );
+            self.array_items(&mut d, p, site);
+            ty = d.ty;
         }
 
         // Range.
@@ -1552,7 +2135,14 @@ pub fn render(
             d.output.clone()
         }
     };
+    let chat = output == "chat";
     doc.insert("output".into(), Value::String(output));
+    if let (true, Some(format)) = (chat, d.chat) {
+        doc.insert(
+            "chat_format".into(),
+            Value::String(format.wire().to_owned()),
+        );
+    }
     if let Some(l) = d.latency.and_then(Number::from_f64) {
         doc.insert("typical_latency_seconds".into(), Value::Number(l));
     }
@@ -1562,39 +2152,108 @@ pub fn render(
     if let Some(n) = &d.rust_name {
         doc.insert("x-rust-name".into(), Value::String(n.clone()));
     }
+    let (props, required) = render_fields(&d.fields, "", "", degraded, &mut used, warnings);
+    let mut input = Map::new();
+    input.insert(
+        "$schema".into(),
+        "https://json-schema.org/draft/2020-12/schema".into(),
+    );
+    input.insert("type".into(), "object".into());
+    input.insert("additionalProperties".into(), false.into());
+    input.insert("required".into(), Value::Array(required));
+    input.insert("properties".into(), Value::Object(props));
+    doc.insert("input".into(), Value::Object(input));
+    (Value::Object(doc), used)
+}
+
+/// Writes `fields` as JSON Schema properties (and the names of the
+/// required ones): `prefix` is their path under `/input/properties` (as
+/// [`Feature`] names take it), `display` how warnings name their object.
+fn render_fields(
+    fields: &[FieldDraft],
+    prefix: &str,
+    display: &str,
+    degraded: &BTreeSet<Feature>,
+    used: &mut Vec<Feature>,
+    warnings: &mut Vec<Warning>,
+) -> (Map<String, Value>, Vec<Value>) {
     let mut props = Map::new();
     let mut required = Vec::new();
-    for f in &d.fields {
-        let name = f.name.as_str();
+    for f in fields {
+        let shown = if display.is_empty() {
+            f.name.clone()
+        } else {
+            format!("{display}.{}", f.name)
+        };
+        let name = shown.as_str();
+        let path = if prefix.is_empty() {
+            f.name.clone()
+        } else {
+            format!("{prefix}/{}", f.name)
+        };
         let mut m = Map::new();
         let mut examples = f.examples.clone();
         let mut ty = f.ty;
         let mut items = None;
+        let mut object = None;
         match f.ty {
             Ty::Array => {
-                let feature = Feature::Array(f.name.clone());
+                let feature = Feature::Array(path.clone());
                 used.push(feature.clone());
                 if degraded.contains(&feature) {
-                    warn(Some(name), "an array, which today's format has no form for: written as a string field (wrong on the wire: fix by hand or wait for the format's arrays)".into());
+                    unsupported(warnings, Some(name), "an array, which today's format has no form for: written as a string field (wrong on the wire: fix by hand or wait for the format's arrays)".into());
                     ty = Ty::String;
                     examples.retain(|e| !e.is_array());
                 } else {
                     let mut item = Map::new();
-                    item.insert("type".into(), "string".into());
-                    if let Some(media) = f.media {
-                        item.insert("format".into(), "uri".into());
-                        item.insert("x-media".into(), media.into());
+                    match f.item_ty {
+                        Some(Ty::Object) => {
+                            let (props, req) = render_fields(
+                                &f.properties,
+                                &format!("{path}/items/properties"),
+                                &format!("{name}[]"),
+                                degraded,
+                                used,
+                                warnings,
+                            );
+                            item.insert("type".into(), "object".into());
+                            if let Some(t) = &f.rust_type {
+                                item.insert("x-rust-type".into(), Value::String(t.clone()));
+                            }
+                            item.insert("additionalProperties".into(), false.into());
+                            item.insert("required".into(), Value::Array(req));
+                            item.insert("properties".into(), Value::Object(props));
+                        }
+                        Some(other) => {
+                            item.insert("type".into(), other.name().into());
+                        }
+                        None => {
+                            item.insert("type".into(), "string".into());
+                            if let Some(media) = f.media {
+                                item.insert("format".into(), "uri".into());
+                                item.insert("x-media".into(), media.into());
+                            }
+                        }
                     }
                     items = Some(Value::Object(item));
                 }
             }
             Ty::Object => {
-                let feature = Feature::Object(f.name.clone());
+                let feature = Feature::Object(path.clone());
                 used.push(feature.clone());
                 if degraded.contains(&feature) {
-                    warn(Some(name), "an object, which today's format has no form for: written as a string field (fix by hand)".into());
+                    unsupported(warnings, Some(name), "an object, which today's format has no form for: written as a string field (fix by hand)".into());
                     ty = Ty::String;
                     examples.retain(|e| !e.is_object());
+                } else if !f.properties.is_empty() {
+                    object = Some(render_fields(
+                        &f.properties,
+                        &format!("{path}/properties"),
+                        name,
+                        degraded,
+                        used,
+                        warnings,
+                    ));
                 }
             }
             _ => {}
@@ -1609,6 +2268,16 @@ pub fn render(
         if let Some(items) = items {
             m.insert("items".into(), items);
         }
+        if let Some((props, req)) = object {
+            m.insert("additionalProperties".into(), false.into());
+            m.insert("required".into(), Value::Array(req));
+            m.insert("properties".into(), Value::Object(props));
+        }
+        if ty != Ty::Array {
+            if let Some(t) = &f.rust_type {
+                m.insert("x-rust-type".into(), Value::String(t.clone()));
+            }
+        }
         if let Some(n) = &f.rust_name {
             m.insert("x-rust-name".into(), Value::String(n.clone()));
         }
@@ -1620,10 +2289,10 @@ pub fn render(
                 v.clone()
             };
             if f.required {
-                let feature = Feature::RequiredDefault(f.name.clone());
+                let feature = Feature::RequiredDefault(path.clone());
                 used.push(feature.clone());
                 if degraded.contains(&feature) {
-                    warn(Some(name), format!("required, and the page gives the default {}, which today's format refuses on a required field: made an example (for a required field the page's default is its sample value)", crate::escape::json(&v)));
+                    unsupported(warnings, Some(name), format!("required, and the page gives the default {}, which today's format refuses on a required field: made an example (for a required field the page's default is its sample value)", crate::escape::json(&v)));
                     if !examples.contains(&v) {
                         examples.insert(0, v);
                     }
@@ -1641,7 +2310,7 @@ pub fn render(
         let minimum = f.minimum.clone();
         let maximum = f.maximum.clone();
         if open_int && (f.minimum.is_none() || f.maximum.is_none()) {
-            warn(Some(name), "an integer the page gives no full range for: the open side is left open, which means any 64-bit integer (narrow it if the API does)".into());
+            unsupported(warnings, Some(name), "an integer the page gives no full range for: the open side is left open, which means any 64-bit integer (narrow it if the API does)".into());
         }
         if let Some(n) = &minimum {
             m.insert("minimum".into(), Value::Number(n.clone()));
@@ -1650,19 +2319,20 @@ pub fn render(
             m.insert("maximum".into(), Value::Number(n.clone()));
         }
         if let Some(n) = &f.multiple_of {
-            let feature = Feature::MultipleOf(f.name.clone());
+            let feature = Feature::MultipleOf(path.clone());
             used.push(feature.clone());
             if degraded.contains(&feature) {
-                warn(Some(name), format!("\"multipleOf\": {n} is not in today's format: left out (the docs' description still says it)"));
+                unsupported(warnings, Some(name), format!("\"multipleOf\": {n} is not in today's format: left out (the docs' description still says it)"));
             } else {
                 m.insert("multipleOf".into(), Value::Number(n.clone()));
             }
         }
         if let Some(n) = f.max_length {
-            let feature = Feature::MaxLength(f.name.clone());
+            let feature = Feature::MaxLength(path.clone());
             used.push(feature.clone());
             if degraded.contains(&feature) {
-                warn(
+                unsupported(
+                    warnings,
                     Some(name),
                     format!("\"maxLength\": {n} is not in today's format: left out"),
                 );
@@ -1671,10 +2341,11 @@ pub fn render(
             }
         }
         if let Some(n) = f.max_items {
-            let feature = Feature::MaxItems(f.name.clone());
+            let feature = Feature::MaxItems(path.clone());
             used.push(feature.clone());
             if degraded.contains(&feature) || ty != Ty::Array {
-                warn(
+                unsupported(
+                    warnings,
                     Some(name),
                     format!("\"maxItems\": {n} is not in today's format: left out"),
                 );
@@ -1684,11 +2355,11 @@ pub fn render(
         }
         if !f.values.is_empty() {
             if ty == Ty::Number {
-                let feature = Feature::NumberEnum(f.name.clone());
+                let feature = Feature::NumberEnum(path.clone());
                 used.push(feature.clone());
                 if degraded.contains(&feature) {
                     let shown: Vec<String> = f.values.iter().map(crate::escape::json).collect();
-                    warn(Some(name), format!("allowed numbers {}, which today's format cannot say (enums are of strings or integers): left out", shown.join(", ")));
+                    unsupported(warnings, Some(name), format!("allowed numbers {}, which today's format cannot say (enums are of strings or integers): left out", shown.join(", ")));
                 } else {
                     m.insert("enum".into(), Value::Array(f.values.clone()));
                 }
@@ -1714,17 +2385,16 @@ pub fn render(
         }
         props.insert(f.name.clone(), Value::Object(m));
     }
-    let mut input = Map::new();
-    input.insert(
-        "$schema".into(),
-        "https://json-schema.org/draft/2020-12/schema".into(),
-    );
-    input.insert("type".into(), "object".into());
-    input.insert("additionalProperties".into(), false.into());
-    input.insert("required".into(), Value::Array(required));
-    input.insert("properties".into(), Value::Object(props));
-    doc.insert("input".into(), Value::Object(input));
-    (Value::Object(doc), used)
+    (props, required)
+}
+
+/// Pushes an [`K::Unsupported`] warning.
+fn unsupported(warnings: &mut Vec<Warning>, field: Option<&str>, message: String) {
+    warnings.push(Warning {
+        field: field.map(str::to_owned),
+        kind: K::Unsupported,
+        message,
+    });
 }
 
 #[cfg(test)]

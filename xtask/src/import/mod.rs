@@ -175,6 +175,9 @@ pub struct Imported {
     pub text: String,
     /// Every guess and correction, in page order of their fields.
     pub warnings: Vec<Warning>,
+    /// For a chat model, the provider format its page names (`output` is
+    /// still [`draft::chat_output`]'s until the format has a chat kind).
+    pub chat_format: Option<draft::ChatFormat>,
 }
 
 /// Reads raw bytes as page text: UTF-8 without NUL bytes, line ends made
@@ -226,6 +229,7 @@ pub fn import(text: &str, source: &str, schema_dir: &Path) -> Result<Imported, I
                 doc,
                 text,
                 warnings,
+                chat_format: draft.chat,
             });
         }
         let mut progress = false;
@@ -243,7 +247,10 @@ pub fn import(text: &str, source: &str, schema_dir: &Path) -> Result<Imported, I
                 progress = true;
             }
             degraded.extend(blamed);
-            if !progress && fix_rust_name(e, &mut draft, &mut warnings) {
+            if !progress
+                && (fix_rust_name(e, &mut draft, &mut warnings)
+                    || fix_rust_type(e, &mut draft, &mut warnings))
+            {
                 progress = true;
             }
         }
@@ -261,15 +268,19 @@ pub fn import(text: &str, source: &str, schema_dir: &Path) -> Result<Imported, I
     })
 }
 
-/// Warnings in the draft's field order, model-wide ones first.
+/// Warnings in the draft's field order, model-wide ones first (a nested
+/// field's, `messages[].role`, with its top-level field's).
 fn sort_warnings(warnings: &mut [Warning], draft: &draft::Draft) {
     let order = |w: &Warning| match &w.field {
         None => 0,
-        Some(name) => draft
-            .fields
-            .iter()
-            .position(|f| &f.name == name)
-            .map_or(usize::MAX, |i| i + 1),
+        Some(name) => {
+            let top = name.split(['.', '[']).next().unwrap_or(name);
+            draft
+                .fields
+                .iter()
+                .position(|f| f.name == top)
+                .map_or(usize::MAX, |i| i + 1)
+        }
     };
     warnings.sort_by_key(order);
 }
@@ -344,21 +355,19 @@ fn drop_refused_value(
     // A field's own default or example, as the loader's value check words
     // it ("default 3 does not fit the field ...", "example ... is not one
     // of the allowed values ..."); anything else there is the format's.
-    let Some(rest) = e.pointer.strip_prefix("/input/properties/") else {
-        return false;
-    };
-    let parts: Vec<String> = rest
-        .split('/')
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
     let Some(value) = doc.pointer(&e.pointer) else {
         return false;
     };
-    let Some(field) = d.fields.iter_mut().find(|f| f.name == parts[0]) else {
+    let Some(draft::Located {
+        field,
+        display: name,
+        rest,
+        ..
+    }) = draft::field_for_pointer(d, &e.pointer)
+    else {
         return false;
     };
-    let name = field.name.clone();
-    match parts.get(1..).unwrap_or_default() {
+    match rest.as_slice() {
         [key] if key == "default" && e.message.starts_with("default ") => {
             if field.default.take().is_none() {
                 return false;
@@ -394,36 +403,39 @@ fn fix_rust_name(
     if !e.message.contains("x-rust-name") {
         return false;
     }
-    let prefix = "/input/properties/";
-    if let Some(rest) = e.pointer.strip_prefix(prefix) {
-        let seg = rest.split('/').next().unwrap_or_default();
-        let name = seg.replace("~1", "/").replace("~0", "~");
-        if let Some(f) = d
-            .fields
-            .iter_mut()
-            .find(|f| f.name == name && f.rust_name.is_none())
-        {
-            let base = heck::ToSnakeCase::to_snake_case(name.as_str());
-            let base = base.trim_matches('_');
-            let base = if base.starts_with(|c: char| c.is_ascii_lowercase()) {
-                base.to_owned()
-            } else {
-                format!("field_{base}")
-            };
-            let rust = format!("{base}_value");
-            warnings.push(Warning {
-                field: Some(name.clone()),
-                kind: WarningKind::Guess,
-                message: format!(
-                    "the loader refuses its Rust name ({}): \"x-rust-name\" is {}",
-                    e.message,
-                    escape::quote(&rust)
-                ),
-            });
-            f.rust_name = Some(rust);
-            return true;
+    if e.pointer.starts_with("/input/properties/") {
+        let Some(draft::Located {
+            field: f,
+            display,
+            rest,
+            ..
+        }) = draft::field_for_pointer(d, &e.pointer)
+        else {
+            return false;
+        };
+        if !rest.is_empty() || f.rust_name.is_some() {
+            return false;
         }
-        return false;
+        let name = f.name.clone();
+        let base = heck::ToSnakeCase::to_snake_case(name.as_str());
+        let base = base.trim_matches('_');
+        let base = if base.starts_with(|c: char| c.is_ascii_lowercase()) {
+            base.to_owned()
+        } else {
+            format!("field_{base}")
+        };
+        let rust = format!("{base}_value");
+        warnings.push(Warning {
+            field: Some(display),
+            kind: WarningKind::Guess,
+            message: format!(
+                "the loader refuses its Rust name ({}): \"x-rust-name\" is {}",
+                e.message,
+                escape::quote(&rust)
+            ),
+        });
+        f.rust_name = Some(rust);
+        return true;
     }
     if (e.pointer == "/slug" || e.pointer == "/x-rust-name")
         && !d
@@ -451,6 +463,56 @@ fn fix_rust_name(
         return true;
     }
     false
+}
+
+/// Sets an `x-rust-type` where the loader asks for one (two nested objects
+/// or enums making one type name): the names on the field's way from the
+/// top, joined (`SourceType` for `messages[].content[].source.type`).
+fn fix_rust_type(
+    e: &crate::SchemaError,
+    d: &mut draft::Draft,
+    warnings: &mut Vec<Warning>,
+) -> bool {
+    if !e.message.contains("x-rust-type") {
+        return false;
+    }
+    let Some(draft::Located {
+        field: f,
+        names,
+        display,
+        rest,
+    }) = draft::field_for_pointer(d, &e.pointer)
+    else {
+        return false;
+    };
+    if f.rust_type.is_some() || !(rest.is_empty() || rest == ["items"]) {
+        return false;
+    }
+    let mut words: Vec<String> = names
+        .iter()
+        .rev()
+        .take(2)
+        .rev()
+        .map(|n| heck::ToUpperCamelCase::to_upper_camel_case(n.as_str()))
+        .collect();
+    if rest == ["items"] {
+        words.push("Item".to_owned());
+    }
+    let mut rust = words.concat();
+    if !rust.starts_with(|c: char| c.is_ascii_uppercase()) {
+        rust = format!("T{rust}");
+    }
+    warnings.push(Warning {
+        field: Some(display),
+        kind: WarningKind::Guess,
+        message: format!(
+            "the loader refuses its type name ({}): \"x-rust-type\" is {}",
+            e.message,
+            escape::quote(&rust)
+        ),
+    });
+    f.rust_type = Some(rust);
+    true
 }
 
 /// What the loader says of the draft beside the other models of

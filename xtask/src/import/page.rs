@@ -13,6 +13,16 @@
 //! `falseprompt_optimizer`): digits before it belong to the field before, and
 //! a glued `true`/`false`/`null` is split off by `draft` with the sample's
 //! help.
+//!
+//! Chat pages add nested fields: a dotted name (`messages.system_instruction`)
+//! is a field of the object it names, and an `object[]` whose text has a line
+//! `Array items:` is followed by the fields of its items. That nested list
+//! has no end marker: a field belongs to the innermost open list whose
+//! items the sample sends it in, else to the level where the sample sends
+//! it, else (the sample silent) to the innermost list, marked as a guess.
+//! Such a page may also end its parameter list with a "Response Format"
+//! heading and a JSON example of the reply in place of `Returns:`, and say
+//! its provider's request format on a line `API Format: ...`.
 
 use std::sync::OnceLock;
 
@@ -55,8 +65,19 @@ pub struct ValueList {
 /// One field of the parameter list, as the page writes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
-    /// The field name.
+    /// The field name (the last segment of a dotted name).
     pub name: String,
+    /// The keys from the request body's top to the field: `[name]` for a
+    /// top-level field; `[messages, system_instruction]` for a dotted name;
+    /// `[messages, role]` for a field listed under `messages`'s `Array
+    /// items:` (a list's items are passed through, not named).
+    pub path: Vec<String>,
+    /// Whether its text has a line `Array items:`: the fields that follow
+    /// are its items' (an `object[]`).
+    pub lists_items: bool,
+    /// Set when the page does not tell whether it is a field of an open
+    /// `Array items:` list or of a level above: why it was put where it is.
+    pub level_guess: Option<String>,
     /// The 1-based page line where the field starts.
     pub line: usize,
     /// Whether the page says `required`.
@@ -104,6 +125,12 @@ pub struct Page {
     pub output: Option<(String, usize)>,
     /// The parameter list, in page order.
     pub params: Vec<Param>,
+    /// The "Response Format" JSON example of the reply, with its line.
+    pub response_example: Option<(serde_json::Value, usize)>,
+    /// Why the "Response Format" example could not be read, with its line.
+    pub response_error: Option<(usize, String)>,
+    /// The `API Format: ...` line's text, with its line.
+    pub api_format: Option<(String, usize)>,
     /// The sample request.
     pub sample: Option<Sample>,
     /// Why the sample request could not be read, with its line.
@@ -118,7 +145,7 @@ fn header_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
         &R,
-        r"(?P<name>[A-Za-z0-9_]+)(?P<sep1>[ \t]*\n\s*|[ \t]+)?(?P<req>required|optional)(?P<sep2>[ \t]*\n\s*|[ \t]+)?(?P<ty>string \(uri\)|string\[\]|string|integer|number|boolean|array(?:<[a-z]+>| of [a-z]+)?|object|float|int|list)",
+        r"(?P<name>[A-Za-z0-9_]+(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?P<sep1>[ \t]*\n\s*|[ \t]+)?(?P<req>required|optional)(?P<sep2>[ \t]*\n\s*|[ \t]+)?(?P<ty>string \(uri\)|string\[\]|string|integer|number|boolean|array(?:<[a-z]+>| of [a-z]+)?|object\[\]|object|float|int|list)",
     )
 }
 
@@ -147,26 +174,42 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
     if text.trim().is_empty() {
         return Err(err(None, "the page is empty".into()));
     }
-    // The endpoint: the sample's `url = "..."`, else the API Endpoint line.
+    let sample_found = sample::find(text);
+    let (sample, sample_error) = match sample_found {
+        Ok(s) => (s, None),
+        Err(e) => (None, Some(e)),
+    };
+    let sdk_slug = sample
+        .as_ref()
+        .and_then(|s| s.call.as_ref())
+        .and_then(|(_, slug)| slug.clone());
+    // The endpoint: the sample's `url = "..."`, else the API Endpoint line,
+    // else the slug an SDK sample names.
     // (`/v2/requests/...`, a job's status or result, is no model's endpoint.)
-    let Some(endpoint) = endpoint_re().captures_iter(text).find(|c| {
+    let endpoint = endpoint_re().captures_iter(text).find(|c| {
         c.get(1)
             .is_some_and(|m| m.as_str() != "/requests" && !m.as_str().starts_with("/requests/"))
-    }) else {
-        return Err(err(
-            None,
-            "no Segmind endpoint (https://api.segmind.com/v1/<slug>) on the page: is it a Segmind model's API page?".into(),
-        ));
+    });
+    let (endpoint_at, mut segments): (usize, Vec<String>) = match (endpoint, sdk_slug) {
+        (Some(endpoint), _) => (
+            endpoint.get(0).map_or(0, |m| m.start()),
+            endpoint
+                .get(1)
+                .map(|m| m.as_str())
+                .unwrap_or_default()
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ),
+        (None, Some(slug)) if sdk_slug_ok(&slug) => (0, vec![slug]),
+        (None, _) => {
+            return Err(err(
+                None,
+                "no Segmind endpoint (https://api.segmind.com/v1/<slug>) on the page: is it a Segmind model's API page?".into(),
+            ));
+        }
     };
-    let endpoint_at = endpoint.get(0).map_or(0, |m| m.start());
-    let mut segments: Vec<String> = endpoint
-        .get(1)
-        .map(|m| m.as_str())
-        .unwrap_or_default()
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
     // A path glued to the next word ("hailuo-2.3-fastParameters") stops at
     // the capital; a lower-case glued word cannot be told apart, so the
     // sample's quoted URL (found first, it stands before the endpoint line)
@@ -181,12 +224,6 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
     let slug = segments.last().cloned().unwrap_or_default();
     let path = (segments.len() > 1).then(|| format!("/{}", segments.join("/")));
 
-    let sample_found = sample::find(text);
-    let (sample, sample_error) = match sample_found {
-        Ok(s) => (s, None),
-        Err(e) => (None, Some(e)),
-    };
-
     // The header: before the code (`import requests`, `data = {`) or the
     // endpoint section.
     let lines: Vec<&str> = text.lines().collect();
@@ -198,6 +235,7 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
                 .trim_start_matches(|c: char| c.is_ascii_digit());
             t.starts_with("import ")
                 || t.starts_with("data = {")
+                || t.starts_with("API Format")
                 || t.starts_with("API Endpoint")
                 || t.starts_with("Parameters")
                 || t.contains("https://api.segmind.com/")
@@ -264,10 +302,15 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
     };
     let section_start = params_at + "Parameters".len();
     let rest = &text[section_start..];
-    let end = ["Response Type", "Returns:", "Common Error Codes"]
-        .iter()
-        .filter_map(|m| rest.find(m))
-        .min();
+    let end = [
+        "Response Type",
+        "Returns:",
+        "Response Format",
+        "Common Error Codes",
+    ]
+    .iter()
+    .filter_map(|m| rest.find(m))
+    .min();
     let Some(end) = end else {
         return Err(err(
             Some(line_of(text, text.len())),
@@ -275,7 +318,7 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
         ));
     };
     let section = &rest[..end];
-    let params = read_params(section, text, section_start);
+    let params = read_params(section, text, section_start, sample.as_ref());
     if params.is_empty() {
         return Err(err(
             Some(line_of(text, params_at)),
@@ -292,6 +335,22 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
             .collect();
         (word, line_of(text, at))
     });
+    let (response_example, response_error) =
+        match text[section_start + end..].find("Response Format") {
+            None => (None, None),
+            Some(i) => match read_response_example(text, section_start + end + i) {
+                Ok(v) => (Some(v), None),
+                Err(e) => (None, Some(e)),
+            },
+        };
+    let api_format = {
+        static R: OnceLock<Regex> = OnceLock::new();
+        re(&R, r"(?m)API Format\s*:[ \t]*([^\n]*)")
+            .captures(text)
+            .and_then(|c| c.get(1).map(|m| (m, c.get(0).map_or(0, |m| m.start()))))
+            .map(|(m, at)| (m.as_str().trim().to_owned(), line_of(text, at)))
+            .filter(|(t, _)| !t.is_empty())
+    };
 
     Ok(Page {
         title,
@@ -304,9 +363,68 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
         price_text,
         output,
         params,
+        response_example,
+        response_error,
+        api_format,
         sample,
         sample_error,
     })
+}
+
+/// Whether an SDK call's first argument can be a slug (the endpoint's
+/// rules: lower-case letters, digits, dots and dashes).
+fn sdk_slug_ok(slug: &str) -> bool {
+    slug.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+}
+
+/// The JSON example under the "Response Format" heading at byte `at`: the
+/// first JSON value after it (its code lines may be numbered, as the
+/// sample's are). `Err((line, why))` when there is none or it does not read.
+fn read_response_example(
+    text: &str,
+    at: usize,
+) -> Result<(serde_json::Value, usize), (usize, String)> {
+    let heading_line = line_of(text, at);
+    let rest = &text[at + "Response Format".len()..];
+    let Some(open) = rest.find(['{', '[']) else {
+        return Err((
+            heading_line,
+            "no JSON example under \"Response Format\"".to_owned(),
+        ));
+    };
+    let start = at + "Response Format".len() + open;
+    let line = line_of(text, start);
+    // The code's lines, page numbers stripped when the first has one.
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let numbered = text[line_start..start]
+        .trim()
+        .chars()
+        .all(|c| c.is_ascii_digit())
+        && !text[line_start..start].trim().is_empty();
+    let code: String = if numbered {
+        text[line_start..]
+            .lines()
+            .map(|l| {
+                let t = l.trim_start();
+                let n = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+                format!("{}\n", &t[n..])
+            })
+            .collect()
+    } else {
+        text[start..].to_owned()
+    };
+    let mut stream = serde_json::Deserializer::from_str(&code).into_iter::<serde_json::Value>();
+    match stream.next() {
+        Some(Ok(value)) => Ok((value, line)),
+        Some(Err(e)) => Err((
+            line + e.line().saturating_sub(1),
+            format!("the \"Response Format\" example is no JSON ({e})"),
+        )),
+        None => Err((line, "the \"Response Format\" example is empty".to_owned())),
+    }
 }
 
 fn read_latency(line: &str) -> Option<f64> {
@@ -330,8 +448,9 @@ fn read_prices(line: &str) -> Vec<f64> {
 }
 
 /// The fields of the parameter section `section`, which starts at byte
-/// `offset` of `text`.
-fn read_params(section: &str, text: &str, offset: usize) -> Vec<Param> {
+/// `offset` of `text`; `sample` tells where a field after an `Array items:`
+/// list belongs.
+fn read_params(section: &str, text: &str, offset: usize, sample: Option<&Sample>) -> Vec<Param> {
     struct Head {
         name_start: usize,
         end: usize,
@@ -351,10 +470,27 @@ fn read_params(section: &str, text: &str, offset: usize) -> Vec<Param> {
         // Leading digits belong to the field before (`6610go_fast`).
         let raw = name.as_str();
         let digits = raw.len() - raw.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        let name_start = name.start() + digits;
-        let clean = &raw[digits..];
+        let mut name_start = name.start() + digits;
+        let mut clean = &raw[digits..];
         if clean.is_empty() {
             continue;
+        }
+        // A dotted name is a field of an object when it starts its line or
+        // names a field listed before; else the text before its last dot is
+        // the end of the previous field's words (`the face.base64optional`).
+        if let Some((before_last, _)) = clean.rsplit_once('.') {
+            let first = clean.split('.').next().unwrap_or_default();
+            let at_line_start = section[..name_start]
+                .rsplit('\n')
+                .next()
+                .is_some_and(|b| b.trim().is_empty());
+            let known = heads
+                .iter()
+                .any(|h| h.name == first || h.name.starts_with(&format!("{first}.")));
+            if !(at_line_start || known) || first.starts_with(|c: char| c.is_ascii_digit()) {
+                name_start += before_last.len() + 1;
+                clean = &clean[before_last.len() + 1..];
+            }
         }
         // With spaces between the parts, the name must start its line
         // (prose such as "an optional string" is no field).
@@ -373,17 +509,107 @@ fn read_params(section: &str, text: &str, offset: usize) -> Vec<Param> {
         });
     }
     let mut params = Vec::new();
+    // The open `Array items:` lists, innermost last: each its field's path.
+    let mut open: Vec<Vec<String>> = Vec::new();
     for (i, head) in heads.iter().enumerate() {
         let body_end = heads.get(i + 1).map_or(section.len(), |h| h.name_start);
-        let body = section.get(head.end..body_end).unwrap_or_default();
+        let mut body = section.get(head.end..body_end).unwrap_or_default();
+        let lists_items = match body.find("Array items") {
+            Some(at) => {
+                body = &body[..at];
+                true
+            }
+            None => false,
+        };
         let mut param = read_body(body);
-        param.name.clone_from(&head.name);
+        let segments: Vec<String> = head.name.split('.').map(str::to_owned).collect();
+        param.name = segments.last().cloned().unwrap_or_default();
         param.line = line_of(text, offset + head.name_start);
         param.required = head.required;
         param.ty.clone_from(&head.ty);
+        param.lists_items = lists_items;
+        if segments.len() > 1 || open.is_empty() {
+            // A dotted name says its place; it ends every open list.
+            open.clear();
+            param.path = segments;
+        } else {
+            let (level, guess) = list_level(&open, &param.name, sample);
+            open.truncate(level);
+            param.path = open.last().cloned().unwrap_or_default();
+            param.path.push(param.name.clone());
+            param.level_guess = guess;
+        }
+        if lists_items {
+            open.push(param.path.clone());
+        }
         params.push(param);
     }
     params
+}
+
+/// Where a plain name after an `Array items:` list belongs: the number of
+/// open lists it stays inside (0 for the top level), and why, when the
+/// sample does not tell.
+fn list_level(
+    open: &[Vec<String>],
+    name: &str,
+    sample: Option<&Sample>,
+) -> (usize, Option<String>) {
+    let Some(sample) = sample else {
+        return (
+            open.len(),
+            Some("the page has no sample request to tell".to_owned()),
+        );
+    };
+    for level in (0..=open.len()).rev() {
+        let sends = match level {
+            0 => sample.has(name),
+            n => sample_objects(sample, &open[n - 1])
+                .iter()
+                .any(|o| o.contains_key(name)),
+        };
+        if sends {
+            return (level, None);
+        }
+    }
+    (
+        open.len(),
+        Some("the sample request sends it at no level".to_owned()),
+    )
+}
+
+/// The objects the sample sends at `path` (the items of lists passed
+/// through).
+pub fn sample_objects<'a>(
+    sample: &'a Sample,
+    path: &[String],
+) -> Vec<&'a serde_json::Map<String, serde_json::Value>> {
+    let mut values: Vec<&serde_json::Value> = path
+        .first()
+        .and_then(|k| sample.get(k))
+        .into_iter()
+        .collect();
+    for key in path.iter().skip(1) {
+        values = flatten(values)
+            .into_iter()
+            .filter_map(|v| v.as_object()?.get(key))
+            .collect();
+    }
+    flatten(values)
+        .into_iter()
+        .filter_map(serde_json::Value::as_object)
+        .collect()
+}
+
+/// Values with the items of arrays among them put in their place.
+fn flatten(values: Vec<&serde_json::Value>) -> Vec<&serde_json::Value> {
+    values
+        .into_iter()
+        .flat_map(|v| match v {
+            serde_json::Value::Array(items) => items.iter().collect(),
+            other => vec![other],
+        })
+        .collect()
 }
 
 /// The labels a field's text may hold, as (label, kind).
@@ -407,6 +633,9 @@ enum Label {
 pub fn read_body(body: &str) -> Param {
     let mut param = Param {
         name: String::new(),
+        path: Vec::new(),
+        lists_items: false,
+        level_guess: None,
         line: 0,
         required: false,
         ty: String::new(),
@@ -688,6 +917,38 @@ mod tests {
         let p = read("https://api.segmind.com/v2/requests/abc https://api.segmind.com/v2/a/b/c.");
         assert_eq!(p.slug, "c");
         assert_eq!(p.path.as_deref(), Some("/a/b/c"));
+    }
+
+    #[test]
+    fn nested_fields_take_their_place() {
+        let page = "Chat\n10data = {\"messages\": [{\"role\": \"user\"}], \"top\": 1}\nAPI Endpoint\nhttps://api.segmind.com/v1/chat\nParameters\nmessagesrequired\nobject[]\nTurns.\nArray items:\nrolerequired\nstring\nWho.\nnameoptional\nstring\nA name.\ntopoptional\ninteger\nTop, at the face.cfgoptional\nnumber\nGlued.\nmessages.metaoptional\nobject\nMeta.\nResponse Format\n 1{\"choices\": []}\n";
+        let p = read(page, "p").expect("reads");
+        let paths: Vec<Vec<&str>> = p
+            .params
+            .iter()
+            .map(|x| x.path.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                vec!["messages"],
+                vec!["messages", "role"],
+                vec!["messages", "name"],
+                vec!["top"],
+                vec!["cfg"],
+                vec!["messages", "meta"],
+            ]
+        );
+        assert!(p.params[0].lists_items);
+        // The sample sends `name` nowhere: its level is a guess.
+        assert!(p.params[2].level_guess.is_some());
+        assert!(p.params[1].level_guess.is_none());
+        // `face.cfg` glued to a description is the field `cfg`.
+        assert_eq!(p.params[3].description, "Top, at the face.");
+        assert_eq!(
+            p.response_example.as_ref().map(|(v, _)| v.clone()),
+            Some(serde_json::json!({"choices": []}))
+        );
     }
 
     #[test]

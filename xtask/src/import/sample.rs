@@ -2,6 +2,10 @@
 //! read with line numbers stripped (the page numbers every code line, glued
 //! to the code: `10data = {`). The body is a Python dict literal written
 //! like JSON (`true`, `null`), or with Python's `True`/`None`; both are read.
+//!
+//! A chat page may show the SDK's call instead (`segmind.chat("slug",
+//! messages=[...], instruction="...")`, its v2 form): its keyword arguments
+//! are the body's fields, its first argument the slug.
 
 use serde_json::{Map, Number, Value};
 
@@ -10,8 +14,11 @@ use serde_json::{Map, Number, Value};
 pub struct Sample {
     /// The fields the sample sends, in the order it sends them.
     pub fields: Vec<(String, Value)>,
-    /// The 1-based page line of `data = {`.
+    /// The 1-based page line of `data = {` (or of the SDK call).
     pub line: usize,
+    /// For an SDK call: the function called (`segmind.chat`) and the slug
+    /// it names, when it names one.
+    pub call: Option<(String, Option<String>)>,
 }
 
 impl Sample {
@@ -26,28 +33,72 @@ impl Sample {
     }
 }
 
-/// Finds and reads the first `data = {...}` on the page. `Ok(None)` when the
-/// page has none; `Err((line, why))` when it has one that does not read.
+/// The functions of the SDK whose call is a sample request: the v2 chat
+/// (`chat`, `submit_chat`), the v1 one (`chat_sync`) and the general calls.
+const SDK_CALLS: &[&str] = &[
+    "chat",
+    "chat_sync",
+    "submit_chat",
+    "run",
+    "submit",
+    "run_async",
+];
+
+/// Where a line (its page number stripped) starts a sample: `data = {`, or
+/// an SDK call `name.chat(` (its result maybe assigned). The byte offset of
+/// the `{` or `(` in the stripped line, and the function's name for a call.
+fn sample_start(rest: &str) -> Option<(usize, Option<String>)> {
+    let body = rest
+        .strip_prefix("data")
+        .or_else(|| rest.strip_prefix("payload"))
+        .and_then(|r| r.trim_start().strip_prefix('='))
+        .filter(|r| r.trim_start().starts_with('{'));
+    if let Some(r) = body {
+        return Some((rest.len() - r.trim_start().len(), None));
+    }
+    // `[result =] module.function(`
+    let ident = |s: &str| {
+        s.len()
+            - s.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+                .len()
+    };
+    let mut at = 0;
+    let n = ident(rest);
+    if n > 0 {
+        let after = rest[n..].trim_start();
+        if let Some(a) = after.strip_prefix('=').filter(|a| !a.starts_with('=')) {
+            at = rest.len() - a.trim_start().len();
+        }
+    }
+    let call = &rest[at..];
+    let n = ident(call);
+    let name = &call[..n];
+    let (_, function) = name.rsplit_once('.')?;
+    if !SDK_CALLS.contains(&function) || !call[n..].starts_with('(') {
+        return None;
+    }
+    Some((at + n, Some(name.to_owned())))
+}
+
+/// Finds and reads the first sample request on the page (`data = {...}`
+/// or an SDK call). `Ok(None)` when the page has none; `Err((line, why))`
+/// when it has one that does not read.
 pub fn find(text: &str) -> Result<Option<Sample>, (usize, String)> {
     let lines: Vec<&str> = text.lines().collect();
-    let Some((start, numbered)) = lines.iter().enumerate().find_map(|(i, line)| {
+    let Some((start, numbered, at, call)) = lines.iter().enumerate().find_map(|(i, line)| {
         let trimmed = line.trim_start();
         let digits = trimmed.len()
             - trimmed
                 .trim_start_matches(|c: char| c.is_ascii_digit())
                 .len();
         let rest = trimmed[digits..].trim_start();
-        let rest = rest
-            .strip_prefix("data")
-            .or_else(|| rest.strip_prefix("payload"))?;
-        let rest = rest.trim_start().strip_prefix('=')?;
-        rest.trim_start()
-            .starts_with('{')
-            .then_some((i, digits > 0))
+        let (at, call) = sample_start(rest)?;
+        Some((i, digits > 0, at, call))
     }) else {
         return Ok(None);
     };
-    // The code from the `{` on, line numbers stripped, until its braces close.
+    // The code from the `{` (or `(`) on, line numbers stripped, until its
+    // brackets close.
     let mut code = String::new();
     for (i, line) in lines.iter().enumerate().skip(start) {
         let mut line = line.trim_start();
@@ -55,8 +106,9 @@ pub fn find(text: &str) -> Result<Option<Sample>, (usize, String)> {
             line = line.trim_start_matches(|c: char| c.is_ascii_digit());
         }
         if i == start {
-            let at = line.find('{').unwrap_or(0);
-            line = &line[at..];
+            code.push_str(line.trim_start().get(at..).unwrap_or_default());
+            code.push('\n');
+            continue;
         }
         code.push_str(line);
         code.push('\n');
@@ -70,6 +122,16 @@ pub fn find(text: &str) -> Result<Option<Sample>, (usize, String)> {
         i: 0,
         depth: 0,
     };
+    if let Some(function) = call {
+        let (slug, fields) = parser
+            .call()
+            .map_err(|why| (start + 1 + parser.line_offset(), why))?;
+        return Ok(Some(Sample {
+            fields,
+            line: start + 1,
+            call: Some((function, slug)),
+        }));
+    }
     let value = parser
         .value()
         .map_err(|why| (start + 1 + parser.line_offset(), why))?;
@@ -79,6 +141,7 @@ pub fn find(text: &str) -> Result<Option<Sample>, (usize, String)> {
     Ok(Some(Sample {
         fields: map.into_iter().collect(),
         line: start + 1,
+        call: None,
     }))
 }
 
@@ -131,6 +194,62 @@ impl Parser<'_> {
         };
         self.depth -= 1;
         value
+    }
+
+    /// The arguments of an SDK call, from its `(`: the first positional
+    /// string (the slug) and the keyword arguments in order.
+    #[allow(clippy::type_complexity)]
+    fn call(&mut self) -> Result<(Option<String>, Vec<(String, Value)>), String> {
+        self.i += 1;
+        let mut slug = None;
+        let mut fields: Vec<(String, Value)> = Vec::new();
+        loop {
+            match self.peek() {
+                Some(b')') => {
+                    self.i += 1;
+                    return Ok((slug, fields));
+                }
+                None => return Err("the sample call ends early (truncated?)".into()),
+                Some(q @ (b'"' | b'\'')) if fields.is_empty() && slug.is_none() => {
+                    slug = Some(self.string(q)?);
+                }
+                Some(c) if c.is_ascii_alphabetic() || c == b'_' => {
+                    let start = self.i;
+                    while self
+                        .s
+                        .get(self.i)
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                    {
+                        self.i += 1;
+                    }
+                    let name = self.text.get(start..self.i).unwrap_or_default().to_owned();
+                    if self.peek() != Some(b'=') {
+                        return Err(format!(
+                            "{} is no keyword argument (a variable?) in the sample call",
+                            crate::escape::quote(&name)
+                        ));
+                    }
+                    self.i += 1;
+                    let value = self.value()?;
+                    if fields.iter().any(|(k, _)| k == &name) {
+                        return Err(format!(
+                            "the keyword argument {} is given twice in the sample call",
+                            crate::escape::quote(&name)
+                        ));
+                    }
+                    fields.push((name, value));
+                }
+                Some(_) => {
+                    return Err("expected the slug or a keyword argument in the sample call".into())
+                }
+            }
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b')') => {}
+                None => return Err("the sample call ends early (truncated?)".into()),
+                Some(_) => return Err("expected ',' or ')' in the sample call".into()),
+            }
+        }
     }
 
     fn object(&mut self) -> Result<Value, String> {
@@ -301,6 +420,26 @@ mod tests {
         let sample = find(text).expect("reads").expect("found");
         assert_eq!(sample.get("a"), Some(&json!(true)));
         assert_eq!(sample.get("c"), Some(&json!(-1.5)));
+    }
+
+    #[test]
+    fn reads_an_sdk_call() {
+        let text = " 1import segmind\n 2\n 3response = segmind.chat(\n 4    \"claude-3.5-sonnet\",\n 5    messages=[{\"role\": \"user\", \"content\": \"Hi\"}],\n 6    instruction='Be brief.',\n 7)\n 8print(response.text)\n";
+        let sample = find(text).expect("reads").expect("found");
+        assert_eq!(sample.line, 3);
+        assert_eq!(
+            sample.call,
+            Some(("segmind.chat".into(), Some("claude-3.5-sonnet".into())))
+        );
+        assert_eq!(
+            sample.get("messages"),
+            Some(&json!([{"role": "user", "content": "Hi"}]))
+        );
+        assert_eq!(sample.get("instruction"), Some(&json!("Be brief.")));
+        let err = find("r = client.chat(\"x\", messages=msgs)").expect_err("variable");
+        assert!(err.1.contains("literal"), "{err:?}");
+        assert!(find("x = segmind.chat(\"x\", m=1").is_err());
+        assert!(find("print(segmind.version)").expect("ok").is_none());
     }
 
     #[test]
