@@ -57,8 +57,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
 use segmind_codegen::{load, Memo, Mode};
+use serde_json::Value;
 
 /// The allocator of `cargo xtask codegen`, so that the figures are its.
 #[global_allocator]

@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
 use segmind_codegen::import::{self, Imported, WarningKind};
+use serde_json::json;
 
 fn import_page(name: &str) -> Imported {
     let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -17,8 +17,12 @@ fn import_page(name: &str) -> Imported {
     let bytes = std::fs::read(&path).expect("page");
     let source = format!("tests/pages/constructed/{name}.txt");
     let text = import::page_text(&bytes, &source).expect("text");
-    import::import(&text, &source, &segmind_codegen::workspace_root().join("schema"))
-        .unwrap_or_else(|e| panic!("{e}"))
+    import::import(
+        &text,
+        &source,
+        &segmind_codegen::workspace_root().join("schema"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn kinds(i: &Imported, field: Option<&str>) -> Vec<WarningKind> {

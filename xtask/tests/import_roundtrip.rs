@@ -24,8 +24,8 @@
 use std::fmt::Write as _;
 
 use proptest::prelude::*;
-use serde_json::{json, Value};
 use segmind_codegen::import::{self, WarningKind};
+use serde_json::{json, Value};
 
 #[derive(Debug, Clone, Copy)]
 enum Layout {

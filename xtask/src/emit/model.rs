@@ -150,10 +150,7 @@ fn constructor_example(path: &str, type_name: &str, fields: &[Field], depth: usi
         format!("{path}::{type_name}::new()")
     } else {
         let lines: Vec<String> = args.iter().map(|a| format!("{pad}    {a},")).collect();
-        format!(
-            "{path}::{type_name}::new(\n{}\n{pad})",
-            lines.join("\n")
-        )
+        format!("{path}::{type_name}::new(\n{}\n{pad})", lines.join("\n"))
     }
 }
 
