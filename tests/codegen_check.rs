@@ -240,7 +240,7 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
     assert!(module.contains("pub struct Input"));
     assert!(module.contains("pub enum Fps"));
     // Its two client methods are in its module.
-    assert!(module.contains("impl crate::Client {"));
+    assert!(module.contains("impl super::Client {"));
     assert!(module.contains("pub async fn wan_2_1_i2v(&self, input: &Input)"));
     assert!(module.contains("pub async fn wan_2_1_i2v_submit(&self, input: &Input)"));
     let lib = fs::read_to_string(root.join("generated/src/lib.rs")).expect("read");

@@ -91,12 +91,12 @@ rt::__private::object!(Input { messages, instruction });
 impl rt::__private::Body for Input {
     const MODEL: &'static rt::ModelInfo = &MODEL;
 }
-impl crate::Client {
-    /// Runs Claude 3 Haiku (`POST /v1/claude-3-haiku`) and waits for the chat reply; see [`Client::run`](crate::Client::run).
+impl super::Client {
+    /// Runs Claude 3 Haiku (`POST /v1/claude-3-haiku`) and waits for the chat reply; see [`Client::run`](super::Client::run).
     pub async fn claude_3_haiku(&self, input: &Input) -> rt::Result<rt::ChatOutput> {
         self.run(input as &dyn rt::ModelInput).await
     }
-    /// Submits a Claude 3 Haiku job (`POST /v2/claude-3-haiku`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    /// Submits a Claude 3 Haiku job (`POST /v2/claude-3-haiku`) and returns at once; see [`Client::submit`](super::Client::submit).
     pub async fn claude_3_haiku_submit(&self, input: &Input) -> rt::Result<rt::Job> {
         self.submit(input as &dyn rt::ModelInput).await
     }

@@ -42,8 +42,8 @@ impl Client {
         rt::Client::from_env().map(|inner| Self { inner })
     }
     /// A builder for every setting; its `build()` gives a [`Client`].
-    pub fn builder() -> crate::ClientBuilder {
-        crate::ClientBuilder::new()
+    pub fn builder() -> super::ClientBuilder {
+        super::ClientBuilder::new()
     }
     /// The API root, without a trailing slash.
     pub fn base_url(&self) -> &str {
@@ -71,8 +71,8 @@ impl Client {
     }
     /// Runs any model synchronously (v1): validates the input, uploads its
     /// local media, POSTs it and returns the output as the type asked for
-    /// ([`Video`](crate::Video), [`Image`](crate::Image), [`Audio`](crate::Audio),
-    /// [`JsonOutput`](crate::JsonOutput) or [`ChatOutput`](crate::ChatOutput));
+    /// ([`Video`](super::Video), [`Image`](super::Image), [`Audio`](super::Audio),
+    /// [`JsonOutput`](super::JsonOutput) or [`ChatOutput`](super::ChatOutput));
     /// the model methods call it.
     ///
     /// # Errors
@@ -88,7 +88,7 @@ impl Client {
         self.inner.run(input).await
     }
     /// Submits a job of any model (v2) and returns at once; wait for it
-    /// with [`Job::wait`](crate::Job::wait), and keep its request id to
+    /// with [`Job::wait`](super::Job::wait), and keep its request id to
     /// resume with [`Client::job`].
     ///
     /// # Errors
@@ -106,9 +106,9 @@ impl Client {
         self.inner.job(request_id)
     }
     /// A batch run of `model` over `lines` (read with
-    /// [`BatchLine::parse_all`](crate::BatchLine::parse_all)), each line
+    /// [`BatchLine::parse_all`](super::BatchLine::parse_all)), each line
     /// a v2 job, outputs and the resumable manifest saved in `out_dir`.
-    /// See [`Batch`](crate::Batch).
+    /// See [`Batch`](super::Batch).
     pub fn batch(
         &self,
         model: &'static rt::ModelInfo,
@@ -120,9 +120,9 @@ impl Client {
     /// Runs any slug synchronously (v1) with a JSON input. A model compiled
     /// in goes through its typed reading and validation (refused exactly as
     /// its typed method refuses); any other slug is sent as it is (see
-    /// [`JsonInput`](crate::JsonInput)), and the reply says what it is: ask
-    /// for [`AnyOutput`](crate::AnyOutput) to take whatever comes, or for a
-    /// kind ([`Image`](crate::Image), [`JsonOutput`](crate::JsonOutput)...)
+    /// [`JsonInput`](super::JsonInput)), and the reply says what it is: ask
+    /// for [`AnyOutput`](super::AnyOutput) to take whatever comes, or for a
+    /// kind ([`Image`](super::Image), [`JsonOutput`](super::JsonOutput)...)
     /// to have any other kind refused, naming what came. Media strings are
     /// URLs, never local paths. Every guarantee of [`Client::run`] holds.
     ///
@@ -135,13 +135,13 @@ impl Client {
         slug: &str,
         json: ::serde_json::Value,
     ) -> Result<O, rt::Error> {
-        let input = crate::models::any_input(slug, json)?;
+        let input = super::models::any_input(slug, json)?;
         self.inner.run(&*input).await
     }
     /// Submits a job of any slug (v2) with a JSON input, read as
     /// [`Client::run_json`] reads it; fetch its output with
-    /// [`JobResult::download`](crate::JobResult::download) as
-    /// [`AnyOutput`](crate::AnyOutput) or the kind you expect.
+    /// [`JobResult::download`](super::JobResult::download) as
+    /// [`AnyOutput`](super::AnyOutput) or the kind you expect.
     ///
     /// # Errors
     ///
@@ -151,11 +151,11 @@ impl Client {
         slug: &str,
         json: ::serde_json::Value,
     ) -> Result<rt::Job, rt::Error> {
-        let input = crate::models::any_input(slug, json)?;
+        let input = super::models::any_input(slug, json)?;
         self.inner.submit(&*input).await
     }
     /// A batch run of any slug over `lines` (read with
-    /// [`models::batch_lines`](crate::models::batch_lines)): a model compiled
+    /// [`models::batch_lines`](super::models::batch_lines)): a model compiled
     /// in runs as [`Client::batch`] runs it; any other slug's outputs are
     /// saved as what their replies say they are. Same manifest, resume and
     /// billing rules.
@@ -169,7 +169,7 @@ impl Client {
         lines: Vec<rt::BatchLine>,
         out_dir: impl Into<::std::path::PathBuf>,
     ) -> Result<rt::Batch, rt::Error> {
-        match crate::models::find(slug) {
+        match super::models::find(slug) {
             Some(model) => Ok(rt::Batch::new(&self.inner, model, lines, out_dir)),
             None => Ok(rt::Batch::for_slug(&self.inner, slug, lines, out_dir)?),
         }

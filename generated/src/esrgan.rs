@@ -102,12 +102,12 @@ rt::__private::object!(Input { image, scale, output_format, quality });
 impl rt::__private::Body for Input {
     const MODEL: &'static rt::ModelInfo = &MODEL;
 }
-impl crate::Client {
-    /// Runs ESRGAN (`POST /v1/esrgan`) and waits for the image; see [`Client::run`](crate::Client::run).
+impl super::Client {
+    /// Runs ESRGAN (`POST /v1/esrgan`) and waits for the image; see [`Client::run`](super::Client::run).
     pub async fn esrgan(&self, input: &Input) -> rt::Result<rt::Image> {
         self.run(input as &dyn rt::ModelInput).await
     }
-    /// Submits a ESRGAN job (`POST /v2/esrgan`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    /// Submits a ESRGAN job (`POST /v2/esrgan`) and returns at once; see [`Client::submit`](super::Client::submit).
     pub async fn esrgan_submit(&self, input: &Input) -> rt::Result<rt::Job> {
         self.submit(input as &dyn rt::ModelInput).await
     }

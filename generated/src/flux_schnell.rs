@@ -173,12 +173,12 @@ rt::__private::object!(
 impl rt::__private::Body for Input {
     const MODEL: &'static rt::ModelInfo = &MODEL;
 }
-impl crate::Client {
-    /// Runs Flux.1 Schnell (`POST /v1/flux-schnell`) and waits for the image (typically ~10.23 s, ~$0.008 per call); see [`Client::run`](crate::Client::run).
+impl super::Client {
+    /// Runs Flux.1 Schnell (`POST /v1/flux-schnell`) and waits for the image (typically ~10.23 s, ~$0.008 per call); see [`Client::run`](super::Client::run).
     pub async fn flux_schnell(&self, input: &Input) -> rt::Result<rt::Image> {
         self.run(input as &dyn rt::ModelInput).await
     }
-    /// Submits a Flux.1 Schnell job (`POST /v2/flux-schnell`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    /// Submits a Flux.1 Schnell job (`POST /v2/flux-schnell`) and returns at once; see [`Client::submit`](super::Client::submit).
     pub async fn flux_schnell_submit(&self, input: &Input) -> rt::Result<rt::Job> {
         self.submit(input as &dyn rt::ModelInput).await
     }

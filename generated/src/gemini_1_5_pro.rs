@@ -66,12 +66,12 @@ rt::__private::object!(Input { messages });
 impl rt::__private::Body for Input {
     const MODEL: &'static rt::ModelInfo = &MODEL;
 }
-impl crate::Client {
-    /// Runs Gemini PRO (`POST /v1/gemini-1.5-pro`) and waits for the chat reply (typically ~11.22 s, ~$0.017 per call); see [`Client::run`](crate::Client::run).
+impl super::Client {
+    /// Runs Gemini PRO (`POST /v1/gemini-1.5-pro`) and waits for the chat reply (typically ~11.22 s, ~$0.017 per call); see [`Client::run`](super::Client::run).
     pub async fn gemini_1_5_pro(&self, input: &Input) -> rt::Result<rt::ChatOutput> {
         self.run(input as &dyn rt::ModelInput).await
     }
-    /// Submits a Gemini PRO job (`POST /v2/gemini-1.5-pro`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    /// Submits a Gemini PRO job (`POST /v2/gemini-1.5-pro`) and returns at once; see [`Client::submit`](super::Client::submit).
     pub async fn gemini_1_5_pro_submit(&self, input: &Input) -> rt::Result<rt::Job> {
         self.submit(input as &dyn rt::ModelInput).await
     }

@@ -101,12 +101,12 @@ rt::__private::object!(Input { text, temperature, voice_1, voice_2 });
 impl rt::__private::Body for Input {
     const MODEL: &'static rt::ModelInfo = &MODEL;
 }
-impl crate::Client {
-    /// Runs Gemini 3.1 Flash TTS (`POST /v1/gemini-3.1-flash-tts`) and waits for the audio; see [`Client::run`](crate::Client::run).
+impl super::Client {
+    /// Runs Gemini 3.1 Flash TTS (`POST /v1/gemini-3.1-flash-tts`) and waits for the audio; see [`Client::run`](super::Client::run).
     pub async fn gemini_3_1_flash_tts(&self, input: &Input) -> rt::Result<rt::Audio> {
         self.run(input as &dyn rt::ModelInput).await
     }
-    /// Submits a Gemini 3.1 Flash TTS job (`POST /v2/gemini-3.1-flash-tts`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    /// Submits a Gemini 3.1 Flash TTS job (`POST /v2/gemini-3.1-flash-tts`) and returns at once; see [`Client::submit`](super::Client::submit).
     pub async fn gemini_3_1_flash_tts_submit(
         &self,
         input: &Input,

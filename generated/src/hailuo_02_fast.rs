@@ -131,12 +131,12 @@ rt::__private::object!(
 impl rt::__private::Body for Input {
     const MODEL: &'static rt::ModelInfo = &MODEL;
 }
-impl crate::Client {
-    /// Runs Hailuo 02 Fast (`POST /v1/hailuo-02-fast`) and waits for the video; see [`Client::run`](crate::Client::run).
+impl super::Client {
+    /// Runs Hailuo 02 Fast (`POST /v1/hailuo-02-fast`) and waits for the video; see [`Client::run`](super::Client::run).
     pub async fn hailuo_02_fast(&self, input: &Input) -> rt::Result<rt::Video> {
         self.run(input as &dyn rt::ModelInput).await
     }
-    /// Submits a Hailuo 02 Fast job (`POST /v2/hailuo-02-fast`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    /// Submits a Hailuo 02 Fast job (`POST /v2/hailuo-02-fast`) and returns at once; see [`Client::submit`](super::Client::submit).
     pub async fn hailuo_02_fast_submit(&self, input: &Input) -> rt::Result<rt::Job> {
         self.submit(input as &dyn rt::ModelInput).await
     }

@@ -120,12 +120,12 @@ rt::__private::object!(
 impl rt::__private::Body for Input {
     const MODEL: &'static rt::ModelInfo = &MODEL;
 }
-impl crate::Client {
-    /// Runs Hailuo 2.3 Fast (`POST /v1/hailuo-2.3-fast`) and waits for the video; see [`Client::run`](crate::Client::run).
+impl super::Client {
+    /// Runs Hailuo 2.3 Fast (`POST /v1/hailuo-2.3-fast`) and waits for the video; see [`Client::run`](super::Client::run).
     pub async fn hailuo_2_3_fast(&self, input: &Input) -> rt::Result<rt::Video> {
         self.run(input as &dyn rt::ModelInput).await
     }
-    /// Submits a Hailuo 2.3 Fast job (`POST /v2/hailuo-2.3-fast`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    /// Submits a Hailuo 2.3 Fast job (`POST /v2/hailuo-2.3-fast`) and returns at once; see [`Client::submit`](super::Client::submit).
     pub async fn hailuo_2_3_fast_submit(&self, input: &Input) -> rt::Result<rt::Job> {
         self.submit(input as &dyn rt::ModelInput).await
     }

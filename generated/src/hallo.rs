@@ -147,12 +147,12 @@ rt::__private::object!(
 impl rt::__private::Body for Input {
     const MODEL: &'static rt::ModelInfo = &MODEL;
 }
-impl crate::Client {
-    /// Runs Hallo (`POST /v1/hallo`) and waits for the video (typically ~303.27 s, ~$0.421 per call); see [`Client::run`](crate::Client::run).
+impl super::Client {
+    /// Runs Hallo (`POST /v1/hallo`) and waits for the video (typically ~303.27 s, ~$0.421 per call); see [`Client::run`](super::Client::run).
     pub async fn hallo(&self, input: &Input) -> rt::Result<rt::Video> {
         self.run(input as &dyn rt::ModelInput).await
     }
-    /// Submits a Hallo job (`POST /v2/hallo`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    /// Submits a Hallo job (`POST /v2/hallo`) and returns at once; see [`Client::submit`](super::Client::submit).
     pub async fn hallo_submit(&self, input: &Input) -> rt::Result<rt::Job> {
         self.submit(input as &dyn rt::ModelInput).await
     }

@@ -161,12 +161,12 @@ rt::__private::object!(
 impl rt::__private::Body for Input {
     const MODEL: &'static rt::ModelInfo = &MODEL;
 }
-impl crate::Client {
-    /// Runs Heygen Avatar IV (`POST /v1/heygen-avatar-iv`) and waits for the video (typically ~195.48 s, ~$2.216 per call); see [`Client::run`](crate::Client::run).
+impl super::Client {
+    /// Runs Heygen Avatar IV (`POST /v1/heygen-avatar-iv`) and waits for the video (typically ~195.48 s, ~$2.216 per call); see [`Client::run`](super::Client::run).
     pub async fn heygen_avatar_iv(&self, input: &Input) -> rt::Result<rt::Video> {
         self.run(input as &dyn rt::ModelInput).await
     }
-    /// Submits a Heygen Avatar IV job (`POST /v2/heygen-avatar-iv`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    /// Submits a Heygen Avatar IV job (`POST /v2/heygen-avatar-iv`) and returns at once; see [`Client::submit`](super::Client::submit).
     pub async fn heygen_avatar_iv_submit(&self, input: &Input) -> rt::Result<rt::Job> {
         self.submit(input as &dyn rt::ModelInput).await
     }

@@ -68,12 +68,12 @@ rt::__private::object!(Input { images, prompt });
 impl rt::__private::Body for Input {
     const MODEL: &'static rt::ModelInfo = &MODEL;
 }
-impl crate::Client {
-    /// Runs LLAVA 1.6 7B (`POST /v1/llava-v1.6`) and waits for the JSON answer; see [`Client::run`](crate::Client::run).
+impl super::Client {
+    /// Runs LLAVA 1.6 7B (`POST /v1/llava-v1.6`) and waits for the JSON answer; see [`Client::run`](super::Client::run).
     pub async fn llava_v1_6(&self, input: &Input) -> rt::Result<rt::JsonOutput> {
         self.run(input as &dyn rt::ModelInput).await
     }
-    /// Submits a LLAVA 1.6 7B job (`POST /v2/llava-v1.6`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    /// Submits a LLAVA 1.6 7B job (`POST /v2/llava-v1.6`) and returns at once; see [`Client::submit`](super::Client::submit).
     pub async fn llava_v1_6_submit(&self, input: &Input) -> rt::Result<rt::Job> {
         self.submit(input as &dyn rt::ModelInput).await
     }

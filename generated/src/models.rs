@@ -8,31 +8,31 @@ use rt::__private::parse_input as parse;
 /// their schema files.
 pub static ALL: &[&rt::ModelInfo] = &[
     #[cfg(feature = "claude_3_haiku")]
-    &crate::claude_3_haiku::MODEL,
+    &super::claude_3_haiku::MODEL,
     #[cfg(feature = "claude_3_5_sonnet")]
-    &crate::claude_3_5_sonnet::MODEL,
+    &super::claude_3_5_sonnet::MODEL,
     #[cfg(feature = "esrgan")]
-    &crate::esrgan::MODEL,
+    &super::esrgan::MODEL,
     #[cfg(feature = "flux_schnell")]
-    &crate::flux_schnell::MODEL,
+    &super::flux_schnell::MODEL,
     #[cfg(feature = "gemini_1_5_pro")]
-    &crate::gemini_1_5_pro::MODEL,
+    &super::gemini_1_5_pro::MODEL,
     #[cfg(feature = "gemini_3_1_flash_tts")]
-    &crate::gemini_3_1_flash_tts::MODEL,
+    &super::gemini_3_1_flash_tts::MODEL,
     #[cfg(feature = "hailuo_02_fast")]
-    &crate::hailuo_02_fast::MODEL,
+    &super::hailuo_02_fast::MODEL,
     #[cfg(feature = "hailuo_2_3_fast")]
-    &crate::hailuo_2_3_fast::MODEL,
+    &super::hailuo_2_3_fast::MODEL,
     #[cfg(feature = "hallo")]
-    &crate::hallo::MODEL,
+    &super::hallo::MODEL,
     #[cfg(feature = "heygen_avatar_iv")]
-    &crate::heygen_avatar_iv::MODEL,
+    &super::heygen_avatar_iv::MODEL,
     #[cfg(feature = "llava_v1_6")]
-    &crate::llava_v1_6::MODEL,
+    &super::llava_v1_6::MODEL,
     #[cfg(feature = "nano_banana")]
-    &crate::nano_banana::MODEL,
+    &super::nano_banana::MODEL,
     #[cfg(feature = "sadtalker")]
-    &crate::sadtalker::MODEL,
+    &super::sadtalker::MODEL,
 ];
 /// The model with this slug.
 pub fn find(slug: &str) -> Option<&'static rt::ModelInfo> {
@@ -52,33 +52,33 @@ pub fn input_from_json(
 ) -> Result<Box<dyn rt::ModelInput>, rt::ParseInputError> {
     match (slug, json) {
         #[cfg(feature = "claude_3_haiku")]
-        ("claude-3-haiku", json) => parse::<crate::claude_3_haiku::Input>(json),
+        ("claude-3-haiku", json) => parse::<super::claude_3_haiku::Input>(json),
         #[cfg(feature = "claude_3_5_sonnet")]
-        ("claude-3.5-sonnet", json) => parse::<crate::claude_3_5_sonnet::Input>(json),
+        ("claude-3.5-sonnet", json) => parse::<super::claude_3_5_sonnet::Input>(json),
         #[cfg(feature = "esrgan")]
-        ("esrgan", json) => parse::<crate::esrgan::Input>(json),
+        ("esrgan", json) => parse::<super::esrgan::Input>(json),
         #[cfg(feature = "flux_schnell")]
-        ("flux-schnell", json) => parse::<crate::flux_schnell::Input>(json),
+        ("flux-schnell", json) => parse::<super::flux_schnell::Input>(json),
         #[cfg(feature = "gemini_1_5_pro")]
-        ("gemini-1.5-pro", json) => parse::<crate::gemini_1_5_pro::Input>(json),
+        ("gemini-1.5-pro", json) => parse::<super::gemini_1_5_pro::Input>(json),
         #[cfg(feature = "gemini_3_1_flash_tts")]
         ("gemini-3.1-flash-tts", json) => {
-            parse::<crate::gemini_3_1_flash_tts::Input>(json)
+            parse::<super::gemini_3_1_flash_tts::Input>(json)
         }
         #[cfg(feature = "hailuo_02_fast")]
-        ("hailuo-02-fast", json) => parse::<crate::hailuo_02_fast::Input>(json),
+        ("hailuo-02-fast", json) => parse::<super::hailuo_02_fast::Input>(json),
         #[cfg(feature = "hailuo_2_3_fast")]
-        ("hailuo-2.3-fast", json) => parse::<crate::hailuo_2_3_fast::Input>(json),
+        ("hailuo-2.3-fast", json) => parse::<super::hailuo_2_3_fast::Input>(json),
         #[cfg(feature = "hallo")]
-        ("hallo", json) => parse::<crate::hallo::Input>(json),
+        ("hallo", json) => parse::<super::hallo::Input>(json),
         #[cfg(feature = "heygen_avatar_iv")]
-        ("heygen-avatar-iv", json) => parse::<crate::heygen_avatar_iv::Input>(json),
+        ("heygen-avatar-iv", json) => parse::<super::heygen_avatar_iv::Input>(json),
         #[cfg(feature = "llava_v1_6")]
-        ("llava-v1.6", json) => parse::<crate::llava_v1_6::Input>(json),
+        ("llava-v1.6", json) => parse::<super::llava_v1_6::Input>(json),
         #[cfg(feature = "nano_banana")]
-        ("nano-banana", json) => parse::<crate::nano_banana::Input>(json),
+        ("nano-banana", json) => parse::<super::nano_banana::Input>(json),
         #[cfg(feature = "sadtalker")]
-        ("sadtalker", json) => parse::<crate::sadtalker::Input>(json),
+        ("sadtalker", json) => parse::<super::sadtalker::Input>(json),
         (other, _) => Err(rt::ParseInputError::UnknownModel(other.to_owned())),
     }
 }

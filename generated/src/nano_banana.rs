@@ -107,12 +107,12 @@ rt::__private::object!(Input { prompt, aspect_ratio, image_urls, response_modali
 impl rt::__private::Body for Input {
     const MODEL: &'static rt::ModelInfo = &MODEL;
 }
-impl crate::Client {
-    /// Runs Nano Banana (`POST /v1/nano-banana`) and waits for the JSON answer; see [`Client::run`](crate::Client::run).
+impl super::Client {
+    /// Runs Nano Banana (`POST /v1/nano-banana`) and waits for the JSON answer; see [`Client::run`](super::Client::run).
     pub async fn nano_banana(&self, input: &Input) -> rt::Result<rt::JsonOutput> {
         self.run(input as &dyn rt::ModelInput).await
     }
-    /// Submits a Nano Banana job (`POST /v2/nano-banana`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    /// Submits a Nano Banana job (`POST /v2/nano-banana`) and returns at once; see [`Client::submit`](super::Client::submit).
     pub async fn nano_banana_submit(&self, input: &Input) -> rt::Result<rt::Job> {
         self.submit(input as &dyn rt::ModelInput).await
     }

@@ -157,12 +157,12 @@ rt::__private::object!(
 impl rt::__private::Body for Input {
     const MODEL: &'static rt::ModelInfo = &MODEL;
 }
-impl crate::Client {
-    /// Runs SadTalker (`POST /v1/sadtalker`) and waits for the video (typically ~119.2 s, ~$0.184 per call); see [`Client::run`](crate::Client::run).
+impl super::Client {
+    /// Runs SadTalker (`POST /v1/sadtalker`) and waits for the video (typically ~119.2 s, ~$0.184 per call); see [`Client::run`](super::Client::run).
     pub async fn sadtalker(&self, input: &Input) -> rt::Result<rt::Video> {
         self.run(input as &dyn rt::ModelInput).await
     }
-    /// Submits a SadTalker job (`POST /v2/sadtalker`) and returns at once; see [`Client::submit`](crate::Client::submit).
+    /// Submits a SadTalker job (`POST /v2/sadtalker`) and returns at once; see [`Client::submit`](super::Client::submit).
     pub async fn sadtalker_submit(&self, input: &Input) -> rt::Result<rt::Job> {
         self.submit(input as &dyn rt::ModelInput).await
     }

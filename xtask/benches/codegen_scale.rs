@@ -14,7 +14,7 @@
 //! - for the target, that one-model build at 500 models against the
 //!   five-model build once more, the two in alternation (at least 5 rounds).
 //!
-//! Run with `cargo bench -p xtask --bench codegen_scale` (about 15 minutes on
+//! Run with `cargo bench -p segmind-codegen --bench codegen_scale` (about 15 minutes on
 //! 2 cores, most of it the 500-model builds). Settings, from the environment:
 //!
 //! - `CODEGEN_SCALE_N`: the model counts, default `5 50 500`;
@@ -57,8 +57,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+use segmind_codegen::{load, Memo, Mode};
 use serde_json::Value;
-use xtask::{load, Memo, Mode};
 
 /// The allocator of `cargo xtask codegen`, so that the figures are its.
 #[global_allocator]
@@ -86,7 +86,7 @@ const TARGET_LINES_PER_MODEL_500: usize = 200;
 const TARGET_EDIT_BUILD_500: Duration = Duration::from_millis(14_600);
 
 fn repo_root() -> PathBuf {
-    xtask::workspace_root()
+    segmind_codegen::workspace_root()
 }
 
 fn env_usize(name: &str, default: usize) -> usize {
@@ -288,7 +288,7 @@ fn edit_codegen_build(
         *edits += 1;
         edit_schema(root, slug, *edits);
         let start = Instant::now();
-        xtask::codegen_with(root, Mode::Write, Some(memo)).expect("codegen");
+        segmind_codegen::codegen_with(root, Mode::Write, Some(memo)).expect("codegen");
         let generated = start.elapsed();
         let built = build.run(true);
         if i > 0 {
@@ -508,30 +508,30 @@ fn measure(
         .sum();
 
     // Codegen without a memo: every file formatted.
-    xtask::codegen(root, Mode::Write).expect("codegen");
+    segmind_codegen::codegen(root, Mode::Write).expect("codegen");
     let mut cold = Vec::new();
     let mut load_times = Vec::new();
     let mut emit_times = Vec::new();
     for _ in 0..runs {
         let start = Instant::now();
-        xtask::codegen(root, Mode::Write).expect("codegen");
+        segmind_codegen::codegen(root, Mode::Write).expect("codegen");
         cold.push(start.elapsed());
         let start = Instant::now();
         let models = load::load_models(&schema, "schema").expect("load");
         load_times.push(start.elapsed());
         let start = Instant::now();
-        xtask::emit::emit_crate(&models).expect("emit");
+        segmind_codegen::emit::emit_crate(&models).expect("emit");
         emit_times.push(start.elapsed());
     }
     // With a memo, nothing changed since the last run.
     let memo_dir = tempfile::tempdir().expect("tempdir");
     let memo = Memo::open(memo_dir.path(), &root.join("generated"));
-    xtask::codegen_with(root, Mode::Write, Some(&memo)).expect("codegen");
+    segmind_codegen::codegen_with(root, Mode::Write, Some(&memo)).expect("codegen");
     let mut warm = Vec::new();
     for _ in 0..runs {
         let memo = Memo::open(memo_dir.path(), &root.join("generated"));
         let start = Instant::now();
-        xtask::codegen_with(root, Mode::Check, Some(&memo)).expect("up to date");
+        segmind_codegen::codegen_with(root, Mode::Check, Some(&memo)).expect("up to date");
         warm.push(start.elapsed());
     }
     let generated = root.join("generated");
@@ -620,7 +620,7 @@ fn one_against_five(
     let mut step = |ws: &Workspace, build: &Build<'_>, timed: bool| {
         edit += 1;
         edit_schema(&ws.root, &ws.slug, edit);
-        xtask::codegen(&ws.root, Mode::Write).expect("codegen");
+        segmind_codegen::codegen(&ws.root, Mode::Write).expect("codegen");
         let took = build.run(timed);
         timed.then_some(took)
     };
@@ -664,7 +664,7 @@ fn main() -> ExitCode {
     println!(
         "codegen at scale: copies of {} schema files; {} formatting threads; codegen medians of {runs} runs, builds of {} (debug profile)",
         bases.len(),
-        xtask::parallel::threads(),
+        segmind_codegen::parallel::threads(),
         build_runs.map_or("none".to_owned(), |r| r.to_string()),
     );
     let mut all = Vec::new();

@@ -3,7 +3,15 @@
 //! written to `generated/` (`write`). Nothing is written unless every schema
 //! file is valid. `import` drafts a schema file from a Segmind model page;
 //! `schema_diff` classes the schema changes since a git revision (semver).
+//!
+//! The same generator serves a user's own crate: [`build::generate`], called
+//! from its `build.rs`, emits the model modules of its `schema/` folder into
+//! `OUT_DIR`, to `include!` and run on `segmind-runtime`. A build dependency
+//! needs none of the binary's crates: `default-features = false` leaves out
+//! the `cli` feature (the `xtask` binary, its allocator, the HTTP stack of
+//! `import --url`).
 
+pub mod build;
 pub mod emit;
 pub mod error;
 pub mod escape;

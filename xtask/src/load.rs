@@ -72,6 +72,13 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 ///
 /// `display_dir` is how the folder is named in messages (`schema`).
 pub fn load_models(schema_dir: &Path, display_dir: &str) -> Result<Vec<Model>, Error> {
+    let files = model_files(schema_dir, display_dir)?;
+    load_files(&files, &schema_dir.join(META_SCHEMA), display_dir)
+}
+
+/// The model files (`*.json`) directly in `schema_dir`, sorted by name; an
+/// error when there is none (`display_dir` names the folder).
+pub fn model_files(schema_dir: &Path, display_dir: &str) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     let entries = std::fs::read_dir(schema_dir).map_err(|source| Error::Io {
         path: schema_dir.to_path_buf(),
@@ -95,7 +102,7 @@ pub fn load_models(schema_dir: &Path, display_dir: &str) -> Result<Vec<Model>, E
             message: "no model files (*.json) found".to_owned(),
         }]));
     }
-    load_files(&files, &schema_dir.join(META_SCHEMA), display_dir)
+    Ok(files)
 }
 
 /// Loads the given model files, checked against the meta-schema at
@@ -109,12 +116,23 @@ pub fn load_files(
 ) -> Result<Vec<Model>, Error> {
     let meta_display = format!("{display_dir}/{META_SCHEMA}");
     let meta = read_json(meta_path, &meta_display).map_err(|e| Error::Schema(vec![e]))?;
+    load_files_with_meta(files, &meta, &meta_display, display_dir)
+}
+
+/// [`load_files`] with the meta-schema given as JSON (`meta_display` names
+/// it in messages): what a build script uses, with the generator's own copy.
+pub fn load_files_with_meta(
+    files: &[PathBuf],
+    meta: &Value,
+    meta_display: &str,
+    display_dir: &str,
+) -> Result<Vec<Model>, Error> {
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
-        .build(&meta)
+        .build(meta)
         .map_err(|e| {
             Error::Schema(vec![SchemaError {
-                file: meta_display.clone(),
+                file: meta_display.to_owned(),
                 pointer: error::pointer(&e.instance_path().to_string()),
                 message: format!("not a valid JSON Schema: {}", unprintable(&e.to_string())),
             }])

@@ -9,8 +9,8 @@ use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use xtask::import::{self, diff, html, ImportError};
-use xtask::{codegen_with, escape, schema_diff, workspace_root, Memo, Mode};
+use segmind_codegen::import::{self, diff, html, ImportError};
+use segmind_codegen::{codegen_with, escape, schema_diff, workspace_root, Memo, Mode};
 
 /// Codegen allocates and frees many small token trees; mimalloc does that
 /// in about three quarters of the time glibc's malloc takes.

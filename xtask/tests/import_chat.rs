@@ -7,9 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
+use segmind_codegen::import::draft::ChatFormat;
+use segmind_codegen::import::{self, Imported, WarningKind};
 use serde_json::json;
-use xtask::import::draft::ChatFormat;
-use xtask::import::{self, Imported, WarningKind};
 
 fn import_page(name: &str) -> Imported {
     let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -18,8 +18,12 @@ fn import_page(name: &str) -> Imported {
     let bytes = std::fs::read(&path).expect("page");
     let source = format!("tests/pages/chat/{name}.txt");
     let text = import::page_text(&bytes, &source).expect("text");
-    import::import(&text, &source, &xtask::workspace_root().join("schema"))
-        .unwrap_or_else(|e| panic!("{e}"))
+    import::import(
+        &text,
+        &source,
+        &segmind_codegen::workspace_root().join("schema"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 const PAGES: &[&str] = &["claude-3-haiku", "claude-3.5-sonnet", "gemini-1.5-pro"];
@@ -134,7 +138,7 @@ fn codegen_accepts_every_chat_draft() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("meta")).expect("meta dir");
     std::fs::copy(
-        xtask::workspace_root().join("schema/meta/model.schema.json"),
+        segmind_codegen::workspace_root().join("schema/meta/model.schema.json"),
         dir.path().join("meta/model.schema.json"),
     )
     .expect("meta");
@@ -146,7 +150,7 @@ fn codegen_accepts_every_chat_draft() {
         )
         .expect("write");
     }
-    let files = xtask::generate(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let files = segmind_codegen::generate(dir.path()).unwrap_or_else(|e| panic!("{e}"));
     let sonnet = files
         .iter()
         .find(|f| f.path.ends_with("claude_3_5_sonnet.rs"))
@@ -167,7 +171,7 @@ fn page_text(name: &str) -> String {
 /// the line; the draft is still made.
 #[test]
 fn format_clues_that_do_not_fit_are_warned() {
-    let schema = xtask::workspace_root().join("schema");
+    let schema = segmind_codegen::workspace_root().join("schema");
     let gemini = page_text("gemini-1.5-pro");
     // A line naming the Anthropic format over a Gemini reply example: the
     // line is taken, the conflict warned.
@@ -208,7 +212,7 @@ fn format_clues_that_do_not_fit_are_warned() {
 
 #[test]
 fn truncated_chat_pages_never_panic() {
-    let schema = xtask::workspace_root().join("schema");
+    let schema = segmind_codegen::workspace_root().join("schema");
     for name in PAGES {
         let text = page_text(name);
         let mut cuts: Vec<usize> = (0..text.len()).step_by(11).collect();

@@ -17,9 +17,9 @@
 //! with or without the API Endpoint section.
 
 use proptest::prelude::*;
+use segmind_codegen::import::draft::ChatFormat;
+use segmind_codegen::import::{self, Imported, WarningKind};
 use serde_json::{json, Map, Value};
-use xtask::import::draft::ChatFormat;
-use xtask::import::{self, Imported, WarningKind};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Says {
@@ -472,7 +472,7 @@ fn case() -> impl Strategy<Value = Case> {
 }
 
 fn schema_dir() -> std::path::PathBuf {
-    xtask::workspace_root().join("schema")
+    segmind_codegen::workspace_root().join("schema")
 }
 
 fn warned(i: &Imported, field: &str, kind: WarningKind) -> bool {
@@ -505,7 +505,7 @@ fn check(c: &Case) -> Result<(), TestCaseError> {
     .map_err(|e| TestCaseError::fail(e.to_string()))?;
     std::fs::write(dir.path().join(format!("{}.json", c.slug)), &imported.text)
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
-    if let Err(e) = xtask::generate(dir.path()) {
+    if let Err(e) = segmind_codegen::generate(dir.path()) {
         return Err(TestCaseError::fail(format!(
             "codegen refuses: {e}{}",
             ctx()

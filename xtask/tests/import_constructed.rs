@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+use segmind_codegen::import::{self, Imported, WarningKind};
 use serde_json::json;
-use xtask::import::{self, Imported, WarningKind};
 
 fn import_page(name: &str) -> Imported {
     let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -17,8 +17,12 @@ fn import_page(name: &str) -> Imported {
     let bytes = std::fs::read(&path).expect("page");
     let source = format!("tests/pages/constructed/{name}.txt");
     let text = import::page_text(&bytes, &source).expect("text");
-    import::import(&text, &source, &xtask::workspace_root().join("schema"))
-        .unwrap_or_else(|e| panic!("{e}"))
+    import::import(
+        &text,
+        &source,
+        &segmind_codegen::workspace_root().join("schema"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn kinds(i: &Imported, field: Option<&str>) -> Vec<WarningKind> {
@@ -130,7 +134,7 @@ fn the_catalogue_forms_are_written_as_they_are() {
 #[test]
 fn a_clash_with_another_model_is_warned() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let root = xtask::workspace_root().join("schema");
+    let root = segmind_codegen::workspace_root().join("schema");
     std::fs::create_dir(dir.path().join("meta")).expect("meta dir");
     std::fs::copy(
         root.join("meta/model.schema.json"),

@@ -6,11 +6,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use xtask::import::diff::{self, Aspect, Weight};
-use xtask::import::{self, Imported, WarningKind};
+use segmind_codegen::import::diff::{self, Aspect, Weight};
+use segmind_codegen::import::{self, Imported, WarningKind};
 
 fn root() -> PathBuf {
-    xtask::workspace_root()
+    segmind_codegen::workspace_root()
 }
 
 fn pages() -> Vec<PathBuf> {
@@ -246,7 +246,7 @@ fn the_command_writes_once_then_needs_force_and_checks() {
     );
     let written = dir.path().join("hallo.json");
     let first = std::fs::read_to_string(&written).expect("written");
-    xtask::load::load_files(
+    segmind_codegen::load::load_files(
         std::slice::from_ref(&written),
         &dir.path().join("meta/model.schema.json"),
         "schema",

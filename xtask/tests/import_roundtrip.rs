@@ -24,8 +24,8 @@
 use std::fmt::Write as _;
 
 use proptest::prelude::*;
+use segmind_codegen::import::{self, WarningKind};
 use serde_json::{json, Value};
-use xtask::import::{self, WarningKind};
 
 #[derive(Debug, Clone, Copy)]
 enum Layout {
@@ -623,7 +623,7 @@ fn render(m: &Model, layout: Layout) -> String {
 }
 
 fn schema_dir() -> std::path::PathBuf {
-    xtask::workspace_root().join("schema")
+    segmind_codegen::workspace_root().join("schema")
 }
 
 fn same_number(a: Option<&Value>, b: Option<f64>) -> bool {
@@ -807,9 +807,9 @@ fn check_hostile(m: &Model, layout: Layout) -> Result<(), TestCaseError> {
     let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
     let file = dir.path().join(format!("{}.json", imported.slug));
     std::fs::write(&file, &imported.text).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    if let Err(e) = xtask::load::load_files(
+    if let Err(e) = segmind_codegen::load::load_files(
         &[file],
-        &schema_dir().join(xtask::load::META_SCHEMA),
+        &schema_dir().join(segmind_codegen::load::META_SCHEMA),
         "schema",
     ) {
         return Err(TestCaseError::fail(format!(

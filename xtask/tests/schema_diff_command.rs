@@ -63,7 +63,7 @@ fn set_version(dir: &Path, version: &str) {
 /// version 0.1.0, committed.
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let root = xtask::workspace_root();
+    let root = segmind_codegen::workspace_root();
     for file in ["schema/meta/model.schema.json", "schema/hallo.json"] {
         write(
             dir.path(),

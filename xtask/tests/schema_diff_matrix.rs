@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
+use segmind_codegen::ir::Model;
+use segmind_codegen::schema_diff::{compare, render, verdict};
 use serde_json::Value;
-use xtask::ir::Model;
-use xtask::schema_diff::{compare, render, verdict};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff")
@@ -24,8 +24,8 @@ fn load(docs: &Value, side: &str) -> Vec<Model> {
         std::fs::write(&path, serde_json::to_vec_pretty(doc).unwrap()).unwrap();
         files.push(path);
     }
-    let meta = xtask::workspace_root().join("schema/meta/model.schema.json");
-    xtask::load::load_files(&files, &meta, side).unwrap_or_else(|e| panic!("{side}: {e}"))
+    let meta = segmind_codegen::workspace_root().join("schema/meta/model.schema.json");
+    segmind_codegen::load::load_files(&files, &meta, side).unwrap_or_else(|e| panic!("{side}: {e}"))
 }
 
 #[test]

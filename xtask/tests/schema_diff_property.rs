@@ -26,8 +26,8 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError};
+use segmind_codegen::schema_diff::{compare, Change};
 use serde_json::{json, Map, Value};
-use xtask::schema_diff::{compare, Change};
 
 const SLOTS: usize = 4;
 const ENUM_VALUES: [&str; 4] = ["a", "b", "c", "d"];
@@ -418,12 +418,12 @@ fn validator(model: &Value) -> jsonschema::Validator {
         .expect("the input schema compiles")
 }
 
-fn load(doc: &Value) -> Result<Vec<xtask::ir::Model>, String> {
+fn load(doc: &Value) -> Result<Vec<segmind_codegen::ir::Model>, String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let path = dir.path().join("prop.json");
     std::fs::write(&path, doc.to_string()).map_err(|e| e.to_string())?;
-    let meta = xtask::workspace_root().join("schema/meta/model.schema.json");
-    xtask::load::load_files(&[path], &meta, "random").map_err(|e| e.to_string())
+    let meta = segmind_codegen::workspace_root().join("schema/meta/model.schema.json");
+    segmind_codegen::load::load_files(&[path], &meta, "random").map_err(|e| e.to_string())
 }
 
 /// An input the old schema accepts and the new one refuses, if the grid

@@ -87,10 +87,57 @@ pub fn lib_rs(models: &[Model]) -> TokenStream {
         let cfg = cfg(m);
         quote! { #cfg pub mod #module; }
     });
+    let reexports = reexports();
     quote! {
         #crate_doc
         #![warn(missing_docs)]
 
+        #reexports
+
+        mod client;
+        pub use client::Client;
+        /// Builds a [`Client`] with every setting; only the API key is required.
+        pub type ClientBuilder = ::segmind_runtime::ClientBuilder<Client>;
+        pub mod models;
+
+        #(#modules)*
+    }
+}
+
+/// The root of the model modules in a user's crate (see
+/// [`super::emit_module_root`]): the items of [`lib_rs`], every module
+/// declared with its file's path in `dir`, no feature gates.
+pub fn module_root(models: &[Model], dir: &std::path::Path) -> TokenStream {
+    let file = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let client = file("client.rs");
+    let registry = file("models.rs");
+    let modules = models.iter().map(|m| {
+        let module = format_ident!("{}", m.rust_name);
+        let path = file(&format!("{}.rs", m.rust_name));
+        quote! {
+            #[path = #path]
+            pub mod #module;
+        }
+    });
+    let reexports = reexports();
+    quote! {
+        #reexports
+
+        #[path = #client]
+        mod client;
+        pub use client::Client;
+        /// Builds a [`Client`] with every setting; only the API key is required.
+        pub type ClientBuilder = ::segmind_runtime::ClientBuilder<Client>;
+        #[path = #registry]
+        pub mod models;
+
+        #(#modules)*
+    }
+}
+
+/// The runtime's public types, re-exported beside the models.
+fn reexports() -> TokenStream {
+    quote! {
         pub use ::segmind_runtime::{
             AllowedValue, AnyMediaKind, ApiErrorInfo, Audio, AudioKind, Batch, BatchEvent, BatchLine,
             BatchSummary, Bytes, ChatFormat, ChatOutput, Error, ErrorCategory, FieldInfo, LineProblems, LineState,
@@ -105,13 +152,5 @@ pub fn lib_rs(models: &[Model]) -> TokenStream {
             DEFAULT_UPLOAD_URL, DEFAULT_USER_AGENT, UPLOAD_URL_ENV, DEFAULT_BATCH_CONCURRENCY, TokenUsage,
             LINE_ID_KEY, MANIFEST_FILE, with_local_paths, AnyOutput, JsonInput, check_slug,
         };
-
-        mod client;
-        pub use client::Client;
-        /// Builds a [`Client`] with every setting; only the API key is required.
-        pub type ClientBuilder = ::segmind_runtime::ClientBuilder<Client>;
-        pub mod models;
-
-        #(#modules)*
     }
 }

@@ -9,9 +9,10 @@ use serde_json::{Number, Value};
 use super::docs;
 use crate::ir::{EnumDef, EnumKind, Field, FieldType, Model, ObjectDef, Shape};
 
-/// The whole module file of `model`.
-pub fn emit_model(model: &Model) -> TokenStream {
-    let module_doc = docs::inner(&module_doc(model));
+/// The whole module file of `model`; its doc example names the crate (or
+/// module) that holds the model modules `doc_path` (`segmind`).
+pub fn emit_model(model: &Model, doc_path: &str) -> TokenStream {
+    let module_doc = docs::inner(&module_doc(model, doc_path));
     let info = emit_info(model);
     let mut items = Vec::new();
     collect_types(&model.fields, &mut items);
@@ -32,7 +33,8 @@ pub fn emit_model(model: &Model) -> TokenStream {
     }
 }
 
-/// The model's two methods on `crate::Client`: blocking (v1) and job (v2),
+/// The model's two methods on `super::Client` (the crate's `Client`, or
+/// the one beside the module in a user's crate): blocking (v1) and job (v2),
 /// each one call into the client's generic `run` and `submit`. The input
 /// goes as `&dyn ModelInput`, so the whole call path is compiled once per
 /// output type rather than once per model (at 500 models, about 15% of a
@@ -47,17 +49,17 @@ fn emit_methods(model: &Model) -> TokenStream {
     let output = format_ident!("{}", kind.type_name);
     let title = docs::inline(&model.title);
     let v1_doc = docs::outer(&format!(
-        "Runs {title} (`POST /v1{}`) and waits for {}{cost}; see [`Client::run`](crate::Client::run).",
+        "Runs {title} (`POST /v1{}`) and waits for {}{cost}; see [`Client::run`](super::Client::run).",
         model.request_path(), kind.noun,
     ));
     let v2_doc = docs::outer(&format!(
-        "Submits a {title} job (`POST /v2{}`) and returns at once; see [`Client::submit`](crate::Client::submit).",
+        "Submits a {title} job (`POST /v2{}`) and returns at once; see [`Client::submit`](super::Client::submit).",
         model.request_path(),
     ));
     let v1_allow = super::allow_self_convention(&model.rust_name, false);
     let v2_allow = super::allow_self_convention(&format!("{}_submit", model.rust_name), false);
     quote! {
-        impl crate::Client {
+        impl super::Client {
             #v1_doc
             #v1_allow
             pub async fn #v1(&self, input: &Input) -> rt::Result<rt::#output> {
@@ -97,7 +99,7 @@ fn collect_types<'a>(fields: &'a [Field], out: &mut Vec<TypeItem<'a>>) {
     }
 }
 
-fn module_doc(model: &Model) -> String {
+fn module_doc(model: &Model, doc_path: &str) -> String {
     let kind = docs::output_kind(model);
     let mut doc = format!(
         "{}\n\nEndpoints: `POST /v1{path}` (blocking) and `POST /v2{path}` (job).",
@@ -110,17 +112,18 @@ fn module_doc(model: &Model) -> String {
         doc.push_str(&format!(" Output: {}.", kind.short));
     }
     doc.push_str("\n\n# Example\n\n");
-    doc.push_str(&example(model));
+    doc.push_str(&example(model, doc_path));
     doc
 }
 
 /// A `no_run` doctest that builds an input from the constructor's fields
 /// (their schema examples where given) and uses what the call returns.
-fn example(model: &Model) -> String {
+fn example(model: &Model, doc_path: &str) -> String {
     let module = &model.rust_name;
+    let path = format!("{doc_path}::{module}");
     let call = format!(
         "let input = {};",
-        constructor_example(module, "Input", &model.fields, 0)
+        constructor_example(&path, "Input", &model.fields, 0)
     );
     let kind = docs::output_kind(model);
     let use_output = match kind.extension {
@@ -133,31 +136,29 @@ fn example(model: &Model) -> String {
         }
     };
     format!(
-        "```no_run\n# async fn example() -> Result<(), segmind::Error> {{\nlet client = segmind::Client::from_env()?;\n{call}\n{use_output}\n# Ok(())\n# }}\n```"
+        "```no_run\n# async fn example() -> Result<(), {doc_path}::Error> {{\nlet client = {doc_path}::Client::from_env()?;\n{call}\n{use_output}\n# Ok(())\n# }}\n```"
     )
 }
 
-/// `segmind::<module>::<type>::new(..)` with a value for every argument.
-fn constructor_example(module: &str, type_name: &str, fields: &[Field], depth: usize) -> String {
+/// `<path>::<type>::new(..)` with a value for every argument, `path`
+/// naming the model's module (`segmind::hallo`).
+fn constructor_example(path: &str, type_name: &str, fields: &[Field], depth: usize) -> String {
     let args: Vec<String> = fields
         .iter()
         .filter(|f| f.is_argument())
-        .map(|f| example_value(module, f, &f.shape, depth + 1))
+        .map(|f| example_value(path, f, &f.shape, depth + 1))
         .collect();
     let pad = "    ".repeat(depth);
     if args.is_empty() {
-        format!("segmind::{module}::{type_name}::new()")
+        format!("{path}::{type_name}::new()")
     } else {
         let lines: Vec<String> = args.iter().map(|a| format!("{pad}    {a},")).collect();
-        format!(
-            "segmind::{module}::{type_name}::new(\n{}\n{pad})",
-            lines.join("\n")
-        )
+        format!("{path}::{type_name}::new(\n{}\n{pad})", lines.join("\n"))
     }
 }
 
 /// A Rust expression of a valid value of `shape` (of `field`).
-fn example_value(module: &str, field: &Field, shape: &Shape, depth: usize) -> String {
+fn example_value(path: &str, field: &Field, shape: &Shape, depth: usize) -> String {
     let example = field.examples.first();
     let example = if matches!(field.shape.ty, FieldType::List(_))
         && !matches!(shape.ty, FieldType::List(_))
@@ -175,7 +176,7 @@ fn example_value(module: &str, field: &Field, shape: &Shape, depth: usize) -> St
                 .or(def.variants.first())
                 .map(|v| v.name.as_str())
                 .unwrap_or_default();
-            format!("segmind::{module}::{}::{variant}", def.type_name)
+            format!("{path}::{}::{variant}", def.type_name)
         }
         FieldType::Enum(def) => format!(
             "{:?}",
@@ -212,11 +213,11 @@ fn example_value(module: &str, field: &Field, shape: &Shape, depth: usize) -> St
         }
         FieldType::List(item) => {
             let count = shape.limits.min_items.unwrap_or(1).clamp(1, 3);
-            let one = example_value(module, field, item, depth);
+            let one = example_value(path, field, item, depth);
             let items: Vec<String> = (0..count).map(|_| one.clone()).collect();
             format!("[{}]", items.join(", "))
         }
-        FieldType::Object(def) => constructor_example(module, &def.type_name, &def.fields, depth),
+        FieldType::Object(def) => constructor_example(path, &def.type_name, &def.fields, depth),
     }
 }
 

@@ -8,20 +8,21 @@ use quote::{format_ident, quote};
 use super::crate_files::cfg;
 use crate::ir::Model;
 
-/// The registry module.
-pub fn emit_registry(models: &[Model]) -> TokenStream {
+/// The registry module; with `gated`, each model's entries are behind its
+/// Cargo feature.
+pub fn emit_registry(models: &[Model], gated: bool) -> TokenStream {
     let infos = models.iter().map(|m| {
         let module = format_ident!("{}", m.rust_name);
-        let cfg = cfg(m);
-        quote!(#cfg &crate::#module::MODEL)
+        let cfg = gated.then(|| cfg(m));
+        quote!(#cfg &super::#module::MODEL)
     });
     let arms = models.iter().map(|m| {
         let module = format_ident!("{}", m.rust_name);
         let slug = &m.slug;
-        let cfg = cfg(m);
+        let cfg = gated.then(|| cfg(m));
         quote! {
             #cfg
-            (#slug, json) => parse::<crate::#module::Input>(json),
+            (#slug, json) => parse::<super::#module::Input>(json),
         }
     });
     quote! {

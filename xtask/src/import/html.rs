@@ -3,9 +3,11 @@
 //! lines, tags removed, entities decoded. The download uses the workspace's
 //! HTTP stack (reqwest on a one-thread tokio runtime), only with `--url`.
 
+#[cfg(feature = "cli")]
 use std::time::Duration;
 
 /// The most a page may weigh.
+#[cfg(feature = "cli")]
 const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 
 /// The page address for a slug, or the address itself.
@@ -18,7 +20,9 @@ pub fn page_url(slug_or_url: &str) -> String {
 }
 
 /// Downloads `url` (30 s limit, redirects followed, an HTTP error status is
-/// an error) and returns the body.
+/// an error) and returns the body. Only with the `cli` feature (it brings
+/// the HTTP stack).
+#[cfg(feature = "cli")]
 pub fn fetch(url: &str) -> Result<Vec<u8>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
