@@ -840,7 +840,9 @@ async fn a_model_with_its_own_request_path_is_called_there() {
 
 #[test]
 fn string_or_blocks_content_is_a_json_string_or_a_json_array() {
-    use string_or_blocks_content::{BlockType, Content, ContentBlock, Format, Input, Message, Role};
+    use string_or_blocks_content::{
+        BlockType, Content, ContentBlock, Format, Input, Message, Role,
+    };
     // Text goes as a JSON string, blocks as a JSON array, each from its
     // own `From`.
     let text = Message::new(Role::User, "Hello");
@@ -911,7 +913,10 @@ fn string_or_blocks_content_checks_the_limits_of_the_branch_taken() {
         Message::new(Role::User, "a".repeat(201)),
         // The blocks branch: 1 to 4 blocks, each block's own limits.
         Message::new(Role::User, Vec::<ContentBlock>::new()),
-        Message::new(Role::User, vec![block(), block(), block(), block(), block()]),
+        Message::new(
+            Role::User,
+            vec![block(), block(), block(), block(), block()],
+        ),
         Message::new(
             Role::User,
             vec![
@@ -994,7 +999,12 @@ fn string_or_blocks_content_table_says_which_branch_holds_what() {
     let FieldKind::TextOr(blocks) = fields[1].kind else {
         panic!("content is text or blocks")
     };
-    assert_eq!((fields[1].min_length, fields[1].max_length), (Some(1), Some(200)));
+    assert_eq!(
+        (fields[1].min_length, fields[1].max_length),
+        (Some(1), Some(200))
+    );
     assert_eq!((blocks.min_items, blocks.max_items), (Some(1), Some(4)));
-    assert!(matches!(blocks.kind, FieldKind::List(item) if matches!(item.kind, FieldKind::Object(_))));
+    assert!(
+        matches!(blocks.kind, FieldKind::List(item) if matches!(item.kind, FieldKind::Object(_)))
+    );
 }

@@ -239,19 +239,26 @@ macro_rules! __numeric_enum {
     };
 }
 
-/// Implements `From<&str>`, `From<String>`, `From<$ty>`, `Serialize`,
+/// Implements `From<&str>`, `From<String>`, `From<$ty>` (and from an array,
+/// for a list), `Serialize`,
 /// `Deserialize` (untagged: a JSON string is `Text`, anything else the other
 /// branch) and `FieldValue` (each branch checked against its own limits;
 /// media inside the other branch found) of a generated enum
 /// `enum Name { Text(String), Variant(T) }`:
 /// `text_or!(Content, Blocks[ContentBlock])` for a list of `ContentBlock`
-/// (`Vec<ContentBlock>`), `text_or!(Format, Object(FormatObject))` for an
+/// (`Vec<ContentBlock>`, also from an array `[ContentBlock; N]`), `text_or!(Format, Object(FormatObject))` for an
 /// object.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __text_or {
     ($name:ident, $variant:ident[$item:ty]) => {
         $crate::__text_or!($name, $variant(::std::vec::Vec<$item>));
+
+        impl<const N: usize> ::core::convert::From<[$item; N]> for $name {
+            fn from(value: [$item; N]) -> Self {
+                Self::$variant(value.into())
+            }
+        }
     };
     ($name:ident, $variant:ident($ty:ty)) => {
         impl ::core::convert::From<&str> for $name {
@@ -279,7 +286,9 @@ macro_rules! __text_or {
             ) -> ::core::result::Result<S::Ok, S::Error> {
                 match self {
                     Self::Text(text) => s.serialize_str(text),
-                    Self::$variant(value) => $crate::__private::serde::Serialize::serialize(value, s),
+                    Self::$variant(value) => {
+                        $crate::__private::serde::Serialize::serialize(value, s)
+                    }
                 }
             }
         }
@@ -303,8 +312,12 @@ macro_rules! __text_or {
                 violations: &mut $crate::__private::Violations,
             ) {
                 match self {
-                    Self::Text(text) => $crate::__private::FieldValue::check(text, info, path, violations),
-                    Self::$variant(value) => $crate::__private::check_other(value, info, path, violations),
+                    Self::Text(text) => {
+                        $crate::__private::FieldValue::check(text, info, path, violations)
+                    }
+                    Self::$variant(value) => {
+                        $crate::__private::check_other(value, info, path, violations)
+                    }
                 }
             }
 

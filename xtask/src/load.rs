@@ -705,7 +705,12 @@ impl Checker<'_> {
             );
             return None;
         }
-        let kind = |b: &Value| b.get("type").and_then(Value::as_str).unwrap_or("").to_owned();
+        let kind = |b: &Value| {
+            b.get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned()
+        };
         let kinds: Vec<String> = branches.iter().map(kind).collect();
         let Some(text_at) = kinds.iter().position(|k| k == "string") else {
             self.error(at("anyOf"), format!("{SHAPE}; no branch is a string"));
@@ -773,7 +778,8 @@ impl Checker<'_> {
         } else {
             (format!("{rust}_object"), "Object")
         };
-        let other_shape = self.shape(other_kind, &other, &other_pointer, &base, false, type_names)?;
+        let other_shape =
+            self.shape(other_kind, &other, &other_pointer, &base, false, type_names)?;
         if !fine {
             return None;
         }
