@@ -377,6 +377,32 @@ mod tests {
     }
 
     #[test]
+    fn a_text_or_blocks_field_takes_text_by_flag_and_shows_both_forms() {
+        static BLOCK: [FieldInfo; 1] = [FieldInfo::string("text").required()];
+        static ITEMS: FieldInfo = FieldInfo::items(FieldKind::Object(&BLOCK), "content");
+        static BLOCKS: FieldInfo = FieldInfo::list("content", &ITEMS);
+        static CONTENT: FieldInfo = FieldInfo::text_or("content", &BLOCKS)
+            .description("What is said.")
+            .max_length(5);
+        assert_eq!(value_name(&CONTENT), "TEXT");
+        assert_eq!(
+            object_shape(std::slice::from_ref(&CONTENT)),
+            "{content?: text|[{text: text}]}"
+        );
+        let long = field_long_help(&CONTENT);
+        assert!(
+            long.contains(
+                "Text here; the other form, [{text: text}] (`?`: optional), goes in --json-input."
+            ),
+            "{long}"
+        );
+        assert_eq!(
+            crate::field_arg::wire_value(CONTENT.kind, "hi"),
+            Ok(serde_json::json!("hi"))
+        );
+    }
+
+    #[test]
     fn long_help_lists_known_values_of_open_sets() {
         let text = field_long_help(&VOICE);
         assert!(
