@@ -144,6 +144,68 @@ async fn anthropic_models_answer_in_their_format_over_v1_and_v2() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn claude_3_haiku_takes_content_as_a_plain_string_as_its_page_sample_does() {
+    let server = server(segmind_server::workspace_schema_dir()).await;
+    let client = client(&server);
+    let prompt = "tell me a joke";
+    // The page's sample, as JSON: content is a string.
+    let sample = json!({"messages": [
+        {"role": "user", "content": "hello"},
+        {"role": "assistant", "content": [{"type": "text", "text": "hi"}]},
+        {"role": "user", "content": prompt}
+    ]});
+    let input: claude_3_haiku::Input =
+        serde_json::from_value(sample.clone()).expect("the page's sample is a valid input");
+    assert_eq!(
+        input.messages[2].content,
+        claude_3_haiku::Content::Text(prompt.to_owned())
+    );
+    assert!(matches!(
+        &input.messages[1].content,
+        claude_3_haiku::Content::Blocks(blocks) if blocks.len() == 1
+    ));
+    assert_eq!(input.to_json(), sample);
+    // The same from Rust: a `&str` is the text.
+    let built = claude_3_haiku::Input::new([
+        claude_3_haiku::Message::new(claude_3_haiku::Role::User, "hello"),
+        claude_3_haiku::Message::new(
+            claude_3_haiku::Role::Assistant,
+            [claude_3_haiku::ContentBlock::new(claude_3_haiku::BlockType::Text).text("hi")],
+        ),
+        claude_3_haiku::Message::new(claude_3_haiku::Role::User, prompt),
+    ]);
+    assert_eq!(built, input);
+
+    let reply = client.claude_3_haiku(&input).await.expect("v1");
+    check_reply(&reply, ChatFormat::Anthropic, prompt);
+    assert_eq!(last_body(&server, "/v1/claude-3-haiku"), sample);
+    let job = client.claude_3_haiku_submit(&input).await.expect("v2");
+    let done = job.wait(fast_wait()).await.expect("completed");
+    check_reply(
+        &done.download::<ChatOutput>().await.expect("the reply"),
+        ChatFormat::Anthropic,
+        prompt,
+    );
+
+    // Neither a string nor blocks: refused before anything is sent, naming
+    // where.
+    let posts = server.requests().len();
+    let err = client
+        .run_json::<ChatOutput>(
+            "claude-3-haiku",
+            json!({"messages": [{"role": "user", "content": 7}]}),
+        )
+        .await
+        .expect_err("content 7 is refused");
+    assert!(
+        err.to_string()
+            .contains("/messages/0/content: expected a string or an array, found a number"),
+        "{err}"
+    );
+    assert_eq!(server.requests().len(), posts);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn gemini_answers_in_its_format_over_v1_and_v2() {
     let server = server(segmind_server::workspace_schema_dir()).await;
     let client = client(&server);

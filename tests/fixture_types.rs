@@ -837,3 +837,174 @@ async fn a_model_with_its_own_request_path_is_called_there() {
         ]
     );
 }
+
+#[test]
+fn string_or_blocks_content_is_a_json_string_or_a_json_array() {
+    use string_or_blocks_content::{
+        BlockType, Content, ContentBlock, Format, Input, Message, Role,
+    };
+    // Text goes as a JSON string, blocks as a JSON array, each from its
+    // own `From`.
+    let text = Message::new(Role::User, "Hello");
+    assert_eq!(text.content, Content::Text("Hello".to_owned()));
+    let blocks = Message::new(
+        Role::User,
+        vec![
+            ContentBlock::new(BlockType::Text).text("What is this?"),
+            ContentBlock::new(BlockType::ImageUrl).image_url("https://x.test/cat.png"),
+        ],
+    );
+    let input = Input::new([text, blocks]).response_format("json_object");
+    let wire = json!({
+        "messages": [
+            {"role": "user", "content": "Hello"},
+            {"role": "user", "content": [
+                {"type": "text", "text": "What is this?"},
+                {"type": "image_url", "image_url": "https://x.test/cat.png"}
+            ]}
+        ],
+        "response_format": "json_object"
+    });
+    assert_eq!(input.to_json(), wire);
+    assert_eq!(input.validate(), Ok(()));
+    // And back: a JSON string is the text, a JSON array the blocks.
+    let back: Input = serde_json::from_value(wire).expect("reads back");
+    assert_eq!(back, input);
+    assert_eq!(
+        serde_json::from_value::<Content>(json!("hi")).expect("text"),
+        Content::from(String::from("hi"))
+    );
+    let object: Input = serde_json::from_value(json!({
+        "messages": [{"role": "assistant", "content": "ok"}],
+        "response_format": {"type": "json_object", "strict": true}
+    }))
+    .expect("the object branch");
+    assert!(
+        matches!(&object.response_format, Some(Format::Object(f)) if f.strict == Some(true)),
+        "{object:?}"
+    );
+    assert_eq!(object.to_json()["response_format"]["type"], "json_object");
+}
+
+#[test]
+fn string_or_blocks_content_finds_media_inside_the_blocks_only() {
+    use string_or_blocks_content::{BlockType, ContentBlock, Input, Message, Role};
+    let input = Input::new([
+        Message::new(Role::User, "https://x.test/not-media.png"),
+        Message::new(
+            Role::User,
+            vec![
+                ContentBlock::new(BlockType::Text).text("look"),
+                ContentBlock::new(BlockType::ImageUrl).image_url("https://x.test/a.png"),
+            ],
+        ),
+    ]);
+    let media: Vec<String> = input.media().into_iter().map(|(p, _)| p).collect();
+    assert_eq!(media, ["/messages/1/content/1/image_url"]);
+}
+
+#[test]
+fn string_or_blocks_content_checks_the_limits_of_the_branch_taken() {
+    use string_or_blocks_content::{BlockType, ContentBlock, Input, Message, Role};
+    let block = || ContentBlock::new(BlockType::Text).text("x");
+    let err = Input::new([
+        // The text branch: 1 to 200 characters.
+        Message::new(Role::User, ""),
+        Message::new(Role::User, "a".repeat(201)),
+        // The blocks branch: 1 to 4 blocks, each block's own limits.
+        Message::new(Role::User, Vec::<ContentBlock>::new()),
+        Message::new(
+            Role::User,
+            vec![block(), block(), block(), block(), block()],
+        ),
+        Message::new(
+            Role::User,
+            vec![
+                ContentBlock::new(BlockType::Text).text(""),
+                ContentBlock::new(BlockType::ImageUrl).image_url("https://x.test/a b.png"),
+            ],
+        ),
+        // 4 blocks and 200 characters are within the limits.
+        Message::new(Role::User, vec![block(), block(), block(), block()]),
+        Message::new(Role::User, "a".repeat(200)),
+    ])
+    .response_format("Not A Name")
+    .validate()
+    .expect_err("invalid");
+    let lines: Vec<String> = err.violations.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "messages/0/content: 0 characters, fewer than the minimum 1",
+            "messages/1/content: 201 characters, more than the maximum 200",
+            "messages/2/content: 0 items, fewer than the minimum 1",
+            "messages/3/content: 5 items, more than the maximum 4",
+            "messages/4/content/0/text: 0 characters, fewer than the minimum 1",
+            "messages/4/content/1/image_url: \"https://x.test/a b.png\" is not a valid URL (RFC 3986)",
+            "response_format: \"Not A Name\" does not match the pattern \"^[a-z_]+$\"",
+        ]
+    );
+}
+
+#[test]
+fn string_or_blocks_content_refuses_json_of_neither_branch() {
+    use string_or_blocks_content::Input;
+    for (bad, says) in [
+        (
+            json!({"messages": [{"role": "user", "content": 5}]}),
+            "/messages/0/content: expected a string or an array, found a number",
+        ),
+        (
+            json!({"messages": [{"role": "user", "content": {"type": "text"}}]}),
+            "/messages/0/content: expected a string or an array, found an object",
+        ),
+        (
+            json!({"messages": [{"role": "user", "content": null}]}),
+            "/messages/0/content: expected a string or an array, found null",
+        ),
+        (
+            json!({"messages": [{"role": "user", "content": [{"type": "video"}]}]}),
+            "/messages/0/content/0/type: \"video\" is not one of text, image_url",
+        ),
+        (
+            json!({"messages": [{"role": "user", "content": [{"type": "text", "extra": 1}]}]}),
+            "/messages/0/content/0: unknown field \"extra\"",
+        ),
+        (
+            json!({"messages": [{"role": "user", "content": "x"}], "response_format": ["text"]}),
+            "/response_format: expected a string or an object, found an array",
+        ),
+    ] {
+        let err = serde_json::from_value::<Input>(bad.clone()).expect_err("refused");
+        assert!(err.to_string().contains(says), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn string_or_blocks_content_table_says_which_branch_holds_what() {
+    let info = string_or_blocks_content::MODEL
+        .field("response_format")
+        .expect("field");
+    let FieldKind::TextOr(other) = info.kind else {
+        panic!("{:?}", info.kind)
+    };
+    assert!(matches!(other.kind, FieldKind::Object(_)));
+    assert_eq!(info.pattern, Some("^[a-z_]+$"));
+    let FieldKind::List(message) = string_or_blocks_content::MODEL.fields[0].kind else {
+        panic!("messages is a list")
+    };
+    let FieldKind::Object(fields) = message.kind else {
+        panic!("of objects")
+    };
+    let FieldKind::TextOr(blocks) = fields[1].kind else {
+        panic!("content is text or blocks")
+    };
+    assert_eq!(
+        (fields[1].min_length, fields[1].max_length),
+        (Some(1), Some(200))
+    );
+    assert_eq!((blocks.min_items, blocks.max_items), (Some(1), Some(4)));
+    assert!(
+        matches!(blocks.kind, FieldKind::List(item) if matches!(item.kind, FieldKind::Object(_)))
+    );
+}

@@ -91,6 +91,12 @@ pub fn valid_value(field: &FieldInfo, end: End) -> Value {
                 .map(|f| (f.name.to_owned(), valid_value(f, end)))
                 .collect(),
         ),
+        // Text at the lower end, the other branch at the upper: both
+        // branches are taken by the inputs of a model.
+        FieldKind::TextOr(other) => match end {
+            End::Lower => json!("text"),
+            End::Upper => valid_value(other, end),
+        },
     }
 }
 

@@ -477,6 +477,44 @@ fn the_headers_and_statuses_are_the_ones_the_runtime_reads() {
 }
 
 #[test]
+fn text_or_blocks_content_keeps_its_any_of_without_rust_only_keys() {
+    let path = workspace_root().join("tests/fixtures/schemas/string-or-blocks-content.json");
+    let file: Value = serde_json::from_str(&read(&path)).expect("JSON");
+    let exported = xtask::openapi::export_schema(&file["input"]);
+    // Everything but the Rust-only keys, the anyOf branches included.
+    assert_eq!(
+        without_extensions(&exported),
+        without_extensions(&file["input"])
+    );
+    let content = &exported["properties"]["messages"]["items"]["properties"]["content"];
+    assert_eq!(content["anyOf"][0]["type"], "string");
+    assert_eq!(content["anyOf"][0]["maxLength"], 200);
+    assert_eq!(content["anyOf"][1]["type"], "array");
+    let format = &exported["properties"]["response_format"];
+    assert_eq!(format.get("x-rust-type"), None);
+    assert_eq!(
+        format["anyOf"][1]["properties"]["type"].get("x-rust-type"),
+        None
+    );
+    // And in the committed document: claude-3-haiku's content as published.
+    let doc = committed();
+    let haiku = doc["components"]["schemas"]
+        .as_object()
+        .expect("schemas")
+        .values()
+        .find(|s| s["title"] == "Claude 3 Haiku input")
+        .expect("claude-3-haiku's input");
+    let kinds: Vec<&Value> = haiku["properties"]["messages"]["items"]["properties"]["content"]
+        ["anyOf"]
+        .as_array()
+        .expect("anyOf")
+        .iter()
+        .map(|b| &b["type"])
+        .collect();
+    assert_eq!(kinds, [&json!("string"), &json!("array")]);
+}
+
+#[test]
 fn no_rust_only_key_is_exported_and_enum_names_are_translated() {
     let doc = committed();
     let mut keys = BTreeSet::new();

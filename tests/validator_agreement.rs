@@ -342,6 +342,12 @@ fn strings_for(schema: &Value) -> BoxedStrategy<Value> {
 /// A value for `schema`: mostly of its shape (so a case reaches the deep
 /// checks), sometimes `null` or anything at all.
 fn value_for(schema: &Value) -> BoxedStrategy<Value> {
+    if let Some(branches) = schema.get("anyOf").and_then(Value::as_array) {
+        // A field that is text or a list (or object): a value of either
+        // branch (each also `null` or anything at all now and then).
+        let each: Vec<BoxedStrategy<Value>> = branches.iter().map(value_for).collect();
+        return proptest::strategy::Union::new(each).boxed();
+    }
     let types: Vec<&str> = match schema.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
         Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
@@ -451,6 +457,18 @@ fn object_for(schema: &Value) -> BoxedStrategy<Value> {
 /// The JSON pointers of the whole numbers in `body` beyond `i64` where
 /// `schema` has an integer.
 fn beyond_i64(schema: &Value, body: &Value, pointer: &str, found: &mut Vec<String>) {
+    if let Some(branches) = schema.get("anyOf").and_then(Value::as_array) {
+        // The branch of the body's JSON type, if any (the other is text).
+        let kind = match body {
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+            _ => return,
+        };
+        if let Some(branch) = branches.iter().find(|b| b["type"] == kind) {
+            beyond_i64(branch, body, pointer, found);
+        }
+        return;
+    }
     let integer = match schema.get("type") {
         Some(Value::String(t)) => t == "integer",
         Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
@@ -488,6 +506,43 @@ fn beyond_i64(schema: &Value, body: &Value, pointer: &str, found: &mut Vec<Strin
     }
 }
 
+/// The JSON types (`string`, `array`, `object`) that the fields of `body`
+/// whose schema is `anyOf` (text or a list or object) hold.
+fn union_forms(schema: &Value, body: &Value, found: &mut std::collections::BTreeSet<&'static str>) {
+    if let Some(branches) = schema.get("anyOf").and_then(Value::as_array) {
+        let kind = match body {
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+            _ => return,
+        };
+        found.insert(kind);
+        if let Some(branch) = branches.iter().find(|b| b["type"] == kind) {
+            union_forms(branch, body, found);
+        }
+        return;
+    }
+    match body {
+        Value::Array(items) => {
+            if let Some(item) = schema.get("items") {
+                for v in items {
+                    union_forms(item, v, found);
+                }
+            }
+        }
+        Value::Object(map) => {
+            if let Some(properties) = schema.get("properties") {
+                for (key, v) in map {
+                    if let Some(property) = properties.get(key) {
+                        union_forms(property, v, found);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Whether the input holds a media value read as a local file.
 fn holds_a_file(input: &dyn ModelInput) -> bool {
     input
@@ -513,6 +568,8 @@ fn agree(cases: u32) -> Vec<(String, Counts)> {
             ..Config::default()
         });
         let counts = std::cell::Cell::new((0usize, 0usize, 0usize));
+        // The forms of anyOf fields in inputs both sides accept.
+        let forms = std::cell::RefCell::new(std::collections::BTreeSet::new());
         runner
             .run(&strategy, |body| {
                 let (mut compared, mut big, mut accepted) = counts.get();
@@ -535,6 +592,9 @@ fn agree(cases: u32) -> Vec<(String, Counts)> {
                     }
                     Err(e) => Err(e),
                 };
+                if server {
+                    union_forms(&subject.input, &body, &mut forms.borrow_mut());
+                }
                 compared += 1;
                 accepted += usize::from(server);
                 big += usize::from(!beyond.is_empty());
@@ -564,6 +624,15 @@ fn agree(cases: u32) -> Vec<(String, Counts)> {
             "{}: no invalid input generated",
             subject.name
         );
+        if subject.input.to_string().contains("\"anyOf\"") {
+            // Both branches of a text-or-blocks field were met, valid.
+            let forms = forms.borrow();
+            assert!(
+                forms.contains("string") && (forms.contains("array") || forms.contains("object")),
+                "{}: valid anyOf values met only as {forms:?}",
+                subject.name
+            );
+        }
         report.push((subject.name, (compared, big, accepted)));
     }
     report

@@ -152,7 +152,11 @@ pub fn wire_value(kind: FieldKind, text: &str) -> Result<Value, String> {
             "false" => Ok(Value::Bool(false)),
             _ => Err(format!("`{text}` is not `true` or `false`")),
         },
-        FieldKind::String | FieldKind::Media(_) => Ok(Value::String(text.to_owned())),
+        // A field that is text or a list (or object) takes its text
+        // branch here; the other comes whole through --json-input.
+        FieldKind::String | FieldKind::Media(_) | FieldKind::TextOr(_) => {
+            Ok(Value::String(text.to_owned()))
+        }
         // An object (or a list given whole) is JSON text.
         FieldKind::Object(_) | FieldKind::List(_) => {
             serde_json::from_str(text).map_err(|e| format!("`{text}` is not JSON: {e}"))

@@ -93,7 +93,7 @@ fn example_value(field: &FieldInfo) -> String {
         FieldKind::Media(MediaKind::Image) => "image.png".to_owned(),
         FieldKind::Media(MediaKind::Audio) => "audio.mp3".to_owned(),
         FieldKind::Media(MediaKind::Video) => "video.mp4".to_owned(),
-        FieldKind::String => "'...'".to_owned(),
+        FieldKind::String | FieldKind::TextOr(_) => "'...'".to_owned(),
         FieldKind::Integer | FieldKind::Number => number(),
         FieldKind::Boolean => "true".to_owned(),
         FieldKind::List(item) => example_value(item),
@@ -112,7 +112,7 @@ pub fn value_name(field: &FieldInfo) -> &'static str {
         FieldKind::Integer => "INT",
         FieldKind::Number => "NUMBER",
         FieldKind::Boolean => "BOOL",
-        FieldKind::String => "TEXT",
+        FieldKind::String | FieldKind::TextOr(_) => "TEXT",
     }
 }
 
@@ -190,6 +190,25 @@ pub fn limit_texts(field: &FieldInfo) -> Vec<String> {
     parts
 }
 
+/// The shape of one value of `f` in `object_shape`: an object's keys, a
+/// list in brackets, the values of a set, `text|...` for text or a list.
+fn value_shape(f: &FieldInfo) -> String {
+    match f.kind {
+        FieldKind::Object(inner) => object_shape(inner),
+        FieldKind::List(item) => match item.kind {
+            FieldKind::Object(inner) => format!("[{}]", object_shape(inner)),
+            _ => format!("[{}]", value_name(item).to_ascii_lowercase()),
+        },
+        FieldKind::TextOr(other) => format!("text|{}", value_shape(other)),
+        _ if !f.allowed.is_empty() => {
+            let values: Vec<&str> = f.allowed.iter().map(|v| v.value).collect();
+            let more = if f.open { "|..." } else { "" };
+            format!("{}{more}", values.join("|"))
+        }
+        _ => value_name(f).to_ascii_lowercase(),
+    }
+}
+
 /// The shape of an object (or a list of objects) field: its keys, each
 /// with its kind, for `--help`.
 pub fn object_shape(fields: &[FieldInfo]) -> String {
@@ -197,20 +216,7 @@ pub fn object_shape(fields: &[FieldInfo]) -> String {
         .iter()
         .map(|f| {
             let required = if f.required { "" } else { "?" };
-            let kind = match f.kind {
-                FieldKind::Object(inner) => object_shape(inner),
-                FieldKind::List(item) => match item.kind {
-                    FieldKind::Object(inner) => format!("[{}]", object_shape(inner)),
-                    _ => format!("[{}]", value_name(item).to_ascii_lowercase()),
-                },
-                _ if !f.allowed.is_empty() => {
-                    let values: Vec<&str> = f.allowed.iter().map(|v| v.value).collect();
-                    let more = if f.open { "|..." } else { "" };
-                    format!("{}{more}", values.join("|"))
-                }
-                _ => value_name(f).to_ascii_lowercase(),
-            };
-            format!("{}{required}: {kind}", f.name)
+            format!("{}{required}: {}", f.name, value_shape(f))
         })
         .collect();
     format!("{{{}}}", keys.join(", "))
@@ -295,6 +301,10 @@ pub fn field_long_help(field: &FieldInfo) -> String {
         FieldKind::Object(fields) => {
             lines.push(format!("JSON: {} (`?`: optional)", object_shape(fields)))
         }
+        FieldKind::TextOr(other) => lines.push(format!(
+            "Text here; the other form, {} (`?`: optional), goes in --json-input.",
+            value_shape(other)
+        )),
         _ => {}
     }
     if field.open && !field.allowed.is_empty() {
@@ -363,6 +373,32 @@ mod tests {
         assert_eq!(
             field_help(&VOICE),
             "Voice. [default: abc] [any value; 2 known ones in --help]"
+        );
+    }
+
+    #[test]
+    fn a_text_or_blocks_field_takes_text_by_flag_and_shows_both_forms() {
+        static BLOCK: [FieldInfo; 1] = [FieldInfo::string("text").required()];
+        static ITEMS: FieldInfo = FieldInfo::items(FieldKind::Object(&BLOCK), "content");
+        static BLOCKS: FieldInfo = FieldInfo::list("content", &ITEMS);
+        static CONTENT: FieldInfo = FieldInfo::text_or("content", &BLOCKS)
+            .description("What is said.")
+            .max_length(5);
+        assert_eq!(value_name(&CONTENT), "TEXT");
+        assert_eq!(
+            object_shape(std::slice::from_ref(&CONTENT)),
+            "{content?: text|[{text: text}]}"
+        );
+        let long = field_long_help(&CONTENT);
+        assert!(
+            long.contains(
+                "Text here; the other form, [{text: text}] (`?`: optional), goes in --json-input."
+            ),
+            "{long}"
+        );
+        assert_eq!(
+            crate::field_arg::wire_value(CONTENT.kind, "hi"),
+            Ok(serde_json::json!("hi"))
         );
     }
 

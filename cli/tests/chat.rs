@@ -126,7 +126,8 @@ async fn json_input_gives_a_whole_conversation() {
         "messages": [
             {"role": "user", "content": [{"type": "text", "text": "first"}]},
             {"role": "assistant", "content": [{"type": "text", "text": "ok"}]},
-            {"role": "user", "content": [{"type": "text", "text": "and the last one"}]}
+            // Content as a plain string, as the model page's sample sends it.
+            {"role": "user", "content": "and the last one"}
         ]
     });
     std::fs::write(scratch.file("chat.json"), body.to_string()).unwrap();
@@ -179,6 +180,22 @@ async fn bad_chat_command_lines_send_nothing() {
     .await;
     assert_eq!(invalid.code, 3, "{invalid:?}");
     assert!(invalid.stderr.contains("system"), "{invalid:?}");
+    // Content neither a string nor blocks, refused naming where.
+    let number = serde_json::json!({"messages": [{"role": "user", "content": 7}]});
+    std::fs::write(scratch.file("number.json"), number.to_string()).unwrap();
+    let refused = run(
+        scratch.path(),
+        &base,
+        &["claude-3-haiku", "--json-input", "number.json"],
+    )
+    .await;
+    assert_ne!(refused.code, 0, "{refused:?}");
+    assert!(
+        refused
+            .stderr
+            .contains("/messages/0/content: expected a string or an array, found a number"),
+        "{refused:?}"
+    );
     assert_eq!(server.post_count_for(Route::V1), 0);
     // --prompt is a chat model's flag only.
     let not_chat = command()

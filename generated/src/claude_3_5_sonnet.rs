@@ -12,9 +12,7 @@
 //! let input = segmind::claude_3_5_sonnet::Input::new(
 //!     [segmind::claude_3_5_sonnet::Message::new(
 //!         segmind::claude_3_5_sonnet::Role::User,
-//!         [segmind::claude_3_5_sonnet::ContentBlock::new(
-//!             segmind::claude_3_5_sonnet::BlockType::Text,
-//!         )],
+//!         "text",
 //!     )],
 //! );
 //! let reply = client.claude_3_5_sonnet(&input).await?;
@@ -108,18 +106,15 @@ impl super::Client {
 pub struct Message {
     /// Who speaks. Allowed values: `user`, `assistant`.
     pub role: Role,
-    /// What is said: text blocks and base64 images. A list, at least 1 item. Each item: An object: [`ContentBlock`].
-    pub content: Vec<ContentBlock>,
+    /// What is said: plain text, or text blocks and base64 images. Either text, [`Content::Text`], or [`Content::Blocks`] (A list, at least 1 item. Each item: An object: [`ContentBlock`].).
+    pub content: Content,
 }
 impl Message {
     /// A value from the required fields (`role`, `content`); optional fields are unset.
-    pub fn new(
-        role: Role,
-        content: impl IntoIterator<Item = impl Into<ContentBlock>>,
-    ) -> Self {
+    pub fn new(role: Role, content: impl Into<Content>) -> Self {
         Self {
             role,
-            content: content.into_iter().map(Into::into).collect(),
+            content: content.into(),
         }
     }
 }
@@ -129,18 +124,24 @@ impl rt::__private::Fields for Message {
             .description("Who speaks.")
             .allowed(Role::VALUES)
             .required(),
-        rt::FieldInfo::list(
+        rt::FieldInfo::text_or(
                 "content",
-                &rt::FieldInfo::object(
-                        "items",
-                        <ContentBlock as rt::__private::Fields>::FIELDS,
+                &rt::FieldInfo::list(
+                        "content",
+                        &rt::FieldInfo::object(
+                                "items",
+                                <ContentBlock as rt::__private::Fields>::FIELDS,
+                            )
+                            .description("One item.")
+                            .rust_name("content")
+                            .required(),
                     )
-                    .description("One item.")
-                    .rust_name("content")
-                    .required(),
+                    .description(
+                        "What is said: plain text, or text blocks and base64 images.",
+                    )
+                    .min_items(1),
             )
-            .description("What is said: text blocks and base64 images.")
-            .min_items(1)
+            .description("What is said: plain text, or text blocks and base64 images.")
             .required(),
     ];
 }
@@ -154,7 +155,16 @@ pub enum Role {
     Assistant,
 }
 rt::__private::wire_enum!(Role, str, [User("user"), Assistant("assistant")]);
-/// An object of `content`: What is said: text blocks and base64 images.
+/// Values of `content`: What is said: plain text, or text blocks and base64 images.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// Text, sent as a JSON string.
+    Text(String),
+    /// A list, sent as a JSON array.
+    Blocks(Vec<ContentBlock>),
+}
+rt::__private::text_or!(Content, Blocks[ContentBlock]);
+/// An object of `content`: What is said: plain text, or text blocks and base64 images.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 #[non_exhaustive]
 #[must_use]

@@ -248,6 +248,13 @@ impl FieldInfo {
         Self::new(name, FieldKind::Object(fields))
     }
 
+    /// An optional field that is text or the list or object `other`
+    /// describes (JSON Schema `anyOf`); the text's limits are this
+    /// field's own.
+    pub const fn text_or(name: &'static str, other: &'static FieldInfo) -> Self {
+        Self::new(name, FieldKind::TextOr(other))
+    }
+
     /// The items of a list whose field has the Rust name `rust_name`:
     /// named `items`, described as "One item.", always present.
     pub const fn items(kind: FieldKind, rust_name: &'static str) -> Self {
@@ -378,6 +385,11 @@ pub enum FieldKind {
     List(&'static FieldInfo),
     /// A JSON object with these fields.
     Object(&'static [FieldInfo]),
+    /// A JSON string (with the string limits of the field's own
+    /// `FieldInfo`) or the list or object this `FieldInfo` describes, with
+    /// its own limits: JSON Schema's `anyOf` of a text branch and one
+    /// other, such as a chat message's content as text or as blocks.
+    TextOr(&'static FieldInfo),
 }
 
 /// One allowed or named value of an enumerated field.

@@ -24,7 +24,7 @@ use crate::validate::{child_path, NumberLimits, StringLimits, ValidationError};
 
 pub use crate::validate::Violations;
 
-pub use crate::{__object as object, __wire_enum as wire_enum};
+pub use crate::{__object as object, __text_or as text_or, __wire_enum as wire_enum};
 pub use serde;
 
 /// A generated request struct (a model's `Input`, or a nested object):
@@ -211,6 +211,35 @@ impl<T: Visit> FieldValue for T {
     }
 }
 
+/// Checks the other branch (not the text) of a field that is text or a
+/// list or object (see [`FieldKind::TextOr`]) against what the field's
+/// table says of that branch.
+pub fn check_other<T: FieldValue>(
+    value: &T,
+    info: &FieldInfo,
+    path: &str,
+    violations: &mut Violations,
+) {
+    if let FieldKind::TextOr(other) = info.kind {
+        value.check(other, path, violations);
+    }
+}
+
+/// Reads a field that is text or one list or object: a JSON string is the
+/// text (`Ok(Err(text))`), anything else is read as `T` (`Ok(Ok(value))`).
+///
+/// # Errors
+///
+/// When the value is neither a string nor a `T`.
+pub fn read_text_or<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Result<T, String>, D::Error> {
+    match <Value as serde::Deserialize>::deserialize(deserializer)? {
+        Value::String(text) => Ok(Err(text)),
+        other => T::deserialize(other).map(Ok).map_err(D::Error::custom),
+    }
+}
+
 /// Why a JSON value is not a valid input: where (a JSON pointer) and what.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}: {message}", if pointer.is_empty() { "/" } else { pointer.as_str() })]
@@ -356,6 +385,21 @@ fn check_value(value: &mut Value, info: &FieldInfo, pointer: &str) -> Result<(),
             }
         }
         FieldKind::Object(fields) => check_object(value, fields, pointer)?,
+        FieldKind::TextOr(other) => {
+            let fits_other = match other.kind {
+                FieldKind::List(_) => value.is_array(),
+                _ => value.is_object(),
+            };
+            if fits_other {
+                check_value(value, other, pointer)?;
+            } else if !value.is_string() {
+                let what = match other.kind {
+                    FieldKind::List(_) => "a string or an array",
+                    _ => "a string or an object",
+                };
+                return Err(JsonError::expected(pointer, what, value));
+            }
+        }
     }
     Ok(())
 }

@@ -8,7 +8,11 @@
 //!   `Display` and its serde encoding, from the list of its variants and
 //!   their wire values.
 //!
-//! Both are reached as `segmind_runtime::__private::{object, wire_enum}`,
+//! - `text_or!` gives the enum of a field that is text or one list or
+//!   object (JSON Schema `anyOf`) its conversions, its untagged serde
+//!   encoding (a JSON string, or the other branch's JSON) and its checks.
+//!
+//! They are reached as `segmind_runtime::__private::{object, wire_enum, text_or}`,
 //! hidden from the docs and not a stable API. What goes on the wire stays
 //! in the generated code: every field, its type, limits and docs (in the
 //! struct and its `FIELDS` table), every variant and its wire value (in the
@@ -232,5 +236,100 @@ macro_rules! __numeric_enum {
         }
 
         impl $crate::__private::FieldValue for $name {}
+    };
+}
+
+/// Implements `From<&str>`, `From<String>`, `From<$ty>` (and from an array,
+/// for a list), `Serialize`,
+/// `Deserialize` (untagged: a JSON string is `Text`, anything else the other
+/// branch) and `FieldValue` (each branch checked against its own limits;
+/// media inside the other branch found) of a generated enum
+/// `enum Name { Text(String), Variant(T) }`:
+/// `text_or!(Content, Blocks[ContentBlock])` for a list of `ContentBlock`
+/// (`Vec<ContentBlock>`, also from an array `[ContentBlock; N]`), `text_or!(Format, Object(FormatObject))` for an
+/// object.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __text_or {
+    ($name:ident, $variant:ident[$item:ty]) => {
+        $crate::__text_or!($name, $variant(::std::vec::Vec<$item>));
+
+        impl<const N: usize> ::core::convert::From<[$item; N]> for $name {
+            fn from(value: [$item; N]) -> Self {
+                Self::$variant(value.into())
+            }
+        }
+    };
+    ($name:ident, $variant:ident($ty:ty)) => {
+        impl ::core::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self::Text(value.into())
+            }
+        }
+
+        impl ::core::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                Self::Text(value)
+            }
+        }
+
+        impl ::core::convert::From<$ty> for $name {
+            fn from(value: $ty) -> Self {
+                Self::$variant(value)
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                match self {
+                    Self::Text(text) => s.serialize_str(text),
+                    Self::$variant(value) => {
+                        $crate::__private::serde::Serialize::serialize(value, s)
+                    }
+                }
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                ::core::result::Result::Ok(match $crate::__private::read_text_or::<$ty, D>(d)? {
+                    ::core::result::Result::Ok(value) => Self::$variant(value),
+                    ::core::result::Result::Err(text) => Self::Text(text),
+                })
+            }
+        }
+
+        impl $crate::__private::FieldValue for $name {
+            fn check(
+                &self,
+                info: &$crate::FieldInfo,
+                path: &str,
+                violations: &mut $crate::__private::Violations,
+            ) {
+                match self {
+                    Self::Text(text) => {
+                        $crate::__private::FieldValue::check(text, info, path, violations)
+                    }
+                    Self::$variant(value) => {
+                        $crate::__private::check_other(value, info, path, violations)
+                    }
+                }
+            }
+
+            fn media<'a>(
+                &'a self,
+                pointer: &str,
+                found: &mut ::std::vec::Vec<(::std::string::String, &'a $crate::Media)>,
+            ) {
+                if let Self::$variant(value) = self {
+                    $crate::__private::FieldValue::media(value, pointer, found);
+                }
+            }
+        }
     };
 }

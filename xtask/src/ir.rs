@@ -108,7 +108,10 @@ impl Shape {
     /// Whether `validate` has anything to check in a value of this shape.
     pub fn has_checks(&self) -> bool {
         match &self.ty {
-            FieldType::Number | FieldType::Media(_) | FieldType::Object(_) => true,
+            FieldType::Number
+            | FieldType::Media(_)
+            | FieldType::Object(_)
+            | FieldType::TextOr(_) => true,
             FieldType::List(item) => {
                 self.limits.min_items.is_some()
                     || self.limits.max_items.is_some()
@@ -125,6 +128,7 @@ impl Shape {
         match &self.ty {
             FieldType::Media(_) | FieldType::Object(_) => true,
             FieldType::List(item) => item.has_media(),
+            FieldType::TextOr(def) => def.other.has_media(),
             _ => false,
         }
     }
@@ -135,6 +139,7 @@ impl Shape {
             FieldType::Number => true,
             FieldType::List(item) => item.has_float(),
             FieldType::Object(def) => def.fields.iter().any(|f| f.shape.has_float()),
+            FieldType::TextOr(def) => def.other.has_float(),
             _ => false,
         }
     }
@@ -200,6 +205,23 @@ pub enum FieldType {
     List(Box<Shape>),
     /// A generated struct.
     Object(ObjectDef),
+    /// A generated enum of a JSON Schema `anyOf` of a string and one list
+    /// or object: `Text(String)` or the other branch. The shape's own
+    /// limits are the string branch's.
+    TextOr(UnionDef),
+}
+
+/// A generated enum of "a string, or a list or object" (`anyOf` with a
+/// string branch and one other).
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    /// Rust type name.
+    pub type_name: String,
+    /// The variant name of the other branch: `Blocks` for a list, `Object`
+    /// for an object.
+    pub variant: String,
+    /// The other branch (a list or an object), with its limits.
+    pub other: Box<Shape>,
 }
 
 /// A generated struct of a nested object.

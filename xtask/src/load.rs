@@ -17,7 +17,9 @@ use serde_json::{Map, Number, Value};
 
 use crate::error::{self, pointer_segment, Error, SchemaError};
 use crate::escape::{json, quote, unprintable};
-use crate::ir::{EnumDef, EnumKind, Field, FieldType, Limits, Model, ObjectDef, Shape, Variant};
+use crate::ir::{
+    EnumDef, EnumKind, Field, FieldType, Limits, Model, ObjectDef, Shape, UnionDef, Variant,
+};
 use crate::names::{self, Namespace};
 
 /// Where the meta-schema lives, relative to the schema folder.
@@ -203,6 +205,11 @@ fn meta_schema_message(e: &jsonschema::ValidationError<'_>) -> String {
     let (what, keys) = match e.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => ("Additional", unexpected),
         ValidationErrorKind::UnevaluatedProperties { unexpected } => ("Unevaluated", unexpected),
+        // The meta-schema's one anyOf: a value has a "type", or a field is
+        // "anyOf" a string and a list or object.
+        ValidationErrorKind::AnyOf { .. } => {
+            return "\"type\" is a required property (or, for a field that is a string or a list or object, \"anyOf\")".to_owned()
+        }
         _ => return unprintable(&e.to_string()),
     };
     let keys: Vec<String> = keys.iter().map(|k| quote(k)).collect();
@@ -563,6 +570,13 @@ impl Checker<'_> {
             return None;
         }
 
+        if schema.contains_key("oneOf") {
+            self.error(
+                at("oneOf"),
+                "oneOf is not supported; a field that is a string or a list (or object) is \"anyOf\": [{\"type\": \"string\", ...}, {\"type\": \"array\", ...}]",
+            );
+            return None;
+        }
         let (ty, nullable) = match schema.get("type") {
             Some(Value::Array(types)) => {
                 let named: Vec<&str> = types
@@ -605,7 +619,11 @@ impl Checker<'_> {
             }
         }
 
-        let shape = self.shape(ty, schema, pointer, &rust, false, type_names)?;
+        let shape = if schema.contains_key("anyOf") {
+            self.union_shape(schema, pointer, &rust, type_names)?
+        } else {
+            self.shape(ty, schema, pointer, &rust, false, type_names)?
+        };
 
         let default = schema.get("default").cloned();
         if let Some(default) = &default {
@@ -614,9 +632,9 @@ impl Checker<'_> {
                     at("default"),
                     "a media field has no default (a sample URL belongs in \"examples\")",
                 ),
-                FieldType::List(_) | FieldType::Object(_) => self.error(
+                FieldType::List(_) | FieldType::Object(_) | FieldType::TextOr(_) => self.error(
                     at("default"),
-                    "a list or object field has no default here (a sample value belongs in \"examples\"); drop \"default\"",
+                    "a list, object or anyOf field has no default here (a sample value belongs in \"examples\"); drop \"default\"",
                 ),
                 _ => {
                     self.check_value(default, schema, &at("default"), "default");
@@ -661,6 +679,138 @@ impl Checker<'_> {
         })
     }
 
+    /// The shape of a field whose schema is `anyOf` a string and one list
+    /// or object (`content`: text, or blocks), at `pointer`: the string
+    /// branch's limits are the shape's own, the other branch is the
+    /// union's. Every other `anyOf` is refused, naming where.
+    fn union_shape(
+        &mut self,
+        schema: &Map<String, Value>,
+        pointer: &str,
+        rust: &str,
+        type_names: &mut BTreeMap<String, String>,
+    ) -> Option<Shape> {
+        const SHAPE: &str = "a field's anyOf must be exactly two branches: one {\"type\": \"string\"} (text) and one {\"type\": \"array\"} or {\"type\": \"object\"}";
+        let at = |key: &str| format!("{pointer}/{key}");
+        let allowed = [
+            "anyOf",
+            "description",
+            "default",
+            "examples",
+            "x-rust-name",
+            "x-rust-type",
+        ];
+        let mut fine = true;
+        for key in schema.keys().filter(|k| !allowed.contains(&k.as_str())) {
+            self.error(
+                at(&pointer_segment(key)),
+                format!(
+                    "{} beside anyOf is not supported; put it in a branch (a field with anyOf takes only a description, examples, x-rust-name and x-rust-type)",
+                    quote(key)
+                ),
+            );
+            fine = false;
+        }
+        let branches = schema
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        if branches.len() != 2 {
+            self.error(
+                at("anyOf"),
+                format!("{SHAPE}; found {} branches", branches.len()),
+            );
+            return None;
+        }
+        let kind = |b: &Value| {
+            b.get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned()
+        };
+        let kinds: Vec<String> = branches.iter().map(kind).collect();
+        let Some(text_at) = kinds.iter().position(|k| k == "string") else {
+            self.error(at("anyOf"), format!("{SHAPE}; no branch is a string"));
+            return None;
+        };
+        let other_at = 1 - text_at;
+        let other_kind = kinds[other_at].as_str();
+        if !matches!(other_kind, "array" | "object") {
+            let found = match branches[other_at].get("type") {
+                Some(t) => format!("a branch of type {}", json(t)),
+                None => "a branch without one \"type\"".to_owned(),
+            };
+            self.error(
+                format!("{pointer}/anyOf/{other_at}"),
+                format!("{SHAPE}; found {found}"),
+            );
+            return None;
+        }
+        let text_pointer = format!("{pointer}/anyOf/{text_at}");
+        let text = branches[text_at].as_object().cloned().unwrap_or_default();
+        let text_keys = [
+            "type",
+            "description",
+            "minLength",
+            "maxLength",
+            "pattern",
+            "examples",
+        ];
+        for key in text.keys().filter(|k| !text_keys.contains(&k.as_str())) {
+            self.error(
+                format!("{text_pointer}/{}", pointer_segment(key)),
+                format!("the text branch of anyOf is a plain string: {} is not supported there (a description, lengths and a pattern are)", quote(key)),
+            );
+            fine = false;
+        }
+        let other_pointer = format!("{pointer}/anyOf/{other_at}");
+        let other = branches[other_at].as_object().cloned().unwrap_or_default();
+        if other.contains_key("x-rust-name") {
+            self.error(
+                format!("{other_pointer}/x-rust-name"),
+                "x-rust-name belongs on the field, not on a branch of its anyOf",
+            );
+            fine = false;
+        }
+        if other.contains_key("default") {
+            self.error(
+                format!("{other_pointer}/default"),
+                "a branch of anyOf has no default; drop \"default\"",
+            );
+            fine = false;
+        }
+        let limits = self.limits("string", &text, &text_pointer)?;
+        let type_name = schema
+            .get("x-rust-type")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .unwrap_or_else(|| names::type_name(rust));
+        if !self.claim_type_name(&type_name, "enum", pointer, type_names) {
+            return None;
+        }
+        // The other branch's own types are named after the field and what
+        // it is (`content` makes `ContentBlock` items, or `ContentObject`).
+        let (base, variant) = if other_kind == "array" {
+            (format!("{rust}_blocks"), "Blocks")
+        } else {
+            (format!("{rust}_object"), "Object")
+        };
+        let other_shape =
+            self.shape(other_kind, &other, &other_pointer, &base, false, type_names)?;
+        if !fine {
+            return None;
+        }
+        Some(Shape {
+            ty: FieldType::TextOr(UnionDef {
+                type_name,
+                variant: variant.to_owned(),
+                other: Box::new(other_shape),
+            }),
+            limits,
+        })
+    }
+
     /// The shape of a value of type `ty` described by `schema` at `pointer`;
     /// `rust` is the Rust name of the field it belongs to (type names come
     /// from it), `item` whether it is a list's item (so `messages` makes
@@ -675,6 +825,18 @@ impl Checker<'_> {
         type_names: &mut BTreeMap<String, String>,
     ) -> Option<Shape> {
         let at = |key: &str| format!("{pointer}/{key}");
+        if schema.contains_key("anyOf") || schema.contains_key("oneOf") {
+            let key = if schema.contains_key("anyOf") {
+                "anyOf"
+            } else {
+                "oneOf"
+            };
+            self.error(
+                at(key),
+                format!("{key} is supported on a field only (a string or a list or object), not on list items or inside a branch"),
+            );
+            return None;
+        }
         let limits = self.limits(ty, schema, pointer)?;
 
         let media = schema.get("x-media").and_then(Value::as_str);
@@ -802,6 +964,13 @@ impl Checker<'_> {
                     };
                     let item_ty = match items.get("type") {
                         Some(Value::String(t)) => t.as_str(),
+                        None if items.contains_key("anyOf") || items.contains_key("oneOf") => {
+                            self.error(
+                                at("items"),
+                                "anyOf is supported on a field only (a string or a list or object), not on list items; make the items objects with such a field",
+                            );
+                            return None;
+                        }
                         _ => {
                             self.error(
                                 at("items/type"),
@@ -1196,6 +1365,9 @@ impl Checker<'_> {
                     .map(|(i, v)| self.integers_as_i64(item, v, &format!("{pointer}/{i}"), what))
                     .collect(),
             ),
+            (FieldType::TextOr(def), value @ (Value::Array(_) | Value::Object(_))) => {
+                self.integers_as_i64(&def.other, value, pointer, what)
+            }
             (FieldType::Object(def), Value::Object(map)) => Value::Object(
                 map.into_iter()
                     .map(|(key, v)| {

@@ -257,7 +257,8 @@ fn input_schema(model: &Model) -> Value {
 /// (`2.0`, `1e1`) where an integer goes (a length or item count; an integer
 /// field's bounds, values, default and examples) is written as the integer
 /// it means, for the tools that read those keys into integer types.
-/// Subschemas (`properties`, `items`) are done the same way; property names
+/// Subschemas (`properties`, `items`, the branches of `anyOf`) are done
+/// the same way; property names
 /// are left alone.
 pub fn export_schema(schema: &Value) -> Value {
     let Value::Object(map) = schema else {
@@ -317,6 +318,11 @@ pub fn export_schema(schema: &Value) -> Value {
             }
             "items" => {
                 out.insert(key.clone(), export_schema(value));
+            }
+            // A field that is text or a list (or object) keeps its anyOf,
+            // each branch exported the same way.
+            "anyOf" => {
+                out.insert(key.clone(), each(value, export_schema));
             }
             _ => {
                 out.insert(key.clone(), value.clone());

@@ -345,6 +345,28 @@ fn shape_facts(shape: &Shape) -> Vec<String> {
         FieldType::Object(def) => {
             facts.push(format!("An object: [`{}`].", def.type_name));
         }
+        FieldType::TextOr(def) => {
+            // Each branch's facts apply when that branch is taken.
+            let text = Shape {
+                ty: FieldType::String,
+                limits: l.clone(),
+            };
+            let branch = |facts: Vec<String>| {
+                if facts.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", facts.join(" "))
+                }
+            };
+            facts.push(format!(
+                "Either text, [`{t}::Text`]{}, or [`{t}::{}`]{}.",
+                branch(shape_facts(&text)),
+                def.variant,
+                branch(shape_facts(&def.other)),
+                t = def.type_name,
+            ));
+            return facts;
+        }
         _ => {}
     }
     match (&l.minimum, &l.maximum) {

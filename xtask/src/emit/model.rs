@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use serde_json::{Number, Value};
 
 use super::docs;
-use crate::ir::{EnumDef, EnumKind, Field, FieldType, Model, ObjectDef, Shape};
+use crate::ir::{EnumDef, EnumKind, Field, FieldType, Model, ObjectDef, Shape, UnionDef};
 
 /// The whole module file of `model`; its doc example names the crate (or
 /// module) that holds the model modules `doc_path` (`segmind`).
@@ -19,6 +19,7 @@ pub fn emit_model(model: &Model, doc_path: &str) -> TokenStream {
     let types = items.iter().map(|item| match item {
         TypeItem::Enum(field, def) => emit_enum(field, def),
         TypeItem::Struct(field, def) => emit_nested_struct(field, def),
+        TypeItem::Union(field, def) => emit_union(field, def),
     });
     let input = emit_input(model);
     let methods = emit_methods(model);
@@ -79,23 +80,33 @@ fn emit_methods(model: &Model) -> TokenStream {
 enum TypeItem<'a> {
     Enum(&'a Field, &'a EnumDef),
     Struct(&'a Field, &'a ObjectDef),
+    Union(&'a Field, &'a UnionDef),
 }
 
 /// Every enum and struct of `fields`, depth first, in schema order.
 fn collect_types<'a>(fields: &'a [Field], out: &mut Vec<TypeItem<'a>>) {
     for field in fields {
-        let mut shape = &field.shape;
-        while let FieldType::List(item) = &shape.ty {
-            shape = item;
+        collect_shape_types(field, &field.shape, out);
+    }
+}
+
+/// Every enum and struct of a value of `shape` (of `field`), depth first.
+fn collect_shape_types<'a>(field: &'a Field, shape: &'a Shape, out: &mut Vec<TypeItem<'a>>) {
+    let mut shape = shape;
+    while let FieldType::List(item) = &shape.ty {
+        shape = item;
+    }
+    match &shape.ty {
+        FieldType::Enum(def) => out.push(TypeItem::Enum(field, def)),
+        FieldType::Object(def) => {
+            out.push(TypeItem::Struct(field, def));
+            collect_types(&def.fields, out);
         }
-        match &shape.ty {
-            FieldType::Enum(def) => out.push(TypeItem::Enum(field, def)),
-            FieldType::Object(def) => {
-                out.push(TypeItem::Struct(field, def));
-                collect_types(&def.fields, out);
-            }
-            _ => {}
+        FieldType::TextOr(def) => {
+            out.push(TypeItem::Union(field, def));
+            collect_shape_types(field, &def.other, out);
         }
+        _ => {}
     }
 }
 
@@ -193,7 +204,9 @@ fn example_value(path: &str, field: &Field, shape: &Shape, depth: usize) -> Stri
                 ))
             )
         }
-        FieldType::String => format!("{:?}", example.and_then(|e| e.as_str()).unwrap_or("text")),
+        FieldType::String | FieldType::TextOr(_) => {
+            format!("{:?}", example.and_then(|e| e.as_str()).unwrap_or("text"))
+        }
         FieldType::Boolean => example.and_then(Value::as_bool).unwrap_or(true).to_string(),
         FieldType::Integer => {
             let value = example.and_then(Value::as_i64).or(shape
@@ -245,6 +258,10 @@ fn rust_type(shape: &Shape) -> TokenStream {
             let name = format_ident!("{}", def.type_name);
             quote!(#name)
         }
+        FieldType::TextOr(def) => {
+            let name = format_ident!("{}", def.type_name);
+            quote!(#name)
+        }
         FieldType::List(item) => {
             let item = rust_type(item);
             quote!(Vec<#item>)
@@ -269,7 +286,7 @@ fn storage_type(field: &Field) -> TokenStream {
 /// the caller a conversion (strings, media, open enums).
 fn takes_into(shape: &Shape) -> bool {
     match &shape.ty {
-        FieldType::String | FieldType::Media(_) => true,
+        FieldType::String | FieldType::Media(_) | FieldType::TextOr(_) => true,
         FieldType::Enum(def) => def.open,
         _ => false,
     }
@@ -635,6 +652,10 @@ fn shape_info(name: &str, rust: &str, description: &str, shape: &Shape) -> Token
             let ty = format_ident!("{}", def.type_name);
             quote!(rt::FieldInfo::object(#name, <#ty as rt::__private::Fields>::FIELDS))
         }
+        FieldType::TextOr(def) => {
+            let other = shape_info(name, rust, description, &def.other);
+            quote!(rt::FieldInfo::text_or(#name, &#other))
+        }
     };
     let base = quote!(#base.description(#description));
     let rust_name = (name != rust).then(|| quote!(.rust_name(#rust)));
@@ -742,5 +763,42 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
             #other
         }
         rt::__private::wire_enum!(#name, #kind, [#(#pairs),*]);
+    }
+}
+
+/// The enum of a field that is text or one list or object (JSON Schema
+/// `anyOf`): `Text(String)` and the other branch, then one `text_or!`
+/// call that gives the conversions (`From<&str>`, `From<String>`, from the
+/// other branch's type) and the untagged serde encoding.
+fn emit_union(field: &Field, def: &UnionDef) -> TokenStream {
+    let name = format_ident!("{}", def.type_name);
+    let doc = docs::outer(&format!(
+        "Values of `{}`: {}",
+        field.wire,
+        docs::prose(&docs::ensure_period(&field.description))
+    ));
+    let variant = format_ident!("{}", def.variant);
+    let ty = rust_type(&def.other);
+    // The macro is given a list's item type (`Blocks[ContentBlock]`), which
+    // reads better than `Vec<..>` among a macro's tokens.
+    let (other_doc, macro_arg) = match &def.other.ty {
+        FieldType::List(item) => {
+            let item = rust_type(item);
+            ("A list, sent as a JSON array.", quote!(#variant[#item]))
+        }
+        _ => ("An object, sent as a JSON object.", quote!(#variant(#ty))),
+    };
+    let eq = (!def.other.has_float()).then(|| quote!(Eq,));
+    let other_doc = docs::outer(other_doc);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #eq)]
+        pub enum #name {
+            /// Text, sent as a JSON string.
+            Text(String),
+            #other_doc
+            #variant(#ty),
+        }
+        rt::__private::text_or!(#name, #macro_arg);
     }
 }

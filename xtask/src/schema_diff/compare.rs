@@ -311,6 +311,7 @@ fn type_words(ty: &FieldType) -> String {
         FieldType::Enum(e) => format!("enum {}", e.type_name),
         FieldType::List(item) => format!("list of {}", type_words(&item.ty)),
         FieldType::Object(o) => format!("object {}", o.type_name),
+        FieldType::TextOr(u) => format!("text or {}", type_words(&u.other.ty)),
     }
 }
 
@@ -352,6 +353,20 @@ fn shape(c: &mut Changes<'_>, p: &str, o: &Shape, n: &Shape) {
             format!("media kind was {a}, is {b}: every caller's file is of the wrong kind now"),
         ),
         (FieldType::Media(_), FieldType::Media(_)) => {}
+        (FieldType::TextOr(a), FieldType::TextOr(b)) => {
+            string_limits(c, p, &o.limits, &n.limits);
+            shape(c, p, &a.other, &b.other);
+        }
+        (FieldType::List(_) | FieldType::Object(_), FieldType::TextOr(b))
+            if std::mem::discriminant(&o.ty) == std::mem::discriminant(&b.other.ty) =>
+        {
+            retyped(
+                c,
+                false,
+                ": the wire accepts every old value and a string too; the Rust type is new",
+            );
+            shape(c, p, o, &b.other);
+        }
         (FieldType::Enum(a), FieldType::Enum(b)) => enums(c, p, a, b),
         (FieldType::List(a), FieldType::List(b)) => {
             let (oc, nc) = (
