@@ -12,6 +12,14 @@ pub use xtask;
 #[doc = include_str!("../README.md")]
 pub mod readme {}
 
+/// The `segmind` crate's README (written by the generator), compiled.
+#[doc = include_str!("../generated/README.md")]
+pub mod generated_readme {}
+
+/// The `segmind-runtime` crate's README, compiled.
+#[doc = include_str!("../runtime/README.md")]
+pub mod runtime_readme {}
+
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
     xtask::workspace_root()

@@ -117,7 +117,7 @@ fn module_doc(model: &Model) -> String {
 
 /// A `no_run` doctest that builds an input from the constructor's fields
 /// (their schema examples where given) and uses what the call returns.
-fn example(model: &Model) -> String {
+pub(super) fn example(model: &Model) -> String {
     let module = &model.rust_name;
     let call = format!(
         "let input = {};",
