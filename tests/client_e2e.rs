@@ -86,8 +86,8 @@ async fn v1_output(
     input: &dyn ModelInput,
     path: &std::path::Path,
 ) -> (ResponseMeta, Output) {
-    let slug = input.info().slug;
-    if input.info().output == OutputKind::Json {
+    let slug = input.slug();
+    if input.info().expect("typed").output == OutputKind::Json {
         let answer: JsonOutput = client
             .run(input)
             .await

@@ -86,7 +86,7 @@ fn names_close_to_taken_ones_compile_and_keep_every_method() {
     assert_eq!(set::self_type::MODEL.rust_name, "self_type");
     let input =
         set::models::input_from_json("rt", serde_json::json!({"prompt": "p"})).expect("rt's input");
-    assert_eq!(input.info().slug, "rt");
+    assert_eq!(input.slug(), "rt");
 }
 
 /// The public methods of every `impl Client` block in `files`.

@@ -193,7 +193,7 @@ fn a_lossy_slug_gets_the_module_name_its_schema_gives() {
     assert_eq!(info.typical_latency_seconds, Some(12.5));
     assert_eq!(info.typical_price_usd, Some(0.01));
     let input = lossy_1_5_slug::Input::new("a prompt");
-    assert_eq!(input.info().slug, "lossy-1.5-slug");
+    assert_eq!(input.slug(), "lossy-1.5-slug");
 }
 
 #[test]
@@ -637,4 +637,144 @@ fn every_enum_value_round_trips_through_its_wire_text() {
         serde_json::from_value::<Voice>(json!("v-999")).expect("open"),
         Voice::Other("v-999".to_owned())
     );
+}
+
+/// The reader's message for a whole number beyond `i64` at `pointer`.
+fn beyond_i64(pointer: &str, written: &str) -> String {
+    format!("{pointer}: {written} is beyond the 64-bit integer range (-9223372036854775808 to 9223372036854775807) that the field holds")
+}
+
+#[test]
+fn an_integer_without_range_takes_any_i64_and_json_beyond_it_is_refused_naming_the_field() {
+    use integer_without_range::{Grid, Input};
+    // A missing bound is i64's: the table states none, every i64 passes.
+    for info in integer_without_range::MODEL.fields {
+        if info.name != "steps" && info.name != "offset" {
+            assert!(info.minimum.is_none() && info.maximum.is_none(), "{info:?}");
+        }
+    }
+    let extremes = Input::new(i64::MIN)
+        .steps(i64::MAX)
+        .offset(i64::MIN)
+        .decoding(i64::MAX)
+        .seeds([i64::MIN, i64::MAX])
+        .grid(Grid::new(i64::MAX));
+    assert_eq!(extremes.validate(), Ok(()));
+    let read: Input = serde_json::from_value(json!({
+        "seed": 9_223_372_036_854_775_807i64,
+        "steps": 1e18,
+        "offset": -9_223_372_036_854_775_808.0,
+        "grid": {"rows": -1},
+    }))
+    .expect("every value is an i64");
+    assert_eq!(read.seed, i64::MAX);
+    assert_eq!(read.offset, Some(i64::MIN));
+    // The one bound that is given still holds.
+    let err = Input::new(0)
+        .steps(0)
+        .offset(0)
+        .validate()
+        .expect_err("below");
+    let lines: Vec<String> = err.violations.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "steps: 0 is below the minimum 1",
+            "offset: 0 is not below 0",
+        ]
+    );
+    // JSON Schema accepts any integer; the field holds an i64, so one beyond
+    // it is an error naming the field, the value and the range.
+    for (body, pointer, written) in [
+        (json!({"seed": u64::MAX}), "/seed", "18446744073709551615"),
+        (json!({"seed": 1e30}), "/seed", "1e+30"),
+        (
+            json!({"seed": 1, "steps": 9_223_372_036_854_775_808.0}),
+            "/steps",
+            "9.223372036854776e+18",
+        ),
+        (json!({"seed": 1, "offset": -1e20}), "/offset", "-1e+20"),
+        (json!({"seed": 1, "decoding": 1e300}), "/decoding", "1e+300"),
+        (
+            json!({"seed": 1, "seeds": [1, -1e19]}),
+            "/seeds/1",
+            "-1e+19",
+        ),
+        (
+            json!({"seed": 1, "grid": {"rows": 9_223_372_036_854_775_808u64}}),
+            "/grid/rows",
+            "9223372036854775808",
+        ),
+    ] {
+        let err = serde_json::from_value::<Input>(body.clone()).expect_err("beyond i64");
+        assert_eq!(err.to_string(), beyond_i64(pointer, written), "{body}");
+    }
+}
+
+#[test]
+fn whole_numbers_written_with_a_fraction_are_those_integers() {
+    use number_forms_with_fractions::{Duration, Input};
+    // minLength 2.0, maxLength 5.0 and the items' maxLength 8.0 hold.
+    let err = Input::new("f")
+        .tags(["123456789"])
+        .validate()
+        .expect_err("too short");
+    let lines: Vec<String> = err.violations.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "name: 1 characters, fewer than the minimum 2",
+            "tags/0: 9 characters, more than the maximum 8",
+        ]
+    );
+    assert!(Input::new("sixsix").validate().is_err());
+    // minimum 1.0, maximum 1e1, exclusiveMinimum -1e2, multipleOf 2.0,
+    // minItems 1e0 and maxItems 3.0, on integers and lists.
+    let err = Input::new("ab")
+        .count(11)
+        .step(-100)
+        .tags(Vec::<String>::new())
+        .sizes([-1])
+        .validate()
+        .expect_err("out of range");
+    let lines: Vec<String> = err.violations.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "count: 11 is above the maximum 10",
+            "step: -100 is not above -100",
+            "tags: 0 items, fewer than the minimum 1",
+            "sizes/0: -1 is below the minimum 0",
+        ]
+    );
+    assert!(Input::new("ab").step(3).validate().is_err());
+    assert!(Input::new("ab")
+        .tags(["a", "b", "c", "d"])
+        .validate()
+        .is_err());
+    // enum [1.0, 2.0] and default 2.0: an integer enum with its default,
+    // integers on the wire.
+    assert_eq!(Duration::default(), Duration::V2);
+    let input = Input::new("ab")
+        .duration(Duration::V1)
+        .step(-98)
+        .sizes([0, 7]);
+    assert_eq!(input.count, 2);
+    assert_eq!(input.validate(), Ok(()));
+    assert_eq!(
+        serde_json::to_value(&input).expect("serialises"),
+        json!({"name": "ab", "count": 2, "step": -98, "duration": 1, "sizes": [0, 7]})
+    );
+    let read: Input = serde_json::from_value(
+        json!({"name": "ab", "count": 3.0, "duration": 2.0, "sizes": [1e1]}),
+    )
+    .expect("whole numbers");
+    assert_eq!((read.count, read.duration), (3, Some(Duration::V2)));
+    assert_eq!(read.sizes, Some(vec![10]));
+    let count = number_forms_with_fractions::MODEL
+        .fields
+        .iter()
+        .find(|f| f.name == "count")
+        .expect("count");
+    assert_eq!(count.default, Some("2"));
 }

@@ -549,3 +549,34 @@ fn the_document_of_every_fixture_schema_is_valid_too() {
         .collect();
     assert_eq!(ids.len(), 2 * models.len() + 2, "operation ids are unique");
 }
+
+#[test]
+fn whole_numbers_written_with_a_fraction_are_exported_as_integers_where_integers_go() {
+    let exported = xtask::openapi::export_schema(&json!({
+        "type": "object",
+        "properties": {
+            "name": { "type": "string", "minLength": 2.0, "maxLength": 5e0 },
+            "count": { "type": "integer", "minimum": 1.0, "maximum": 1e1, "multipleOf": 1.0, "default": 2.0, "examples": [3.0] },
+            "seed": { "type": ["integer", "null"], "exclusiveMaximum": 0.0 },
+            "duration": { "type": "integer", "enum": [1.0, 2] },
+            "sizes": { "type": "array", "minItems": 1e0, "maxItems": 3.0, "items": { "type": "integer" }, "examples": [[1.0, 2e0]] },
+            "weight": { "type": "number", "minimum": 1.0, "default": 2.0, "enum": [1.0, 2.5] },
+            "scales": { "type": "array", "items": { "type": "number" }, "examples": [[1.0]] },
+        },
+    }));
+    assert_eq!(
+        exported["properties"],
+        json!({
+            "name": { "type": "string", "minLength": 2, "maxLength": 5 },
+            "count": { "type": "integer", "minimum": 1, "maximum": 10, "multipleOf": 1, "default": 2, "examples": [3] },
+            "seed": { "type": ["integer", "null"], "exclusiveMaximum": 0 },
+            "duration": { "type": "integer", "enum": [1, 2] },
+            "sizes": { "type": "array", "minItems": 1, "maxItems": 3, "items": { "type": "integer" }, "examples": [[1, 2]] },
+            // A number field's values are numbers as written.
+            "weight": { "type": "number", "minimum": 1.0, "default": 2.0, "enum": [1.0, 2.5] },
+            "scales": { "type": "array", "items": { "type": "number" }, "examples": [[1.0]] },
+        })
+    );
+    // Compared as JSON values, 2 and 2.0 differ: the test sees the form.
+    assert_ne!(json!(2), json!(2.0));
+}

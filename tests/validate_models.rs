@@ -141,9 +141,11 @@ fn every_bounded_field_of_every_model_reports_both_bounds() {
                 let Some(bound) = bound.map(segmind_runtime::Limit::as_f64) else {
                     continue;
                 };
-                // The 64-bit limits of an open integer field cannot be
-                // passed by an i64 (a JSON integer beyond them is a type
-                // error, tested with the exact-semantics property test).
+                // A bound at i64's own limit (the bound of an integer
+                // field that gives none, which a schema may still write)
+                // cannot be passed by an i64: a JSON integer beyond it is
+                // refused when read, tested below and in the differential
+                // property test.
                 let at_i64_limit = bound <= i64::MIN as f64 || bound >= i64::MAX as f64;
                 if field.kind == FieldKind::Integer && at_i64_limit {
                     continue;
@@ -196,4 +198,35 @@ fn every_closed_enum_of_every_model_refuses_other_values() {
             );
         }
     }
+}
+
+#[test]
+fn a_json_integer_beyond_i64_is_an_error_naming_the_field_wherever_json_is_read() {
+    // flux-schnell's seed has no range on Segmind's page: any 64-bit seed.
+    let range = "is beyond the 64-bit integer range (-9223372036854775808 to 9223372036854775807) that the field holds";
+    for seed in [json!(i64::MIN), json!(i64::MAX), json!(i64::MIN as f64)] {
+        let input = models::input_from_json("flux-schnell", json!({"prompt": "p", "seed": seed}))
+            .expect("an i64");
+        assert_eq!(input.validate(), Ok(()), "{seed}");
+    }
+    let err = models::input_from_json(
+        "flux-schnell",
+        json!({"prompt": "p", "seed": 18_446_744_073_709_551_615u64}),
+    )
+    .err()
+    .expect("beyond i64");
+    assert_eq!(
+        err.to_string(),
+        format!("invalid flux-schnell input: /seed: 18446744073709551615 {range}")
+    );
+    let (lines, bad) = segmind::BatchLine::parse_all(
+        "{\"prompt\": \"p\", \"seed\": 1e30}\n{\"prompt\": \"p\", \"seed\": 9223372036854775807}",
+        &segmind::flux_schnell::MODEL,
+        |json| models::input_from_json("flux-schnell", json),
+    );
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].line, 2);
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0].line, 1);
+    assert_eq!(bad[0].problems, [format!("/seed: 1e+30 {range}")]);
 }

@@ -12,6 +12,11 @@
 //! (`mailto:`, `urn:`, `https:example.com`, `/etc/passwd`, `face.png`): a
 //! string read from JSON is a URL, never a local file, so every case is
 //! compared and none may hold a file.
+//!
+//! JSON Schema's integers have no limit; an integer field is an `i64`, and
+//! a field whose schema gives no bound has i64's. A whole number beyond it
+//! that the schema accepts is expected to be refused by the client with a
+//! message naming the field, and is counted as an agreed case.
 
 use std::path::Path;
 
@@ -306,10 +311,14 @@ fn url_like() -> BoxedStrategy<Value> {
 /// Strings around a schema's lengths (counted in code points: multi-byte
 /// characters included) and, when it has a pattern, matching it.
 fn strings_for(schema: &Value) -> BoxedStrategy<Value> {
-    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    // A length may be written `2.0`.
+    let min = schema
+        .get("minLength")
+        .and_then(Value::as_f64)
+        .unwrap_or(0.0) as usize;
     let max = schema
         .get("maxLength")
-        .and_then(Value::as_u64)
+        .and_then(Value::as_f64)
         .map_or(min + 8, |m| m as usize);
     let chars = proptest::sample::select(vec!['a', 'Z', '0', '9', '-', '_', ' ', 'é', '😀', '#']);
     let lengths = proptest::collection::vec(chars, min.saturating_sub(1)..=(max + 1).min(64))
@@ -373,7 +382,7 @@ fn value_for(schema: &Value) -> BoxedStrategy<Value> {
                     let items = schema.get("items").cloned().unwrap_or(json!({}));
                     let max = schema
                         .get("maxItems")
-                        .and_then(Value::as_u64)
+                        .and_then(Value::as_f64)
                         .map_or(4, |m| m as usize + 1)
                         .min(6);
                     proptest::collection::vec(value_for(&items), 0..=max)
@@ -439,6 +448,46 @@ fn object_for(schema: &Value) -> BoxedStrategy<Value> {
         .boxed()
 }
 
+/// The JSON pointers of the whole numbers in `body` beyond `i64` where
+/// `schema` has an integer.
+fn beyond_i64(schema: &Value, body: &Value, pointer: &str, found: &mut Vec<String>) {
+    let integer = match schema.get("type") {
+        Some(Value::String(t)) => t == "integer",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
+        _ => false,
+    };
+    match body {
+        Value::Number(n) if integer => {
+            // -2^63 <= x < 2^63 is i64's range written as a float.
+            let fits = n.as_i64().is_some()
+                || (!n.is_u64()
+                    && n.as_f64().is_some_and(|x| {
+                        (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x)
+                    }));
+            if !fits && n.as_f64().is_some_and(|x| x.fract() == 0.0) {
+                found.push(pointer.to_owned());
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item) = schema.get("items") {
+                for (i, v) in items.iter().enumerate() {
+                    beyond_i64(item, v, &format!("{pointer}/{i}"), found);
+                }
+            }
+        }
+        Value::Object(map) => {
+            if let Some(properties) = schema.get("properties") {
+                for (key, v) in map {
+                    if let Some(property) = properties.get(key) {
+                        beyond_i64(property, v, &format!("{pointer}/{key}"), found);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Whether the input holds a media value read as a local file.
 fn holds_a_file(input: &dyn ModelInput) -> bool {
     input
@@ -447,10 +496,13 @@ fn holds_a_file(input: &dyn ModelInput) -> bool {
         .any(|(_, media)| matches!(media, Media::File(_)))
 }
 
-/// Runs `cases` cases per subject; returns (subject, compared, accepted).
+/// One subject's counts: compared (beyond i64 among them), accepted.
+type Counts = (usize, usize, usize);
+
+/// Runs `cases` cases per subject; returns the name and counts of each.
 /// Every case is compared: a media string read from JSON is a URL, never a
 /// local file (checked on every case), so no case is set aside.
-fn agree(cases: u32) -> Vec<(String, usize, usize)> {
+fn agree(cases: u32) -> Vec<(String, Counts)> {
     let mut report = Vec::new();
     for subject in subjects() {
         let validator = server_validator(&subject.input);
@@ -460,11 +512,18 @@ fn agree(cases: u32) -> Vec<(String, usize, usize)> {
             failure_persistence: None,
             ..Config::default()
         });
-        let counts = std::cell::Cell::new((0usize, 0usize));
+        let counts = std::cell::Cell::new((0usize, 0usize, 0usize));
         runner
             .run(&strategy, |body| {
-                let (mut compared, mut accepted) = counts.get();
-                let server = validator.is_valid(&body);
+                let (mut compared, mut big, mut accepted) = counts.get();
+                let valid = validator.is_valid(&body);
+                let mut beyond = Vec::new();
+                if valid {
+                    beyond_i64(&subject.input, &body, "", &mut beyond);
+                }
+                // The client accepts what the schema accepts, save a whole
+                // number beyond i64 in an integer field.
+                let server = valid && beyond.is_empty();
                 let local = match (subject.read)(body.clone()) {
                     Ok(input) => {
                         prop_assert!(
@@ -478,38 +537,61 @@ fn agree(cases: u32) -> Vec<(String, usize, usize)> {
                 };
                 compared += 1;
                 accepted += usize::from(server);
-                counts.set((compared, accepted));
+                big += usize::from(!beyond.is_empty());
+                counts.set((compared, big, accepted));
                 if local.is_ok() != server {
                     return Err(TestCaseError::fail(format!(
-                        "{}: {body}: local {local:?}, server valid: {server}",
+                        "{}: {body}: local {local:?}, server valid: {valid}, beyond i64 at {beyond:?}",
                         subject.name
                     )));
+                }
+                if let (false, Err(e)) = (beyond.is_empty(), &local) {
+                    let named = beyond.iter().any(|at| e.contains(&format!("{at}: ")));
+                    if !named || !e.contains("beyond the 64-bit integer range") {
+                        return Err(TestCaseError::fail(format!(
+                            "{}: {body}: {e:?} does not name a field beyond i64 of {beyond:?}",
+                            subject.name
+                        )));
+                    }
                 }
                 Ok(())
             })
             .unwrap_or_else(|e| panic!("{}: {e}", subject.name));
-        let (compared, accepted) = counts.get();
+        let (compared, big, accepted) = counts.get();
         assert!(accepted > 0, "{}: no valid input generated", subject.name);
         assert!(
             compared > accepted,
             "{}: no invalid input generated",
             subject.name
         );
-        report.push((subject.name, compared, accepted));
+        report.push((subject.name, (compared, big, accepted)));
     }
     report
 }
 
-fn print(report: &[(String, usize, usize)]) {
-    for (name, compared, accepted) in report {
-        eprintln!("{name}: {compared} compared ({accepted} valid), 0 disagreements");
+fn print(report: &[(String, Counts)]) {
+    for (name, (compared, big, accepted)) in report {
+        eprintln!(
+            "{name}: {compared} compared ({accepted} valid; {big} valid to JSON Schema but beyond i64, refused naming the field), 0 disagreements"
+        );
     }
+}
+
+/// Checks that integers beyond i64 were met, where a schema lets them
+/// through.
+fn assert_beyond_i64_met(report: &[(String, Counts)]) {
+    let (_, (_, big, _)) = report
+        .iter()
+        .find(|(name, _)| name == "integer-without-range.json")
+        .expect("the fixture is a subject");
+    assert!(*big > 0, "no value beyond i64 generated: {report:?}");
 }
 
 #[test]
 fn generated_validators_agree_with_json_schema_on_arbitrary_json() {
     let report = agree(2_000);
     print(&report);
+    assert_beyond_i64_met(&report);
 }
 
 /// The long run: `cargo test -p segmind-tests --test validator_agreement --

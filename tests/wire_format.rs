@@ -104,7 +104,7 @@ fn the_registry_reads_back_what_every_model_writes() {
         let input =
             models::input_from_json(model.slug, Value::Object(body.clone())).expect("parses");
         assert_eq!(input.to_json(), Value::Object(body), "{}", model.slug);
-        assert_eq!(input.info().slug, model.slug);
+        assert_eq!(input.slug(), model.slug);
     }
     assert!(matches!(
         models::input_from_json("no-such-model", json!({})),

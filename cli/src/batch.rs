@@ -66,8 +66,10 @@ pub fn batch_command(models: &'static [&'static ModelInfo]) -> Command {
             Arg::new(MODEL)
                 .required(true)
                 .value_name("MODEL")
-                .value_parser(clap::builder::PossibleValuesParser::new(names))
-                .help("The model (as its subcommand is named)"),
+                .help(format!(
+                    "The model: one of this tool's ({}), or any other Segmind slug, whose lines are sent as they are",
+                    names.join(", ")
+                )),
         )
         .arg(
             Arg::new(INPUTS)
@@ -120,16 +122,26 @@ pub async fn run_batch(
         .ok()
         .flatten()
         .ok_or_else(|| Failure::usage("give a model"))?;
-    let model = find_model(models, name)
-        .ok_or_else(|| Failure::usage(format!("unknown model `{name}`")))?;
+    let model = find_model(models, name);
+    if model.is_none() {
+        // A slug without a schema: its lines are sent as they are.
+        segmind_runtime::check_slug(name).map_err(|e| Failure::usage(e.to_string()))?;
+    }
+    let slug = model.map_or(name.as_str(), |model| model.slug);
     let inputs = path(matches, INPUTS)?;
     let text = std::fs::read_to_string(&inputs)
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", inputs.display())))?;
-    // The batch file is the user's own, named on the command line: its
-    // media strings may name local files, as --json-input's may.
-    let (lines, problems) = BatchLine::parse_all(&text, model, |value| {
-        segmind::models::input_from_trusted_json(model.slug, value)
-    });
+    let (lines, problems) = match model {
+        // The batch file is the user's own, named on the command line: its
+        // media strings may name local files, as --json-input's may.
+        Some(model) => BatchLine::parse_all(&text, model, |value| {
+            segmind::models::input_from_trusted_json(model.slug, value)
+        }),
+        // Untyped lines: strings are sent as they are, never read as paths.
+        None => {
+            BatchLine::parse_all_json(&text, slug).map_err(|e| Failure::usage(e.to_string()))?
+        }
+    };
     let dry_run = flag(matches, DRY_RUN);
     if !problems.is_empty() {
         if globals.json {
@@ -168,7 +180,7 @@ pub async fn run_batch(
             "all {} lines of {} are valid {} inputs; nothing was sent",
             lines.len(),
             inputs.display(),
-            model.slug
+            slug
         );
         if globals.json {
             output::stdout_json(&json!({"event": "dry_run", "valid_lines": lines.len()}));
@@ -193,7 +205,12 @@ pub async fn run_batch(
         wait.deadline = *deadline;
     }
     let client = globals.client(None)?;
-    let batch = Batch::new(&client, model, lines, &out_dir)
+    let batch = match model {
+        Some(model) => Batch::new(&client, model, lines, &out_dir),
+        None => Batch::for_slug(&client, slug, lines, &out_dir)
+            .map_err(|e| Failure::usage(e.to_string()))?,
+    };
+    let batch = batch
         .concurrency(concurrency)
         .wait_options(wait)
         .resend_unknown(flag(matches, RESEND_UNKNOWN));
@@ -217,7 +234,8 @@ pub async fn run_batch(
             failure
         })?;
     drop(display);
-    report(&summary, globals, &resend_command(model, &inputs, &out_dir));
+    let name = model.map_or_else(|| slug.to_owned(), crate::command::subcommand_name);
+    report(&summary, globals, &resend_command(&name, &inputs, &out_dir));
     if summary.failed == 0 {
         Ok(())
     } else {
@@ -237,14 +255,10 @@ fn path(matches: &ArgMatches, id: &str) -> Result<PathBuf, Failure> {
 }
 
 /// The command that sends the lines of unknown outcome again on purpose.
-fn resend_command(
-    model: &ModelInfo,
-    inputs: &std::path::Path,
-    out_dir: &std::path::Path,
-) -> String {
+fn resend_command(name: &str, inputs: &std::path::Path, out_dir: &std::path::Path) -> String {
     format!(
         "segmind batch {} {} --out-dir {} --{RESEND_UNKNOWN}",
-        output::shell_quote(&crate::command::subcommand_name(model)),
+        output::shell_quote(name),
         output::shell_quote(&inputs.display().to_string()),
         output::shell_quote(&out_dir.display().to_string()),
     )

@@ -96,6 +96,7 @@ pub fn build(models: &'static [&'static ModelInfo]) -> Command {
     root.subcommand(models_command())
         .subcommand(wait_command())
         .subcommand(crate::batch::batch_command(models))
+        .subcommand(crate::run_any::run_command())
         .subcommand(completions_command())
 }
 
@@ -126,6 +127,7 @@ pub fn subcommand_name(model: &ModelInfo) -> String {
         WAIT_COMMAND,
         COMPLETIONS_COMMAND,
         crate::batch::BATCH_COMMAND,
+        crate::run_any::RUN_COMMAND,
         "help",
     ];
     if builtin.contains(&model.slug) {
@@ -223,7 +225,7 @@ pub(crate) fn wait_args() -> [Arg; 2] {
 /// `--out`: optional; without it a media output is saved as
 /// `<model>.<ext>` (`<request-id>.<ext>` for `wait`) and a JSON answer is
 /// printed.
-fn out_arg() -> Arg {
+pub(crate) fn out_arg() -> Arg {
     Arg::new(OUT)
         .long(OUT)
         .short('o')

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use segmind_runtime::{Media, ModelInfo, ModelInput};
+use segmind_runtime::{Media, ModelInput, OutputKind};
 use serde_json::{json, Value};
 
 use crate::failure::Failure;
@@ -18,7 +18,8 @@ pub const MASKED_KEY: &str = "****";
 /// Prints the dry run: the body on stdout and notes plus the curl command on
 /// stderr, or everything as one JSON object on stdout with `--json`.
 pub fn print(
-    model: &ModelInfo,
+    slug: &str,
+    output_kind: Option<OutputKind>,
     input: &dyn ModelInput,
     flags: &[FieldFlag],
     globals: &Globals,
@@ -30,16 +31,16 @@ pub fn print(
     let url = format!(
         "{}/{version}/{}",
         client.base_url(),
-        encode_path_segment(model.slug)
+        encode_path_segment(slug)
     );
     let body = input.to_json();
     // A v1 answer is the media itself (or a JSON model's JSON); a v2
     // answer is the job's JSON.
-    let is_json = model.output == segmind_runtime::OutputKind::Json;
+    let is_json = output_kind == Some(OutputKind::Json);
     let save_to = (!use_v2 && (out.is_some() || !is_json)).then(|| {
         out.map(|p| p.display().to_string()).unwrap_or_else(|| {
-            let ext = crate::save::usual_extension(model.output);
-            format!("{}.{ext}", crate::wait::default_stem(model.slug))
+            let ext = output_kind.map_or("bin", crate::save::usual_extension);
+            format!("{}.{ext}", crate::wait::default_stem(slug))
         })
     });
     let curl = curl_command(&url, &body, save_to.as_deref());
@@ -60,7 +61,7 @@ pub fn print(
             .collect();
         output::stdout_json(&json!({
             "dry_run": true,
-            "model": model.slug,
+            "model": slug,
             "method": "POST",
             "url": url,
             "body": body,

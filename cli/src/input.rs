@@ -47,7 +47,7 @@ pub fn request_json(
 
 /// The body given with `--json-input`: a JSON object from a file, or from
 /// stdin for `-`.
-fn json_input(matches: &ArgMatches) -> Result<Option<Map<String, Value>>, Failure> {
+pub(crate) fn json_input(matches: &ArgMatches) -> Result<Option<Map<String, Value>>, Failure> {
     let Ok(Some(source)) = matches.try_get_one::<String>(crate::command::JSON_INPUT) else {
         return Ok(None);
     };
@@ -152,7 +152,7 @@ mod tests {
         };
         let flags = crate::field_arg::field_flags(&MODEL, &[]);
         let report = ValidationError {
-            model: "hallo",
+            model: "hallo".to_owned(),
             violations: vec![Violation {
                 field: "pose_weight".to_owned(),
                 kind: ViolationKind::AboveMaximum {

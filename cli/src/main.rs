@@ -19,6 +19,7 @@ mod models_list;
 mod output;
 mod progress;
 mod run;
+mod run_any;
 mod save;
 mod signal;
 mod trace;
@@ -85,6 +86,7 @@ async fn dispatch(
         }
         WAIT_COMMAND => wait::run_wait(matches, globals).await,
         batch::BATCH_COMMAND => batch::run_batch(models, matches, globals).await,
+        run_any::RUN_COMMAND => run_any::run_any(matches, globals).await,
         COMPLETIONS_COMMAND => {
             let shell = matches
                 .try_get_one::<clap_complete::Shell>(SHELL)

@@ -14,7 +14,7 @@ use crate::save::Delivered;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Saved {
     /// Slug of the model, when known (`segmind wait` does not know it).
-    pub model: Option<&'static str>,
+    pub model: Option<String>,
     /// Segmind's id of the request.
     pub request_id: Option<String>,
     /// Credits left on the account.
@@ -148,7 +148,7 @@ mod tests {
 
     fn saved() -> Saved {
         Saved {
-            model: Some("hallo"),
+            model: Some("hallo".to_owned()),
             request_id: Some("r-1".into()),
             remaining_credits: Some(99.5),
             cost: Some(0.421),

@@ -38,18 +38,31 @@ pub async fn run_model(
     let flags = model_flags(model);
     let input = build_input(model, matches, &flags)?;
     let flag = |id: &str| crate::globals::flag(matches, id);
-    let use_v2 = flag(ASYNC);
     if flag(DRY_RUN) {
         let out = matches.try_get_one::<PathBuf>(OUT).ok().flatten();
         return dry_run::print(
-            model,
+            model.slug,
+            Some(model.output),
             input.as_ref(),
             &flags,
             globals,
-            use_v2,
+            flag(ASYNC),
             out.map(PathBuf::as_path),
         );
     }
+    run_input(model, input.as_ref(), matches, globals).await
+}
+
+/// Runs `model` on `input` (validated), with the run options of `matches`:
+/// v1 or `--async`, `--out`, `--timeout`, `--poll-interval`.
+pub async fn run_input(
+    model: &'static ModelInfo,
+    input: &dyn ModelInput,
+    matches: &ArgMatches,
+    globals: &Globals,
+) -> Result<(), Failure> {
+    let flags = model_flags(model);
+    let use_v2 = crate::globals::flag(matches, ASYNC);
     let out = out_path(matches);
     let options = wait_options(matches);
     let progress = globals.progress();
@@ -63,12 +76,12 @@ pub async fn run_model(
     // `--timeout` bounds the whole command; for v1 it also bounds each HTTP
     // exchange, so a hung connection is cut even between retries.
     let client = globals.client((!use_v2).then_some(options.deadline))?;
-    note_local_files(input.as_ref(), &flags, globals, &progress);
+    note_local_files(input, &flags, globals, &progress);
     if use_v2 {
         run_v2(
             &client,
             model,
-            input.as_ref(),
+            input,
             options,
             (out.as_deref(), destination),
             globals,
@@ -79,7 +92,7 @@ pub async fn run_model(
         run_v1(
             &client,
             model,
-            input.as_ref(),
+            input,
             options,
             (out.as_deref(), destination),
             globals,
@@ -157,7 +170,7 @@ async fn run_v1(
             }
         };
         Ok(Saved {
-            model: Some(model.slug),
+            model: Some(model.slug.to_owned()),
             request_id: meta.request_id,
             remaining_credits: meta.remaining_credits,
             cost: meta.cost,

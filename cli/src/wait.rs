@@ -253,7 +253,7 @@ async fn wait_then_save(
         _ => download::<AnyMediaKind>(&result, destination, progress, spinner).await?,
     };
     Ok(Saved {
-        model: model.map(|model| model.slug),
+        model: model.map(|model| model.slug.to_owned()),
         request_id: Some(result.request_id.clone()),
         remaining_credits: result.meta.remaining_credits,
         cost: result.meta.cost,

@@ -68,8 +68,11 @@ struct Raw {
 }
 
 impl ModelInput for Raw {
-    fn info(&self) -> &'static ModelInfo {
-        self.info
+    fn info(&self) -> Option<&'static ModelInfo> {
+        Some(self.info)
+    }
+    fn slug(&self) -> &str {
+        self.info.slug
     }
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())

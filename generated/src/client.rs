@@ -116,6 +116,63 @@ impl Client {
     ) -> rt::Batch {
         rt::Batch::new(&self.inner, model, lines, out_dir)
     }
+    /// Runs any slug synchronously (v1) with a JSON input. A model compiled
+    /// in goes through its typed reading and validation (refused exactly as
+    /// its typed method refuses); any other slug is sent as it is (see
+    /// [`JsonInput`](crate::JsonInput)), and the reply says what it is: ask
+    /// for [`AnyOutput`](crate::AnyOutput) to take whatever comes, or for a
+    /// kind ([`Image`](crate::Image), [`JsonOutput`](crate::JsonOutput)...)
+    /// to have any other kind refused, naming what came. Media strings are
+    /// URLs, never local paths. Every guarantee of [`Client::run`] holds.
+    ///
+    /// # Errors
+    ///
+    /// [`rt::Error::Input`] for JSON that cannot be the input (nothing is
+    /// sent), else as [`Client::run`].
+    pub async fn run_json<O: rt::ModelOutput>(
+        &self,
+        slug: &str,
+        json: ::serde_json::Value,
+    ) -> Result<O, rt::Error> {
+        let input = crate::models::any_input(slug, json)?;
+        self.inner.run(&*input).await
+    }
+    /// Submits a job of any slug (v2) with a JSON input, read as
+    /// [`Client::run_json`] reads it; fetch its output with
+    /// [`JobResult::download`](crate::JobResult::download) as
+    /// [`AnyOutput`](crate::AnyOutput) or the kind you expect.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::run_json`] and [`Client::submit`].
+    pub async fn submit_json(
+        &self,
+        slug: &str,
+        json: ::serde_json::Value,
+    ) -> Result<rt::Job, rt::Error> {
+        let input = crate::models::any_input(slug, json)?;
+        self.inner.submit(&*input).await
+    }
+    /// A batch run of any slug over `lines` (read with
+    /// [`models::batch_lines`](crate::models::batch_lines)): a model compiled
+    /// in runs as [`Client::batch`] runs it; any other slug's outputs are
+    /// saved as what their replies say they are. Same manifest, resume and
+    /// billing rules.
+    ///
+    /// # Errors
+    ///
+    /// [`rt::Error::Input`] for a slug that cannot name a model.
+    pub fn batch_json(
+        &self,
+        slug: &str,
+        lines: Vec<rt::BatchLine>,
+        out_dir: impl Into<::std::path::PathBuf>,
+    ) -> Result<rt::Batch, rt::Error> {
+        match crate::models::find(slug) {
+            Some(model) => Ok(rt::Batch::new(&self.inner, model, lines, out_dir)),
+            None => Ok(rt::Batch::for_slug(&self.inner, slug, lines, out_dir)?),
+        }
+    }
     /// The JSON body `input` is sent as, once its local media files are
     /// uploaded (or inlined); what the model methods POST.
     ///

@@ -39,7 +39,7 @@ pub struct Input {
     /// Inference steps. Range: 1 to 8. Default (applied by the server when unset): `4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<i64>,
-    /// Seed for reproducible images. Range: -9223372036854775808 to 9223372036854775807. Default (applied by the server when unset): `123456789`.
+    /// Seed for reproducible images. Default (applied by the server when unset): `123456789`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<i64>,
     /// Sampler (27 in all; the page names 10). Known values: `euler`, `euler_pp`, `euler_ancestral`, `euler_ancestral_pp`, `heun`, `heunpp2`, `dpm_2`, `dpm_2_ancestral`, `lms`, `dpm_fast`; any other string is accepted too. Default (applied by the server when unset): `euler`.
@@ -48,7 +48,7 @@ pub struct Input {
     /// Scheduler. Allowed values: `normal`, `karras`, `exponential`, `sgm_uniform`, `simple`, `ddim_uniform`. Default (applied by the server when unset): `normal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<Scheduler>,
-    /// Number of images. Range: 1 to 9223372036854775807. Default (applied by the server when unset): `1`.
+    /// Number of images. Minimum: 1. Default (applied by the server when unset): `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub samples: Option<i64>,
     /// Image width, between 512 and 2048 in multiples of 8. Range: 512 to 2048. A multiple of 8. Default (applied by the server when unset): `1024`.
@@ -132,8 +132,6 @@ impl rt::__private::Fields for Input {
             .default("4"),
         rt::FieldInfo::integer("seed")
             .description("Seed for reproducible images.")
-            .minimum(rt::Limit::Int(-9223372036854775808))
-            .maximum(rt::Limit::Int(9223372036854775807))
             .default("123456789"),
         rt::FieldInfo::string("sampler_name")
             .description("Sampler (27 in all; the page names 10).")
@@ -147,7 +145,6 @@ impl rt::__private::Fields for Input {
         rt::FieldInfo::integer("samples")
             .description("Number of images.")
             .minimum(rt::Limit::Int(1))
-            .maximum(rt::Limit::Int(9223372036854775807))
             .default("1"),
         rt::FieldInfo::integer("width")
             .description("Image width, between 512 and 2048 in multiples of 8.")

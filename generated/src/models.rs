@@ -85,3 +85,49 @@ pub fn input_from_trusted_json(
 ) -> Result<Box<dyn rt::ModelInput>, rt::ParseInputError> {
     rt::with_local_paths(|| input_from_json(slug, json))
 }
+/// The input of any slug from JSON: a model compiled in is read as its
+/// typed input, exactly as [`input_from_json`] reads it (so refused
+/// exactly as the typed path refuses); any other slug is a
+/// [`rt::JsonInput`], sent as it is once its slug is checked. Media
+/// strings are URLs either way.
+///
+/// # Errors
+///
+/// As [`input_from_json`] for a model compiled in; an invalid slug or a
+/// body that is no object otherwise.
+pub fn any_input(
+    slug: &str,
+    json: ::serde_json::Value,
+) -> Result<Box<dyn rt::ModelInput>, rt::ParseInputError> {
+    if find(slug).is_some() {
+        input_from_json(slug, json)
+    } else {
+        rt::JsonInput::new(slug, json)
+            .map(|input| Box::new(input) as Box<dyn rt::ModelInput>)
+    }
+}
+/// The lines of a batch of any slug (JSON objects, one a line), read as
+/// [`any_input`] reads one: typed and validated for a model compiled in,
+/// sent as they are otherwise. Media strings are URLs.
+///
+/// # Errors
+///
+/// An invalid slug; a line's problems are in the second list.
+#[allow(clippy::type_complexity, reason = "the two lists of BatchLine::parse_all")]
+pub fn batch_lines(
+    slug: &str,
+    text: &str,
+) -> Result<(Vec<rt::BatchLine>, Vec<rt::LineProblems>), rt::ParseInputError> {
+    match find(slug) {
+        Some(model) => {
+            Ok(
+                rt::BatchLine::parse_all(
+                    text,
+                    model,
+                    |json| { input_from_json(slug, json) },
+                ),
+            )
+        }
+        None => rt::BatchLine::parse_all_json(text, slug),
+    }
+}

@@ -11,10 +11,12 @@ use futures_util::stream::{self, StreamExt as _};
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+use crate::any_output::AnyOutput;
 use crate::client::Client;
 use crate::error::Error;
 use crate::job::WaitOptions;
 use crate::job_status::JobState;
+use crate::json_input::{check_slug, JsonInput};
 use crate::manifest::{
     read_manifest, write_manifest, LineState, ManifestRecord, ManifestWriter, MANIFEST_FILE,
 };
@@ -69,7 +71,25 @@ impl BatchLine {
         model: &'static ModelInfo,
         parse: impl Fn(Value) -> Result<Box<dyn ModelInput>, ParseInputError>,
     ) -> (Vec<BatchLine>, Vec<LineProblems>) {
-        parse_batch_lines(text, model, parse)
+        parse_batch_lines(text, model.field(LINE_ID_KEY).is_some(), parse)
+    }
+
+    /// Reads a batch's input for a slug without a schema: each line is sent
+    /// as it is (a [`JsonInput`]: strings are never read as local paths),
+    /// minus its `id`, which names the output. A line that is no JSON
+    /// object is listed with its problem.
+    ///
+    /// # Errors
+    ///
+    /// [`ParseInputError::InvalidSlug`] for a slug that cannot name a model.
+    pub fn parse_all_json(
+        text: &str,
+        slug: &str,
+    ) -> Result<(Vec<BatchLine>, Vec<LineProblems>), ParseInputError> {
+        check_slug(slug)?;
+        Ok(parse_batch_lines(text, false, |json| {
+            JsonInput::new(slug, json).map(|input| Box::new(input) as Box<dyn ModelInput>)
+        }))
     }
 }
 
@@ -85,7 +105,7 @@ pub struct LineProblems {
 /// [`BatchLine::parse_all`].
 pub(crate) fn parse_batch_lines(
     text: &str,
-    model: &'static ModelInfo,
+    id_is_field: bool,
     parse: impl Fn(Value) -> Result<Box<dyn ModelInput>, ParseInputError>,
 ) -> (Vec<BatchLine>, Vec<LineProblems>) {
     let mut lines = Vec::new();
@@ -96,7 +116,7 @@ pub(crate) fn parse_batch_lines(
         if text.is_empty() {
             continue;
         }
-        match parse_line(text, model, &parse) {
+        match parse_line(text, id_is_field, &parse) {
             Ok((id, input)) => lines.push(BatchLine {
                 line: number,
                 id,
@@ -117,7 +137,7 @@ type ParsedLine = (Option<String>, Box<dyn ModelInput>);
 /// One line's id and input, or its problems.
 fn parse_line(
     text: &str,
-    model: &'static ModelInfo,
+    id_is_field: bool,
     parse: &impl Fn(Value) -> Result<Box<dyn ModelInput>, ParseInputError>,
 ) -> Result<ParsedLine, Vec<String>> {
     let value: Value =
@@ -125,8 +145,7 @@ fn parse_line(
     let Value::Object(mut fields) = value else {
         return Err(vec!["not a JSON object".to_owned()]);
     };
-    let own_field = model.field(LINE_ID_KEY).is_some();
-    let id = if own_field {
+    let id = if id_is_field {
         fields.get(LINE_ID_KEY).cloned()
     } else {
         fields.remove(LINE_ID_KEY)
@@ -241,6 +260,14 @@ pub struct BatchSummary {
     pub manifest: PathBuf,
 }
 
+/// What a batch runs: the slug, and the output kind when a schema says it
+/// (`None`: the reply says what it is).
+#[derive(Debug, Clone)]
+struct Target {
+    slug: String,
+    output: Option<OutputKind>,
+}
+
 /// A batch run of one model over many inputs: each line a v2 job, at most
 /// [`Batch::concurrency`] jobs in flight, every output saved in one folder
 /// as `<line>[-<id>].<ext>`, and a manifest ([`ManifestRecord`]s in
@@ -284,7 +311,7 @@ pub struct BatchSummary {
 ///   purpose.
 pub struct Batch {
     client: Client,
-    model: &'static ModelInfo,
+    target: Target,
     lines: Vec<BatchLine>,
     out_dir: PathBuf,
     concurrency: usize,
@@ -295,7 +322,7 @@ pub struct Batch {
 impl std::fmt::Debug for Batch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Batch")
-            .field("model", &self.model.slug)
+            .field("model", &self.target.slug)
             .field("lines", &self.lines.len())
             .field("out_dir", &self.out_dir)
             .field("concurrency", &self.concurrency)
@@ -316,13 +343,45 @@ impl Batch {
     ) -> Self {
         Batch {
             client: client.clone(),
-            model,
+            target: Target {
+                slug: model.slug.to_owned(),
+                output: Some(model.output),
+            },
             lines,
             out_dir: out_dir.into(),
             concurrency: DEFAULT_BATCH_CONCURRENCY,
             wait: WaitOptions::default(),
             resend_unknown: false,
         }
+    }
+
+    /// A run of the slug `slug`, which has no schema, over `lines` (see
+    /// [`BatchLine::parse_all_json`]): each output is saved as what the
+    /// reply says it is (see [`AnyOutput`]). The manifest, resume and
+    /// billing rules are those of [`Batch::new`].
+    ///
+    /// # Errors
+    ///
+    /// [`ParseInputError::InvalidSlug`] for a slug that cannot name a model.
+    pub fn for_slug(
+        client: &Client,
+        slug: &str,
+        lines: Vec<BatchLine>,
+        out_dir: impl Into<PathBuf>,
+    ) -> Result<Self, ParseInputError> {
+        check_slug(slug)?;
+        Ok(Batch {
+            client: client.clone(),
+            target: Target {
+                slug: slug.to_owned(),
+                output: None,
+            },
+            lines,
+            out_dir: out_dir.into(),
+            concurrency: DEFAULT_BATCH_CONCURRENCY,
+            wait: WaitOptions::default(),
+            resend_unknown: false,
+        })
     }
 
     /// Jobs in flight at once (submitted and not yet saved); default
@@ -364,6 +423,18 @@ impl Batch {
                 source,
             }
         };
+        if let Some(line) = self
+            .lines
+            .iter()
+            .find(|line| line.input.slug() != self.target.slug)
+        {
+            return Err(Error::Config(format!(
+                "line {} is an input of `{}`, not of `{}`: nothing was sent",
+                line.line,
+                line.input.slug(),
+                self.target.slug
+            )));
+        }
         std::fs::create_dir_all(&self.out_dir).map_err(io(&self.out_dir))?;
         let manifest = self.manifest_path();
         let contents = read_manifest(&manifest)?;
@@ -380,12 +451,12 @@ impl Batch {
                 );
             }
         }
-        if let Some(other) = records.values().find(|r| r.model != self.model.slug) {
+        if let Some(other) = records.values().find(|r| r.model != self.target.slug) {
             return Err(Error::Config(format!(
                 "{} holds a run of the model `{}`, not `{}`: use another output folder",
                 manifest.display(),
                 other.model,
-                self.model.slug
+                self.target.slug
             )));
         }
         // The manifest starts this run with one whole record per line.
@@ -422,7 +493,7 @@ impl Batch {
         let (events, mut received) = mpsc::unbounded_channel();
         let context = Context {
             client: self.client,
-            model: self.model,
+            target: self.target,
             out_dir: self.out_dir,
             wait: self.wait,
             writer,
@@ -485,7 +556,7 @@ impl Batch {
 /// What every line's task shares.
 struct Context {
     client: Client,
-    model: &'static ModelInfo,
+    target: Target,
     out_dir: PathBuf,
     wait: WaitOptions,
     writer: ManifestWriter,
@@ -519,7 +590,7 @@ impl Context {
             ManifestRecord::new(
                 line.line,
                 line.id.clone(),
-                self.model.slug,
+                &self.target.slug,
                 LineState::NotSubmitted,
             )
         });
@@ -611,7 +682,14 @@ impl Context {
     /// Downloads and saves a finished job's output as `<stem>.<ext>`
     /// (atomically), and answers the file name.
     async fn save(&self, result: &crate::JobResult, stem: &str) -> Result<String, Error> {
-        if self.model.output == OutputKind::Json {
+        if self.target.output.is_none() {
+            // No schema: the reply says what it is.
+            let output: AnyOutput = result.download().await?;
+            let name = format!("{stem}.{}", output.extension());
+            output.save(self.out_dir.join(&name)).await?;
+            return Ok(name);
+        }
+        if self.target.output == Some(OutputKind::Json) {
             let answer: JsonOutput = result.download().await?;
             let name = format!("{stem}.json");
             let mut text = serde_json::to_vec_pretty(answer.value())

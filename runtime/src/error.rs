@@ -210,6 +210,12 @@ pub enum Error {
     #[error(transparent)]
     Validation(#[from] ValidationError),
 
+    /// JSON given as a model's input cannot be read as one (an unknown
+    /// field, a value of the wrong type, a slug that cannot name a model,
+    /// a body that is no object); nothing was sent.
+    #[error(transparent)]
+    Input(#[from] crate::model::ParseInputError),
+
     /// 400: Segmind rejected the request.
     #[error("{}", .0.describe())]
     BadRequest(Box<ApiErrorInfo>),
@@ -343,7 +349,9 @@ impl Error {
         // No catch-all arm: a new variant must be sorted here.
         match self {
             Error::Config(_) => ErrorCategory::Config,
-            Error::Validation(_) | Error::MediaFile { .. } => ErrorCategory::InvalidInput,
+            Error::Validation(_) | Error::Input(_) | Error::MediaFile { .. } => {
+                ErrorCategory::InvalidInput
+            }
             Error::BadRequest(_)
             | Error::Unauthorized(_)
             | Error::Forbidden(_)
@@ -375,7 +383,9 @@ impl Error {
     /// job first ([`Error::request_id`], then `Client::job(id).wait(..)`).
     pub fn may_have_been_billed(&self) -> bool {
         match self {
-            Error::Config(_) | Error::Validation(_) | Error::MediaFile { .. } => false,
+            Error::Config(_) | Error::Validation(_) | Error::Input(_) | Error::MediaFile { .. } => {
+                false
+            }
             Error::Transport {
                 may_have_reached_server,
                 billed_call,
@@ -855,7 +865,7 @@ mod tests {
         .is_retryable());
         assert!(!Error::decode("x").is_retryable());
         let validation = ValidationError {
-            model: "m",
+            model: "m".to_owned(),
             violations: vec![],
         };
         assert!(!Error::from(validation).is_retryable());

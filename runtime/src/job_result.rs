@@ -184,6 +184,32 @@ impl JobResult {
             .send(RequestKind::Get, timeout, || self.client.get(url, with_key))
             .await
             .map_err(with_id)?;
+        if O::ANY_KIND {
+            // With no kind expected, a JSON or text file is read as JSON.
+            let content_type = response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty());
+            if content_type
+                .as_deref()
+                .is_some_and(|t| crate::v1::is_json(t) || crate::v1::is_text(t))
+            {
+                let body = self
+                    .client
+                    .read_body(response, timeout, JSON_FILE_LIMIT)
+                    .await
+                    .map_err(with_id)?;
+                return O::from_reply(Reply(ReplyKind::Text {
+                    body,
+                    content_type,
+                    meta: self.meta.clone(),
+                    key: self.client.key(),
+                }))
+                .map_err(with_id);
+            }
+        }
         O::from_reply(Reply(ReplyKind::Stream {
             response,
             meta: self.meta.clone(),
@@ -193,6 +219,9 @@ impl JobResult {
         }))
     }
 }
+
+/// Largest JSON output file read into memory for an [`crate::AnyOutput`].
+const JSON_FILE_LIMIT: usize = 1 << 30;
 
 /// The output URL: a string, the first string of a list, or an object's
 /// `url`, when it is an http or https URL.

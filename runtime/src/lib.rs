@@ -26,6 +26,7 @@
 // On docs.rs (nightly, `--cfg docsrs`), items behind a `cfg` say so.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod any_output;
 mod base64_reply;
 mod batch;
 mod client;
@@ -35,6 +36,7 @@ mod error;
 mod job;
 mod job_result;
 mod job_status;
+mod json_input;
 mod manifest;
 mod media;
 mod media_output;
@@ -74,9 +76,11 @@ pub use error::{ApiErrorInfo, Error, ErrorCategory, NotMediaInfo};
 
 /// `Result` with this crate's [`Error`]: what the client's calls return.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub use any_output::AnyOutput;
 pub use job::{Job, WaitOptions};
 pub use job_result::{JobMetrics, JobResult};
 pub use job_status::{JobState, JobStatus};
+pub use json_input::{check_slug, JsonInput};
 pub use manifest::{LineState, ManifestContents, ManifestRecord, ManifestWriter, MANIFEST_FILE};
 pub use media::{with_local_paths, Media, MediaKind};
 pub use media_output::{

@@ -184,8 +184,12 @@ impl<'de> Deserialize<'de> for Media {
     /// [`with_local_paths`] (then as [`Media::url_or_path`] reads it).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        Ok(if LOCAL_PATHS.get() {
-            Media::url_or_path(&text)
+        if LOCAL_PATHS.get() {
+            return Ok(Media::url_or_path(&text));
+        }
+        let named = NAMED_FILES.with_borrow(|named| named.iter().any(|path| *path == text));
+        Ok(if named {
+            Media::File(PathBuf::from(text))
         } else {
             Media::Url(text)
         })
@@ -195,6 +199,25 @@ impl<'de> Deserialize<'de> for Media {
 thread_local! {
     /// Whether this thread is inside [`with_local_paths`].
     static LOCAL_PATHS: Cell<bool> = const { Cell::new(false) };
+    /// The paths named as files inside [`with_named_files`] on this thread.
+    static NAMED_FILES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `read` with exactly the paths in `files` read as local files when a
+/// media string read with serde is one of them, character for character;
+/// every other string stays a URL. For a tool whose user named each file
+/// explicitly (the CLI's `--file KEY=PATH`) and whose other strings must
+/// not be guessed.
+pub fn with_named_files<R>(files: Vec<String>, read: impl FnOnce() -> R) -> R {
+    /// Restores the list as it was, also when `read` panics.
+    struct Restore(Vec<String>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            NAMED_FILES.set(std::mem::take(&mut self.0));
+        }
+    }
+    let _restore = Restore(NAMED_FILES.replace(files));
+    read()
 }
 
 /// Runs `read` with local paths allowed in the media strings it reads with

@@ -11,8 +11,13 @@ use crate::validate::{Limit, ValidationError};
 /// Implemented by every generated `Input` type. It is object safe, so tools
 /// that pick the model at run time can hold a `Box<dyn ModelInput>`.
 pub trait ModelInput: Send + Sync {
-    /// The model's static description (slug, fields, typical latency and price).
-    fn info(&self) -> &'static ModelInfo;
+    /// The model's static description (slug, fields, typical latency and
+    /// price), when the crate knows the model: `None` for a
+    /// [`crate::JsonInput`] to a slug without a schema.
+    fn info(&self) -> Option<&'static ModelInfo>;
+
+    /// The model's slug: the last segment of `/v1/{slug}` and `/v2/{slug}`.
+    fn slug(&self) -> &str;
 
     /// Checks every constraint of the schema and reports every violation at once.
     fn validate(&self) -> Result<(), ValidationError>;
@@ -348,6 +353,17 @@ pub enum ParseInputError {
     /// No model has this slug.
     #[error("unknown model {0:?}")]
     UnknownModel(String),
+    /// The slug cannot name a model (see [`crate::check_slug`]).
+    #[error("{0}")]
+    InvalidSlug(String),
+    /// The input of an untyped call is not a JSON object.
+    #[error("the input of {slug} must be a JSON object, not {found}")]
+    NotAnObject {
+        /// The slug called.
+        slug: String,
+        /// What it was instead (`an array`, `a string`, ...).
+        found: &'static str,
+    },
     /// The JSON does not fit the model's input type.
     #[error("invalid {model} input: {source}")]
     Invalid {

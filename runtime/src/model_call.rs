@@ -42,7 +42,7 @@ impl Client {
         endpoint: Endpoint,
         input: &I,
     ) -> Result<(Response, ResponseMeta), Error> {
-        let slug = input.info().slug;
+        let slug = input.slug();
         let span = tracing::info_span!(
             "segmind.call",
             model = slug,

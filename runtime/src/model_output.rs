@@ -96,6 +96,11 @@ pub(crate) mod sealed {
 
     /// What [`super::ModelOutput`] needs and users cannot implement.
     pub trait Sealed: Sized {
+        /// Whether the type takes whatever kind the reply turns out to be
+        /// ([`crate::AnyOutput`]): a JSON reply is then JSON, never a
+        /// base64-wrapped file.
+        const ANY_KIND: bool = false;
+
         /// Builds the output from a reply.
         fn from_reply(reply: Reply) -> Result<Self, Error>;
     }

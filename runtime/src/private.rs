@@ -49,8 +49,12 @@ pub trait Body: Visit + serde::Serialize + Send + Sync {
 }
 
 impl<T: Body> ModelInput for T {
-    fn info(&self) -> &'static ModelInfo {
-        T::MODEL
+    fn info(&self) -> Option<&'static ModelInfo> {
+        Some(T::MODEL)
+    }
+
+    fn slug(&self) -> &str {
+        T::MODEL.slug
     }
 
     fn validate(&self) -> Result<(), ValidationError> {
@@ -227,15 +231,25 @@ impl JsonError {
 
     /// "expected {what}, found {the value's JSON type}".
     fn expected(pointer: &str, what: &str, found: &Value) -> Self {
-        let found = match found {
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Number(_) => "a number",
-            Value::String(_) => "a string",
-            Value::Array(_) => "an array",
-            Value::Object(_) => "an object",
-        };
-        Self::new(pointer, format!("expected {what}, found {found}"))
+        Self::new(
+            pointer,
+            format!("expected {what}, found {}", type_name(found)),
+        )
+    }
+}
+
+pub use crate::media::with_named_files;
+
+/// A JSON value's type, for messages: `null`, `a boolean`, `a number`, `a
+/// string`, `an array`, `an object`.
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 
@@ -357,7 +371,18 @@ fn integer(value: &Value, pointer: &str) -> Result<i64, JsonError> {
     if let Some(i) = n.as_i64() {
         return Ok(i);
     }
-    let beyond = || JsonError::new(pointer, format!("{n} is beyond the 64-bit integer range"));
+    // JSON Schema's integers have no limit; the field is an `i64`, whose
+    // range is the bound of a field whose schema gives none.
+    let beyond = || {
+        JsonError::new(
+            pointer,
+            format!(
+                "{n} is beyond the 64-bit integer range ({} to {}) that the field holds",
+                i64::MIN,
+                i64::MAX
+            ),
+        )
+    };
     if n.is_u64() {
         return Err(beyond());
     }

@@ -43,7 +43,8 @@ impl Client {
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty());
         let whole = O::KIND == Some(crate::OutputKind::Json)
-            || content_type.as_deref().is_some_and(is_json);
+            || content_type.as_deref().is_some_and(is_json)
+            || (O::ANY_KIND && content_type.as_deref().is_some_and(is_text));
         if !whole {
             return O::from_reply(Reply(ReplyKind::Stream {
                 response,
@@ -54,7 +55,7 @@ impl Client {
             }));
         }
         // Billed from here on: a failure names the request id, when known.
-        if O::KIND != Some(crate::OutputKind::Json) {
+        if O::KIND != Some(crate::OutputKind::Json) && !O::ANY_KIND {
             let key = self.key();
             let source = stream_base64(response, O::KIND, timeout, BASE64_REPLY_LIMIT)
                 .await
@@ -82,7 +83,10 @@ impl Client {
 
 /// Refuses an output type that cannot hold what the model returns.
 pub(crate) fn check_kind<O: ModelOutput>(input: &(impl ModelInput + ?Sized)) -> Result<(), Error> {
-    let info = input.info();
+    // Without a schema, the reply's kind is read from the reply itself.
+    let Some(info) = input.info() else {
+        return Ok(());
+    };
     if O::accepts(info.output) {
         return Ok(());
     }
@@ -92,6 +96,12 @@ pub(crate) fn check_kind<O: ModelOutput>(input: &(impl ModelInput + ?Sized)) -> 
         info.output.as_str(),
         O::name()
     )))
+}
+
+/// `text/plain`, parameters aside: an untyped reply read as text (JSON).
+pub(crate) fn is_text(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    essence.eq_ignore_ascii_case("text/plain")
 }
 
 /// `application/json`, `text/json` or any `+json` type, parameters aside.

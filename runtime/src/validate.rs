@@ -216,7 +216,7 @@ impl fmt::Display for Violation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidationError {
     /// Slug of the model whose input failed.
-    pub model: &'static str,
+    pub model: String,
     /// Every failed check, in field order.
     pub violations: Vec<Violation>,
 }
@@ -471,12 +471,12 @@ impl Violations {
     }
 
     /// Ends the checks of `model`: `Ok` when nothing was found.
-    pub fn finish(self, model: &'static str) -> Result<(), ValidationError> {
+    pub fn finish(self, model: &str) -> Result<(), ValidationError> {
         if self.found.is_empty() {
             Ok(())
         } else {
             Err(ValidationError {
-                model,
+                model: model.to_owned(),
                 violations: self.found,
             })
         }

@@ -579,19 +579,21 @@ impl Checker<'_> {
                 }
             }
         }
+        let default = default.map(|d| self.integers_as_i64(&shape, d, &at("default"), "default"));
         let examples: Vec<Value> = schema
             .get("examples")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
-        for (i, example) in examples.iter().enumerate() {
-            self.check_value(
-                example,
-                schema,
-                &format!("{pointer}/examples/{i}"),
-                "example",
-            );
-        }
+        let examples = examples
+            .into_iter()
+            .enumerate()
+            .map(|(i, example)| {
+                let at = format!("{pointer}/examples/{i}");
+                self.check_value(&example, schema, &at, "example");
+                self.integers_as_i64(&shape, example, &at, "example")
+            })
+            .collect();
 
         Some(Field {
             wire: wire.to_owned(),
@@ -811,24 +813,67 @@ impl Checker<'_> {
     /// type, and the value types hold exactly what JSON Schema compares.
     fn limits(&mut self, ty: &str, schema: &Map<String, Value>, pointer: &str) -> Option<Limits> {
         let at = |key: &str| format!("{pointer}/{key}");
-        let number = |key: &str| schema.get(key).and_then(Value::as_number).cloned();
-        let count = |key: &str| schema.get(key).and_then(Value::as_u64);
+        let numeric = ty == "number" || ty == "integer";
+        // A bound of an integer field is kept as the integer it is (`1.0`
+        // is 1), so that it compares exactly with an i64.
+        let mut number = |key: &str| {
+            let bound = schema.get(key).and_then(Value::as_number)?;
+            if ty != "integer" {
+                return Some(bound.clone());
+            }
+            match whole_i64(bound) {
+                Some(i) => Some(Number::from(i)),
+                None => {
+                    self.error(
+                        at(key),
+                        format!("{key} {bound} of an integer field must be a whole number from -9223372036854775808 to 9223372036854775807 (the field is an i64); leave a bound out where any 64-bit value goes"),
+                    );
+                    None
+                }
+            }
+        };
+        let minimum = number("minimum");
+        let maximum = number("maximum");
+        let exclusive_minimum = number("exclusiveMinimum");
+        let exclusive_maximum = number("exclusiveMaximum");
+        let multiple_of = number("multipleOf");
+        // A length or a number of items, in any of JSON Schema's forms
+        // (`2.0` is 2); never ignored.
+        let mut count = |key: &str| {
+            let value = schema.get(key)?;
+            match value.as_number().and_then(whole_u64) {
+                Some(n) => Some(n),
+                None => {
+                    self.error(
+                        at(key),
+                        format!(
+                            "{key} {} must be a whole number from 0 to 18446744073709551615",
+                            json(value)
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let min_length = count("minLength");
+        let max_length = count("maxLength");
+        let min_items = count("minItems");
+        let max_items = count("maxItems");
         let limits = Limits {
-            minimum: number("minimum"),
-            maximum: number("maximum"),
-            exclusive_minimum: number("exclusiveMinimum"),
-            exclusive_maximum: number("exclusiveMaximum"),
-            multiple_of: number("multipleOf"),
-            min_length: count("minLength"),
-            max_length: count("maxLength"),
+            minimum,
+            maximum,
+            exclusive_minimum,
+            exclusive_maximum,
+            multiple_of,
+            min_length,
+            max_length,
             pattern: schema
                 .get("pattern")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
-            min_items: count("minItems"),
-            max_items: count("maxItems"),
+            min_items,
+            max_items,
         };
-        let numeric = ty == "number" || ty == "integer";
         let bounds = [
             ("minimum", &limits.minimum),
             ("maximum", &limits.maximum),
@@ -842,11 +887,6 @@ impl Checker<'_> {
                 self.error(
                     at(key),
                     format!("{key} applies to numbers, not to a {ty} field"),
-                );
-            } else if ty == "integer" && !bound.is_i64() {
-                self.error(
-                    at(key),
-                    format!("{key} {bound} of an integer field must be a whole number within the 64-bit range"),
                 );
             } else if ty == "number" && as_f64(bound).abs() > MAX_EXACT {
                 self.error(
@@ -886,19 +926,10 @@ impl Checker<'_> {
             }
         }
         if numeric && schema.get("enum").is_none() {
+            // An integer field's missing bound is i64's: the Rust type holds
+            // no other value, and reading JSON refuses one beyond it.
             let lower = limits.minimum.is_some() || limits.exclusive_minimum.is_some();
             let upper = limits.maximum.is_some() || limits.exclusive_maximum.is_some();
-            if ty == "integer" && !(lower && upper) {
-                let add = match (lower, upper) {
-                    (true, _) => "\"maximum\": 9223372036854775807",
-                    (_, true) => "\"minimum\": -9223372036854775808",
-                    _ => "\"minimum\": -9223372036854775808 and \"maximum\": 9223372036854775807",
-                };
-                self.error(
-                    pointer,
-                    format!("an integer field needs a minimum and a maximum: JSON Schema integers have no limit, the Rust type i64 has; add {add} if any 64-bit value goes"),
-                );
-            }
             if ty == "number" && limits.multiple_of.is_some() && !(lower && upper) {
                 self.error(
                     at("multipleOf"),
@@ -981,33 +1012,47 @@ impl Checker<'_> {
         }
         let mut variants: Vec<Variant> = Vec::new();
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        for (i, value) in values.iter().enumerate() {
+        for (i, written) in values.iter().enumerate() {
             let value_pointer = format!("{pointer}/{key}/{i}");
+            // An integer enum's value is kept as the integer it is (`1.0` is
+            // 1): its wire value, its variant name and its default's match.
+            let integer = written.as_number().and_then(whole_i64);
             let type_ok = match kind {
-                EnumKind::Integer => value.is_i64(),
-                EnumKind::Number => value.as_f64().is_some_and(|x| x.abs() <= MAX_EXACT),
-                EnumKind::String => value.is_string(),
+                EnumKind::Integer => integer.is_some(),
+                EnumKind::Number => written.as_f64().is_some_and(|x| x.abs() <= MAX_EXACT),
+                EnumKind::String => written.is_string(),
             };
             if !type_ok {
-                let why = if kind == EnumKind::Number && value.is_number() {
-                    " (a number enum's values are within ±2^53)".to_owned()
-                } else {
-                    String::new()
+                let why = match kind {
+                    EnumKind::Number if written.is_number() => {
+                        " (a number enum's values are within ±2^53)"
+                    }
+                    EnumKind::Integer if written.as_f64().is_some_and(|x| x.fract() == 0.0) => {
+                        " (an integer enum's values are within -9223372036854775808 to 9223372036854775807, as the field is an i64)"
+                    }
+                    _ => "",
                 };
                 self.error(
                     value_pointer,
-                    format!("{} is not of the field's type {ty}{why}", json(value)),
+                    format!("{} is not of the field's type {ty}{why}", json(written)),
                 );
                 continue;
             }
-            if kind == EnumKind::Number
-                && variants.iter().any(|v| v.value.as_f64() == value.as_f64())
-            {
+            let value = &match integer {
+                Some(i) if kind == EnumKind::Integer => Value::from(i),
+                _ => written.clone(),
+            };
+            let same = |v: &Variant| match kind {
+                EnumKind::Integer => v.value.as_i64() == value.as_i64(),
+                EnumKind::Number => v.value.as_f64() == value.as_f64(),
+                EnumKind::String => false,
+            };
+            if variants.iter().any(same) {
                 self.error(
                     value_pointer,
                     format!(
                         "{} is listed twice (as numbers, 1 and 1.0 are one value)",
-                        json(value)
+                        json(written)
                     ),
                 );
                 continue;
@@ -1070,6 +1115,55 @@ impl Checker<'_> {
             open,
             variants,
         })
+    }
+
+    /// A default or an example (checked against the field's schema) with
+    /// every integer of `shape` written as one (`2.0` is 2), as the emitted
+    /// code and docs show it. A whole number beyond `i64` where the field is
+    /// an `i64` fits JSON Schema's integer but no Rust value: refused.
+    fn integers_as_i64(&mut self, shape: &Shape, value: Value, pointer: &str, what: &str) -> Value {
+        let integer_enum = matches!(&shape.ty, FieldType::Enum(def) if def.integer());
+        match (&shape.ty, value) {
+            (FieldType::Integer, Value::Number(n)) => match whole_i64(&n) {
+                Some(i) => Value::from(i),
+                None => {
+                    if n.as_f64().is_some_and(|x| x.fract() == 0.0) {
+                        self.error(
+                            pointer,
+                            format!("{what} {n} is beyond the range of the field's Rust type i64, -9223372036854775808 to 9223372036854775807"),
+                        );
+                    }
+                    Value::Number(n)
+                }
+            },
+            (_, Value::Number(n)) if integer_enum => {
+                whole_i64(&n).map_or(Value::Number(n), Value::from)
+            }
+            (FieldType::List(item), Value::Array(items)) => Value::Array(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| self.integers_as_i64(item, v, &format!("{pointer}/{i}"), what))
+                    .collect(),
+            ),
+            (FieldType::Object(def), Value::Object(map)) => Value::Object(
+                map.into_iter()
+                    .map(|(key, v)| {
+                        let v = match def.fields.iter().find(|f| f.wire == key) {
+                            Some(f) => self.integers_as_i64(
+                                &f.shape,
+                                v,
+                                &format!("{pointer}/{}", pointer_segment(&key)),
+                                what,
+                            ),
+                            None => v,
+                        };
+                        (key, v)
+                    })
+                    .collect(),
+            ),
+            (_, other) => other,
+        }
     }
 
     /// Checks a default or an example against the field's own schema, with
@@ -1141,6 +1235,41 @@ const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
 
 fn as_f64(n: &Number) -> f64 {
     n.as_f64().unwrap_or(f64::NAN)
+}
+
+/// A JSON number as the integer it is, in any of JSON Schema's forms (`2`,
+/// `2.0`, `2e0`), when that integer is within `i64`; `None` for a fraction
+/// or a value beyond `i64`.
+pub(crate) fn whole_i64(n: &Number) -> Option<i64> {
+    if let Some(i) = n.as_i64() {
+        return Some(i);
+    }
+    if n.is_u64() {
+        return None;
+    }
+    // -2^63 <= x < 2^63 is exactly the range `as` converts without loss.
+    n.as_f64()
+        .filter(|x| {
+            x.fract() == 0.0
+                && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(x)
+        })
+        .map(|x| x as i64)
+}
+
+/// A JSON number as a count (a length or a number of items), in any of JSON
+/// Schema's forms; `None` for a fraction, a negative value or one beyond
+/// `u64`.
+fn whole_u64(n: &Number) -> Option<u64> {
+    if let Some(u) = n.as_u64() {
+        return Some(u);
+    }
+    if n.is_i64() {
+        return None;
+    }
+    // 0 <= x < 2^64 is exactly the range `as` converts without loss.
+    n.as_f64()
+        .filter(|x| x.fract() == 0.0 && (0.0..18_446_744_073_709_551_616.0).contains(x))
+        .map(|x| x as u64)
 }
 
 /// Whether a `pattern` means the same to the server's validator (ECMA-262,
@@ -1239,7 +1368,42 @@ fn check_pattern(pattern: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::check_pattern;
+    use super::{check_pattern, whole_i64, whole_u64};
+    use serde_json::Number;
+
+    fn number(text: &str) -> Number {
+        serde_json::from_str(text).expect("a JSON number")
+    }
+
+    #[test]
+    fn whole_numbers_in_any_form_are_integers_within_the_rust_type() {
+        for (text, i) in [
+            ("2", Some(2)),
+            ("2.0", Some(2)),
+            ("1e1", Some(10)),
+            ("-0.0", Some(0)),
+            ("-9223372036854775808", Some(i64::MIN)),
+            ("-9223372036854775808.0", Some(i64::MIN)),
+            ("9223372036854775807", Some(i64::MAX)),
+            ("9223372036854775808", None),
+            ("9223372036854775808.0", None),
+            ("1e19", None),
+            ("2.5", None),
+        ] {
+            assert_eq!(whole_i64(&number(text)), i, "{text}");
+        }
+        for (text, u) in [
+            ("2.0", Some(2)),
+            ("1e0", Some(1)),
+            ("18446744073709551615", Some(u64::MAX)),
+            ("18446744073709551616", None),
+            ("-1", None),
+            ("-1.0", None),
+            ("0.5", None),
+        ] {
+            assert_eq!(whole_u64(&number(text)), u, "{text}");
+        }
+    }
 
     #[test]
     fn patterns_that_read_the_same_in_ecma_262_and_regex_pass() {

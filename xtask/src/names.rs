@@ -212,6 +212,10 @@ pub const RESERVED_MODULE_NAMES: &[(&str, &str)] = &[
         "named the runtime's URI check at the crate root in earlier versions (kept reserved)",
     ),
     (
+        "check_slug",
+        "is the runtime's slug check, re-exported at the crate root",
+    ),
+    (
         "with_local_paths",
         "is the runtime's opt-in for local paths in trusted JSON, re-exported at the crate root",
     ),
@@ -272,6 +276,9 @@ pub const RESERVED_CLIENT_METHODS: &[(&str, &str)] = &[
     ("submit", "segmind_runtime::Client::submit"),
     ("job", "segmind_runtime::Client::job"),
     ("batch", "segmind::Client::batch"),
+    ("run_json", "segmind::Client::run_json"),
+    ("submit_json", "segmind::Client::submit_json"),
+    ("batch_json", "segmind::Client::batch_json"),
     ("prepare_body", "segmind_runtime::Client::prepare_body"),
     (
         "prepare_body_with_file_limit",

@@ -257,15 +257,47 @@ fn input_schema(model: &Model) -> Value {
 /// `x-rust-name` and `x-rust-type`; `x-enum-names` becomes
 /// `x-enum-varnames` beside `enum` (the key client generators read) and
 /// `x-known-value-names` beside `x-known-values`; `x-media` and
-/// `x-known-values` stay. Subschemas (`properties`, `items`) are done the
-/// same way; property names are left alone.
+/// `x-known-values` stay. A whole number written with a fraction part
+/// (`2.0`, `1e1`) where an integer goes (a length or item count; an integer
+/// field's bounds, values, default and examples) is written as the integer
+/// it means, for the tools that read those keys into integer types.
+/// Subschemas (`properties`, `items`) are done the same way; property names
+/// are left alone.
 pub fn export_schema(schema: &Value) -> Value {
     let Value::Object(map) = schema else {
         return schema.clone();
     };
+    let is_integer = |schema: &Map<String, Value>| match schema.get("type") {
+        Some(Value::String(t)) => t == "integer",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
+        _ => false,
+    };
+    let integer = is_integer(map);
+    let integer_items = map
+        .get("items")
+        .and_then(Value::as_object)
+        .is_some_and(is_integer);
     let mut out = Map::new();
     for (key, value) in map {
         match key.as_str() {
+            "minLength" | "maxLength" | "minItems" | "maxItems" => {
+                out.insert(key.clone(), integer_form(value));
+            }
+            "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf"
+            | "default"
+                if integer =>
+            {
+                out.insert(key.clone(), integer_form(value));
+            }
+            "enum" | "examples" if integer => {
+                out.insert(key.clone(), each(value, integer_form));
+            }
+            "examples" if integer_items => {
+                out.insert(
+                    key.clone(),
+                    each(value, |example| each(example, integer_form)),
+                );
+            }
             "$schema" | "x-rust-name" | "x-rust-type" => {}
             "x-enum-names" => {
                 let renamed = if map.contains_key("enum") {
@@ -296,6 +328,23 @@ pub fn export_schema(schema: &Value) -> Value {
         }
     }
     Value::Object(out)
+}
+
+/// A whole number within `i64` as an integer (`2.0` as `2`); any other
+/// value as it is.
+fn integer_form(value: &Value) -> Value {
+    match value.as_number().and_then(crate::load::whole_i64) {
+        Some(i) => Value::from(i),
+        None => value.clone(),
+    }
+}
+
+/// `f` applied to each item of an array; any other value as it is.
+fn each(value: &Value, f: impl Fn(&Value) -> Value) -> Value {
+    match value {
+        Value::Array(items) => Value::Array(items.iter().map(f).collect()),
+        other => other.clone(),
+    }
 }
 
 /// The request body of both of a model's calls, with a sample request when

@@ -285,13 +285,17 @@ impl TestInput {
 }
 
 impl ModelInput for TestInput {
-    fn info(&self) -> &'static ModelInfo {
-        match self.output {
+    fn info(&self) -> Option<&'static ModelInfo> {
+        Some(match self.output {
             OutputKind::Image => &IMAGE_INFO,
             OutputKind::Audio => &AUDIO_INFO,
             OutputKind::Json => &JSON_INFO,
             _ => &INFO,
-        }
+        })
+    }
+
+    fn slug(&self) -> &str {
+        self.info().map_or("", |info| info.slug)
     }
 
     fn validate(&self) -> Result<(), ValidationError> {
@@ -311,7 +315,7 @@ impl ModelInput for TestInput {
             return Ok(());
         };
         Err(ValidationError {
-            model: "test-model",
+            model: "test-model".to_owned(),
             violations: vec![Violation {
                 field: "strength".to_owned(),
                 kind,
@@ -364,8 +368,12 @@ pub struct RawInput {
 }
 
 impl ModelInput for RawInput {
-    fn info(&self) -> &'static ModelInfo {
-        self.info
+    fn info(&self) -> Option<&'static ModelInfo> {
+        Some(self.info)
+    }
+
+    fn slug(&self) -> &str {
+        self.info.slug
     }
 
     fn validate(&self) -> Result<(), ValidationError> {

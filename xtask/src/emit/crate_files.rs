@@ -167,7 +167,7 @@ pub fn lib_rs(models: &[Model]) -> TokenStream {
             DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS,
             DEFAULT_MAX_INLINE_BYTES, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_REQUEST_TIMEOUT,
             DEFAULT_UPLOAD_URL, DEFAULT_USER_AGENT, UPLOAD_URL_ENV, DEFAULT_BATCH_CONCURRENCY,
-            LINE_ID_KEY, MANIFEST_FILE, with_local_paths,
+            LINE_ID_KEY, MANIFEST_FILE, with_local_paths, AnyOutput, JsonInput, check_slug,
         };
 
         mod client;
