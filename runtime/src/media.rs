@@ -187,7 +187,7 @@ impl<'de> Deserialize<'de> for Media {
         if LOCAL_PATHS.get() {
             return Ok(Media::url_or_path(&text));
         }
-        let named = NAMED_FILES.with_borrow(|named| named.iter().any(|path| *path == text));
+        let named = NAMED_FILES.with_borrow(|named| named.contains(&text));
         Ok(if named {
             Media::File(PathBuf::from(text))
         } else {
