@@ -778,3 +778,62 @@ fn whole_numbers_written_with_a_fraction_are_those_integers() {
         .expect("count");
     assert_eq!(count.default, Some("2"));
 }
+
+/// A model file's own request path (`"path": "/fam/<slug>"`): the static
+/// description carries it, and the client reaches the local server there,
+/// for the v1 call and the v2 job alike, never at `/v1/{slug}`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_model_with_its_own_request_path_is_called_there() {
+    use request_path_with_prefix::{Input, MODEL};
+    use segmind_runtime::{Client, JsonOutput, WaitOptions};
+    use segmind_server::{ServerConfig, TestServer};
+
+    assert_eq!(MODEL.slug, "request-path-with-prefix");
+    assert_eq!(MODEL.path, Some("/fam/request-path-with-prefix"));
+    assert_eq!(MODEL.request_path(), "/fam/request-path-with-prefix");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = "request-path-with-prefix.json";
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/schemas")
+            .join(file),
+        dir.path().join(file),
+    )
+    .expect("copy the fixture");
+    let server = TestServer::start(ServerConfig::new(dir.path()).with_api_key("k"))
+        .await
+        .expect("server");
+    let client = Client::builder()
+        .api_key("k")
+        .base_url(server.base_url())
+        .build()
+        .expect("client");
+    assert_eq!(
+        client.v1_url(&MODEL),
+        format!("{}/v1/fam/request-path-with-prefix", server.base_url())
+    );
+
+    let input = Input::new("hi");
+    let answer: JsonOutput = client.run(&input).await.expect("the v1 call");
+    assert_eq!(answer.value()["model"], "request-path-with-prefix");
+    let job = client.submit(&input).await.expect("the v2 submit");
+    let wait = WaitOptions::default().with_poll_interval(std::time::Duration::from_millis(10));
+    let result = job.wait(wait).await.expect("the job");
+    let answer: JsonOutput = result.download().await.expect("the job's JSON");
+    assert_eq!(answer.value()["model"], "request-path-with-prefix");
+
+    let posts: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(
+        posts,
+        [
+            "/v1/fam/request-path-with-prefix",
+            "/v2/fam/request-path-with-prefix"
+        ]
+    );
+}

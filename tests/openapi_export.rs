@@ -290,8 +290,12 @@ fn every_model_has_its_paths_input_and_output_as_oas3_reads_them() {
         let slug = file["slug"].as_str().expect("slug");
         let kind = file["output"].as_str().expect("output");
         let input = &file["input"];
+        // The file's own request path, else `/{slug}`.
+        let request_path = file["path"]
+            .as_str()
+            .map_or_else(|| format!("/{slug}"), str::to_owned);
         for version in ["v1", "v2"] {
-            let path = format!("/{version}/{slug}");
+            let path = format!("/{version}{request_path}");
             let op = post(&spec, &path);
             let body = op
                 .request_body(&spec)
@@ -579,4 +583,28 @@ fn whole_numbers_written_with_a_fraction_are_exported_as_integers_where_integers
     );
     // Compared as JSON values, 2 and 2.0 differ: the test sees the form.
     assert_ne!(json!(2), json!(2.0));
+}
+
+/// A model file's own request path (`"path": "/fam/<slug>"`) is where the
+/// export puts both of the model's operations; `/v1/{slug}` is not there.
+#[test]
+fn a_model_with_its_own_request_path_is_exported_there() {
+    let path = workspace_root().join("tests/fixtures/schemas/request-path-with-prefix.json");
+    let model = load_fixture(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc = xtask::openapi::document(std::slice::from_ref(&model));
+    assert!(violations(&official_validator(), &doc).is_empty());
+    let spec =
+        oas3::from_json(serde_json::to_string(&doc).expect("prints")).expect("oas3 reads it");
+    for version in ["v1", "v2"] {
+        let op = post(&spec, &format!("/{version}/fam/request-path-with-prefix"));
+        assert_eq!(op.tags, ["request-path-with-prefix"]);
+        assert!(
+            doc["paths"]
+                .get(format!("/{version}/request-path-with-prefix"))
+                .is_none(),
+            "{version}: the slug's own path is exported"
+        );
+    }
+    let paths: Vec<&String> = doc["paths"].as_object().expect("paths").keys().collect();
+    assert_eq!(paths.len(), 4, "{paths:?}");
 }

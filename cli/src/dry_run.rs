@@ -27,12 +27,9 @@ pub fn print(
     out: Option<&Path>,
 ) -> Result<(), Failure> {
     let client = globals.dry_run_client()?;
-    let version = if use_v2 { "v2" } else { "v1" };
-    let url = format!(
-        "{}/{version}/{}",
-        client.base_url(),
-        encode_path_segment(slug)
-    );
+    // The model's request path under the version, built as the client
+    // builds it.
+    let url = client.call_url(input, use_v2);
     let body = input.to_json();
     // A v1 answer is the media itself (or a JSON model's JSON); a v2
     // answer is the job's JSON.
@@ -115,20 +112,6 @@ pub fn curl_command(url: &str, body: &Value, save_to: Option<&str>) -> String {
     command
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters, as the
-/// client does, so the slug stays one path segment.
-fn encode_path_segment(text: &str) -> String {
-    text.bytes()
-        .map(|byte| {
-            if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-                char::from(byte).to_string()
-            } else {
-                format!("%{byte:02X}")
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,11 +124,5 @@ mod tests {
             curl,
             r#"curl -sS -X POST http://127.0.0.1:8080/v1/m -H 'x-api-key: ****' -H 'Content-Type: application/json' -d '{"prompt":"it'\''s a cat"}' -o 'my out.mp4'"#
         );
-    }
-
-    #[test]
-    fn slugs_stay_one_segment() {
-        assert_eq!(encode_path_segment("hailuo-2.3-fast"), "hailuo-2.3-fast");
-        assert_eq!(encode_path_segment("a/b c"), "a%2Fb%20c");
     }
 }

@@ -223,6 +223,7 @@ mod tests {
 
     static MODEL: ModelInfo = ModelInfo {
         slug: "m",
+        path: None,
         title: "M",
         summary: "",
         rust_name: "m",

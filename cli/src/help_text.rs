@@ -39,14 +39,14 @@ pub fn model_long_about(model: &ModelInfo) -> String {
         "{title}: {summary}\n\
          \n\
          Typical latency: {latency}. Typical price: {price}.\n\
-         Calls POST /v1/{slug} and waits for {what}, or POST /v2/{slug} with --async.\n\
+         Calls POST /v1{path} and waits for {what}, or POST /v2{path} with --async.\n\
          \n\
          Media inputs take a local file (uploaded first, or sent inline with --inline-media) \
          or an http, https or data URL. Options left out are not sent: Segmind applies the \
          defaults shown.",
         title = model.title,
         summary = model.summary,
-        slug = model.slug,
+        path = model.request_path(),
         what = output_noun(model.output),
     )
 }
@@ -384,6 +384,7 @@ mod tests {
     fn about_shows_latency_and_price_when_known() {
         let model = ModelInfo {
             slug: "m",
+            path: None,
             title: "M",
             summary: "Makes videos.",
             rust_name: "m",
@@ -404,6 +405,29 @@ mod tests {
         };
         assert_eq!(model_about(&unknown), "Makes videos.");
         assert!(model_long_about(&unknown).contains("Typical latency: not published."));
+        assert!(model_long_about(&unknown).contains("POST /v1/m and"));
+    }
+
+    #[test]
+    fn long_about_shows_the_models_own_request_path() {
+        let model = ModelInfo {
+            slug: "m",
+            path: Some("/fam/m"),
+            title: "M",
+            summary: "Makes videos.",
+            rust_name: "m",
+            typical_latency_seconds: None,
+            typical_price_usd: None,
+            output: segmind_runtime::OutputKind::Video,
+            fields: &[],
+        };
+        let text = model_long_about(&model);
+        assert!(
+            text.contains(
+                "Calls POST /v1/fam/m and waits for the video, or POST /v2/fam/m with --async."
+            ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -142,6 +142,7 @@ mod tests {
         }];
         static MODEL: ModelInfo = ModelInfo {
             slug: "hallo",
+            path: None,
             title: "Hallo",
             summary: "Portraits.",
             rust_name: "hallo",
@@ -201,6 +202,7 @@ mod tests {
         ];
         static MODEL: ModelInfo = ModelInfo {
             slug: "m",
+            path: None,
             title: "M",
             summary: "",
             rust_name: "m",

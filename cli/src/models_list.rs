@@ -81,6 +81,7 @@ mod tests {
 
     const MODEL: ModelInfo = ModelInfo {
         slug: "m-1",
+        path: None,
         title: "M One",
         summary: "Makes videos.",
         rust_name: "m_1",

@@ -130,15 +130,35 @@ async fn two_hundred_lines_through_rate_limits_failing_polls_and_a_failed_job() 
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_killed_mid_way_resumes_without_sending_a_line_twice() {
+    let scratch = Scratch::new();
+    killed_and_resumed(&scratch, "flux-schnell", config()).await;
+}
+
+/// The same for a slug this tool has no schema of (a copy of flux-schnell
+/// the server knows under another slug): its lines are sent as they are,
+/// with the same manifest, resume and billing rules.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_of_a_slug_without_a_schema_killed_mid_way_resumes_without_sending_a_line_twice() {
+    let scratch = Scratch::new();
+    let dir = common::schemas_with_unknown_models(&scratch);
+    let config = segmind_server::ServerConfig::new(dir);
+    killed_and_resumed(&scratch, common::UNKNOWN_IMAGE_MODEL, config).await;
+}
+
+/// Runs a batch of 120 lines of `model`, SIGKILLs it once every line is
+/// submitted and some are done, runs it again: every line is sent once and
+/// every output is whole.
+#[cfg(unix)]
+async fn killed_and_resumed(scratch: &Scratch, model: &str, config: segmind_server::ServerConfig) {
     // Every line is submitted at once, then each job takes a few polls, so
     // the kill lands while jobs are waited on and outputs downloaded.
-    let server = server(config().with_polls_before_complete(8)).await;
-    let scratch = Scratch::new();
+    let server = server(config.with_polls_before_complete(8)).await;
     let lines = 120;
-    let inputs = inputs(&scratch, lines, &[]);
+    let inputs = inputs(scratch, lines, &[]);
     let out = scratch.file("out");
     let line = format!(
-        "--api-key {KEY} --base-url {} --quiet batch flux-schnell {inputs} --out-dir {} --poll-interval 0.05 --concurrency {lines}",
+        "--api-key {KEY} --base-url {} --quiet batch {model} {inputs} --out-dir {} --poll-interval 0.05 --concurrency {lines}",
         server.base_url(),
         out.display()
     );

@@ -95,6 +95,7 @@ async fn finished_job(
 ) -> String {
     let info: &'static ModelInfo = Box::leak(Box::new(ModelInfo {
         slug,
+        path: None,
         title: slug,
         summary: "",
         rust_name: "m",

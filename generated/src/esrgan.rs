@@ -20,6 +20,7 @@ use ::segmind_runtime as rt;
 /// Static description of ESRGAN, generated from schema/esrgan.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "esrgan",
+    path: None,
     title: "ESRGAN",
     summary: "Image upscaler.",
     rust_name: "esrgan",

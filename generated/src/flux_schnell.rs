@@ -20,6 +20,7 @@ use ::segmind_runtime as rt;
 /// Static description of Flux.1 Schnell, generated from schema/flux-schnell.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "flux-schnell",
+    path: None,
     title: "Flux.1 Schnell",
     summary: "Text-to-image, built for speed.",
     rust_name: "flux_schnell",

@@ -20,6 +20,7 @@ use ::segmind_runtime as rt;
 /// Static description of Gemini 3.1 Flash TTS, generated from schema/gemini-3.1-flash-tts.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "gemini-3.1-flash-tts",
+    path: None,
     title: "Gemini 3.1 Flash TTS",
     summary: "Text to speech in 70+ languages.",
     rust_name: "gemini_3_1_flash_tts",

@@ -21,6 +21,7 @@ use ::segmind_runtime as rt;
 /// Static description of Hailuo 02 Fast, generated from schema/hailuo-02-fast.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "hailuo-02-fast",
+    path: None,
     title: "Hailuo 02 Fast",
     summary: "Transform any static image into a captivating, high-quality video clip effortlessly.",
     rust_name: "hailuo_02_fast",

@@ -21,6 +21,7 @@ use ::segmind_runtime as rt;
 /// Static description of Hailuo 2.3 Fast, generated from schema/hailuo-2.3-fast.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "hailuo-2.3-fast",
+    path: None,
     title: "Hailuo 2.3 Fast",
     summary: "Transform text and images into professional-quality videos at lightning speed.",
     rust_name: "hailuo_2_3_fast",

@@ -21,6 +21,7 @@ use ::segmind_runtime as rt;
 /// Static description of Hallo, generated from schema/hallo.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "hallo",
+    path: None,
     title: "Hallo",
     summary: "Hallo lets you create portrait videos from single images.",
     rust_name: "hallo",

@@ -21,6 +21,7 @@ use ::segmind_runtime as rt;
 /// Static description of Heygen Avatar IV, generated from schema/heygen-avatar-iv.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "heygen-avatar-iv",
+    path: None,
     title: "Heygen Avatar IV",
     summary: "Transform a single photo into a lifelike talking avatar with customizable speech and gestures.",
     rust_name: "heygen_avatar_iv",

@@ -22,6 +22,7 @@ use ::segmind_runtime as rt;
 /// Static description of LLAVA 1.6 7B, generated from schema/llava-v1.6.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "llava-v1.6",
+    path: None,
     title: "LLAVA 1.6 7B",
     summary: "Vision-language model: answers a prompt about an image.",
     rust_name: "llava_v1_6",

@@ -21,6 +21,7 @@ use ::segmind_runtime as rt;
 /// Static description of Nano Banana, generated from schema/nano-banana.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "nano-banana",
+    path: None,
     title: "Nano Banana",
     summary: "Image generation and editing.",
     rust_name: "nano_banana",

@@ -21,6 +21,7 @@ use ::segmind_runtime as rt;
 /// Static description of SadTalker, generated from schema/sadtalker.json; its fields are the table of [`Input`].
 pub static MODEL: rt::ModelInfo = rt::ModelInfo {
     slug: "sadtalker",
+    path: None,
     title: "SadTalker",
     summary: "Audio-based lip synchronization for talking-head video.",
     rust_name: "sadtalker",

@@ -14,6 +14,7 @@ use tracing::Instrument as _;
 
 use crate::config::{ClientBuilder, MediaUpload};
 use crate::error::{ApiErrorInfo, Error};
+use crate::model::{ModelInfo, ModelInput};
 use crate::retry::{RequestKind, RetryPolicy};
 use crate::secret::ApiKey;
 
@@ -129,9 +130,35 @@ impl Client {
         self.inner.max_concurrent_requests
     }
 
-    /// `{base}/{version}/{slug}`.
-    pub(crate) fn model_url(&self, version: &str, slug: &str) -> String {
-        self.api_url(&[version, slug])
+    /// `{base}/{version}{path}`: the model's request path
+    /// ([`ModelInfo::request_path`]) under the API version.
+    pub(crate) fn model_url(&self, version: &str, model: &ModelInfo) -> String {
+        let mut segments = vec![version];
+        segments.extend(model.path_segments());
+        self.api_url(&segments)
+    }
+
+    /// Where a call of `input` is POSTed: [`Client::v2_url`] of its model
+    /// when `v2` (else [`Client::v1_url`]), or for an input without a schema
+    /// (a [`crate::JsonInput`]) `{base}/v1/{slug}` and `{base}/v2/{slug}`.
+    pub fn call_url<I: ModelInput + ?Sized>(&self, input: &I, v2: bool) -> String {
+        let version = if v2 { "v2" } else { "v1" };
+        match input.info() {
+            Some(model) => self.model_url(version, model),
+            None => self.api_url(&[version, input.slug()]),
+        }
+    }
+
+    /// Where a v1 call of `model` is POSTed: `{base}/v1{path}`, the path
+    /// being [`ModelInfo::request_path`] (`/{slug}` unless the model file
+    /// states another).
+    pub fn v1_url(&self, model: &ModelInfo) -> String {
+        self.model_url("v1", model)
+    }
+
+    /// Where a v2 job of `model` is submitted: `{base}/v2{path}`.
+    pub fn v2_url(&self, model: &ModelInfo) -> String {
+        self.model_url("v2", model)
     }
 
     /// `{base}/v2/requests/{id}`, then `/status` when `status`.
@@ -552,6 +579,21 @@ pub(crate) fn body_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::OutputKind;
+
+    const fn info(slug: &'static str, path: Option<&'static str>) -> ModelInfo {
+        ModelInfo {
+            slug,
+            path,
+            title: slug,
+            summary: "",
+            rust_name: "m",
+            typical_latency_seconds: None,
+            typical_price_usd: None,
+            output: OutputKind::Video,
+            fields: &[],
+        }
+    }
 
     #[test]
     fn debug_shows_settings_but_not_the_key() {
@@ -573,8 +615,18 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(
-            client.model_url("v1", "hailuo-2.3-fast"),
+            client.v1_url(&info("hailuo-2.3-fast", None)),
             "http://127.0.0.1:1/root/v1/hailuo-2.3-fast"
+        );
+        // A model file's own request path, under either version.
+        let prefixed = info("foo-1.5", Some("/fam/foo-1.5"));
+        assert_eq!(
+            client.v1_url(&prefixed),
+            "http://127.0.0.1:1/root/v1/fam/foo-1.5"
+        );
+        assert_eq!(
+            client.v2_url(&prefixed),
+            "http://127.0.0.1:1/root/v2/fam/foo-1.5"
         );
         assert_eq!(
             client.request_url("a/b?c", true),
@@ -662,8 +714,18 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(
-            client.model_url("v1", "abc-1.2_~"),
+            client.v1_url(&info("abc-1.2_~", None)),
             "http://127.0.0.1:1/v1/abc-1.2_~"
+        );
+        assert_eq!(
+            client.v1_url(&info("a b", None)),
+            "http://127.0.0.1:1/v1/a%20b"
+        );
+        // A hand-made path cannot leave the version's folder nor add a
+        // query: `.` and `..` are dropped, `?` and `#` are encoded.
+        assert_eq!(
+            client.v2_url(&info("x", Some("/../a/./b?c#d/"))),
+            "http://127.0.0.1:1/v2/a/b%3Fc%23d"
         );
         assert_eq!(
             client.request_url("a b/é", false),

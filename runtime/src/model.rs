@@ -36,8 +36,14 @@ pub trait ModelInput: Send + Sync {
 /// A static description of one model, generated from its schema file.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ModelInfo {
-    /// Path segment of the model in `/v1/{slug}` and `/v2/{slug}`.
+    /// The model's name at Segmind: its path segment in `/v1/{slug}` and
+    /// `/v2/{slug}`, unless [`ModelInfo::path`] says otherwise.
     pub slug: &'static str,
+    /// The endpoint's path after the API version when it is not
+    /// `/{slug}`: `Some("/<prefix>/<slug>")` for a model Segmind serves at
+    /// `POST /v1/<prefix>/<slug>` (and `/v2/<prefix>/<slug>`). `None`, the
+    /// usual case, means `/{slug}`. See [`ModelInfo::request_path`].
+    pub path: Option<&'static str>,
     /// Display name.
     pub title: &'static str,
     /// One sentence on what the model does.
@@ -58,6 +64,27 @@ impl ModelInfo {
     /// The field with this wire name.
     pub fn field(&self, name: &str) -> Option<&'static FieldInfo> {
         self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The endpoint's path after the API version (`/hallo`,
+    /// `/<prefix>/<slug>`): the model is at `POST {base}/v1{path}` and
+    /// `POST {base}/v2{path}`.
+    pub fn request_path(&self) -> String {
+        let mut path = String::new();
+        for segment in self.path_segments() {
+            path.push('/');
+            path.push_str(segment);
+        }
+        path
+    }
+
+    /// The segments of [`ModelInfo::request_path`]: `[slug]`, or the
+    /// non-empty segments of [`ModelInfo::path`].
+    pub fn path_segments(&self) -> Vec<&'static str> {
+        match self.path {
+            Some(path) => path.split('/').filter(|s| !s.is_empty()).collect(),
+            None => vec![self.slug],
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! The one billed POST of a model run, shared by the v1 call and the v2
-//! submit: validate, resolve media, POST `{base}/{version}/{slug}`, read
+//! submit: validate, resolve media, POST `{base}/{version}{path}` (the
+//! model's request path, `/{slug}` unless its file states another), read
 //! the metadata headers. Each run is one `segmind.call` tracing span.
 
 use reqwest::Response;
@@ -14,9 +15,9 @@ use crate::retry::RequestKind;
 /// Which endpoint a model run goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Endpoint {
-    /// `POST /v1/{slug}`: blocks until the output is made.
+    /// `POST /v1{path}`: blocks until the output is made.
     V1,
-    /// `POST /v2/{slug}`: queues a job and returns its request id.
+    /// `POST /v2{path}`: queues a job and returns its request id.
     V2,
 }
 
@@ -51,7 +52,7 @@ impl Client {
         );
         let call = async {
             let body = self.prepare_body(input).await?;
-            let url = self.model_url(endpoint.version(), slug);
+            let url = self.call_url(input, endpoint == Endpoint::V2);
             let timeout = self.request_timeout();
             let response = self
                 .send(RequestKind::ModelCall, timeout, || {

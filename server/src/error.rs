@@ -54,6 +54,16 @@ pub enum ServerError {
         /// The file that repeats it.
         second: PathBuf,
     },
+    /// Two model files make the same request path (`path`, else `/{slug}`).
+    #[error("{} and {} are both served at /v1{path}", first.display(), second.display())]
+    DuplicatePath {
+        /// The request path after the API version.
+        path: String,
+        /// The file loaded first.
+        first: PathBuf,
+        /// The file that repeats it.
+        second: PathBuf,
+    },
     /// The listening socket could not be opened.
     #[error("cannot listen on {addr}: {source}")]
     Bind {

@@ -20,9 +20,9 @@ const DEFAULT_CHUNK_DELAY: Duration = Duration::from_millis(100);
 /// The kinds of request a queued fault can target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Route {
-    /// `POST /v1/{slug}`
+    /// `POST /v1{path}` (a model's request path: `/{slug}`, or longer)
     V1,
-    /// `POST /v2/{slug}`
+    /// `POST /v2{path}`
     V2Submit,
     /// `GET /v2/requests/{id}/status`
     Status,
@@ -45,10 +45,10 @@ impl Route {
         let get = *method == Method::GET;
         match segments.as_slice() {
             ["upload-asset"] if post => Some(Route::Upload),
-            ["v1", _] if post => Some(Route::V1),
-            ["v2", _] if post => Some(Route::V2Submit),
             ["v2", "requests", _, "status"] if get => Some(Route::Status),
             ["v2", "requests", _] if get => Some(Route::Result),
+            ["v1", _, ..] if post => Some(Route::V1),
+            ["v2", first, ..] if post && *first != "requests" => Some(Route::V2Submit),
             ["files", _] | ["assets", _] if get => Some(Route::File),
             _ => None,
         }
@@ -270,6 +270,11 @@ mod tests {
         assert_eq!(Route::classify(&get, "/assets/1.png"), Some(Route::File));
         assert_eq!(Route::classify(&post, "/upload-asset"), Some(Route::Upload));
         assert_eq!(Route::classify(&get, "/v1/hallo"), None);
+        // A request path of several segments.
+        assert_eq!(Route::classify(&post, "/v1/fam/foo"), Some(Route::V1));
+        assert_eq!(Route::classify(&post, "/v2/fam/foo"), Some(Route::V2Submit));
+        assert_eq!(Route::classify(&post, "/v2/requests/abc"), None);
+        assert_eq!(Route::classify(&post, "/v1"), None);
         assert!(Route::Any.matches(None));
         assert!(!Route::V1.matches(Some(Route::V2Submit)));
     }

@@ -11,8 +11,8 @@
 //! # What it answers
 //! | request | answer |
 //! |---|---|
-//! | `POST /v1/{slug}` | the output with `x-remaining-credits`, `x-cost`, `x-request-id`, `x-generation-time`: by the model file's `output`, `200 video/mp4` (the video), `image/jpeg`, `image/png` or `image/webp` (as the request's `output_format` asks; JPEG by default), `audio/wav`, or `application/json` (a JSON model's answer, [`TestServer::json_answer`]); with `"base64": true`, media come as `200 application/json` `{"video"\|"image"\|"audio": "<base64>"}` |
-//! | `POST /v2/{slug}` | `{"request_id", "status": "QUEUED", "poll_url", "status_url", "response_url"}`, absolute URLs on this server |
+//! | `POST /v1{path}` (a model's request path: its file's `path`, else `/{slug}`) | the output with `x-remaining-credits`, `x-cost`, `x-request-id`, `x-generation-time`: by the model file's `output`, `200 video/mp4` (the video), `image/jpeg`, `image/png` or `image/webp` (as the request's `output_format` asks; JPEG by default), `audio/wav`, or `application/json` (a JSON model's answer, [`TestServer::json_answer`]); with `"base64": true`, media come as `200 application/json` `{"video"\|"image"\|"audio": "<base64>"}` |
+//! | `POST /v2{path}` | `{"request_id", "status": "QUEUED", "poll_url", "status_url", "response_url"}`, absolute URLs on this server |
 //! | `GET /v2/requests/{id}/status` | `{"status", "request_id", "metrics"}`; `QUEUED`, then `PROCESSING`, then `COMPLETED` after [`ServerConfig::polls_before_complete`] polls; a failed job is `422 {"status": "FAILED", "error", "request_id"}` |
 //! | `GET /v2/requests/{id}` | `{"output", "metrics", "request_id", "extra_key_from_model"}` once completed (`output`: the file's URL, or a JSON model's JSON); **409 `{"error": "not ready"}`** before; 422 if failed; 404 for an unknown id |
 //! | `GET /files/{id}.{ext}` | the output file of a completed job (`mp4`, `jpg`, `png`, `webp`, `wav`), no key needed |
@@ -20,7 +20,7 @@
 //! | `GET /assets/{name}` | an uploaded file with its MIME type, no key needed |
 //!
 //! Model calls are checked in Segmind's order: `401` without an accepted
-//! `x-api-key`, `404` for an unknown slug, `406 {"error": "Invalid content
+//! `x-api-key`, `404` for a path no model has, `406 {"error": "Invalid content
 //! type"}` without `Content-Type: application/json`, `400` for a body that is
 //! not JSON or breaks the schema (every violation as `<JSON pointer>: <message>`,
 //! joined by `; `, the root written `(root)`). Errors are `{"error": "..."}`; a

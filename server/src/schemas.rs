@@ -1,6 +1,7 @@
 //! The models the server knows: every `*.json` file directly in the schema
 //! folder, its `input` compiled into a JSON Schema (2020-12) validator, keyed by
-//! `slug`.
+//! its request path (the file's `path`, else `/{slug}`): the model is served
+//! at `POST /v1{path}` and `POST /v2{path}`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ const DEFAULT_COST_MILLIS: u64 = 421;
 
 /// One model: its request validator and its price.
 pub(crate) struct Model {
-    /// The path segment in `/v1/{slug}`.
+    /// The model's name (the last segment of its endpoint).
     pub slug: String,
     /// The compiled `input` schema.
     validator: jsonschema::Validator,
@@ -51,15 +52,16 @@ impl Model {
     }
 }
 
-/// Every model, by slug.
+/// Every model, by request path.
 pub(crate) struct Models {
-    by_slug: HashMap<String, Model>,
+    by_path: HashMap<String, Model>,
 }
 
 impl Models {
-    /// The model with this slug.
-    pub fn get(&self, slug: &str) -> Option<&Model> {
-        self.by_slug.get(slug)
+    /// The model served at `/v1/{path}` and `/v2/{path}` (`path` without
+    /// its leading `/`: `hallo`, `<prefix>/<slug>`).
+    pub fn get(&self, path: &str) -> Option<&Model> {
+        self.by_path.get(path)
     }
 }
 
@@ -88,10 +90,11 @@ pub(crate) fn load(dir: &Path) -> Result<Models, ServerError> {
     }
     files.sort();
 
-    let mut by_slug: HashMap<String, Model> = HashMap::new();
+    let mut by_path: HashMap<String, Model> = HashMap::new();
     let mut origin: HashMap<String, PathBuf> = HashMap::new();
+    let mut path_origin: HashMap<String, PathBuf> = HashMap::new();
     for file in files {
-        let model = load_file(&file)?;
+        let (model, path) = load_file(&file)?;
         if let Some(first) = origin.get(&model.slug) {
             return Err(ServerError::DuplicateSlug {
                 slug: model.slug,
@@ -99,13 +102,22 @@ pub(crate) fn load(dir: &Path) -> Result<Models, ServerError> {
                 second: file,
             });
         }
-        origin.insert(model.slug.clone(), file);
-        by_slug.insert(model.slug.clone(), model);
+        if let Some(first) = path_origin.get(&path) {
+            return Err(ServerError::DuplicatePath {
+                path: format!("/{path}"),
+                first: first.clone(),
+                second: file,
+            });
+        }
+        origin.insert(model.slug.clone(), file.clone());
+        path_origin.insert(path.clone(), file);
+        by_path.insert(path, model);
     }
-    Ok(Models { by_slug })
+    Ok(Models { by_path })
 }
 
-fn load_file(file: &Path) -> Result<Model, ServerError> {
+/// The model of `file` and its request path without the leading `/`.
+fn load_file(file: &Path) -> Result<(Model, String), ServerError> {
     let invalid = |message: String| ServerError::SchemaInvalid {
         file: file.to_path_buf(),
         message,
@@ -124,6 +136,24 @@ fn load_file(file: &Path) -> Result<Model, ServerError> {
         .and_then(Value::as_str)
         .filter(|slug| !slug.is_empty())
         .ok_or_else(|| invalid("/slug: missing or not a non-empty string".to_owned()))?;
+    // The request path: the file's `path` (codegen checks it in full), else
+    // the slug.
+    let path = match document.get("path") {
+        None => slug.to_owned(),
+        Some(Value::String(path))
+            if path.len() > 1
+                && path.starts_with('/')
+                && !path.contains("//")
+                && !path.ends_with('/') =>
+        {
+            path[1..].to_owned()
+        }
+        Some(other) => {
+            return Err(invalid(format!(
+                "/path: {other} is not a request path such as \"/<prefix>/<slug>\""
+            )))
+        }
+    };
     let input = document
         .get("input")
         .filter(|input| input.is_object())
@@ -152,10 +182,13 @@ fn load_file(file: &Path) -> Result<Model, ServerError> {
         .and_then(Value::as_f64)
         .filter(|price| price.is_finite() && *price >= 0.0)
         .map_or(DEFAULT_COST_MILLIS, |price| (price * 1000.0).round() as u64);
-    Ok(Model {
-        slug: slug.to_owned(),
-        validator,
-        cost_millis,
-        output,
-    })
+    Ok((
+        Model {
+            slug: slug.to_owned(),
+            validator,
+            cost_millis,
+            output,
+        },
+        path,
+    ))
 }

@@ -8,8 +8,11 @@ use serde_json::{Number, Value};
 pub struct Model {
     /// The schema file, relative to the workspace (`schema/hallo.json`).
     pub file: String,
-    /// Path segment of the endpoint.
+    /// The model's name at Segmind (the last segment of its endpoint).
     pub slug: String,
+    /// The endpoint's path after the API version, when the file gives one
+    /// (`/<prefix>/<slug>`); `None` means `/{slug}`.
+    pub path: Option<String>,
     /// Display name.
     pub title: String,
     /// One sentence on what the model does.
@@ -34,6 +37,14 @@ pub struct Model {
 }
 
 impl Model {
+    /// The endpoint's path after the API version: the file's `path`, else
+    /// `/{slug}`. The model is at `POST /v1{path}` and `POST /v2{path}`.
+    pub fn request_path(&self) -> String {
+        self.path
+            .clone()
+            .unwrap_or_else(|| format!("/{}", self.slug))
+    }
+
     /// The JSON pointer of what decides the Rust name: `/x-rust-name` when
     /// the file gives one, else `/slug`.
     pub fn rust_name_pointer(&self) -> &'static str {

@@ -202,7 +202,28 @@ fn meta_schema_message(e: &jsonschema::ValidationError<'_>) -> String {
 fn check_shared_names(models: &[Model], errors: &mut Vec<SchemaError>) {
     let mut seen: BTreeMap<(Namespace, String), (&str, &'static str)> = BTreeMap::new();
     let mut slugs: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut paths: BTreeMap<String, (&str, bool)> = BTreeMap::new();
     for model in models {
+        let explicit = model.path.is_some();
+        // (Two files with one slug and no path are the slug clash below.)
+        if let Some((first, _)) = paths
+            .insert(model.request_path(), (&model.file, explicit))
+            .filter(|&(_, first_explicit)| explicit || first_explicit)
+        {
+            let (pointer, whose) = if model.path.is_some() {
+                ("/path", "path")
+            } else {
+                ("/slug", "slug")
+            };
+            errors.push(SchemaError {
+                file: model.file.clone(),
+                pointer: pointer.to_owned(),
+                message: format!(
+                    "the {whose} makes the endpoint /v1{}, which {first} has too; an endpoint serves one model",
+                    unprintable(&model.request_path())
+                ),
+            });
+        }
         if let Some(first) = slugs.insert(&model.slug, &model.file) {
             errors.push(SchemaError {
                 file: model.file.clone(),
@@ -350,11 +371,18 @@ impl Checker<'_> {
                 );
             }
         }
+        let path = doc.get("path").and_then(Value::as_str).map(str::to_owned);
+        if let Some(path) = &path {
+            if let Err(why) = check_request_path(path, &slug) {
+                self.error("/path", format!("the path {} {why}", quote(path)));
+            }
+        }
         let input = doc.get("input")?;
         let fields = self.fields(input)?;
         Some(Model {
             file: self.file.to_owned(),
             slug,
+            path,
             title: text("title"),
             summary: text("summary"),
             rust_name,
@@ -1270,6 +1298,60 @@ fn whole_u64(n: &Number) -> Option<u64> {
     n.as_f64()
         .filter(|x| x.fract() == 0.0 && (0.0..18_446_744_073_709_551_616.0).contains(x))
         .map(|x| x as u64)
+}
+
+/// Whether `path`, a model file's `path`, is a request path the client,
+/// the local server and the OpenAPI export can all follow: `/` then
+/// segments of RFC 3986 unreserved characters, none empty, `.` or `..`; no
+/// host, query or trailing slash; not the v2 job paths; not `/{slug}`,
+/// which is what no `path` means.
+fn check_request_path(path: &str, slug: &str) -> Result<(), String> {
+    if path.contains("://") {
+        return Err(
+            "is a URL: give only the path after the API version, such as \"/<prefix>/<slug>\""
+                .to_owned(),
+        );
+    }
+    let Some(rest) = path.strip_prefix('/') else {
+        return Err("does not start with \"/\": give the path after the API version, such as \"/<prefix>/<slug>\"".to_owned());
+    };
+    if rest.starts_with('/') {
+        return Err(
+            "starts with \"//\", which names a host: give only the path after the API version"
+                .to_owned(),
+        );
+    }
+    for segment in rest.split('/') {
+        if segment.is_empty() {
+            return Err("has an empty segment (a doubled or trailing \"/\")".to_owned());
+        }
+        if segment == "." || segment == ".." {
+            return Err(format!(
+                "has the segment {}, which would step out of the API's paths",
+                quote(segment)
+            ));
+        }
+        if let Some(c) = segment
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~')))
+        {
+            return Err(format!(
+                "holds {}, which a path segment here may not (letters, digits and -._~ only)",
+                quote(&c.to_string())
+            ));
+        }
+    }
+    if rest == "requests" || rest.starts_with("requests/") {
+        return Err(
+            "starts with /requests, where the v2 job paths are (/v2/requests/{id})".to_owned(),
+        );
+    }
+    if rest == slug {
+        return Err(format!(
+            "is the slug's own path (/v1/{slug} and /v2/{slug}); drop \"path\""
+        ));
+    }
+    Ok(())
 }
 
 /// Whether a `pattern` means the same to the server's validator (ECMA-262,

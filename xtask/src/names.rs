@@ -262,6 +262,8 @@ pub const RESERVED_CLIENT_METHODS: &[(&str, &str)] = &[
     ),
     ("base_url", "segmind_runtime::Client::base_url"),
     ("upload_url", "segmind_runtime::Client::upload_url"),
+    ("v1_url", "segmind_runtime::Client::v1_url"),
+    ("v2_url", "segmind_runtime::Client::v2_url"),
     (
         "request_timeout",
         "segmind_runtime::Client::request_timeout",
@@ -276,6 +278,7 @@ pub const RESERVED_CLIENT_METHODS: &[(&str, &str)] = &[
     ("submit", "segmind_runtime::Client::submit"),
     ("job", "segmind_runtime::Client::job"),
     ("batch", "segmind::Client::batch"),
+    ("call_url", "segmind_runtime::Client::call_url"),
     ("run_json", "segmind::Client::run_json"),
     ("submit_json", "segmind::Client::submit_json"),
     ("batch_json", "segmind::Client::batch_json"),

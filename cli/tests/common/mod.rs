@@ -68,6 +68,45 @@ pub async fn server(config: ServerConfig) -> TestServer {
         .expect("the local server starts")
 }
 
+/// A slug the server serves (a copy of flux-schnell) and this tool does not
+/// know: an image model.
+pub const UNKNOWN_IMAGE_MODEL: &str = "flux-schnell-next";
+/// The same for a JSON model (a copy of llava-v1.6).
+pub const UNKNOWN_JSON_MODEL: &str = "llava-next";
+/// The same for a video model (a copy of hallo).
+pub const UNKNOWN_VIDEO_MODEL: &str = "hallo-next";
+
+/// A folder with the workspace's schemas and copies of three of them under
+/// slugs no crate knows ([`UNKNOWN_IMAGE_MODEL`], [`UNKNOWN_JSON_MODEL`],
+/// [`UNKNOWN_VIDEO_MODEL`]), for a server that serves models this tool has
+/// no schema of.
+#[allow(dead_code, reason = "not every test binary uses it")]
+pub fn schemas_with_unknown_models(scratch: &Scratch) -> PathBuf {
+    let dir = scratch.file("server-schemas");
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = segmind_server::workspace_schema_dir();
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    for (from, to) in [
+        ("flux-schnell", UNKNOWN_IMAGE_MODEL),
+        ("llava-v1.6", UNKNOWN_JSON_MODEL),
+        ("hallo", UNKNOWN_VIDEO_MODEL),
+    ] {
+        let text = std::fs::read_to_string(source.join(format!("{from}.json"))).unwrap();
+        let mut model: serde_json::Value = serde_json::from_str(&text).unwrap();
+        model["slug"] = serde_json::Value::String(to.to_owned());
+        if let Some(object) = model.as_object_mut() {
+            object.remove("x-rust-name");
+        }
+        std::fs::write(dir.join(format!("{to}.json")), model.to_string()).unwrap();
+    }
+    dir
+}
+
 /// The default server configuration.
 pub fn config() -> ServerConfig {
     ServerConfig::new(segmind_server::workspace_schema_dir())

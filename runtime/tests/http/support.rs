@@ -232,6 +232,7 @@ pub fn assert_no_key_in_debug(thing: &impl Debug) {
 const fn info(output: OutputKind) -> ModelInfo {
     ModelInfo {
         slug: "test-model",
+        path: None,
         title: "Test model",
         summary: "A model that exists only in these tests.",
         rust_name: "test_model",
@@ -393,6 +394,7 @@ impl ModelInput for RawInput {
 pub fn model(slug: &'static str, output: OutputKind) -> &'static ModelInfo {
     Box::leak(Box::new(ModelInfo {
         slug,
+        path: None,
         title: slug,
         summary: "",
         rust_name: "m",

@@ -104,20 +104,21 @@ pub(crate) fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
     })
 }
 
-/// All checks of a model call: key (401), slug (404), content type (406), body
-/// (400 listing every schema violation with its JSON pointer). Answers the
-/// model and the parsed body.
+/// All checks of a model call: key (401), model (404: no model at `path`,
+/// the request path after the version without its leading `/`), content
+/// type (406), body (400 listing every schema violation with its JSON
+/// pointer). Answers the model and the parsed body.
 pub(crate) fn check_model_call<'a>(
     state: &'a Shared,
     headers: &HeaderMap,
-    slug: &str,
+    path: &str,
     body: &[u8],
 ) -> Result<(&'a Model, Value), ApiError> {
     check_key(state, headers)?;
     let model = state
         .models
-        .get(slug)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("Model not found: {slug}")))?;
+        .get(path)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("Model not found: {path}")))?;
     check_json_content_type(headers)?;
     let request = parse_json(body)?;
     model

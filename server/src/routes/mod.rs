@@ -23,8 +23,10 @@ pub(crate) use checks::{html_page, json_error};
 /// The whole application, bound to one server's state.
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
-        .route("/v1/{slug}", post(v1::generate))
-        .route("/v2/{slug}", post(v2::submit))
+        // A model's request path may have several segments
+        // (`/v1/<prefix>/<slug>`); the v2 job paths, more specific, win.
+        .route("/v1/{*path}", post(v1::generate))
+        .route("/v2/{*path}", post(v2::submit))
         .route("/v2/requests/{id}/status", get(v2::status))
         .route("/v2/requests/{id}", get(v2::result))
         .route("/files/{file}", get(files::job_video))

@@ -1,4 +1,5 @@
-//! `POST /v1/{slug}`: the synchronous call. Answers the output itself (the
+//! `POST /v1{path}` (the model's request path, `/{slug}` unless its file
+//! states another): the synchronous call. Answers the output itself (the
 //! video, image or audio bytes with their type, or a JSON model's JSON), or
 //! for media `{"video"|"image"|"audio": "<base64>"}` when the body asks
 //! `"base64": true`, with Segmind's billing headers.
@@ -19,12 +20,12 @@ use crate::state::{credits_text, AppState};
 /// Validates the call, charges it and answers the output.
 pub(crate) async fn generate(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Path(path): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let started = Instant::now();
-    let (model, request) = check_model_call(&state, &headers, &slug, &body)?;
+    let (model, request) = check_model_call(&state, &headers, &path, &body)?;
     let wants_base64 = request.get("base64").and_then(Value::as_bool) == Some(true);
     let remaining = state.charge(model.cost_millis);
     let output = Output::for_request(model.output, &request);

@@ -1,4 +1,4 @@
-//! The queued API: `POST /v2/{slug}` submits a job, `GET
+//! The queued API: `POST /v2{path}` (the model's request path) submits a job, `GET
 //! /v2/requests/{id}/status` advances and reports it, `GET /v2/requests/{id}`
 //! answers its result once it is completed (409 `{"error":"not ready"}` before,
 //! 422 when it failed, 404 for an unknown id).
@@ -19,11 +19,11 @@ use crate::state::{credits_number, AppState, Shared};
 /// Validates the call, charges it and queues a job.
 pub(crate) async fn submit(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Path(path): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (model, request) = check_model_call(&state, &headers, &slug, &body)?;
+    let (model, request) = check_model_call(&state, &headers, &path, &body)?;
     let remaining = state.charge(model.cost_millis);
     let id = ids::next_id();
     let output = Output::for_request(model.output, &request);

@@ -76,6 +76,41 @@ async fn models_in_a_custom_folder_are_served_and_subfolders_ignored() {
 }
 
 #[tokio::test]
+async fn a_model_with_its_own_request_path_is_served_there_only() {
+    let prefixed =
+        r#"{"slug": "tiny", "path": "/fam/tiny", "input": {"type": "object", "required": ["a"]}}"#;
+    let dir = schema_folder("request-path", &[("tiny.json", prefixed)]);
+    let server = start(ServerConfig::new(&dir)).await;
+    let body = serde_json::json!({"a": 1});
+    for path in ["/v1/fam/tiny", "/v2/fam/tiny"] {
+        let ok = post_json(&server, path, &body).await;
+        assert_eq!(ok.status(), StatusCode::OK, "{path}");
+        let missing = post_json(&server, path, &serde_json::json!({})).await;
+        assert_eq!(missing.status(), StatusCode::BAD_REQUEST, "{path}");
+    }
+    for path in ["/v1/tiny", "/v2/tiny", "/v1/fam", "/v1/fam/tiny/x"] {
+        let answer = post_json(&server, path, &body).await;
+        assert_eq!(answer.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn two_models_at_one_request_path_are_an_error() {
+    let prefixed = r#"{"slug": "other", "path": "/tiny", "input": {"type": "object"}}"#;
+    let dir = schema_folder("same-path", &[("a.json", GOOD), ("b.json", prefixed)]);
+    let error = start_error(dir).await;
+    assert!(
+        matches!(error, ServerError::DuplicatePath { .. }),
+        "{error}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("a.json") && message.contains("b.json") && message.contains("/v1/tiny"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
 async fn bad_model_files_are_errors_naming_the_file() {
     let cases = [
         ("not-json", "broken.json", "{ nope", "is not valid JSON"),
@@ -86,6 +121,12 @@ async fn bad_model_files_are_errors_naming_the_file() {
             "/slug",
         ),
         ("no-input", "noinput.json", r#"{"slug": "x"}"#, "/input"),
+        (
+            "bad-path",
+            "badpath.json",
+            r#"{"slug": "x", "path": "fam/x", "input": {"type": "object"}}"#,
+            "/path",
+        ),
         (
             "bad-schema",
             "badschema.json",

@@ -47,12 +47,12 @@ fn emit_methods(model: &Model) -> TokenStream {
     let output = format_ident!("{}", kind.type_name);
     let title = docs::inline(&model.title);
     let v1_doc = docs::outer(&format!(
-        "Runs {title} (`POST /v1/{}`) and waits for {}{cost}; see [`Client::run`](crate::Client::run).",
-        model.slug, kind.noun,
+        "Runs {title} (`POST /v1{}`) and waits for {}{cost}; see [`Client::run`](crate::Client::run).",
+        model.request_path(), kind.noun,
     ));
     let v2_doc = docs::outer(&format!(
-        "Submits a {title} job (`POST /v2/{}`) and returns at once; see [`Client::submit`](crate::Client::submit).",
-        model.slug,
+        "Submits a {title} job (`POST /v2{}`) and returns at once; see [`Client::submit`](crate::Client::submit).",
+        model.request_path(),
     ));
     let v1_allow = super::allow_self_convention(&model.rust_name, false);
     let v2_allow = super::allow_self_convention(&format!("{}_submit", model.rust_name), false);
@@ -100,10 +100,9 @@ fn collect_types<'a>(fields: &'a [Field], out: &mut Vec<TypeItem<'a>>) {
 fn module_doc(model: &Model) -> String {
     let kind = docs::output_kind(model);
     let mut doc = format!(
-        "{}\n\nEndpoints: `POST /v1/{}` (blocking) and `POST /v2/{}` (job).",
+        "{}\n\nEndpoints: `POST /v1{path}` (blocking) and `POST /v2{path}` (job).",
         docs::headline(model),
-        model.slug,
-        model.slug
+        path = model.request_path(),
     );
     if let Some(cost) = docs::cost_line(model) {
         doc.push_str(&format!(" Output: {}, {cost}.", kind.short));
@@ -340,9 +339,9 @@ fn integer_of(value: &Value) -> i64 {
 
 fn emit_input(model: &Model) -> TokenStream {
     let title = docs::inline(&model.title);
-    let slug = &model.slug;
+    let path = model.request_path();
     let doc = format!(
-        "Request body of {title} (`POST /v1/{slug}` and `POST /v2/{slug}`): see [`Input::new`]\nand the setters; unset optional fields are not sent (the server applies its defaults)."
+        "Request body of {title} (`POST /v1{path}` and `POST /v2{path}`): see [`Input::new`]\nand the setters; unset optional fields are not sent (the server applies its defaults)."
     );
     let body = emit_struct("Input", &doc, &model.fields, true);
     quote! {
@@ -543,6 +542,10 @@ fn opt_f64(v: Option<f64>) -> TokenStream {
 
 fn emit_info(model: &Model) -> TokenStream {
     let slug = &model.slug;
+    let path = match &model.path {
+        Some(path) => quote!(Some(#path)),
+        None => quote!(None),
+    };
     let title = &model.title;
     let summary = &model.summary;
     let rust_name = &model.rust_name;
@@ -558,6 +561,7 @@ fn emit_info(model: &Model) -> TokenStream {
         #doc
         pub static MODEL: rt::ModelInfo = rt::ModelInfo {
             slug: #slug,
+            path: #path,
             title: #title,
             summary: #summary,
             rust_name: #rust_name,

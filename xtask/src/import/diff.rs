@@ -1,7 +1,7 @@
 //! What differs between two model files, field by field: what `--check`
 //! reports as Segmind's changes (fields added, removed, retyped, made
 //! required or optional; defaults, ranges and values changed; the output
-//! kind), and the wording (title, summary, descriptions, examples, variant
+//! kind; the request path), and the wording (title, summary, descriptions, examples, variant
 //! and Rust names, latency and price), which it shows as notes.
 
 use std::fmt;
@@ -24,6 +24,8 @@ pub enum Weight {
 pub enum Aspect {
     /// The output kind.
     Output,
+    /// The request path (`path`).
+    Path,
     /// A field only in the new file.
     Added,
     /// A field only in the old file.
@@ -109,6 +111,7 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Difference> {
     };
     for (key, weight, aspect) in [
         ("output", Weight::Api, Aspect::Output),
+        ("path", Weight::Api, Aspect::Path),
         ("title", Weight::Note, Aspect::Text),
         ("summary", Weight::Note, Aspect::Text),
         ("x-rust-name", Weight::Note, Aspect::RustName),
@@ -233,4 +236,24 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Difference> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_new_request_path_is_an_api_change() {
+        let old = json!({"slug": "foo", "output": "video"});
+        let new = json!({"slug": "foo", "path": "/fam/foo", "output": "video"});
+        let differences = diff(&old, &new);
+        assert_eq!(differences.len(), 1, "{differences:?}");
+        let d = &differences[0];
+        assert_eq!(
+            (d.weight, d.aspect, d.field.as_deref()),
+            (Weight::Api, Aspect::Path, None)
+        );
+        assert_eq!(d.message, "path was none, is \"/fam/foo\"");
+    }
 }

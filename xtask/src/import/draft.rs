@@ -153,6 +153,8 @@ pub struct FieldDraft {
 pub struct Draft {
     /// Slug.
     pub slug: String,
+    /// The request path after the version, when it is not `/{slug}`.
+    pub path: Option<String>,
     /// Title.
     pub title: String,
     /// Summary.
@@ -222,6 +224,17 @@ pub fn build(page: &Page, warnings: &mut Vec<Warning>) -> Draft {
             Some(name)
         }
     };
+    if let Some(path) = &page.path {
+        b.warn(
+            None,
+            K::Guess,
+            format!(
+                "the endpoint's path is {} (more than the slug): \"path\" is {} and the slug its last segment; check both",
+                quote(&format!("/v1{path}")),
+                quote(path)
+            ),
+        );
+    }
     let output = match page.output.as_ref() {
         None => {
             b.warn(
@@ -249,13 +262,28 @@ pub fn build(page: &Page, warnings: &mut Vec<Warning>) -> Draft {
             }
         },
     };
-    if page.latency.is_none() {
-        b.warn(
-            None,
-            K::Missing,
-            "the page gives no typical latency: \"typical_latency_seconds\" is left out".into(),
-        );
-    }
+    let latency = match page.latency {
+        None => {
+            b.warn(
+                None,
+                K::Missing,
+                "the page gives no typical latency: \"typical_latency_seconds\" is left out".into(),
+            );
+            None
+        }
+        Some(l) if l.is_finite() && l > 0.0 && Number::from_f64(l).is_some() => Some(l),
+        Some(_) => {
+            b.warn(
+                None,
+                K::Missing,
+                format!(
+                    "the page's typical latency {} is no time above 0 seconds, which the format needs: \"typical_latency_seconds\" is left out",
+                    quote(page.latency_text.as_deref().unwrap_or_default())
+                ),
+            );
+            None
+        }
+    };
     let price = match page.prices.as_slice() {
         [] => {
             b.warn(
@@ -265,9 +293,24 @@ pub fn build(page: &Page, warnings: &mut Vec<Warning>) -> Draft {
             );
             None
         }
-        [one] => Some(*one),
+        [one] if one.is_finite() => Some(*one),
+        [_] => {
+            b.warn(
+                None,
+                K::Missing,
+                format!(
+                    "the page's price {} is no amount the format takes: \"typical_price_usd\" is left out",
+                    quote(page.price_text.as_deref().unwrap_or_default())
+                ),
+            );
+            None
+        }
         many => {
-            let hi = many.iter().copied().fold(f64::MIN, f64::max);
+            let hi = many
+                .iter()
+                .copied()
+                .filter(|p| p.is_finite())
+                .fold(0.0, f64::max);
             b.warn(
                 None,
                 K::Guess,
@@ -367,11 +410,12 @@ pub fn build(page: &Page, warnings: &mut Vec<Warning>) -> Draft {
     );
     Draft {
         slug,
+        path: page.path.clone(),
         title,
         summary,
         output,
         rust_name,
-        latency: page.latency,
+        latency,
         price,
         fields,
     }
@@ -659,6 +703,37 @@ impl Builder<'_> {
         if ty == Ty::Boolean {
             values.clear();
         }
+        // A value list and a range: the format takes one or the other (an
+        // enum's values say what goes). The listed values inside the range
+        // are kept and the range left out; with none inside, the list is.
+        if !values.is_empty() && (d.minimum.is_some() || d.maximum.is_some()) {
+            let (lo, hi) = (
+                d.minimum.as_ref().map(as_f64),
+                d.maximum.as_ref().map(as_f64),
+            );
+            let inside = |v: &Value| {
+                v.as_f64()
+                    .is_some_and(|x| lo.is_none_or(|lo| lo <= x) && hi.is_none_or(|hi| x <= hi))
+            };
+            let shown: Vec<String> = values.iter().map(crate::escape::json).collect();
+            if values.iter().any(inside) {
+                values.retain(inside);
+                self.warn(
+                    f,
+                    K::Guess,
+                    format!("line {line}: the page gives both a range and the values {}, which the format cannot say together: the values inside the range are the allowed ones, the range is left out", shown.join(", ")),
+                );
+                d.minimum = None;
+                d.maximum = None;
+            } else {
+                self.warn(
+                    f,
+                    K::Guess,
+                    format!("line {line}: the values {} are all outside the page's range: left out (the range stays)", shown.join(", ")),
+                );
+                values.clear();
+            }
+        }
         d.open = open;
 
         // The default.
@@ -678,12 +753,23 @@ impl Builder<'_> {
         }
         if let Some(v) = default.take() {
             if d.media.is_some() {
-                self.warn(
-                    f,
-                    K::MediaDefault,
-                    format!("line {line}: the page's default is a sample URL: made an example, not a default"),
-                );
-                d.examples.push(v);
+                if v.as_str().is_some_and(is_uri) {
+                    self.warn(
+                        f,
+                        K::MediaDefault,
+                        format!("line {line}: the page's default is a sample URL: made an example, not a default"),
+                    );
+                    d.examples.push(v);
+                } else {
+                    self.warn(
+                        f,
+                        K::MediaDefault,
+                        format!(
+                            "line {line}: the page's default {} is no URL (a media field takes one): left out",
+                            crate::escape::json(&v)
+                        ),
+                    );
+                }
             } else {
                 default = Some(v);
             }
@@ -1071,6 +1157,14 @@ impl Builder<'_> {
                 ),
             );
         }
+        if d.media.is_some() && typed.as_str().is_some_and(|u| !is_uri(u)) {
+            self.warn(
+                f,
+                K::SampleValue,
+                format!("the sample sends {shown}, which is no URL (a media field takes one): not made an example"),
+            );
+            return;
+        }
         if !d.values.is_empty() && !d.open && !d.values.contains(&typed) {
             self.warn(
                 f,
@@ -1188,6 +1282,22 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// Whether `text` is a URI as the loader checks `"format": "uri"` (the
+/// JSON Schema validator's, formats on): an absolute URI such as
+/// `https://...`, never `""` or a bare file name.
+pub fn is_uri(text: &str) -> bool {
+    static URI: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
+    URI.get_or_init(|| {
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(&serde_json::json!({ "type": "string", "format": "uri" }))
+            .ok()
+    })
+    .as_ref()
+    .is_some_and(|v| v.is_valid(&Value::String(text.to_owned())))
 }
 
 fn same_value(a: &Tok, b: &Tok) -> bool {
@@ -1426,6 +1536,9 @@ pub fn render(
     };
     let mut doc = Map::new();
     doc.insert("slug".into(), Value::String(d.slug.clone()));
+    if let Some(path) = &d.path {
+        doc.insert("path".into(), Value::String(path.clone()));
+    }
     doc.insert("title".into(), Value::String(d.title.clone()));
     doc.insert("summary".into(), Value::String(d.summary.clone()));
     let output = if d.output == "video" {

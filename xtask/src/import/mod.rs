@@ -138,12 +138,17 @@ pub enum ImportError {
     #[error("{0}")]
     Page(PageError),
     /// The draft does not pass the loader even in its closest forms (an
-    /// importer bug): the loader's messages.
-    #[error("the draft of {page} does not pass the loader:\n{errors}")]
+    /// importer bug, or a page no model file can say, such as an endpoint
+    /// the format refuses): the loader's messages, on one line. No file is
+    /// written.
+    #[error(
+        "the draft of {} does not pass the loader, so nothing was written: {errors}",
+        escape::unprintable(page)
+    )]
     Draft {
         /// The page.
         page: String,
-        /// The loader's messages.
+        /// The loader's messages, joined by `; `.
         errors: String,
     },
     /// A file could not be read or written.
@@ -225,6 +230,10 @@ pub fn import(text: &str, source: &str, schema_dir: &Path) -> Result<Imported, I
         }
         let mut progress = false;
         for e in &errors {
+            if drop_refused_value(e, &doc, &mut draft, &mut warnings) {
+                progress = true;
+                continue;
+            }
             let blamed: Vec<Feature> = used
                 .iter()
                 .filter(|f| !degraded.contains(*f) && blames(e, f))
@@ -242,7 +251,7 @@ pub fn import(text: &str, source: &str, schema_dir: &Path) -> Result<Imported, I
             let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
             return Err(ImportError::Draft {
                 page: source.to_owned(),
-                errors: lines.join("\n"),
+                errors: lines.join("; "),
             });
         }
     }
@@ -289,6 +298,90 @@ fn blames(e: &crate::SchemaError, feature: &Feature) -> bool {
             || (feature.key() == "items" && e.message.contains("\"items\""));
     }
     true
+}
+
+/// Drops from the draft a value of the page that the loader refuses, with a
+/// warning naming why: a latency or price (at `/typical_latency_seconds`,
+/// `/typical_price_usd`), a field's default, or one of its examples (a
+/// sample value that breaks a limit only the description states, say).
+/// `doc` is the draft as the loader saw it. Whether anything was dropped.
+fn drop_refused_value(
+    e: &crate::SchemaError,
+    doc: &Value,
+    d: &mut draft::Draft,
+    warnings: &mut Vec<Warning>,
+) -> bool {
+    let shown = doc
+        .pointer(&e.pointer)
+        .map_or_else(|| "none".to_owned(), escape::json);
+    let mut warn = |field: Option<&str>, kind: WarningKind, what: &str| {
+        warnings.push(Warning {
+            field: field.map(str::to_owned),
+            kind,
+            message: format!(
+                "the page's {what} {shown} does not fit the format ({}): left out",
+                e.message
+            ),
+        });
+    };
+    match e.pointer.as_str() {
+        "/typical_latency_seconds" => {
+            let dropped = d.latency.take().is_some();
+            if dropped {
+                warn(None, WarningKind::Missing, "typical latency");
+            }
+            return dropped;
+        }
+        "/typical_price_usd" => {
+            let dropped = d.price.take().is_some();
+            if dropped {
+                warn(None, WarningKind::Missing, "price");
+            }
+            return dropped;
+        }
+        _ => {}
+    }
+    // A field's own default or example, as the loader's value check words
+    // it ("default 3 does not fit the field ...", "example ... is not one
+    // of the allowed values ..."); anything else there is the format's.
+    let Some(rest) = e.pointer.strip_prefix("/input/properties/") else {
+        return false;
+    };
+    let parts: Vec<String> = rest
+        .split('/')
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let Some(value) = doc.pointer(&e.pointer) else {
+        return false;
+    };
+    let Some(field) = d.fields.iter_mut().find(|f| f.name == parts[0]) else {
+        return false;
+    };
+    let name = field.name.clone();
+    match parts.get(1..).unwrap_or_default() {
+        [key] if key == "default" && e.message.starts_with("default ") => {
+            if field.default.take().is_none() {
+                return false;
+            }
+            warn(Some(&name), WarningKind::DefaultOutsideRange, "default");
+            true
+        }
+        [key, _] if key == "examples" && e.message.starts_with("example ") => {
+            let before = field.examples.len();
+            field.examples.retain(|x| x != value);
+            let mut dropped = field.examples.len() < before;
+            // A required field's default written as an example.
+            if field.default.as_ref() == Some(value) {
+                field.default = None;
+                dropped = true;
+            }
+            if dropped {
+                warn(Some(&name), WarningKind::SampleValue, "sample value");
+            }
+            dropped
+        }
+        _ => false,
+    }
 }
 
 /// Sets an `x-rust-name` where the loader asks for one (a field named like a

@@ -1,6 +1,7 @@
 //! Reading a model page's text: the header (title, summary, latency, price),
-//! the sample request, the endpoint (the slug), the parameter list and the
-//! output kind. This module only splits the page into what it says; what the
+//! the sample request, the endpoint (the slug: its last path segment; and
+//! the request path when it has more segments than the slug), the
+//! parameter list and the output kind. This module only splits the page into what it says; what the
 //! words mean for the model file is decided in `draft`.
 //!
 //! The parameter list comes in several layouts, all read by one scan: a
@@ -84,10 +85,16 @@ pub struct Page {
     pub title: String,
     /// The lines between the title and the latency, price or code.
     pub summary: String,
-    /// From the endpoint URL.
+    /// The endpoint URL's last path segment.
     pub slug: String,
+    /// The endpoint's path after the version (`/<prefix>/<slug>` for
+    /// `https://api.segmind.com/v1/<prefix>/<slug>`), when it is not just
+    /// `/<slug>`.
+    pub path: Option<String>,
     /// `~303.27s`.
     pub latency: Option<f64>,
+    /// The latency line as written.
+    pub latency_text: Option<String>,
     /// The price lines (`~$0.421`, `$0.05 per generation`, `$0.05 - $0.10`):
     /// every dollar amount of the first one.
     pub prices: Vec<f64>,
@@ -119,7 +126,7 @@ fn endpoint_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
         &R,
-        r"https://api\.segmind\.com/v[12]/([a-z0-9][a-z0-9.\-]*)",
+        r"https://api\.segmind\.com/v[12]((?:/[a-z0-9][a-z0-9.\-]*)+)",
     )
 }
 
@@ -141,24 +148,38 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
         return Err(err(None, "the page is empty".into()));
     }
     // The endpoint: the sample's `url = "..."`, else the API Endpoint line.
-    let Some(endpoint) = endpoint_re().captures(text) else {
+    // (`/v2/requests/...`, a job's status or result, is no model's endpoint.)
+    let Some(endpoint) = endpoint_re().captures_iter(text).find(|c| {
+        c.get(1)
+            .is_some_and(|m| m.as_str() != "/requests" && !m.as_str().starts_with("/requests/"))
+    }) else {
         return Err(err(
             None,
             "no Segmind endpoint (https://api.segmind.com/v1/<slug>) on the page: is it a Segmind model's API page?".into(),
         ));
     };
-    let slug_match = endpoint
+    let endpoint_at = endpoint.get(0).map_or(0, |m| m.start());
+    let mut segments: Vec<String> = endpoint
         .get(1)
-        .map(|m| (m.as_str(), m.start()))
-        .unwrap_or(("", 0));
-    let mut slug = slug_match.0.to_owned();
-    // A slug glued to the next word ("hailuo-2.3-fastParameters") stops at
+        .map(|m| m.as_str())
+        .unwrap_or_default()
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    // A path glued to the next word ("hailuo-2.3-fastParameters") stops at
     // the capital; a lower-case glued word cannot be told apart, so the
     // sample's quoted URL (found first, it stands before the endpoint line)
     // is preferred. Either way a trailing dot or dash is no part of it.
-    while slug.ends_with(['.', '-']) {
-        slug.pop();
+    if let Some(last) = segments.last_mut() {
+        while last.ends_with(['.', '-']) {
+            last.pop();
+        }
     }
+    // The slug is the endpoint's last segment; segments before it make the
+    // request path (`/v1/<prefix>/<slug>`).
+    let slug = segments.last().cloned().unwrap_or_default();
+    let path = (segments.len() > 1).then(|| format!("/{}", segments.join("/")));
 
     let sample_found = sample::find(text);
     let (sample, sample_error) = match sample_found {
@@ -185,6 +206,7 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
     let mut title = None;
     let mut summary: Vec<&str> = Vec::new();
     let mut latency = None;
+    let mut latency_text = None;
     let mut prices = Vec::new();
     let mut price_text = None;
     for line in &lines[..header_end] {
@@ -197,7 +219,10 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
             continue;
         }
         if let Some(l) = read_latency(t) {
-            latency.get_or_insert(l);
+            if latency.is_none() {
+                latency = Some(l);
+                latency_text = Some(t.to_owned());
+            }
             continue;
         }
         if t.contains('$') {
@@ -228,7 +253,7 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
         text.match_indices("https://api.segmind.com/")
             .map(|(i, _)| i)
             .last()
-            .unwrap_or(slug_match.1)
+            .unwrap_or(endpoint_at)
     });
     let Some(params_at) = text[anchor..].find("Parameters").map(|i| i + anchor) else {
         return Err(err(
@@ -272,7 +297,9 @@ pub fn read(text: &str, source: &str) -> Result<Page, PageError> {
         title,
         summary: summary.join(" "),
         slug,
+        path,
         latency,
+        latency_text,
         prices,
         price_text,
         output,
@@ -642,6 +669,25 @@ mod tests {
         assert_eq!(read_prices("~$0.421"), [0.421]);
         assert_eq!(read_prices("$0.05 per generation"), [0.05]);
         assert_eq!(read_prices("~$0.05 - $0.10"), [0.05, 0.10]);
+    }
+
+    #[test]
+    fn the_slug_is_the_endpoints_last_segment() {
+        let page = |endpoint: &str| {
+            format!(
+                "Title\n10data = {{\"a\": 1}}\nAPI Endpoint\nPOST\n{endpoint}\nParameters\naoptionalinteger\nA.\nResponse Type\nReturns: Video\n"
+            )
+        };
+        let read = |endpoint: &str| read(&page(endpoint), "p").expect("reads");
+        let p = read("https://api.segmind.com/v1/fam/foo-1.5");
+        assert_eq!(p.slug, "foo-1.5");
+        assert_eq!(p.path.as_deref(), Some("/fam/foo-1.5"));
+        let p = read("https://api.segmind.com/v1/hailuo-2.3-fastParameters");
+        assert_eq!((p.slug.as_str(), p.path), ("hailuo-2.3-fast", None));
+        // A v2 job's path is no model's endpoint.
+        let p = read("https://api.segmind.com/v2/requests/abc https://api.segmind.com/v2/a/b/c.");
+        assert_eq!(p.slug, "c");
+        assert_eq!(p.path.as_deref(), Some("/a/b/c"));
     }
 
     #[test]
