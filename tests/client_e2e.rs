@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use segmind::{
-    hallo, models, sadtalker, AnyMediaKind, Client, JsonOutput, Media, MediaOutput, MediaUpload,
-    ModelInfo, ModelInput, OutputKind, ResponseMeta, RetryPolicy, WaitOptions,
+    hallo, models, sadtalker, AnyMediaKind, ChatOutput, Client, JsonOutput, Media, MediaOutput,
+    MediaUpload, ModelInfo, ModelInput, OutputKind, ResponseMeta, RetryPolicy, WaitOptions,
 };
 use segmind_server::{Route, ServerConfig, TestServer, UploadKey, VideoSource};
 use segmind_tests::{hallo_input, valid_input, End};
@@ -66,6 +66,9 @@ enum Output {
 fn expected(model: &ModelInfo, body: &Value) -> Output {
     match model.output {
         OutputKind::Json => Output::Json(TestServer::json_answer(model.slug)),
+        OutputKind::Chat(format) => Output::Json(
+            TestServer::chat_answer(format.as_str(), model.slug, body).expect("a chat format"),
+        ),
         OutputKind::Image => {
             let format = body["output_format"].as_str().unwrap_or("jpeg");
             Output::File(
@@ -87,7 +90,20 @@ async fn v1_output(
     path: &std::path::Path,
 ) -> (ResponseMeta, Output) {
     let slug = input.slug();
-    if input.info().expect("typed").output == OutputKind::Json {
+    let info = input.info().expect("typed");
+    if let OutputKind::Chat(format) = info.output {
+        let reply: ChatOutput = client
+            .run(input)
+            .await
+            .unwrap_or_else(|e| panic!("{slug}: {e}"));
+        assert_eq!(reply.format(), Some(format), "{slug}");
+        assert_eq!(
+            serde_json::from_slice::<Value>(reply.raw()).expect("raw JSON"),
+            *reply.value()
+        );
+        return (reply.meta().clone(), Output::Json(reply.value().clone()));
+    }
+    if info.output == OutputKind::Json {
         let answer: JsonOutput = client
             .run(input)
             .await
@@ -142,7 +158,11 @@ async fn every_model_runs_end_to_end_through_v1_and_v2() {
             done.metrics
         );
         assert_eq!(done.extra.get("extra_key_from_model"), Some(&json!("kept")));
-        let output = if model.output == OutputKind::Json {
+        let output = if let OutputKind::Chat(_) = model.output {
+            assert_eq!(done.output_url(), None);
+            let reply = done.download::<ChatOutput>().await.expect("the reply");
+            Output::Json(reply.value().clone())
+        } else if model.output == OutputKind::Json {
             assert_eq!(done.output_url(), None);
             let answer = done.download::<JsonOutput>().await.expect("the JSON");
             Output::Json(answer.into_value())

@@ -62,6 +62,9 @@ pub mod docs {
     /// `docs/rust-client.md`.
     #[doc = include_str!("../docs/rust-client.md")]
     pub mod rust_client {}
+    /// `docs/semver.md`.
+    #[doc = include_str!("../docs/semver.md")]
+    pub mod semver {}
     /// `docs/schema-format.md`.
     #[doc = include_str!("../docs/schema-format.md")]
     pub mod schema_format {}

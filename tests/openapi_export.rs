@@ -259,7 +259,7 @@ fn expected_media_types(kind: &str, base64: bool) -> BTreeSet<String> {
         "video" => &["video/*", "application/mp4", "application/octet-stream"],
         "image" => &["image/*", "application/octet-stream"],
         "audio" => &["audio/*", "application/octet-stream"],
-        "json" => &["application/json"],
+        "json" | "chat" => &["application/json"],
         other => panic!("unknown output kind {other}"),
     };
     let mut types: BTreeSet<String> = types.iter().map(|t| (*t).to_owned()).collect();
@@ -358,6 +358,28 @@ fn every_model_has_its_paths_input_and_output_as_oas3_reads_them() {
                 assert_eq!(submitted.required, ["request_id"], "{path}");
             }
             assert_eq!(op.extensions["segmind-output"], json!(kind), "{path}");
+            // A chat model names its format, and its reply says where the
+            // text is.
+            assert_eq!(
+                op.extensions.contains_key("segmind-chat-format"),
+                kind == "chat",
+                "{path}"
+            );
+            if kind == "chat" && version == "v1" {
+                let reply = ok.content["application/json"]
+                    .schema(&spec)
+                    .expect("resolves")
+                    .expect("a schema");
+                let format = op.extensions["segmind-chat-format"]
+                    .as_str()
+                    .expect("a string");
+                let text_key = match format {
+                    "openai" => "choices",
+                    "anthropic" => "content",
+                    _ => "candidates",
+                };
+                assert!(reply.properties.contains_key(text_key), "{path}");
+            }
         }
     }
 }

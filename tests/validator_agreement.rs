@@ -643,3 +643,66 @@ fn the_server_over_http_answers_as_the_validator_configured_here() {
             .unwrap_or_else(|e| panic!("{}: {e}", model.slug));
     }
 }
+
+/// `run_json`'s reading of a slug the crate knows is the typed path's: on
+/// arbitrary JSON, `Client::submit_json` refuses exactly what
+/// `input_from_json` + `validate()` refuses, with the same message and
+/// nothing sent, and sends (to the local server, which accepts it) what
+/// they accept.
+#[test]
+fn submit_json_of_a_known_slug_refuses_exactly_what_the_typed_path_refuses() {
+    let runtime = tokio::runtime::Runtime::new().expect("tokio");
+    let server = runtime
+        .block_on(TestServer::start(ServerConfig::new(
+            segmind_server::workspace_schema_dir(),
+        )))
+        .expect("server");
+    let client = segmind::Client::builder()
+        .api_key("differential-key")
+        .base_url(server.base_url())
+        .build()
+        .expect("client");
+    let dir = segmind_server::workspace_schema_dir();
+    let (refused, sent) = (std::cell::Cell::new(0usize), std::cell::Cell::new(0usize));
+    for model in models::ALL {
+        let slug = model.slug;
+        let input = input_schema(&dir.join(format!("{slug}.json")));
+        let mut runner = TestRunner::new(Config {
+            cases: 64,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        runner
+            .run(&object_for(&input), |body| {
+                let typed = models::input_from_json(slug, body.clone())
+                    .map_err(|e| e.to_string())
+                    .and_then(|input| input.validate().map_err(|e| e.to_string()));
+                let posts = server.post_count();
+                let untyped = runtime.block_on(client.submit_json(slug, body.clone()));
+                match (&typed, &untyped) {
+                    (Err(typed), Err(error)) => {
+                        prop_assert!(
+                            matches!(
+                                error,
+                                segmind::Error::Input(_) | segmind::Error::Validation(_)
+                            ),
+                            "{slug}: {body}: {error:?}"
+                        );
+                        prop_assert_eq!(typed, &error.to_string(), "{}: {}", slug, body);
+                        prop_assert_eq!(server.post_count(), posts, "{}: sent", slug);
+                        refused.set(refused.get() + 1);
+                    }
+                    (Ok(()), Ok(_)) => sent.set(sent.get() + 1),
+                    _ => prop_assert!(
+                        false,
+                        "{slug}: {body}: typed {typed:?}, run_json {untyped:?}"
+                    ),
+                }
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{slug}: {e}"));
+    }
+    let (refused, sent) = (refused.get(), sent.get());
+    assert!(refused > 0 && sent > 0, "{refused} refused, {sent} sent");
+    eprintln!("{refused} refused by both, {sent} sent by both, 0 disagreements");
+}

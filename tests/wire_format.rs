@@ -3,7 +3,8 @@
 //! serde round trips.
 
 use segmind::{
-    hailuo_02_fast, hailuo_2_3_fast, hallo, heygen_avatar_iv, models, sadtalker, ModelInput,
+    hailuo_02_fast, hailuo_2_3_fast, hallo, heygen_avatar_iv, models, sadtalker, FieldKind,
+    ModelInput,
 };
 use serde_json::{json, Value};
 
@@ -99,7 +100,15 @@ fn the_registry_reads_back_what_every_model_writes() {
             .fields
             .iter()
             .filter(|f| f.required)
-            .map(|f| (f.name.to_owned(), json!("https://x.test/value")))
+            .map(|f| match f.kind {
+                FieldKind::Media(_) | FieldKind::String => {
+                    (f.name.to_owned(), json!("https://x.test/value"))
+                }
+                _ => (
+                    f.name.to_owned(),
+                    segmind_tests::valid_value(f, segmind_tests::End::Lower),
+                ),
+            })
             .collect();
         let input =
             models::input_from_json(model.slug, Value::Object(body.clone())).expect("parses");

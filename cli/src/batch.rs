@@ -58,6 +58,9 @@ pub fn batch_command(models: &'static [&'static ModelInfo]) -> Command {
              never sent again, finished outputs are kept, and only lines that failed before \
              reaching Segmind are sent again. A line whose POST was sent but whose answer was \
              lost is never sent again unless --resend-unknown is given.\n\n\
+             MODEL may also be any other Segmind slug: its lines are then sent as they are (minus \
+             their \"id\"), strings are never read as local paths, and each output is saved as \
+             what its reply says it is.\n\n\
              With --json, JSON lines are printed (one per manifest record, then a summary), \
              unlike the single JSON object of a model call. Exit code 0 when every line is done, \
              5 when some are not, 3 when a line is invalid (nothing is sent).",

@@ -78,10 +78,10 @@ pub const DEFAULT_TIMEOUT: &str = "900";
 pub fn build(models: &'static [&'static ModelInfo]) -> Command {
     let mut root = Command::new("segmind")
         .version(env!("CARGO_PKG_VERSION"))
-        .about("Run Segmind's models from the terminal: videos, images, audio and JSON answers")
+        .about("Run Segmind's models from the terminal: videos, images, audio, JSON answers and chat replies")
         .long_about(
             "Run Segmind's models from the terminal: a video, image or audio is saved to \
-             a file, a JSON answer is printed (or saved with --out).\n\n\
+             a file; a JSON answer, or a chat reply's text, is printed (or saved with --out).\n\n\
              Each model is a subcommand whose flags are the model's inputs; \
              `segmind <MODEL> --help` shows them with their defaults, ranges and allowed values.",
         )
@@ -145,8 +145,14 @@ pub fn find_model(models: &'static [&'static ModelInfo], name: &str) -> Option<&
         .find(|model| subcommand_name(model) == name)
 }
 
-/// The flags of a model's fields, as its subcommand names them.
+/// The flags of a model's fields, as its subcommand names them (a chat
+/// model's subcommand keeps `--prompt` for itself).
 pub fn model_flags(model: &'static ModelInfo) -> Vec<FieldFlag> {
+    if model.output.chat_format().is_some() {
+        let mut reserved = RESERVED_FLAGS.to_vec();
+        reserved.push(crate::chat::PROMPT);
+        return field_flags(model, &reserved);
+    }
     field_flags(model, RESERVED_FLAGS)
 }
 
@@ -218,7 +224,7 @@ pub(crate) fn wait_args() -> [Arg; 2] {
             .value_name("SECS")
             .default_value(DEFAULT_TIMEOUT)
             .value_parser(seconds)
-            .help("Seconds to wait for the output (video, image, audio or JSON) before giving up"),
+            .help("Seconds to wait for the output (video, image, audio, JSON or a chat reply) before giving up"),
     ]
 }
 
@@ -248,8 +254,18 @@ fn model_command(model: &'static ModelInfo) -> Command {
         .long_about(help_text::model_long_about(model))
         .after_help(example)
         .next_help_heading("Model inputs");
+    let chat = model.output.chat_format();
     for flag in &flags {
-        command = command.arg(field_arg(flag));
+        let arg = field_arg(flag);
+        // `--prompt` gives `messages`, like --json-input gives the body.
+        let required = flag.field.required && flag.field.default.is_none();
+        command = command.arg(match chat {
+            Some(_) if required => arg.required_unless_present(crate::chat::PROMPT),
+            _ => arg,
+        });
+    }
+    if let Some(format) = chat {
+        command = command.arg(crate::chat::prompt_arg(format));
     }
     command
         .arg(
@@ -293,7 +309,7 @@ fn wait_command() -> Command {
     Command::new(WAIT_COMMAND)
         .about(
             "Resume a job submitted with --async: wait until it is done, then save its video, \
-             image or audio, or print its JSON answer",
+             image or audio, or print its JSON answer or chat reply",
         )
         .arg(
             Arg::new(REQUEST_ID)

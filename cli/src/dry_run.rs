@@ -33,7 +33,7 @@ pub fn print(
     let body = input.to_json();
     // A v1 answer is the media itself (or a JSON model's JSON); a v2
     // answer is the job's JSON.
-    let is_json = output_kind == Some(OutputKind::Json);
+    let is_json = output_kind.is_some_and(|kind| !kind.is_media());
     let save_to = (!use_v2 && (out.is_some() || !is_json)).then(|| {
         out.map(|p| p.display().to_string()).unwrap_or_else(|| {
             let ext = output_kind.map_or("bin", crate::save::usual_extension);

@@ -52,12 +52,13 @@ pub fn model_long_about(model: &ModelInfo) -> String {
 }
 
 /// What a model's v1 call waits for: `the video`, `the image`, `the audio`,
-/// `the JSON answer`.
+/// `the JSON answer`, `the chat reply`.
 fn output_noun(kind: segmind_runtime::OutputKind) -> &'static str {
     match kind {
         segmind_runtime::OutputKind::Image => "the image",
         segmind_runtime::OutputKind::Audio => "the audio",
         segmind_runtime::OutputKind::Json => "the JSON answer",
+        segmind_runtime::OutputKind::Chat(_) => "the chat reply",
         _ => "the video",
     }
 }

@@ -77,7 +77,10 @@ pub fn build_input(
     matches: &ArgMatches,
     flags: &[FieldFlag],
 ) -> Result<Box<dyn ModelInput>, Failure> {
-    let base = json_input(matches)?;
+    let base = match crate::chat::prompt_input(model, matches) {
+        Some(body) => Some(body),
+        None => json_input(matches)?,
+    };
     // The flags and the --json-input file are the words of the person at the
     // terminal: a media string there may name a local file.
     let input = models::input_from_trusted_json(model.slug, request_json(model, matches, base))

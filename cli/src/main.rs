@@ -7,6 +7,7 @@
 //! subcommand with no edit here. See [`exit::Exit`] for the exit codes.
 
 mod batch;
+mod chat;
 mod command;
 mod dry_run;
 mod exit;

@@ -88,8 +88,10 @@ impl Saved {
             stdout_json(&self.to_json());
             return;
         }
-        if let Some(answer) = &self.delivered.output {
-            stdout_pretty_json(answer);
+        match (&self.delivered.text, &self.delivered.output) {
+            (Some(text), _) => stdout(&format!("{text}\n")),
+            (None, Some(answer)) => stdout_pretty_json(answer),
+            (None, None) => {}
         }
         if quiet {
             return;
@@ -159,6 +161,7 @@ mod tests {
                 bytes: Some(2048),
                 content_type: Some("video/mp4".into()),
                 output: None,
+                text: None,
             },
         }
     }

@@ -3,15 +3,16 @@
 //! submits it as a job and waits for it (`--async`, v2), and delivers the
 //! output by the model's kind: a video, image or audio file saved (to
 //! `--out`, or `<slug>.<ext>` with the extension the reply's type gives),
-//! or a JSON answer printed (or written to `--out`).
+//! a JSON answer printed (or written to `--out`), or a chat reply's text
+//! printed (the whole reply with `--json` or `--out`).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::ArgMatches;
 use segmind_runtime::{
-    AudioKind, Client, ImageKind, JsonOutput, Media, MediaOutput, MediaOutputKind, ModelInfo,
-    ModelInput, OutputKind, VideoKind, WaitOptions,
+    AudioKind, ChatOutput, Client, ImageKind, JsonOutput, Media, MediaOutput, MediaOutputKind,
+    ModelInfo, ModelInput, OutputKind, VideoKind, WaitOptions,
 };
 
 use crate::command::{model_flags, ASYNC, DRY_RUN, OUT};
@@ -144,6 +145,7 @@ async fn run_v1(
             .unwrap_or_default();
         let what = match model.output {
             OutputKind::Json => "the answer".to_owned(),
+            OutputKind::Chat(_) => "the reply".to_owned(),
             kind => format!("the {}", kind.as_str()),
         };
         let spinner = progress.spinner(format!("{}: making {what}{typically}", model.slug));
@@ -155,6 +157,13 @@ async fn run_v1(
                 drop(spinner);
                 let meta = answer.meta().clone();
                 (meta, save_json(answer.into_value(), destination).await?)
+            }
+            OutputKind::Chat(_) => {
+                let reply: ChatOutput = client.run(input).await.map_err(Failure::from_runtime)?;
+                billed.set(reply.meta().request_id.as_deref());
+                drop(spinner);
+                let meta = reply.meta().clone();
+                (meta, crate::chat::save_chat(reply, destination).await?)
             }
             OutputKind::Image => {
                 run_media::<ImageKind>(client, input, &billed, spinner, destination, progress)

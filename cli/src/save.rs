@@ -24,6 +24,9 @@ pub struct Delivered {
     pub content_type: Option<String>,
     /// A JSON answer that was not written to a file (it is printed).
     pub output: Option<Value>,
+    /// A chat reply's text, printed instead of `output` (which `--json`
+    /// reports whole).
+    pub text: Option<String>,
 }
 
 /// The usual file extension of a kind, used for default names before the
@@ -32,7 +35,7 @@ pub fn usual_extension(kind: OutputKind) -> &'static str {
     match kind {
         OutputKind::Image => "jpg",
         OutputKind::Audio => "mp3",
-        OutputKind::Json => "json",
+        OutputKind::Json | OutputKind::Chat(_) => "json",
         _ => "mp4",
     }
 }
@@ -65,6 +68,7 @@ pub async fn save<K: MediaOutputKind>(
                 bytes: Some(bytes),
                 content_type,
                 output: None,
+                text: None,
             });
         }
         Destination::File { file, path } => {
@@ -113,6 +117,7 @@ pub async fn save<K: MediaOutputKind>(
         bytes: Some(bytes),
         content_type,
         output: None,
+        text: None,
     })
 }
 
@@ -134,6 +139,7 @@ pub async fn save_json(value: Value, destination: Destination) -> Result<Deliver
                 bytes: Some(bytes),
                 content_type: Some("application/json".to_owned()),
                 output: None,
+                text: None,
             })
         }
         Destination::Default { .. } | Destination::Stdout => Ok(Delivered {

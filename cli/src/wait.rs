@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::ArgMatches;
 use segmind_runtime::{
-    AnyMediaKind, AudioKind, ImageKind, Job, JobResult, JsonOutput, MediaOutput, MediaOutputKind,
-    ModelInfo, OutputFile, OutputKind, VideoKind, WaitOptions,
+    AnyMediaKind, AudioKind, ChatFormat, ChatOutput, ImageKind, Job, JobResult, JsonOutput,
+    MediaOutput, MediaOutputKind, ModelInfo, OutputFile, OutputKind, VideoKind, WaitOptions,
 };
 
 use crate::command::{OUT, POLL_INTERVAL, REQUEST_ID, TIMEOUT};
@@ -122,7 +122,7 @@ impl Destination {
         globals: &Globals,
     ) -> Result<Destination, Failure> {
         let Some(out) = out else {
-            if kind == Some(OutputKind::Json) {
+            if kind.is_some_and(|kind| !kind.is_media()) {
                 return Ok(Destination::Stdout);
             }
             let usual = kind.map_or(AnyMediaKind::DEFAULT_EXTENSION, usual_extension);
@@ -230,9 +230,17 @@ async fn wait_then_save(
     let kind = match model {
         Some(model) => Some(model.output),
         None if result.output_url().is_some() => None,
-        None => Some(OutputKind::Json),
+        None => Some(ChatFormat::detect(result.json()).map_or(OutputKind::Json, OutputKind::Chat)),
     };
     let delivered = match kind {
+        Some(OutputKind::Chat(_)) => {
+            let reply = result
+                .download::<ChatOutput>()
+                .await
+                .map_err(Failure::from_runtime)?;
+            drop(spinner);
+            crate::chat::save_chat(reply, destination).await?
+        }
         Some(OutputKind::Json) => {
             let answer = result
                 .download::<JsonOutput>()

@@ -173,6 +173,20 @@ fn a_canary_key_echoed_in_every_reply_never_shows_in_any_mode() {
         ),
         (true, format!("hallo {inputs} --dry-run --out e.mp4")),
         (true, "models".to_owned()),
+        // The untyped path: a slug without a schema, v1, v2 and dry run.
+        (
+            true,
+            "run some-new-model --set prompt=p --out f.bin".to_owned(),
+        ),
+        (false, "run some-new-model --set prompt=p".to_owned()),
+        (
+            true,
+            "run some-new-model --set prompt=p --async --poll-interval 0.05 --out g.bin".to_owned(),
+        ),
+        (
+            true,
+            "run some-new-model --set prompt=p --dry-run".to_owned(),
+        ),
     ];
     let scratch = Scratch::new();
     let mut ran = 0;

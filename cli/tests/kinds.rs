@@ -52,7 +52,8 @@ fn the_models_list_shows_the_kind() {
     let list: Value = serde_json::from_slice(&run.stdout).unwrap();
     for model in list.as_array().unwrap() {
         assert!(
-            ["video", "image", "audio", "json"].contains(&model["output"].as_str().unwrap()),
+            ["video", "image", "audio", "json", "chat"]
+                .contains(&model["output"].as_str().unwrap()),
             "{model}"
         );
     }

@@ -71,8 +71,9 @@ impl Client {
     }
     /// Runs any model synchronously (v1): validates the input, uploads its
     /// local media, POSTs it and returns the output as the type asked for
-    /// ([`Video`](crate::Video), [`Image`](crate::Image), [`Audio`](crate::Audio)
-    /// or [`JsonOutput`](crate::JsonOutput)); the model methods call it.
+    /// ([`Video`](crate::Video), [`Image`](crate::Image), [`Audio`](crate::Audio),
+    /// [`JsonOutput`](crate::JsonOutput) or [`ChatOutput`](crate::ChatOutput));
+    /// the model methods call it.
     ///
     /// # Errors
     ///

@@ -11,8 +11,11 @@
 //!
 //! | Model | Slug | Module and feature | Typical latency | Typical price |
 //! |---|---|---|---|---|
+//! | Claude 3 Haiku | `claude-3-haiku` | `claude_3_haiku` | n/a | n/a |
+//! | Claude 3.5 Sonnet | `claude-3.5-sonnet` | `claude_3_5_sonnet` | ~11.2 s | n/a |
 //! | ESRGAN | `esrgan` | `esrgan` | n/a | n/a |
 //! | Flux.1 Schnell | `flux-schnell` | `flux_schnell` | ~10.23 s | ~$0.008 |
+//! | Gemini PRO | `gemini-1.5-pro` | `gemini_1_5_pro` | ~11.22 s | ~$0.017 |
 //! | Gemini 3.1 Flash TTS | `gemini-3.1-flash-tts` | `gemini_3_1_flash_tts` | n/a | n/a |
 //! | Hailuo 02 Fast | `hailuo-02-fast` | `hailuo_02_fast` | n/a | n/a |
 //! | Hailuo 2.3 Fast | `hailuo-2.3-fast` | `hailuo_2_3_fast` | n/a | n/a |
@@ -25,27 +28,34 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub use ::segmind_runtime::{
     AllowedValue, AnyMediaKind, ApiErrorInfo, Audio, AudioKind, Batch, BatchEvent,
-    BatchLine, BatchSummary, Bytes, Error, ErrorCategory, FieldInfo, LineProblems,
-    LineState, ManifestContents, ManifestRecord, ManifestWriter, FieldKind, HeaderMap,
-    Image, ImageKind, Job, JobMetrics, JobResult, JobState, JobStatus, JsonOutput, Limit,
-    Media, MediaKind, MediaOutput, MediaOutputKind, MediaUpload, ModelInfo, ModelInput,
-    ModelOutput, NotMediaInfo, OutputFile, OutputKind, ParseInputError, ResponseMeta,
-    Result, RetryPolicy, StatusCode, ValidationError, Video, VideoKind, Violation,
-    ViolationKind, WaitOptions, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_INLINE_BYTES,
-    DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_REQUEST_TIMEOUT, DEFAULT_UPLOAD_URL,
-    DEFAULT_USER_AGENT, UPLOAD_URL_ENV, DEFAULT_BATCH_CONCURRENCY, LINE_ID_KEY,
-    MANIFEST_FILE, with_local_paths, AnyOutput, JsonInput, check_slug,
+    BatchLine, BatchSummary, Bytes, ChatFormat, ChatOutput, Error, ErrorCategory,
+    FieldInfo, LineProblems, LineState, ManifestContents, ManifestRecord, ManifestWriter,
+    FieldKind, HeaderMap, Image, ImageKind, Job, JobMetrics, JobResult, JobState,
+    JobStatus, JsonOutput, Limit, Media, MediaKind, MediaOutput, MediaOutputKind,
+    MediaUpload, ModelInfo, ModelInput, ModelOutput, NotMediaInfo, OutputFile,
+    OutputKind, ParseInputError, ResponseMeta, Result, RetryPolicy, StatusCode,
+    ValidationError, Video, VideoKind, Violation, ViolationKind, WaitOptions,
+    API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_INLINE_BYTES, DEFAULT_MAX_UPLOAD_BYTES,
+    DEFAULT_REQUEST_TIMEOUT, DEFAULT_UPLOAD_URL, DEFAULT_USER_AGENT, UPLOAD_URL_ENV,
+    DEFAULT_BATCH_CONCURRENCY, TokenUsage, LINE_ID_KEY, MANIFEST_FILE, with_local_paths,
+    AnyOutput, JsonInput, check_slug,
 };
 mod client;
 pub use client::Client;
 /// Builds a [`Client`] with every setting; only the API key is required.
 pub type ClientBuilder = ::segmind_runtime::ClientBuilder<Client>;
 pub mod models;
+#[cfg(feature = "claude_3_haiku")]
+pub mod claude_3_haiku;
+#[cfg(feature = "claude_3_5_sonnet")]
+pub mod claude_3_5_sonnet;
 #[cfg(feature = "esrgan")]
 pub mod esrgan;
 #[cfg(feature = "flux_schnell")]
 pub mod flux_schnell;
+#[cfg(feature = "gemini_1_5_pro")]
+pub mod gemini_1_5_pro;
 #[cfg(feature = "gemini_3_1_flash_tts")]
 pub mod gemini_3_1_flash_tts;
 #[cfg(feature = "hailuo_02_fast")]

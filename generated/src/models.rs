@@ -7,10 +7,16 @@ use rt::__private::parse_input as parse;
 /// Every model compiled in (each is a Cargo feature), in the order of
 /// their schema files.
 pub static ALL: &[&rt::ModelInfo] = &[
+    #[cfg(feature = "claude_3_haiku")]
+    &crate::claude_3_haiku::MODEL,
+    #[cfg(feature = "claude_3_5_sonnet")]
+    &crate::claude_3_5_sonnet::MODEL,
     #[cfg(feature = "esrgan")]
     &crate::esrgan::MODEL,
     #[cfg(feature = "flux_schnell")]
     &crate::flux_schnell::MODEL,
+    #[cfg(feature = "gemini_1_5_pro")]
+    &crate::gemini_1_5_pro::MODEL,
     #[cfg(feature = "gemini_3_1_flash_tts")]
     &crate::gemini_3_1_flash_tts::MODEL,
     #[cfg(feature = "hailuo_02_fast")]
@@ -45,10 +51,16 @@ pub fn input_from_json(
     json: ::serde_json::Value,
 ) -> Result<Box<dyn rt::ModelInput>, rt::ParseInputError> {
     match (slug, json) {
+        #[cfg(feature = "claude_3_haiku")]
+        ("claude-3-haiku", json) => parse::<crate::claude_3_haiku::Input>(json),
+        #[cfg(feature = "claude_3_5_sonnet")]
+        ("claude-3.5-sonnet", json) => parse::<crate::claude_3_5_sonnet::Input>(json),
         #[cfg(feature = "esrgan")]
         ("esrgan", json) => parse::<crate::esrgan::Input>(json),
         #[cfg(feature = "flux_schnell")]
         ("flux-schnell", json) => parse::<crate::flux_schnell::Input>(json),
+        #[cfg(feature = "gemini_1_5_pro")]
+        ("gemini-1.5-pro", json) => parse::<crate::gemini_1_5_pro::Input>(json),
         #[cfg(feature = "gemini_3_1_flash_tts")]
         ("gemini-3.1-flash-tts", json) => {
             parse::<crate::gemini_3_1_flash_tts::Input>(json)

@@ -689,7 +689,7 @@ impl Context {
             output.save(self.out_dir.join(&name)).await?;
             return Ok(name);
         }
-        if self.target.output == Some(OutputKind::Json) {
+        if self.target.output.is_some_and(|kind| !kind.is_media()) {
             let answer: JsonOutput = result.download().await?;
             let name = format!("{stem}.json");
             let mut text = serde_json::to_vec_pretty(answer.value())

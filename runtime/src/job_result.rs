@@ -149,7 +149,8 @@ impl JobResult {
     /// The output as `O`: for a media type ([`crate::Video`],
     /// [`crate::Image`], [`crate::Audio`]) the file at [`JobResult::output_url`],
     /// downloaded and checked like a v1 answer (streamed when saved); for
-    /// [`crate::JsonOutput`] the `output` JSON, with no request. The API
+    /// [`crate::JsonOutput`] or [`crate::ChatOutput`] the `output` JSON,
+    /// with no request. The API
     /// key is sent only when the file lives on the API's own origin, never
     /// to a storage host. Transient failures are retried.
     ///
@@ -163,7 +164,7 @@ impl JobResult {
     /// # }
     /// ```
     pub async fn download<O: ModelOutput>(&self) -> Result<O, Error> {
-        if O::KIND == Some(crate::OutputKind::Json) {
+        if O::WHOLE_JSON {
             return O::from_reply(Reply(ReplyKind::Value {
                 value: self.output.clone(),
                 meta: self.meta.clone(),

@@ -3,7 +3,8 @@
 //! The generated crate owns everything that differs per model (input types,
 //! validators, client methods); this crate owns what every model shares: the
 //! HTTP client, the v1 call and the v2 job, media inputs, the outputs
-//! (video, image, audio or JSON), errors and validation reports.
+//! (video, image, audio, JSON or a chat reply), errors and validation
+//! reports.
 //!
 //! ```no_run
 //! # async fn demo(input: &dyn segmind_runtime::ModelInput) -> Result<(), segmind_runtime::Error> {
@@ -29,6 +30,7 @@
 mod any_output;
 mod base64_reply;
 mod batch;
+mod chat;
 mod client;
 mod config;
 mod containers;
@@ -66,6 +68,7 @@ pub use batch::{
     Batch, BatchEvent, BatchLine, BatchSummary, LineProblems, DEFAULT_BATCH_CONCURRENCY,
     LINE_ID_KEY,
 };
+pub use chat::{ChatFormat, ChatOutput, TokenUsage};
 pub use client::Client;
 pub use config::{
     ClientBuilder, MediaUpload, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL,

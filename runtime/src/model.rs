@@ -3,6 +3,7 @@
 //! [`ModelInfo`] description of each model that tools (the CLI, the local test
 //! server) read instead of hard-coding anything about a model.
 
+use crate::chat::ChatFormat;
 use crate::media::{Media, MediaKind};
 use crate::validate::{Limit, ValidationError};
 
@@ -88,8 +89,8 @@ impl ModelInfo {
     }
 }
 
-/// What a model returns: a media file of one kind, or JSON (Segmind's
-/// "Text/JSON").
+/// What a model returns: a media file of one kind, JSON (Segmind's
+/// "Text/JSON"), or a chat reply in one of the chat formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutputKind {
@@ -101,18 +102,39 @@ pub enum OutputKind {
     Audio,
     /// JSON of a shape Segmind does not document, kept whole.
     Json,
+    /// The reply of a chat (LLM) model, in this format
+    /// ([`crate::ChatOutput`] reads it).
+    Chat(ChatFormat),
 }
 
 impl OutputKind {
     /// The kind as the schema files spell it (`video`, `image`, `audio`,
-    /// `json`).
+    /// `json`, `chat`; a chat model's format is
+    /// [`OutputKind::chat_format`]).
     pub fn as_str(self) -> &'static str {
         match self {
             OutputKind::Video => "video",
             OutputKind::Image => "image",
             OutputKind::Audio => "audio",
             OutputKind::Json => "json",
+            OutputKind::Chat(_) => "chat",
         }
+    }
+
+    /// The chat format, for a chat model.
+    pub fn chat_format(self) -> Option<ChatFormat> {
+        match self {
+            OutputKind::Chat(format) => Some(format),
+            _ => None,
+        }
+    }
+
+    /// Whether the output is a media file (video, image or audio).
+    pub fn is_media(self) -> bool {
+        matches!(
+            self,
+            OutputKind::Video | OutputKind::Image | OutputKind::Audio
+        )
     }
 }
 

@@ -109,8 +109,8 @@ pub(crate) mod sealed {
 use sealed::{Reply, ReplyKind};
 
 /// What a model call returns, picked by type: [`crate::Video`],
-/// [`crate::Image`], [`crate::Audio`] (any [`MediaOutput`]) or
-/// [`JsonOutput`]. `Client::run` and `JobResult::download` are generic over
+/// [`crate::Image`], [`crate::Audio`] (any [`MediaOutput`]),
+/// [`JsonOutput`] or [`crate::ChatOutput`]. `Client::run` and `JobResult::download` are generic over
 /// it, so the type asked for decides how the reply is read and checked:
 ///
 /// ```no_run
@@ -127,17 +127,23 @@ use sealed::{Reply, ReplyKind};
 /// # }
 /// ```
 ///
-/// Sealed: implemented by [`MediaOutput`] of every kind and [`JsonOutput`].
+/// Sealed: implemented by [`MediaOutput`] of every kind, [`JsonOutput`]
+/// and [`crate::ChatOutput`].
 pub trait ModelOutput: sealed::Sealed + Send + 'static {
-    /// The kind this type holds; `None` for any media
-    /// ([`crate::AnyMediaKind`]).
+    /// The kind this type holds; `None` when it holds more than one: any
+    /// media ([`crate::AnyMediaKind`]) or any chat format
+    /// ([`crate::ChatOutput`]).
     const KIND: Option<OutputKind>;
+
+    /// Whether the reply is JSON read whole (a JSON or chat answer)
+    /// rather than a media file.
+    const WHOLE_JSON: bool = false;
 
     /// Whether a model that returns `kind` can be read as this type.
     fn accepts(kind: OutputKind) -> bool {
         match Self::KIND {
             Some(own) => own == kind,
-            None => kind != OutputKind::Json,
+            None => kind.is_media(),
         }
     }
 
@@ -226,6 +232,7 @@ impl sealed::Sealed for JsonOutput {
 
 impl ModelOutput for JsonOutput {
     const KIND: Option<OutputKind> = Some(OutputKind::Json);
+    const WHOLE_JSON: bool = true;
 
     fn name() -> &'static str {
         "JSON"
@@ -233,7 +240,12 @@ impl ModelOutput for JsonOutput {
 }
 
 /// The error for a reply that should have been JSON and is not.
-fn not_json(body: &[u8], content_type: Option<String>, meta: &ResponseMeta, key: &ApiKey) -> Error {
+pub(crate) fn not_json(
+    body: &[u8],
+    content_type: Option<String>,
+    meta: &ResponseMeta,
+    key: &ApiKey,
+) -> Error {
     let shown = &body[..body.len().min(64)];
     Error::NotMedia(Box::new(NotMediaInfo {
         expected: "JSON",

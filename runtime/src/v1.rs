@@ -42,7 +42,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty());
-        let whole = O::KIND == Some(crate::OutputKind::Json)
+        let whole = O::WHOLE_JSON
             || content_type.as_deref().is_some_and(is_json)
             || (O::ANY_KIND && content_type.as_deref().is_some_and(is_text));
         if !whole {
@@ -55,7 +55,7 @@ impl Client {
             }));
         }
         // Billed from here on: a failure names the request id, when known.
-        if O::KIND != Some(crate::OutputKind::Json) && !O::ANY_KIND {
+        if !O::WHOLE_JSON && !O::ANY_KIND {
             let key = self.key();
             let source = stream_base64(response, O::KIND, timeout, BASE64_REPLY_LIMIT)
                 .await

@@ -23,6 +23,8 @@ pub(crate) struct Job {
     pub slug: String,
     /// Why it fails whatever the server's setting, when its input says so.
     pub fails_with: Option<String>,
+    /// A chat model's reply, built from the request when it was submitted.
+    pub reply: Option<serde_json::Value>,
 }
 
 /// Where a job stands.
@@ -57,6 +59,7 @@ impl Job {
             output,
             slug: slug.to_owned(),
             fails_with: None,
+            reply: None,
             polls: 0,
             submitted: Instant::now(),
             cost_millis,

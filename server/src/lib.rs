@@ -11,10 +11,10 @@
 //! # What it answers
 //! | request | answer |
 //! |---|---|
-//! | `POST /v1{path}` (a model's request path: its file's `path`, else `/{slug}`) | the output with `x-remaining-credits`, `x-cost`, `x-request-id`, `x-generation-time`: by the model file's `output`, `200 video/mp4` (the video), `image/jpeg`, `image/png` or `image/webp` (as the request's `output_format` asks; JPEG by default), `audio/wav`, or `application/json` (a JSON model's answer, [`TestServer::json_answer`]); with `"base64": true`, media come as `200 application/json` `{"video"\|"image"\|"audio": "<base64>"}` |
+//! | `POST /v1{path}` (a model's request path: its file's `path`, else `/{slug}`) | the output with `x-remaining-credits`, `x-cost`, `x-request-id`, `x-generation-time`: by the model file's `output`, `200 video/mp4` (the video), `image/jpeg`, `image/png` or `image/webp` (as the request's `output_format` asks; JPEG by default), `audio/wav`, `application/json` (a JSON model's answer, [`TestServer::json_answer`]), or a chat model's reply in its file's `chat_format` (OpenAI, Anthropic or Gemini JSON, its text [`CHAT_REPLY_PREFIX`] and the last user message); with `"base64": true`, media come as `200 application/json` `{"video"\|"image"\|"audio": "<base64>"}` |
 //! | `POST /v2{path}` | `{"request_id", "status": "QUEUED", "poll_url", "status_url", "response_url"}`, absolute URLs on this server |
 //! | `GET /v2/requests/{id}/status` | `{"status", "request_id", "metrics"}`; `QUEUED`, then `PROCESSING`, then `COMPLETED` after [`ServerConfig::polls_before_complete`] polls; a failed job is `422 {"status": "FAILED", "error", "request_id"}` |
-//! | `GET /v2/requests/{id}` | `{"output", "metrics", "request_id", "extra_key_from_model"}` once completed (`output`: the file's URL, or a JSON model's JSON); **409 `{"error": "not ready"}`** before; 422 if failed; 404 for an unknown id |
+//! | `GET /v2/requests/{id}` | `{"output", "metrics", "request_id", "extra_key_from_model"}` once completed (`output`: the file's URL, a JSON model's JSON, or a chat model's reply); **409 `{"error": "not ready"}`** before; 422 if failed; 404 for an unknown id |
 //! | `GET /files/{id}.{ext}` | the output file of a completed job (`mp4`, `jpg`, `png`, `webp`, `wav`), no key needed |
 //! | `POST /upload-asset` | `{"file_urls": [...]}` (or `urls`, see [`UploadKey`]) for `{"data_urls": ["data:<mime>;base64,..."]}` |
 //! | `GET /assets/{name}` | an uploaded file with its MIME type, no key needed |
@@ -57,6 +57,7 @@
 #![warn(missing_docs)]
 
 mod body_faults;
+mod chat;
 mod clock;
 mod config;
 mod data_url;
@@ -74,6 +75,7 @@ mod video;
 
 use std::path::PathBuf;
 
+pub use chat::CHAT_REPLY_PREFIX;
 pub use config::{ServerConfig, UploadKey, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECORDS};
 pub use error::ServerError;
 pub use faults::{Fault, FaultSpecError, Route, FAULT_HEADER};

@@ -1,7 +1,8 @@
 //! What a model answers, by the kind its model file's `output` names:
 //! video (the MP4 of [`crate::VideoSource`]), image (a real JPEG, PNG or
 //! WebP, as the request's `output_format` asks; JPEG by default), audio (a
-//! real WAV) or JSON. Media are answered as raw bytes with their type, or
+//! real WAV), JSON, or a chat reply in the model's format
+//! ([`crate::chat`]). Media are answered as raw bytes with their type, or
 //! wrapped as base64 in JSON under the kind's key (`video`, `image`,
 //! `audio`) when the request asks `"base64": true`.
 
@@ -9,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use crate::chat::ChatFormat;
 use crate::video;
 use crate::video::VideoSource;
 
@@ -28,16 +30,19 @@ pub(crate) enum OutputKind {
     Image,
     Audio,
     Json,
+    Chat(ChatFormat),
 }
 
 impl OutputKind {
-    /// Reads a model file's `output` (`video` when absent).
-    pub fn parse(text: Option<&str>) -> Option<OutputKind> {
+    /// Reads a model file's `output` (`video` when absent) and, for
+    /// `chat`, its `chat_format`.
+    pub fn parse(text: Option<&str>, chat_format: Option<&str>) -> Option<OutputKind> {
         Some(match text {
             None | Some("video") => OutputKind::Video,
             Some("image") => OutputKind::Image,
             Some("audio") => OutputKind::Audio,
             Some("json") => OutputKind::Json,
+            Some("chat") => OutputKind::Chat(ChatFormat::parse(chat_format?)?),
             Some(_) => return None,
         })
     }
@@ -50,6 +55,7 @@ pub(crate) enum Output {
     Image(ImageFormat),
     Audio,
     Json,
+    Chat(ChatFormat),
 }
 
 /// The image formats `output_format` may ask for.
@@ -67,6 +73,7 @@ impl Output {
             OutputKind::Video => Output::Video,
             OutputKind::Audio => Output::Audio,
             OutputKind::Json => Output::Json,
+            OutputKind::Chat(format) => Output::Chat(format),
             OutputKind::Image => {
                 let format = request.get("output_format").and_then(Value::as_str);
                 Output::Image(match format.map(str::to_ascii_lowercase).as_deref() {
@@ -87,7 +94,7 @@ impl Output {
             Output::Image(ImageFormat::Png) => "png",
             Output::Image(ImageFormat::Webp) => "webp",
             Output::Audio => "wav",
-            Output::Json => "json",
+            Output::Json | Output::Chat(_) => "json",
         }
     }
 
@@ -98,7 +105,7 @@ impl Output {
             Output::Image(ImageFormat::Png) => Some((PNG, "image/png")),
             Output::Image(ImageFormat::Webp) => Some((WEBP, "image/webp")),
             Output::Audio => Some((WAV, "audio/wav")),
-            Output::Video | Output::Json => None,
+            Output::Video | Output::Json | Output::Chat(_) => None,
         }
     }
 
@@ -170,7 +177,12 @@ mod tests {
             Output::Image(ImageFormat::Webp)
         );
         assert_eq!(image(json!({"output_format": "jpeg"})).extension(), "jpg");
-        assert_eq!(OutputKind::parse(Some("sound")), None);
-        assert_eq!(OutputKind::parse(None), Some(OutputKind::Video));
+        assert_eq!(OutputKind::parse(Some("sound"), None), None);
+        assert_eq!(OutputKind::parse(None, None), Some(OutputKind::Video));
+        assert_eq!(OutputKind::parse(Some("chat"), None), None);
+        assert_eq!(
+            OutputKind::parse(Some("chat"), Some("gemini")),
+            Some(OutputKind::Chat(ChatFormat::Gemini))
+        );
     }
 }

@@ -169,11 +169,12 @@ fn load_file(file: &Path) -> Result<(Model, String), ServerError> {
             ))
         })?;
     let output_text = document.get("output");
-    let output = OutputKind::parse(output_text.and_then(Value::as_str))
+    let chat_format = document.get("chat_format").and_then(Value::as_str);
+    let output = OutputKind::parse(output_text.and_then(Value::as_str), chat_format)
         .filter(|_| output_text.is_none_or(Value::is_string))
         .ok_or_else(|| {
             invalid(format!(
-                "/output: {} is not one of \"video\", \"image\", \"audio\", \"json\"",
+                "/output: {} is not one of \"video\", \"image\", \"audio\", \"json\", or \"chat\" with a /chat_format of \"openai\", \"anthropic\", \"gemini\"",
                 output_text.map(Value::to_string).unwrap_or_default()
             ))
         })?;

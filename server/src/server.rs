@@ -121,6 +121,18 @@ impl TestServer {
     pub fn json_answer(slug: &str) -> serde_json::Value {
         outputs::json_answer(slug)
     }
+
+    /// The reply a chat model (`output: "chat"`) with this slug and
+    /// `chat_format` (`openai`, `anthropic`, `gemini`) answers to the
+    /// request body `request`, in v1 and as a v2 result's `output`; `None`
+    /// for another format.
+    pub fn chat_answer(
+        chat_format: &str,
+        slug: &str,
+        request: &serde_json::Value,
+    ) -> Option<serde_json::Value> {
+        Some(crate::chat::ChatFormat::parse(chat_format)?.reply(request, slug))
+    }
 }
 
 impl std::fmt::Debug for TestServer {

@@ -26,9 +26,12 @@ pub struct Model {
     pub latency: Option<f64>,
     /// Typical price in US dollars.
     pub price: Option<f64>,
-    /// What a call returns: `video`, `image`, `audio` or `json` (the
-    /// meta-schema's `output`).
+    /// What a call returns: `video`, `image`, `audio`, `json` or `chat`
+    /// (the meta-schema's `output`).
     pub output: String,
+    /// A chat model's format: `openai`, `anthropic` or `gemini` (the
+    /// meta-schema's `chat_format`, given exactly when `output` is `chat`).
+    pub chat_format: Option<String>,
     /// Request fields in schema order.
     pub fields: Vec<Field>,
     /// The file's `input` as written: the JSON Schema of the request body

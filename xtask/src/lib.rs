@@ -1,7 +1,8 @@
 //! The generator of the `segmind` crate: `schema/*.json` is loaded and checked
 //! (`load`), turned into a typed model (`ir`), emitted as Rust (`emit`) and
 //! written to `generated/` (`write`). Nothing is written unless every schema
-//! file is valid. `import` drafts a schema file from a Segmind model page.
+//! file is valid. `import` drafts a schema file from a Segmind model page;
+//! `schema_diff` classes the schema changes since a git revision (semver).
 
 pub mod emit;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod memo;
 pub mod names;
 pub mod openapi;
 pub mod parallel;
+pub mod schema_diff;
 pub mod write;
 
 use std::path::{Path, PathBuf};

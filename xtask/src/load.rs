@@ -390,6 +390,10 @@ impl Checker<'_> {
             latency: doc.get("typical_latency_seconds").and_then(Value::as_f64),
             price: doc.get("typical_price_usd").and_then(Value::as_f64),
             output: text("output"),
+            chat_format: doc
+                .get("chat_format")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             fields,
             input_schema: input.clone(),
         })

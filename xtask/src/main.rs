@@ -2,13 +2,15 @@
 //! or with `--check` fails when `generated/` is stale.
 //! `cargo xtask import [--force] [--check] PAGE`: drafts `schema/<slug>.json`
 //! from a Segmind model page's text, or compares the page with that file.
+//! `cargo xtask diff [BASE] [--changelog] [--check]`: the schema changes
+//! since a git revision, classed, with the semver bump they need.
 
 use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use xtask::import::{self, diff, html, ImportError};
-use xtask::{codegen_with, escape, workspace_root, Memo, Mode};
+use xtask::{codegen_with, escape, schema_diff, workspace_root, Memo, Mode};
 
 /// Codegen allocates and frees many small token trees; mimalloc does that
 /// in about three quarters of the time glibc's malloc takes.
@@ -17,6 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask import [--force] [--check] [--schema-dir DIR] (PAGE | - | --url SLUG|URL)
+       cargo xtask diff [--changelog] [--check] [--root DIR] [BASE]
 
   codegen          write generated/ from schema/*.json
   codegen --check  fail (exit 1) when generated/ is not what schema/ gives
@@ -29,12 +32,25 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
                    list what Segmind changed (exit 1 on any API change)
     --url X        download https://www.segmind.com/models/<X>/api (or the
                    URL X) instead of reading PAGE (needs network)
-    --schema-dir D the schema folder (default: the workspace's schema/)";
+    --schema-dir D the schema folder (default: the workspace's schema/)
+
+  diff [BASE]      list the changes of schema/ from the git revision BASE
+                   (default: the last release tag segmind-v*, else HEAD) to
+                   the working tree, per model, each breaking, additive or
+                   cosmetic, and the verdict
+    --changelog    also write them into CHANGELOG.md as the Unreleased entry
+    --check        fail (exit 1) when generated/Cargo.toml's version is not
+                   bumped as far as the verdict needs since the last release
+                   tag (passes when there is no release tag yet)
+    --root DIR     the repository (default: this workspace)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("import") {
         return import_command(&args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("diff") {
+        return diff_command(&args[1..]);
     }
     let mode = match args
         .iter()
@@ -267,5 +283,61 @@ fn check(path: &std::path::Path, file: &str, imported: &import::Imported) -> Exi
             imported.warnings.len()
         );
         ExitCode::FAILURE
+    }
+}
+
+fn parse_diff_args(args: &[String]) -> Result<schema_diff::Options, String> {
+    let mut out = schema_diff::Options {
+        root: workspace_root(),
+        base: None,
+        changelog: false,
+        check: false,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--changelog" => out.changelog = true,
+            "--check" => out.check = true,
+            "--root" => out.root = PathBuf::from(it.next().ok_or("--root needs a folder")?),
+            "-h" | "--help" => return Err(String::new()),
+            flag if flag.starts_with('-') => {
+                return Err(format!("unknown option {}", escape::quote(flag)))
+            }
+            base => {
+                if out.base.is_some() {
+                    return Err("give one BASE revision".to_owned());
+                }
+                out.base = Some(base.to_owned());
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn diff_command(args: &[String]) -> ExitCode {
+    let options = match parse_diff_args(args) {
+        Ok(o) => o,
+        Err(why) if why.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(why) => {
+            eprintln!("error: {why}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match schema_diff::run(&options) {
+        Ok(outcome) => {
+            print!("{}", outcome.text);
+            if outcome.passed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

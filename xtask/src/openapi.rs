@@ -384,6 +384,7 @@ fn noun(model: &Model) -> &'static str {
         "video" => "video",
         "image" => "image",
         "audio" => "audio",
+        "chat" => "chat reply",
         _ => "JSON answer",
     }
 }
@@ -392,6 +393,9 @@ fn noun(model: &Model) -> &'static str {
 /// typical latency and price when the file gives them.
 fn model_extensions(model: &Model, operation: &mut Map<String, Value>) {
     operation.insert("x-segmind-output".to_owned(), json!(model.output));
+    if let Some(format) = &model.chat_format {
+        operation.insert("x-segmind-chat-format".to_owned(), json!(format));
+    }
     if let Some(latency) = model.latency {
         operation.insert(
             "x-segmind-typical-latency-seconds".to_owned(),
@@ -478,6 +482,15 @@ fn v1_success(model: &Model) -> Value {
             json!({ "schema": { "description": "The model's answer, as Segmind gives it." } }),
         );
         "The model's answer.".to_owned()
+    } else if let Some(format) = &model.chat_format {
+        content.insert(
+            "application/json".to_owned(),
+            json!({ "schema": chat_reply_schema(format) }),
+        );
+        format!(
+            "The chat reply, in the {} format.",
+            chat_format_name(format)
+        )
     } else {
         for media_type in media_types(&model.output) {
             content.insert(media_type.to_owned(), json!({}));
@@ -504,6 +517,83 @@ fn v1_success(model: &Model) -> Value {
         "headers": meta_header_refs(),
         "content": content,
     })
+}
+
+/// How Segmind's pages name a chat format (`openai` is "OpenAI GPT").
+fn chat_format_name(format: &str) -> &'static str {
+    match format {
+        "openai" => "OpenAI GPT (Standard Format)",
+        "anthropic" => "Anthropic Claude",
+        _ => "Google Gemini",
+    }
+}
+
+/// The schema of a chat reply of `format`: where its text, finish reason
+/// and token usage are. Open (other keys are allowed), as the provider's
+/// reply is passed through.
+fn chat_reply_schema(format: &str) -> Value {
+    let count = |what: &str| json!({ "type": "integer", "minimum": 0, "description": what });
+    let text = json!({ "type": "string", "description": "A part of the reply's text." });
+    match format {
+        "openai" => json!({
+            "type": "object",
+            "description": "An OpenAI chat completion: the text in `choices[0].message.content`.",
+            "properties": {
+                "choices": { "type": "array", "items": {
+                    "type": "object",
+                    "properties": {
+                        "message": { "type": "object", "properties": {
+                            "role": { "type": "string" },
+                            "content": { "description": "The reply's text: a string, or parts with a `text`." },
+                        } },
+                        "finish_reason": { "type": "string", "description": "Why the model stopped." },
+                    },
+                } },
+                "usage": { "type": "object", "properties": {
+                    "prompt_tokens": count("Tokens of the prompt."),
+                    "completion_tokens": count("Tokens of the reply."),
+                    "total_tokens": count("Tokens in all."),
+                } },
+            },
+        }),
+        "anthropic" => json!({
+            "type": "object",
+            "description": "An Anthropic message: the text in the `text` parts of `content`.",
+            "properties": {
+                "content": { "type": "array", "items": {
+                    "type": "object",
+                    "properties": { "type": { "type": "string" }, "text": text },
+                } },
+                "stop_reason": { "type": "string", "description": "Why the model stopped (`end_turn`...)." },
+                "usage": { "type": "object", "properties": {
+                    "input_tokens": count("Tokens of the prompt."),
+                    "output_tokens": count("Tokens of the reply."),
+                } },
+            },
+        }),
+        _ => json!({
+            "type": "object",
+            "description": "A Gemini reply: the text in the `text` parts of `candidates[0].content.parts`.",
+            "properties": {
+                "candidates": { "type": "array", "items": {
+                    "type": "object",
+                    "properties": {
+                        "content": { "type": "object", "properties": {
+                            "parts": { "type": "array", "items": {
+                                "type": "object", "properties": { "text": text },
+                            } },
+                        } },
+                        "finishReason": { "type": "string", "description": "Why the model stopped (`STOP`...)." },
+                    },
+                } },
+                "usageMetadata": { "type": "object", "properties": {
+                    "promptTokenCount": count("Tokens of the prompt."),
+                    "candidatesTokenCount": count("Tokens of the reply."),
+                    "totalTokenCount": count("Tokens in all."),
+                } },
+            },
+        }),
+    }
 }
 
 /// The media types a reply of output kind `kind` may have (what the runtime
@@ -667,7 +757,7 @@ fn shared_schemas() -> [(&'static str, Value); 7] {
                 "description": "A completed v2 job's result. Models add keys of their own.",
                 "required": ["output"],
                 "properties": {
-                    "output": { "description": "The output file's URL (media models), or the answer (JSON models)." },
+                    "output": { "description": "The output file's URL (media models), or the answer (JSON models, and chat models' reply in their format)." },
                     "metrics": { "$ref": "#/components/schemas/JobMetrics" },
                     "request_id": { "type": "string" },
                 },

@@ -4,7 +4,9 @@
 //! The check decodes what it reads independently of the client's redaction.
 
 use proptest::prelude::*;
-use segmind_runtime::{Client, JsonOutput, OutputKind, RetryPolicy, WaitOptions};
+use segmind_runtime::{
+    AnyOutput, Client, JsonInput, JsonOutput, OutputKind, RetryPolicy, WaitOptions,
+};
 
 use crate::support::*;
 
@@ -168,6 +170,26 @@ async fn outputs(form: Form, status: u16, content_type: &'static str) -> Vec<Str
         }
         Err(e) => show(format!("{e} {e:?}")),
     }
+    // The untyped path: a slug without a schema, whatever comes back.
+    let untyped = JsonInput::new("any-model", serde_json::json!({"prompt": "p"})).unwrap();
+    match client.run::<AnyOutput, _>(&untyped).await {
+        Ok(AnyOutput::Json(answer)) => show(format!("{answer:?} {}", answer.value())),
+        Ok(output) => {
+            show(format!("{output:?}"));
+            let path = std::env::temp_dir().join(format!("canary-{}", std::process::id()));
+            match output.save(&path).await {
+                Ok(_) => {
+                    let _ = std::fs::remove_file(&path);
+                }
+                Err(e) => show(format!("{e} {e:?}")),
+            }
+        }
+        Err(e) => show(format!("{e} {e:?} {:?}", e.request_id())),
+    }
+    match client.submit(&untyped).await {
+        Ok(job) => show(format!("{job:?}")),
+        Err(e) => show(format!("{e} {e:?}")),
+    }
     let job = client.job("r");
     match job.status().await {
         Ok(status) => show(format!("{status:?} {:?}", status.error_message())),
@@ -186,6 +208,11 @@ async fn outputs(form: Form, status: u16, content_type: &'static str) -> Vec<Str
             }
             match result.download::<Video>().await {
                 Ok(video) => show(format!("{video:?}")),
+                Err(e) => show(format!("{e} {e:?}")),
+            }
+            match result.download::<AnyOutput>().await {
+                Ok(AnyOutput::Json(answer)) => show(format!("{answer:?} {}", answer.value())),
+                Ok(output) => show(format!("{output:?}")),
                 Err(e) => show(format!("{e} {e:?}")),
             }
         }

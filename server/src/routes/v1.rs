@@ -1,6 +1,7 @@
 //! `POST /v1{path}` (the model's request path, `/{slug}` unless its file
 //! states another): the synchronous call. Answers the output itself (the
-//! video, image or audio bytes with their type, or a JSON model's JSON), or
+//! video, image or audio bytes with their type, a JSON model's JSON, or a
+//! chat model's reply in its format), or
 //! for media `{"video"|"image"|"audio": "<base64>"}` when the body asks
 //! `"base64": true`, with Segmind's billing headers.
 
@@ -8,7 +9,8 @@ use std::time::Instant;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
 use bytes::Bytes;
 use serde_json::Value;
 
@@ -29,7 +31,9 @@ pub(crate) async fn generate(
     let wants_base64 = request.get("base64").and_then(Value::as_bool) == Some(true);
     let remaining = state.charge(model.cost_millis);
     let output = Output::for_request(model.output, &request);
-    let mut response = if wants_base64 {
+    let mut response = if let Output::Chat(format) = output {
+        Json(format.reply(&request, &model.slug)).into_response()
+    } else if wants_base64 {
         output.base64_response(state.video, &model.slug)
     } else {
         output.raw_response(state.video, &model.slug)

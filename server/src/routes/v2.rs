@@ -28,6 +28,9 @@ pub(crate) async fn submit(
     let id = ids::next_id();
     let output = Output::for_request(model.output, &request);
     let mut job = Job::new(model.cost_millis, remaining, output, &model.slug);
+    if let Output::Chat(format) = output {
+        job.reply = Some(format.reply(&request, &model.slug));
+    }
     let marked = state.fail_jobs_marked.as_deref().filter(|marker| {
         !marker.is_empty() && body.windows(marker.len()).any(|w| w == marker.as_bytes())
     });
@@ -67,8 +70,8 @@ pub(crate) async fn status(
     })
 }
 
-/// The result of a completed job: its output (the URL of its file, or a
-/// JSON model's JSON), its metrics, and a model-specific key that clients
+/// The result of a completed job: its output (the URL of its file, a
+/// JSON model's JSON, or a chat model's reply), its metrics, and a model-specific key that clients
 /// must keep.
 pub(crate) async fn result(
     State(state): State<AppState>,
@@ -77,11 +80,12 @@ pub(crate) async fn result(
 ) -> Result<Response, ApiError> {
     check_key(&state, &headers)?;
     let (now, metrics) = current(&state, &id).ok_or_else(|| unknown_job(&id))?;
-    let (output, slug) = state
-        .with_job(&id, |job| (job.output, job.slug.clone()))
-        .unwrap_or((Output::Video, String::new()));
+    let (output, slug, reply) = state
+        .with_job(&id, |job| (job.output, job.slug.clone(), job.reply.clone()))
+        .unwrap_or((Output::Video, String::new(), None));
     let output = match output {
         Output::Json => json_answer(&slug),
+        Output::Chat(_) => reply.unwrap_or_default(),
         media => json!(format!(
             "{}/files/{id}.{}",
             state.base_url,

@@ -55,7 +55,7 @@ pub fn cargo_toml(models: &[Model]) -> String {
 [package]
 name = "segmind"
 version = "{VERSION}"
-description = "Typed Rust bindings for Segmind's models (video, image, audio and JSON outputs), generated from one JSON Schema file per model."
+description = "Typed Rust bindings for Segmind's models (video, image, audio, JSON and chat outputs), generated from one JSON Schema file per model."
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
@@ -157,7 +157,7 @@ pub fn lib_rs(models: &[Model]) -> TokenStream {
 
         pub use ::segmind_runtime::{
             AllowedValue, AnyMediaKind, ApiErrorInfo, Audio, AudioKind, Batch, BatchEvent, BatchLine,
-            BatchSummary, Bytes, Error, ErrorCategory, FieldInfo, LineProblems, LineState,
+            BatchSummary, Bytes, ChatFormat, ChatOutput, Error, ErrorCategory, FieldInfo, LineProblems, LineState,
             ManifestContents, ManifestRecord, ManifestWriter,
             FieldKind, HeaderMap, Image, ImageKind, Job, JobMetrics, JobResult, JobState, JobStatus,
             JsonOutput, Limit, Media, MediaKind, MediaOutput, MediaOutputKind, MediaUpload,
@@ -166,7 +166,7 @@ pub fn lib_rs(models: &[Model]) -> TokenStream {
             VideoKind, Violation, ViolationKind, WaitOptions, API_KEY_ENV, BASE_URL_ENV,
             DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS,
             DEFAULT_MAX_INLINE_BYTES, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_REQUEST_TIMEOUT,
-            DEFAULT_UPLOAD_URL, DEFAULT_USER_AGENT, UPLOAD_URL_ENV, DEFAULT_BATCH_CONCURRENCY,
+            DEFAULT_UPLOAD_URL, DEFAULT_USER_AGENT, UPLOAD_URL_ENV, DEFAULT_BATCH_CONCURRENCY, TokenUsage,
             LINE_ID_KEY, MANIFEST_FILE, with_local_paths, AnyOutput, JsonInput, check_slug,
         };
 

@@ -259,6 +259,12 @@ pub fn output_kind(model: &Model) -> OutputDocs {
             short: "an audio file",
             extension: Some("mp3"),
         },
+        "chat" => OutputDocs {
+            type_name: "ChatOutput",
+            noun: "the chat reply",
+            short: "a chat reply",
+            extension: None,
+        },
         "json" => OutputDocs {
             type_name: "JsonOutput",
             noun: "the JSON answer",

@@ -125,6 +125,9 @@ pub(super) fn example(model: &Model) -> String {
     let kind = docs::output_kind(model);
     let use_output = match kind.extension {
         Some(ext) => format!("client.{module}(&input).await?.save(\"{module}.{ext}\").await?;"),
+        None if model.chat_format.is_some() => format!(
+            "let reply = client.{module}(&input).await?;\nprintln!(\"{{}}\", reply.text().unwrap_or_default());"
+        ),
         None => {
             format!("let answer = client.{module}(&input).await?;\nprintln!(\"{{answer:?}}\");")
         }
@@ -551,7 +554,16 @@ fn emit_info(model: &Model) -> TokenStream {
     let rust_name = &model.rust_name;
     let latency = opt_f64(model.latency);
     let price = opt_f64(model.price);
-    let output = format_ident!("{}", heck::AsUpperCamelCase(&model.output).to_string());
+    let output = match model.chat_format.as_deref() {
+        Some(format) => {
+            let format = format_ident!("{}", chat_format_variant(format));
+            quote!(Chat(rt::ChatFormat::#format))
+        }
+        None => {
+            let kind = format_ident!("{}", heck::AsUpperCamelCase(&model.output).to_string());
+            quote!(#kind)
+        }
+    };
     let doc = docs::outer(&format!(
         "Static description of {}, generated from {}; its fields are the table of [`Input`].",
         docs::inline(title),
@@ -570,6 +582,15 @@ fn emit_info(model: &Model) -> TokenStream {
             output: rt::OutputKind::#output,
             fields: <Input as rt::__private::Fields>::FIELDS,
         };
+    }
+}
+
+/// The `ChatFormat` variant of a model file's `chat_format`.
+fn chat_format_variant(format: &str) -> &'static str {
+    match format {
+        "openai" => "OpenAi",
+        "anthropic" => "Anthropic",
+        _ => "Gemini",
     }
 }
 
