@@ -218,17 +218,22 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
 "#;
     fs::write(root.join("schema/wan-2.1-i2v.json"), sixth).expect("write");
     let written = xtask::codegen(root, Mode::Write).expect("codegen");
-    // `client.rs` does not name the models: it stays as it was.
+    // `client.rs` does not name the models: it stays as it was. The crate's
+    // README gains a row in its model table.
     assert_eq!(
         written,
         [
             "generated/Cargo.toml",
+            "generated/README.md",
             "generated/openapi.json",
             "generated/src/lib.rs",
             "generated/src/models.rs",
             "generated/src/wan_2_1_i2v.rs"
         ]
     );
+    // The crate's README lists it in its model table.
+    let readme = fs::read_to_string(root.join("generated/README.md")).expect("read");
+    assert!(readme.contains("| Wan 2.1 Image to Video | `wan-2.1-i2v` | `wan_2_1_i2v` |"));
     let openapi = fs::read_to_string(root.join("generated/openapi.json")).expect("read");
     assert!(openapi.contains("\"/v1/wan-2.1-i2v\""));
     assert!(openapi.contains("\"/v2/wan-2.1-i2v\""));

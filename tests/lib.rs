@@ -12,6 +12,76 @@ pub use xtask;
 #[doc = include_str!("../README.md")]
 pub mod readme {}
 
+/// The `segmind` crate's README (written by the generator), compiled.
+#[doc = include_str!("../generated/README.md")]
+pub mod generated_readme {}
+
+/// The `segmind-runtime` crate's README, compiled.
+#[doc = include_str!("../runtime/README.md")]
+pub mod runtime_readme {}
+
+/// The generator's README (its blocks need a build script's `OUT_DIR`).
+#[doc = include_str!("../xtask/README.md")]
+pub mod codegen_readme {}
+
+/// The guide in `docs/`, one module per file, so that every Rust code block
+/// in it is compiled as a doctest (`docs/README.md`, the index, too).
+pub mod docs {
+    /// `docs/README.md`.
+    #[doc = include_str!("../docs/README.md")]
+    pub mod index {}
+    /// `docs/adding-a-model.md`.
+    #[doc = include_str!("../docs/adding-a-model.md")]
+    pub mod adding_a_model {}
+    /// `docs/batch.md`.
+    #[doc = include_str!("../docs/batch.md")]
+    pub mod batch {}
+
+    /// Its blocks need a build script's `OUT_DIR`: `build_rs_crate` builds
+    /// the same code in a scratch crate instead.
+    #[doc = include_str!("../docs/build-rs.md")]
+    pub mod build_rs {}
+    /// `docs/benchmarks.md`.
+    #[doc = include_str!("../docs/benchmarks.md")]
+    pub mod benchmarks {}
+    /// `docs/cli.md`.
+    #[doc = include_str!("../docs/cli.md")]
+    pub mod cli {}
+    /// `docs/codegen.md`.
+    #[doc = include_str!("../docs/codegen.md")]
+    pub mod codegen {}
+    /// `docs/development.md`.
+    #[doc = include_str!("../docs/development.md")]
+    pub mod development {}
+    /// `docs/http-stack.md`.
+    #[doc = include_str!("../docs/http-stack.md")]
+    pub mod http_stack {}
+    /// `docs/local-files.md`.
+    #[doc = include_str!("../docs/local-files.md")]
+    pub mod local_files {}
+    /// `docs/openapi.md`.
+    #[doc = include_str!("../docs/openapi.md")]
+    pub mod openapi {}
+    /// `docs/output-kinds.md`.
+    #[doc = include_str!("../docs/output-kinds.md")]
+    pub mod output_kinds {}
+    /// `docs/retries-and-billing.md`.
+    #[doc = include_str!("../docs/retries-and-billing.md")]
+    pub mod retries_and_billing {}
+    /// `docs/rust-client.md`.
+    #[doc = include_str!("../docs/rust-client.md")]
+    pub mod rust_client {}
+    /// `docs/semver.md`.
+    #[doc = include_str!("../docs/semver.md")]
+    pub mod semver {}
+    /// `docs/schema-format.md`.
+    #[doc = include_str!("../docs/schema-format.md")]
+    pub mod schema_format {}
+    /// `docs/tracing.md`.
+    #[doc = include_str!("../docs/tracing.md")]
+    pub mod tracing {}
+}
+
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
     xtask::workspace_root()

@@ -38,7 +38,7 @@ pub const DRY_RUN: &str = "dry-run";
 pub const JSON_INPUT: &str = "json-input";
 /// `--poll-interval`: seconds between two status polls.
 pub const POLL_INTERVAL: &str = "poll-interval";
-/// `--timeout`: seconds to wait for the video.
+/// `--timeout`: seconds to wait for the output.
 pub const TIMEOUT: &str = "timeout";
 /// The request id argument of `segmind wait`.
 pub const REQUEST_ID: &str = "request-id";
@@ -81,9 +81,10 @@ pub const DEFAULT_TIMEOUT: &str = "900";
 pub fn build(models: &'static [&'static ModelInfo]) -> Command {
     let mut root = Command::new("segmind")
         .version(env!("CARGO_PKG_VERSION"))
-        .about("Make videos with Segmind's models from the terminal")
+        .about("Run Segmind's models from the terminal: videos, images, audio, JSON answers and chat replies")
         .long_about(
-            "Make videos with Segmind's models from the terminal.\n\n\
+            "Run Segmind's models from the terminal: a video, image or audio is saved to \
+             a file; a JSON answer, or a chat reply's text, is printed (or saved with --out).\n\n\
              Each model is a subcommand whose flags are the model's inputs; \
              `segmind <MODEL> --help` shows them with their defaults, ranges and allowed values.",
         )
@@ -231,7 +232,7 @@ pub(crate) fn wait_args() -> [Arg; 2] {
             .value_name("SECS")
             .default_value(DEFAULT_TIMEOUT)
             .value_parser(seconds)
-            .help("Seconds to wait for the video before giving up"),
+            .help("Seconds to wait for the output (video, image, audio, JSON or a chat reply) before giving up"),
     ]
 }
 
@@ -314,7 +315,10 @@ fn models_command() -> Command {
 /// `segmind wait`.
 fn wait_command() -> Command {
     Command::new(WAIT_COMMAND)
-        .about("Resume a job submitted with --async: wait until it is done and download the video")
+        .about(
+            "Resume a job submitted with --async: wait until it is done, then save its video, \
+             image or audio, or print its JSON answer or chat reply",
+        )
         .arg(
             Arg::new(REQUEST_ID)
                 .value_name("REQUEST_ID")

@@ -8,7 +8,7 @@ use segmind_runtime::{Error, ErrorCategory};
 ///
 /// | code | meaning |
 /// |---|---|
-/// | 0 | success: the video was saved (or the dry run / listing printed) |
+/// | 0 | success: the output was saved or printed (or the dry run / listing printed) |
 /// | 2 | usage: a bad flag or value (clap's own errors), no API key, a bad base URL |
 /// | 3 | invalid input: the schema's checks failed (every violation is listed); nothing was sent |
 /// | 4 | API error: Segmind answered an HTTP error (the status and its message are printed) |
@@ -43,7 +43,7 @@ pub enum Exit {
 pub const EXIT_CODES: &[(Exit, &str)] = &[
     (
         Exit::Success,
-        "success: the video was saved (or the dry run or listing printed)",
+        "success: the output was saved or printed (or the dry run or listing printed)",
     ),
     (
         Exit::Usage,

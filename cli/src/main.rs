@@ -1,4 +1,5 @@
-//! `segmind`: make a video with any Segmind model from the terminal.
+//! `segmind`: run any Segmind model from the terminal and save its video,
+//! image or audio, or print its JSON answer.
 //!
 //! The command line is built at run time from the model registry
 //! (`segmind::models::ALL`, generated from `schema/`): each model is a

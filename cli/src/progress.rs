@@ -1,5 +1,5 @@
 //! Progress on stderr: a spinner with the elapsed time while Segmind works,
-//! a byte bar while the video downloads, and one-line notes. Bars are drawn
+//! a byte bar while the output downloads, and one-line notes. Bars are drawn
 //! only on a terminal and never with `--quiet` or `--json`.
 
 use std::time::Duration;
@@ -45,7 +45,7 @@ impl Progress {
         Activity { bar }
     }
 
-    /// A bar of the bytes of the video written so far, until dropped.
+    /// A bar of the bytes of the output written so far, until dropped.
     pub fn download(&self, message: impl Into<String>, total: Option<u64>) -> Download {
         if !self.bars {
             return Download {

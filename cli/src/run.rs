@@ -126,7 +126,7 @@ fn note_local_files(
     }
 }
 
-/// v1: one POST that answers the video when it is made; `--timeout` bounds
+/// v1: one POST that answers the output when it is made; `--timeout` bounds
 /// the whole call (uploads, the POST, the answer's headers and the download).
 async fn run_v1(
     client: &Client,

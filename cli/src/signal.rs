@@ -1,4 +1,4 @@
-//! Ctrl-C and SIGTERM: the work in progress is dropped (a half-written video
+//! Ctrl-C and SIGTERM: the work in progress is dropped (a half-written output
 //! file goes with it) and the command ends with exit code 130 (Ctrl-C) or
 //! 143 (SIGTERM), naming the billed request when one was sent.
 

@@ -25,6 +25,7 @@
 //! | Nano Banana | `nano-banana` | `nano_banana` | n/a | n/a |
 //! | SadTalker | `sadtalker` | `sadtalker` | ~119.2 s | ~$0.184 |
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub use ::segmind_runtime::{
     AllowedValue, AnyMediaKind, ApiErrorInfo, Audio, AudioKind, Batch, BatchEvent,
     BatchLine, BatchSummary, Bytes, ChatFormat, ChatOutput, Error, ErrorCategory,

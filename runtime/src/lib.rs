@@ -24,6 +24,8 @@
 //! ```
 
 #![warn(missing_docs)]
+// On docs.rs (nightly, `--cfg docsrs`), items behind a `cfg` say so.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod any_output;
 mod base64_reply;

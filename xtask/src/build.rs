@@ -39,7 +39,7 @@ pub const MODULE_DIR: &str = "segmind_models";
 
 /// The meta-schema every model file is checked against: the generator's
 /// own, the one `cargo xtask codegen` uses, whatever the user's folder holds.
-pub const META_SCHEMA_JSON: &str = include_str!("../../schema/meta/model.schema.json");
+pub const META_SCHEMA_JSON: &str = include_str!("../model.schema.json");
 
 /// The command named in the header of every file written here.
 pub const COMMAND: &str = "segmind_codegen::build::generate";

@@ -66,7 +66,19 @@ pub fn emit_crate_with(models: &[Model], memo: Option<&Memo>) -> Result<Vec<Gene
             path: "rustfmt.toml".to_owned(),
             contents: crate_files::RUSTFMT_TOML.to_owned(),
         },
+        GeneratedFile {
+            path: "README.md".to_owned(),
+            contents: crate_files::readme(models),
+        },
     ];
+    files.extend(
+        crate_files::LICENSE_FILES
+            .iter()
+            .map(|(path, contents)| GeneratedFile {
+                path: (*path).to_owned(),
+                contents: (*contents).to_owned(),
+            }),
+    );
     for file in made {
         files.push(file?);
     }

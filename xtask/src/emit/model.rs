@@ -129,7 +129,7 @@ fn module_doc(model: &Model, doc_path: &str) -> String {
 
 /// A `no_run` doctest that builds an input from the constructor's fields
 /// (their schema examples where given) and uses what the call returns.
-fn example(model: &Model, doc_path: &str) -> String {
+pub(super) fn example(model: &Model, doc_path: &str) -> String {
     let module = &model.rust_name;
     let path = format!("{doc_path}::{module}");
     let call = format!(
