@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, ValueHint};
-use segmind_runtime::{AnyOutput, Client, JsonInput, ModelInput, WaitOptions};
+use segmind_runtime::{
+    AnyOutput, ChatFormat, ChatOutput, Client, JsonInput, ModelInput, WaitOptions,
+};
 use serde_json::{Map, Value};
 
 use crate::command::{ASYNC, DRY_RUN, JSON_INPUT};
@@ -248,6 +250,12 @@ async fn run_v1(
         drop(spinner);
         let meta = output.meta().clone();
         let delivered: Delivered = match output {
+            // A reply in one of the chat formats prints its text, as a chat
+            // model's subcommand and `wait` do (the whole reply with --json).
+            AnyOutput::Json(answer) if ChatFormat::detect(answer.value()).is_some() => {
+                let reply = ChatOutput::from_value(answer.into_value());
+                crate::chat::save_chat(reply, destination).await?
+            }
             AnyOutput::Json(answer) => save_json(answer.into_value(), destination).await?,
             AnyOutput::Video(media) => save(media, destination, progress).await?,
             AnyOutput::Image(media) => save(media, destination, progress).await?,

@@ -209,3 +209,47 @@ async fn a_slug_this_tool_knows_is_read_and_validated_as_its_subcommand_reads_it
         TestServer::fixture_video()
     );
 }
+
+/// The OpenAI-format chat fixture is compiled into no crate: the CLI calls
+/// it through `segmind run`, over v1 and v2, and prints the whole reply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openai_format_chat_fixture_runs_through_segmind_run() {
+    let scratch = Scratch::new();
+    let dir = schemas_with_unknown_models(&scratch);
+    let fixture = "chat-output-openai-format.json";
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/schemas")
+            .join(fixture),
+        dir.join(fixture),
+    )
+    .unwrap();
+    let server = server(ServerConfig::new(dir).with_polls_before_complete(1)).await;
+    let base = server.base_url();
+    std::fs::write(
+        scratch.file("chat.json"),
+        r#"{"messages": [{"role": "user", "content": "hello there"}]}"#,
+    )
+    .unwrap();
+    for extra in ["", "--async --poll-interval 0.05"] {
+        let line = format!(
+            "--api-key {KEY} --base-url {base} --quiet run chat-output-openai-format --json-input chat.json {extra}"
+        );
+        // The reply's text, as a chat model's own subcommand prints it.
+        let run = segmind(scratch.path(), &line).await;
+        assert_eq!(run.code, 0, "{extra}: {run:?}");
+        let said = format!("{}hello there", segmind_server::CHAT_REPLY_PREFIX);
+        assert_eq!(run.stdout.trim(), said, "{extra}: {run:?}");
+        // With --json, the whole reply.
+        let line = format!(
+            "--api-key {KEY} --base-url {base} --json run chat-output-openai-format --json-input chat.json {extra}"
+        );
+        let run = segmind(scratch.path(), &line).await;
+        assert_eq!(run.code, 0, "{extra}: {run:?}");
+        let report = run.json();
+        assert_eq!(
+            report["output"]["choices"][0]["message"]["content"], said,
+            "{extra}: {report}"
+        );
+    }
+}
