@@ -239,7 +239,7 @@ pub(crate) fn wait_args() -> [Arg; 2] {
 /// `--out`: optional; without it a media output is saved as
 /// `<model>.<ext>` (`<request-id>.<ext>` for `wait`) and a JSON answer is
 /// printed.
-pub(crate) fn out_arg() -> Arg {
+fn out_arg() -> Arg {
     Arg::new(OUT)
         .long(OUT)
         .short('o')
@@ -290,21 +290,24 @@ fn model_command(model: &'static ModelInfo) -> Command {
                 ),
         )
         .next_help_heading("Run options")
-        .arg(out_arg())
-        .arg(
-            Arg::new(ASYNC).long(ASYNC).action(ArgAction::SetTrue).help(
-                "Submit a job (v2), print its request id, poll until it is done, then download",
-            ),
-        )
-        .arg(
-            Arg::new(DRY_RUN)
-                .long(DRY_RUN)
-                .action(ArgAction::SetTrue)
-                .help(
-                "Validate and print the JSON body and a curl command (key masked); send nothing",
-            ),
-        )
+        .args(run_args())
         .args(wait_args())
+}
+
+/// `--out`, `--async` and `--dry-run`, shared by the model subcommands and
+/// `segmind run`.
+pub(crate) fn run_args() -> [Arg; 3] {
+    [
+        out_arg(),
+        Arg::new(ASYNC)
+            .long(ASYNC)
+            .action(ArgAction::SetTrue)
+            .help("Submit a job (v2), print its request id, poll until it is done, then download"),
+        Arg::new(DRY_RUN)
+            .long(DRY_RUN)
+            .action(ArgAction::SetTrue)
+            .help("Validate and print the JSON body and a curl command (key masked); send nothing"),
+    ]
 }
 
 /// `segmind models`.

@@ -81,7 +81,7 @@ pub async fn run_input(
     if use_v2 {
         run_v2(
             &client,
-            model,
+            Some(model),
             input,
             options,
             (out.as_deref(), destination),
@@ -201,10 +201,11 @@ async fn run_v1(
 }
 
 /// v2: submit a job, say its request id, then wait for it and download,
-/// all within `--timeout`.
-async fn run_v2(
+/// all within `--timeout`. `model` is `None` for a slug without a schema:
+/// the output is then saved as what the job's result says it is.
+pub(crate) async fn run_v2(
     client: &Client,
-    model: &'static ModelInfo,
+    model: Option<&'static ModelInfo>,
     input: &dyn ModelInput,
     options: WaitOptions,
     (out, destination): (Option<&Path>, Destination),
@@ -213,7 +214,7 @@ async fn run_v2(
 ) -> Result<(), Failure> {
     let started = Instant::now();
     let submitting = async {
-        let _spinner = progress.spinner(format!("{}: submitting", model.slug));
+        let _spinner = progress.spinner(format!("{}: submitting", input.slug()));
         client.submit(input).await.map_err(Failure::from_runtime)
     };
     let job = until_interrupted(within(options.deadline, submitting), &BilledId::new()).await?;
@@ -228,7 +229,7 @@ async fn run_v2(
         ));
     }
     let left = options.with_deadline(options.deadline.saturating_sub(started.elapsed()));
-    wait_and_save(&job, Some(model), left, out, destination, globals).await
+    wait_and_save(&job, model, left, out, destination, globals).await
 }
 
 /// v1 of a media model: runs it for a `K` output and saves that.

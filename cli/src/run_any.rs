@@ -6,7 +6,6 @@
 //! file is named with `--file`.
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, ValueHint};
 use segmind_runtime::{
@@ -17,11 +16,11 @@ use serde_json::{Map, Value};
 use crate::command::{ASYNC, DRY_RUN, JSON_INPUT};
 use crate::failure::Failure;
 use crate::globals::{flag, Globals};
-use crate::output::{self, shell_quote, Saved};
+use crate::output::Saved;
 use crate::progress::Progress;
 use crate::save::{save, save_json, Delivered};
 use crate::signal::{until_interrupted, BilledId};
-use crate::wait::{default_stem, out_path, wait_and_save, wait_options, within, Destination};
+use crate::wait::{default_stem, out_path, wait_options, within, Destination};
 
 /// The subcommand.
 pub const RUN_COMMAND: &str = "run";
@@ -82,18 +81,7 @@ pub fn run_command() -> Command {
                 .help("Send a local file for a top-level key: uploaded first, its URL sent"),
         )
         .next_help_heading("Run options")
-        .arg(crate::command::out_arg())
-        .arg(
-            Arg::new(ASYNC).long(ASYNC).action(ArgAction::SetTrue).help(
-                "Submit a job (v2), print its request id, poll until it is done, then download",
-            ),
-        )
-        .arg(
-            Arg::new(DRY_RUN)
-                .long(DRY_RUN)
-                .action(ArgAction::SetTrue)
-                .help("Print the JSON body and a curl command (key masked); send nothing"),
-        )
+        .args(crate::command::run_args())
         .args(crate::command::wait_args())
 }
 
@@ -195,28 +183,17 @@ pub async fn run_any(matches: &ArgMatches, globals: &Globals) -> Result<(), Fail
     let destination = Destination::prepare(out.as_deref(), default_stem(&slug), None, globals)?;
     let client = globals.client((!use_v2).then_some(options.deadline))?;
     if use_v2 {
-        let started = Instant::now();
-        let submitting = async {
-            let _spinner = progress.spinner(format!("{slug}: submitting"));
-            client
-                .submit(input.as_ref())
-                .await
-                .map_err(Failure::from_runtime)
-        };
-        let job = until_interrupted(within(options.deadline, submitting), &BilledId::new()).await?;
-        if !globals.json {
-            let id = job.request_id();
-            let out = out
-                .as_deref()
-                .map(|out| format!(" --out {}", shell_quote(&out.display().to_string())))
-                .unwrap_or_default();
-            output::stderr(&format!(
-                "request id: {id} (resume with: segmind wait {}{out})\n",
-                shell_quote(id)
-            ));
-        }
-        let left = options.with_deadline(options.deadline.saturating_sub(started.elapsed()));
-        return wait_and_save(&job, None, left, out.as_deref(), destination, globals).await;
+        let saving = (out.as_deref(), destination);
+        return crate::run::run_v2(
+            &client,
+            None,
+            input.as_ref(),
+            options,
+            saving,
+            globals,
+            &progress,
+        )
+        .await;
     }
     run_v1(
         &client,
