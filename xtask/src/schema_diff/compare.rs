@@ -514,7 +514,11 @@ fn direction(c: &mut Changes<'_>, p: &str, d: Direction, words: String) {
 /// Compares numeric limits; `integer` says which side is an integer field.
 fn numeric(c: &mut Changes<'_>, p: &str, o: &Limits, n: &Limits, integer: (bool, bool)) {
     let (os, ns) = (range::step(o, integer.0), range::step(n, integer.1));
-    let (or, nr) = (NumericRange::of(o, os), NumericRange::of(n, os));
+    // An integer field holds an i64: a bound at i64's limit is no bound.
+    let (or, nr) = (
+        NumericRange::of(o, os).within_i64(integer.0),
+        NumericRange::of(n, os).within_i64(integer.1),
+    );
     let words = format!("range was {}, is {}", or.words(), nr.words());
     direction(c, p, or.direction(&nr), words);
     let show = |m: Option<f64>, integer: bool| match m {

@@ -111,6 +111,20 @@ impl NumericRange {
         }
     }
 
+    /// For an integer field (`integer`), whose Rust type is `i64`: an end
+    /// at or beyond i64's limit is no end, as a missing bound means i64's
+    /// (so writing `minimum: -9223372036854775808` or leaving it out is the
+    /// same set of values).
+    pub fn within_i64(mut self, integer: bool) -> Self {
+        if integer {
+            // i64::MIN and i64::MAX as f64 are -2^63 and 2^63.
+            const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+            self.lower = self.lower.filter(|e| e.value > -LIMIT);
+            self.upper = self.upper.filter(|e| e.value < LIMIT);
+        }
+        self
+    }
+
     /// How the accepted values changed from `self` to `new`.
     pub fn direction(&self, new: &NumericRange) -> Direction {
         let (lo_narrow, lo_wide) = compare_end(self.lower, new.lower, false);
