@@ -7,7 +7,9 @@
 use std::path::Path;
 
 use crate::error::Error;
-use crate::media_output::{essence, AnyMediaKind, Audio, Image, MediaOutput, Video};
+use crate::media_output::{
+    content_type_of, essence, AnyMediaKind, Audio, Image, MediaOutput, Video,
+};
 use crate::meta::ResponseMeta;
 use crate::model::OutputKind;
 use crate::model_output::sealed::{Reply, ReplyKind, Sealed};
@@ -110,11 +112,8 @@ impl Sealed for AnyOutput {
                 key,
                 billed_call,
             } => {
-                let family = response
-                    .headers()
-                    .get(reqwest::header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(essence)
+                let family = content_type_of(&response)
+                    .map(|t| essence(&t))
                     .and_then(|t| t.split('/').next().map(str::to_owned));
                 // One arm per kind: each builds its own MediaOutput type.
                 Ok(match family.as_deref() {

@@ -187,12 +187,7 @@ impl JobResult {
             .map_err(with_id)?;
         if O::ANY_KIND {
             // With no kind expected, a JSON or text file is read as JSON.
-            let content_type = response
-                .headers()
-                .get(reqwest::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty());
+            let content_type = crate::media_output::content_type_of(&response);
             if content_type
                 .as_deref()
                 .is_some_and(|t| crate::v1::is_json(t) || crate::v1::is_text(t))

@@ -182,12 +182,7 @@ impl<K: MediaOutputKind> MediaOutput<K> {
         key: ApiKey,
         billed_call: bool,
     ) -> Self {
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty());
+        let content_type = content_type_of(&response);
         let content_length = response.content_length();
         Self::new(
             Body::Stream(response),
@@ -534,6 +529,17 @@ impl<K: MediaOutputKind> MediaOutput<K> {
     fn cut(&self, message: String) -> Error {
         Error::decode(message).with_request_id(self.meta.request_id.as_deref())
     }
+}
+
+/// A reply's `Content-Type`, trimmed; `None` when missing, blank or not
+/// text.
+pub(crate) fn content_type_of(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 /// A media type without its parameters, in lower case.

@@ -3,7 +3,7 @@
 //! in base64 mode with JSON wrapping it (decoded piece by piece), or, for a
 //! model that returns JSON, with that JSON ([`crate::JsonOutput`]).
 
-use reqwest::header::CONTENT_TYPE;
+use crate::media_output::content_type_of;
 
 use crate::base64_reply::{stream_base64, Base64Failure};
 use crate::client::Client;
@@ -36,12 +36,7 @@ impl Client {
         check_kind::<O>(input)?;
         let (response, meta) = self.post_model(Endpoint::V1, input).await?;
         let timeout = self.request_timeout();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty());
+        let content_type = content_type_of(&response);
         let whole = O::WHOLE_JSON
             || content_type.as_deref().is_some_and(is_json)
             || (O::ANY_KIND && content_type.as_deref().is_some_and(is_text));
