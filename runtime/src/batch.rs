@@ -343,19 +343,11 @@ impl Batch {
         lines: Vec<BatchLine>,
         out_dir: impl Into<PathBuf>,
     ) -> Self {
-        Batch {
-            client: client.clone(),
-            target: Target {
-                slug: model.slug.to_owned(),
-                output: Some(model.output),
-            },
-            lines,
-            out_dir: out_dir.into(),
-            concurrency: DEFAULT_BATCH_CONCURRENCY,
-            wait: WaitOptions::default(),
-            resend_unknown: false,
-            sync: true,
-        }
+        let target = Target {
+            slug: model.slug.to_owned(),
+            output: Some(model.output),
+        };
+        Batch::of(client, target, lines, out_dir.into())
     }
 
     /// A run of the slug `slug`, which has no schema, over `lines` (see
@@ -373,19 +365,25 @@ impl Batch {
         out_dir: impl Into<PathBuf>,
     ) -> Result<Self, ParseInputError> {
         check_slug(slug)?;
-        Ok(Batch {
+        let target = Target {
+            slug: slug.to_owned(),
+            output: None,
+        };
+        Ok(Batch::of(client, target, lines, out_dir.into()))
+    }
+
+    /// A run of `target` with the default settings.
+    fn of(client: &Client, target: Target, lines: Vec<BatchLine>, out_dir: PathBuf) -> Self {
+        Batch {
             client: client.clone(),
-            target: Target {
-                slug: slug.to_owned(),
-                output: None,
-            },
+            target,
             lines,
-            out_dir: out_dir.into(),
+            out_dir,
             concurrency: DEFAULT_BATCH_CONCURRENCY,
             wait: WaitOptions::default(),
             resend_unknown: false,
             sync: true,
-        })
+        }
     }
 
     /// Jobs in flight at once (submitted and not yet saved); default
