@@ -84,16 +84,22 @@ pub fn build_input(
     // The flags and the --json-input file are the words of the person at the
     // terminal: a media string there may name a local file.
     let input = models::input_from_trusted_json(model.slug, request_json(model, matches, base))
-        .map_err(|error| match error {
-            ParseInputError::Invalid { model, source } => {
-                Failure::invalid(format!("invalid {model} input:"), vec![source.to_string()])
-            }
-            other => Failure::other(other.to_string()),
-        })?;
+        .map_err(parse_failure)?;
     input
         .validate()
         .map_err(|report| invalid_input(&report, flags))?;
     Ok(input)
+}
+
+/// The failure for JSON that cannot be a model's input: serde's problem on
+/// its own line under "invalid <model> input:".
+pub fn parse_failure(error: ParseInputError) -> Failure {
+    match error {
+        ParseInputError::Invalid { model, source } => {
+            Failure::invalid(format!("invalid {model} input:"), vec![source.to_string()])
+        }
+        other => Failure::other(other.to_string()),
+    }
 }
 
 /// The failure for a validation report, one line per violation, each

@@ -126,9 +126,8 @@ fn build(slug: &str, matches: &ArgMatches) -> Result<Box<dyn ModelInput>, Failur
                 names.push(text);
             }
             let read = || segmind::models::input_from_json(model.slug, Value::Object(body));
-            segmind_runtime::__private::with_named_files(names, read).map_err(|error| {
-                Failure::invalid(format!("invalid {slug} input:"), vec![error.to_string()])
-            })?
+            segmind_runtime::__private::with_named_files(names, read)
+                .map_err(crate::input::parse_failure)?
         }
         None => {
             let mut input = JsonInput::new(slug, Value::Object(body))
@@ -139,10 +138,10 @@ fn build(slug: &str, matches: &ArgMatches) -> Result<Box<dyn ModelInput>, Failur
             Box::new(input)
         }
     };
-    input.validate().map_err(|report| {
-        let lines = report.violations.iter().map(ToString::to_string).collect();
-        Failure::invalid(format!("invalid {slug} input; nothing was sent:"), lines)
-    })?;
+    // No flags name the fields here: each problem names its wire field.
+    input
+        .validate()
+        .map_err(|report| crate::input::invalid_input(&report, &[]))?;
     Ok(input)
 }
 
