@@ -46,10 +46,12 @@ fn codegen_figure() -> bool {
     per_run < MAX_CODEGEN
 }
 
-async fn streaming_figure() -> bool {
+/// The local server, making videos of `size` bytes, and a client of it
+/// that never retries.
+async fn video_server(size: u64) -> (TestServer, Client) {
     let server = TestServer::start(
         ServerConfig::new(segmind_server::workspace_schema_dir())
-            .with_video(VideoSource::Generated { size: VIDEO_BYTES }),
+            .with_video(VideoSource::Generated { size }),
     )
     .await
     .expect("server");
@@ -59,6 +61,11 @@ async fn streaming_figure() -> bool {
         .retry(RetryPolicy::none())
         .build()
         .expect("client");
+    (server, client)
+}
+
+async fn streaming_figure() -> bool {
+    let (_server, client) = video_server(VIDEO_BYTES).await;
     let input = segmind_tests::hallo_input();
     let dir = tempfile::tempdir().expect("tempdir");
     let before = peak_rss_kib();
@@ -121,21 +128,7 @@ async fn streaming_figure() -> bool {
 }
 
 async fn base64_figure() -> bool {
-    let server = TestServer::start(
-        ServerConfig::new(segmind_server::workspace_schema_dir()).with_video(
-            VideoSource::Generated {
-                size: BASE64_OUTPUT_BYTES,
-            },
-        ),
-    )
-    .await
-    .expect("server");
-    let client = Client::builder()
-        .api_key("bench-key")
-        .base_url(server.base_url())
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let (_server, client) = video_server(BASE64_OUTPUT_BYTES).await;
     let input = segmind_tests::hallo_input().base64(true);
     let dir = tempfile::tempdir().expect("tempdir");
     let before = peak_rss_kib();
@@ -178,18 +171,7 @@ const VERSUS_BYTES: u64 = 200 * 1024 * 1024;
 /// The same 200 MiB output fetched raw and in base64 mode, alternating (3
 /// rounds each), saved to disk: the ratio of the medians.
 async fn base64_versus_raw_figure() -> bool {
-    let server = TestServer::start(
-        ServerConfig::new(segmind_server::workspace_schema_dir())
-            .with_video(VideoSource::Generated { size: VERSUS_BYTES }),
-    )
-    .await
-    .expect("server");
-    let client = Client::builder()
-        .api_key("bench-key")
-        .base_url(server.base_url())
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let (_server, client) = video_server(VERSUS_BYTES).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut raw, mut base64) = (Vec::new(), Vec::new());
     for round in 0..3 {
