@@ -186,3 +186,18 @@ pub fn hallo_input() -> hallo::Input {
         "https://media.example/voice.mp3",
     )
 }
+
+/// The `input` schema of the model file at `path`.
+pub fn input_schema(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc: Value = serde_json::from_str(&text).expect("valid JSON");
+    doc["input"].clone()
+}
+
+/// Whether `input` holds a media value read as a local file.
+pub fn holds_a_file(input: &dyn segmind::ModelInput) -> bool {
+    input
+        .media()
+        .iter()
+        .any(|(_, media)| matches!(media, segmind::Media::File(_)))
+}

@@ -31,6 +31,7 @@ use segmind_runtime::{
     with_local_paths, BatchLine, Client, Media, MediaUpload, ModelInput, RetryPolicy,
 };
 use segmind_server::{Route, ServerConfig, TestServer};
+use segmind_tests::{holds_a_file, input_schema};
 use serde_json::{json, Map, Value};
 
 mod fixture_registry {
@@ -199,11 +200,6 @@ struct Subject {
     slug: Option<&'static str>,
 }
 
-fn input_schema(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str::<Value>(&text).expect("valid JSON")["input"].clone()
-}
-
 fn subjects() -> Vec<Subject> {
     let dir = segmind_server::workspace_schema_dir();
     let mut all: Vec<Subject> = models::ALL
@@ -240,13 +236,6 @@ fn client(server: &TestServer, upload: MediaUpload) -> Client {
         .media_upload(upload)
         .build()
         .expect("client")
-}
-
-fn holds_a_file(input: &dyn ModelInput) -> bool {
-    input
-        .media()
-        .iter()
-        .any(|(_, media)| matches!(media, Media::File(_)))
 }
 
 /// Sends what read: a v2 job for a model the server serves, the upload

@@ -23,8 +23,9 @@ use std::path::Path;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use segmind::models;
-use segmind_runtime::{Media, ModelInput};
+use segmind_runtime::ModelInput;
 use segmind_server::{ServerConfig, TestServer};
+use segmind_tests::{holds_a_file, input_schema};
 use serde_json::{json, Map, Number, Value};
 
 #[allow(dead_code)]
@@ -44,12 +45,6 @@ struct Subject {
     name: String,
     input: Value,
     read: Reader,
-}
-
-fn input_schema(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let doc: Value = serde_json::from_str(&text).expect("valid JSON");
-    doc["input"].clone()
 }
 
 /// Every model of `schema/` and every valid fixture.
@@ -541,14 +536,6 @@ fn union_forms(schema: &Value, body: &Value, found: &mut std::collections::BTree
         }
         _ => {}
     }
-}
-
-/// Whether the input holds a media value read as a local file.
-fn holds_a_file(input: &dyn ModelInput) -> bool {
-    input
-        .media()
-        .iter()
-        .any(|(_, media)| matches!(media, Media::File(_)))
 }
 
 /// One subject's counts: compared (beyond i64 among them), accepted.
