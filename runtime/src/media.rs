@@ -9,9 +9,10 @@
 //! [`Media::url_or_path`] on text a person typed, or JSON read inside
 //! [`with_local_paths`], the opt-in for JSON the caller trusts.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::thread::LocalKey;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -184,7 +185,7 @@ impl<'de> Deserialize<'de> for Media {
     /// [`with_local_paths`] (then as [`Media::url_or_path`] reads it).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        if LOCAL_PATHS.get() {
+        if LOCAL_PATHS.with_borrow(|any| *any) {
             return Ok(Media::url_or_path(&text));
         }
         let named = NAMED_FILES.with_borrow(|named| named.contains(&text));
@@ -198,9 +199,29 @@ impl<'de> Deserialize<'de> for Media {
 
 thread_local! {
     /// Whether this thread is inside [`with_local_paths`].
-    static LOCAL_PATHS: Cell<bool> = const { Cell::new(false) };
+    static LOCAL_PATHS: RefCell<bool> = const { RefCell::new(false) };
     /// The paths named as files inside [`with_named_files`] on this thread.
-    static NAMED_FILES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    static NAMED_FILES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `read` with `value` in the thread-local `key`, then puts back what
+/// was there, also when `read` panics.
+fn scoped<T: 'static, R>(
+    key: &'static LocalKey<RefCell<T>>,
+    value: T,
+    read: impl FnOnce() -> R,
+) -> R {
+    /// Puts the earlier value back when dropped.
+    struct Restore<T: 'static>(&'static LocalKey<RefCell<T>>, Option<T>);
+    impl<T: 'static> Drop for Restore<T> {
+        fn drop(&mut self) {
+            if let Some(earlier) = self.1.take() {
+                self.0.set(earlier);
+            }
+        }
+    }
+    let _restore = Restore(key, Some(key.replace(value)));
+    read()
 }
 
 /// Runs `read` with exactly the paths in `files` read as local files when a
@@ -209,15 +230,7 @@ thread_local! {
 /// explicitly (the CLI's `--file KEY=PATH`) and whose other strings must
 /// not be guessed.
 pub fn with_named_files<R>(files: Vec<String>, read: impl FnOnce() -> R) -> R {
-    /// Restores the list as it was, also when `read` panics.
-    struct Restore(Vec<String>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            NAMED_FILES.set(std::mem::take(&mut self.0));
-        }
-    }
-    let _restore = Restore(NAMED_FILES.replace(files));
-    read()
+    scoped(&NAMED_FILES, files, read)
 }
 
 /// Runs `read` with local paths allowed in the media strings it reads with
@@ -241,15 +254,7 @@ pub fn with_named_files<R>(files: Vec<String>, read: impl FnOnce() -> R) -> R {
 /// assert_eq!(untrusted, Media::url("face.png"));
 /// ```
 pub fn with_local_paths<R>(read: impl FnOnce() -> R) -> R {
-    /// Restores the flag as it was, also when `read` panics.
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            LOCAL_PATHS.set(self.0);
-        }
-    }
-    let _restore = Restore(LOCAL_PATHS.replace(true));
-    read()
+    scoped(&LOCAL_PATHS, true, read)
 }
 
 #[cfg(test)]
