@@ -5,25 +5,16 @@
 //! sample. Each draft passes the loader (and codegen), with a warning
 //! wherever the importer guessed.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use segmind_codegen::import::draft::ChatFormat;
 use segmind_codegen::import::{self, Imported, WarningKind};
 use serde_json::json;
 
 fn import_page(name: &str) -> Imported {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/pages/chat")
-        .join(format!("{name}.txt"));
-    let bytes = std::fs::read(&path).expect("page");
-    let source = format!("tests/pages/chat/{name}.txt");
-    let text = import::page_text(&bytes, &source).expect("text");
-    import::import(
-        &text,
-        &source,
-        &segmind_codegen::workspace_root().join("schema"),
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
+    common::import_test_page("chat", name)
 }
 
 const PAGES: &[&str] = &["claude-3-haiku", "claude-3.5-sonnet", "gemini-1.5-pro"];

@@ -5,24 +5,15 @@
 //! outputs, lists of media, `multipleOf`, required fields with a default,
 //! open sets), each written as it is, with a warning for every guess.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use segmind_codegen::import::{self, Imported, WarningKind};
 use serde_json::json;
 
 fn import_page(name: &str) -> Imported {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/pages/constructed")
-        .join(format!("{name}.txt"));
-    let bytes = std::fs::read(&path).expect("page");
-    let source = format!("tests/pages/constructed/{name}.txt");
-    let text = import::page_text(&bytes, &source).expect("text");
-    import::import(
-        &text,
-        &source,
-        &segmind_codegen::workspace_root().join("schema"),
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
+    common::import_test_page("constructed", name)
 }
 
 fn kinds(i: &Imported, field: Option<&str>) -> Vec<WarningKind> {
