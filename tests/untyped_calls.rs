@@ -22,23 +22,8 @@ const UNKNOWN: [(&str, &str, OutputKind); 3] = [
 
 /// A folder with the workspace's schemas plus the copies of [`UNKNOWN`].
 fn schema_dir(scratch: &Path) -> PathBuf {
-    let dir = scratch.join("schemas");
-    std::fs::create_dir_all(&dir).unwrap();
-    let source = segmind_server::workspace_schema_dir();
-    for entry in std::fs::read_dir(&source).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "json") {
-            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
-        }
-    }
-    for (from, to, _) in UNKNOWN {
-        let text = std::fs::read_to_string(source.join(format!("{from}.json"))).unwrap();
-        let mut model: Value = serde_json::from_str(&text).unwrap();
-        model["slug"] = json!(to);
-        model.as_object_mut().unwrap().remove("x-rust-name");
-        std::fs::write(dir.join(format!("{to}.json")), model.to_string()).unwrap();
-    }
-    dir
+    let copies: Vec<(&str, &str)> = UNKNOWN.iter().map(|(from, to, _)| (*from, *to)).collect();
+    segmind_server::schema_dir_with_copies(&scratch.join("schemas"), &copies)
 }
 
 async fn start(scratch: &Path) -> TestServer {

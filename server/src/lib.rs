@@ -88,6 +88,38 @@ pub fn workspace_schema_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema"))
 }
 
+/// Writes into `dir` (created if missing) the workspace's model files plus,
+/// for each `(from, to)`, a copy of the model `from` under the slug `to`
+/// (without its `x-rust-name`), and answers `dir`: a server started on it
+/// serves models no crate of the workspace has a schema of, for tests of
+/// the untyped path.
+///
+/// # Panics
+///
+/// When a file cannot be read or written, or `from` is no model file.
+pub fn schema_dir_with_copies(dir: &std::path::Path, copies: &[(&str, &str)]) -> PathBuf {
+    std::fs::create_dir_all(dir).expect("create the schema folder");
+    let source = workspace_schema_dir();
+    for entry in std::fs::read_dir(&source).expect("read schema/") {
+        let path = entry.expect("a schema/ entry").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let name = path.file_name().expect("a file name");
+            std::fs::copy(&path, dir.join(name)).expect("copy a model file");
+        }
+    }
+    for (from, to) in copies {
+        let text = std::fs::read_to_string(source.join(format!("{from}.json")))
+            .expect("read the model file");
+        let mut model: serde_json::Value = serde_json::from_str(&text).expect("a JSON model file");
+        model["slug"] = serde_json::Value::String((*to).to_owned());
+        if let Some(object) = model.as_object_mut() {
+            object.remove("x-rust-name");
+        }
+        std::fs::write(dir.join(format!("{to}.json")), model.to_string()).expect("write the copy");
+    }
+    dir.to_path_buf()
+}
+
 /// A folder of model files with every output kind, for tests: image
 /// (`flux-schnell`, `esrgan` with its `output_format`), audio
 /// (`gemini-3.1-flash-tts`), JSON (`nano-banana`, `llava-v1.6`) and video

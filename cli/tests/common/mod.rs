@@ -82,29 +82,14 @@ pub const UNKNOWN_VIDEO_MODEL: &str = "hallo-next";
 /// no schema of.
 #[allow(dead_code, reason = "not every test binary uses it")]
 pub fn schemas_with_unknown_models(scratch: &Scratch) -> PathBuf {
-    let dir = scratch.file("server-schemas");
-    std::fs::create_dir_all(&dir).unwrap();
-    let source = segmind_server::workspace_schema_dir();
-    for entry in std::fs::read_dir(&source).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "json") {
-            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
-        }
-    }
-    for (from, to) in [
-        ("flux-schnell", UNKNOWN_IMAGE_MODEL),
-        ("llava-v1.6", UNKNOWN_JSON_MODEL),
-        ("hallo", UNKNOWN_VIDEO_MODEL),
-    ] {
-        let text = std::fs::read_to_string(source.join(format!("{from}.json"))).unwrap();
-        let mut model: serde_json::Value = serde_json::from_str(&text).unwrap();
-        model["slug"] = serde_json::Value::String(to.to_owned());
-        if let Some(object) = model.as_object_mut() {
-            object.remove("x-rust-name");
-        }
-        std::fs::write(dir.join(format!("{to}.json")), model.to_string()).unwrap();
-    }
-    dir
+    segmind_server::schema_dir_with_copies(
+        &scratch.file("server-schemas"),
+        &[
+            ("flux-schnell", UNKNOWN_IMAGE_MODEL),
+            ("llava-v1.6", UNKNOWN_JSON_MODEL),
+            ("hallo", UNKNOWN_VIDEO_MODEL),
+        ],
+    )
 }
 
 /// The default server configuration.
