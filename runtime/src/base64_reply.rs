@@ -100,9 +100,107 @@ enum Store {
     Memory(Vec<u8>),
     /// An anonymous temporary file.
     File(File),
-    /// The caller's output file (a handle on it): the output is written
-    /// where it will stay.
-    Sink(File),
+    /// The caller's output file (through its writer): the output is
+    /// written where it will stay.
+    Sink(SinkHandle),
+    /// In the caller's output file, whole (the writer is done).
+    InSink,
+}
+
+/// Decoded pieces on their way to the writer of the caller's output file.
+const SINK_DEPTH: usize = 4;
+
+/// What the writer of the caller's output file does next.
+enum SinkOp {
+    /// Empties the file (another string takes it over).
+    Empty,
+    /// Appends a piece.
+    Write(Vec<u8>),
+}
+
+/// A way to the writer of the caller's output file: a thread of its own,
+/// so that decoding the reply overlaps writing the output (as a raw
+/// download's writes go to tokio's blocking pool). Pieces are written in
+/// the order they are sent, at most [`SINK_DEPTH`] waiting.
+#[derive(Clone)]
+struct SinkHandle {
+    ops: std::sync::mpsc::SyncSender<SinkOp>,
+    /// Pieces written, to decode the next ones into.
+    spare: std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
+}
+
+impl fmt::Debug for SinkHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SinkHandle")
+    }
+}
+
+impl SinkHandle {
+    /// An empty buffer for the next piece.
+    fn buffer(&self) -> Vec<u8> {
+        self.spare
+            .lock()
+            .ok()
+            .and_then(|mut spare| spare.pop())
+            .unwrap_or_else(|| Vec::with_capacity(PIECE_BYTES))
+    }
+
+    fn send(&self, op: SinkOp) -> Result<(), String> {
+        // The writer stops only on a write error, which its end reports.
+        self.ops
+            .send(op)
+            .map_err(|_| "the output file could not be written".to_owned())
+    }
+}
+
+/// The writer thread of the caller's output file.
+struct SinkWriter {
+    handle: SinkHandle,
+    thread: std::thread::JoinHandle<std::io::Result<()>>,
+}
+
+impl SinkWriter {
+    fn start(mut file: File) -> std::io::Result<SinkWriter> {
+        let (ops, queue) = std::sync::mpsc::sync_channel(SINK_DEPTH);
+        let spare = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let back = spare.clone();
+        let thread = std::thread::Builder::new()
+            .name("segmind-output-writer".to_owned())
+            .spawn(move || {
+                // Ends when every handle is gone, or at the first error.
+                for op in queue {
+                    match op {
+                        SinkOp::Empty => {
+                            file.set_len(0)?;
+                            file.seek(SeekFrom::Start(0))?;
+                        }
+                        SinkOp::Write(mut piece) => {
+                            file.write_all(&piece)?;
+                            piece.clear();
+                            if let Ok(mut spare) = back.lock() {
+                                if spare.len() <= SINK_DEPTH {
+                                    spare.push(piece);
+                                }
+                            }
+                        }
+                    }
+                }
+                Ok(())
+            })?;
+        Ok(SinkWriter {
+            handle: SinkHandle { ops, spare },
+            thread,
+        })
+    }
+
+    /// Waits until every piece sent is written (every other handle must
+    /// be gone), and says whether all were.
+    fn finish(self) -> std::io::Result<()> {
+        drop(self.handle);
+        self.thread
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the output file's writer failed")))
+    }
 }
 
 impl Base64Source {
@@ -123,7 +221,7 @@ impl Base64Source {
         matches!(
             self.state,
             SourceState::Decoded {
-                store: Store::Sink(_),
+                store: Store::InSink,
                 ..
             }
         )
@@ -150,19 +248,41 @@ impl Base64Source {
                 return Ok(());
             }
         };
+        let io_failure = |source| Base64Failure::Read(Error::Io { path: None, source });
+        let writer = match sink {
+            Some(file) => Some(
+                file.try_clone()
+                    .and_then(SinkWriter::start)
+                    .map_err(io_failure)?,
+            ),
+            None => None,
+        };
         reading
             .scanner
-            .open(sink.and_then(|file| file.try_clone().ok()));
-        let mut shown = 0;
-        while reading.feed_next().await? {
-            let decoded = reading.scanner.decoded_so_far();
-            if decoded > shown {
-                shown = decoded;
-                progress(decoded);
+            .open(writer.as_ref().map(|w| w.handle.clone()));
+        let scanned = async {
+            let mut shown = 0;
+            while reading.feed_next().await? {
+                let decoded = reading.scanner.decoded_so_far();
+                if decoded > shown {
+                    shown = decoded;
+                    progress(decoded);
+                }
             }
+            let mut source = reading.scanner.finish().map_err(Base64Failure::Format)?;
+            if let SourceState::Decoded { store, .. } = &mut source.state {
+                if matches!(store, Store::Sink(_)) {
+                    *store = Store::InSink;
+                }
+            }
+            Ok(source)
         }
-        *self = reading.scanner.finish().map_err(Base64Failure::Format)?;
-        Ok(())
+        .await;
+        // Every handle on the writer is gone by now: it finishes the
+        // pieces sent. A write error is the cause of any other.
+        let written = writer.map_or(Ok(()), SinkWriter::finish);
+        *self = scanned?;
+        written.map_err(io_failure)
     }
 
     /// The next piece of the output, `None` at the end (reading the rest
@@ -196,7 +316,7 @@ impl Base64Source {
                     .map_err(|e| format!("the decoded output cannot be read back: {e}"))?;
                 Bytes::from(piece)
             }
-            Store::Sink(_) => return Ok(None),
+            Store::Sink(_) | Store::InSink => return Ok(None),
         };
         *pos += size as u64;
         Ok(Some(piece))
@@ -370,7 +490,7 @@ struct Scanner {
     hold: bool,
     /// The caller's output file, offered to the candidate being decoded
     /// when no kept candidate holds it.
-    sink: Option<File>,
+    sink: Option<SinkHandle>,
 }
 
 /// A finished candidate.
@@ -410,7 +530,7 @@ impl Scanner {
     /// Ends the hold on memory: decoded bytes past [`SPILL_BYTES`] go to
     /// `sink` (the caller's output file) when given and free, else to an
     /// anonymous temporary file.
-    fn open(&mut self, sink: Option<File>) {
+    fn open(&mut self, sink: Option<SinkHandle>) {
         self.hold = false;
         self.sink = sink;
         let offer = self.free_sink();
@@ -422,12 +542,12 @@ impl Scanner {
 
     /// A handle on the caller's output file, when there is one and no kept
     /// candidate is in it.
-    fn free_sink(&self) -> Option<File> {
+    fn free_sink(&self) -> Option<SinkHandle> {
         let in_sink = |done: Option<&Done>| done.is_some_and(|d| matches!(d.store, Store::Sink(_)));
         if in_sink(self.best.as_ref().map(|(_, d)| d)) || in_sink(self.longest.as_ref()) {
             return None;
         }
-        self.sink.as_ref().and_then(|file| file.try_clone().ok())
+        self.sink.clone()
     }
 
     /// Decoded bytes held in memory (the candidate being read and those
@@ -884,7 +1004,7 @@ struct Candidate {
     hold: bool,
     /// The caller's output file, to spill into instead of an anonymous
     /// temporary file.
-    sink: Option<File>,
+    sink: Option<SinkHandle>,
 }
 
 /// Whether `c` is in the standard base64 alphabet (`A-Z a-z 0-9 + /`),
@@ -1115,29 +1235,33 @@ impl Candidate {
         if !self.valid {
             return Ok(());
         }
-        let mut decoded = std::mem::take(&mut self.decoded_piece);
+        let mut decoded = match &self.store {
+            Store::Sink(sink) => sink.buffer(),
+            _ => std::mem::take(&mut self.decoded_piece),
+        };
         decoded.clear();
         if STANDARD.decode_append(chars, &mut decoded).is_err() {
             self.invalidate();
             return Ok(());
         }
-        let bytes = decoded.as_slice();
         if self.first.len() < HEAD_BYTES {
             let room = HEAD_BYTES - self.first.len();
             self.first
-                .extend_from_slice(&bytes[..bytes.len().min(room)]);
+                .extend_from_slice(&decoded[..decoded.len().min(room)]);
         }
-        self.decoded += bytes.len() as u64;
+        self.decoded += decoded.len() as u64;
         let spill = match &mut self.store {
             Store::Memory(kept) => {
-                kept.extend_from_slice(bytes);
+                kept.extend_from_slice(&decoded);
                 !self.hold && kept.len() > SPILL_BYTES
             }
-            Store::File(file) | Store::Sink(file) => {
-                file.write_all(bytes)
+            Store::File(file) => {
+                file.write_all(&decoded)
                     .map_err(|e| format!("cannot write the decoded output to a file: {e}"))?;
                 false
             }
+            Store::Sink(sink) => return sink.send(SinkOp::Write(decoded)),
+            Store::InSink => false,
         };
         self.decoded_piece = decoded;
         if spill {
@@ -1150,24 +1274,26 @@ impl Candidate {
     /// file when it was offered (emptied first), else to an anonymous
     /// temporary file; the rest follows them there.
     fn spill(&mut self) -> Result<(), String> {
-        let mut store = match self.sink.take() {
-            Some(mut sink) => {
-                sink.set_len(0)
-                    .and_then(|()| sink.seek(SeekFrom::Start(0)).map(|_| ()))
-                    .map_err(|e| format!("cannot write the decoded output to a file: {e}"))?;
+        let store = match self.sink.take() {
+            Some(sink) => {
+                sink.send(SinkOp::Empty)?;
                 Store::Sink(sink)
             }
             None => Store::File(tempfile::tempfile().map_err(|e| {
                 format!("cannot make a temporary file for the decoded output: {e}")
             })?),
         };
-        if let (Store::Memory(kept), Store::File(file) | Store::Sink(file)) =
-            (&self.store, &mut store)
-        {
-            file.write_all(kept)
-                .map_err(|e| format!("cannot write the decoded output to a file: {e}"))?;
+        let kept = match std::mem::replace(&mut self.store, store) {
+            Store::Memory(kept) => kept,
+            _ => Vec::new(),
+        };
+        match &mut self.store {
+            Store::File(file) => file
+                .write_all(&kept)
+                .map_err(|e| format!("cannot write the decoded output to a file: {e}"))?,
+            Store::Sink(sink) => sink.send(SinkOp::Write(kept))?,
+            _ => {}
         }
-        self.store = store;
         Ok(())
     }
 
@@ -1390,17 +1516,28 @@ mod tests {
         piece: usize,
         sink: &File,
     ) -> Result<(Vec<u8>, Option<String>, bool), String> {
-        let mut scanner = Scanner::new(kind);
-        scanner.hold = true;
-        let mut opened = false;
-        for part in reply.chunks(piece) {
-            scanner.feed(part)?;
-            if !opened && scanner.held_bytes() > SPILL_BYTES {
-                scanner.open(Some(sink.try_clone().unwrap()));
-                opened = true;
+        let writer = SinkWriter::start(sink.try_clone().unwrap()).unwrap();
+        let scanned = (|| -> Result<Base64Source, String> {
+            let mut scanner = Scanner::new(kind);
+            scanner.hold = true;
+            let mut opened = false;
+            for part in reply.chunks(piece) {
+                scanner.feed(part)?;
+                if !opened && scanner.held_bytes() > SPILL_BYTES {
+                    scanner.open(Some(writer.handle.clone()));
+                    opened = true;
+                }
             }
-        }
-        let mut source = scanner.finish()?;
+            let mut source = scanner.finish()?;
+            if let SourceState::Decoded { store, .. } = &mut source.state {
+                if matches!(store, Store::Sink(_)) {
+                    *store = Store::InSink;
+                }
+            }
+            Ok(source)
+        })();
+        writer.finish().unwrap();
+        let mut source = scanned?;
         let media_type = source.media_type.clone();
         if source.is_in_sink() {
             let mut out = Vec::new();
