@@ -280,9 +280,11 @@ impl Base64Source {
         .await;
         // Every handle on the writer is gone by now: it finishes the
         // pieces sent. A write error is the cause of any other.
-        let written = writer.map_or(Ok(()), SinkWriter::finish);
+        writer
+            .map_or(Ok(()), SinkWriter::finish)
+            .map_err(io_failure)?;
         *self = scanned?;
-        written.map_err(io_failure)
+        Ok(())
     }
 
     /// The next piece of the output, `None` at the end (reading the rest
@@ -1694,5 +1696,33 @@ mod tests {
             assert!(bytes == output, "{shape:?}");
             assert_eq!(went_to_file, in_file, "{shape:?}");
         }
+    }
+
+    #[test]
+    fn a_write_error_stops_the_decoding_and_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("read-only");
+        File::create(&path).unwrap();
+        // Opened for reading only: every write fails.
+        let writer = SinkWriter::start(File::open(&path).unwrap()).unwrap();
+        let mut scanner = Scanner::new(Some(OutputKind::Video));
+        scanner.open(Some(writer.handle.clone()));
+        let plain = Shape {
+            before: None,
+            after: None,
+            url_safe: false,
+            data_url: false,
+            escaped_slashes: false,
+        };
+        let reply = reply_of(&noise(3, 4_000_000), &plain);
+        let fed = reply
+            .as_bytes()
+            .chunks(64 * 1024)
+            .try_for_each(|piece| scanner.feed(piece));
+        let err = fed.expect_err("the decoding stops");
+        assert!(err.contains("could not be written"), "{err}");
+        drop(scanner);
+        assert!(writer.finish().is_err(), "the write error is kept");
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
     }
 }

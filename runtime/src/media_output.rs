@@ -351,7 +351,11 @@ impl<K: MediaOutputKind> MediaOutput<K> {
         let written = if is_reading_base64 {
             let std_file = file.into_std().await;
             let in_file = self.decode_base64_into(&std_file, &mut progress).await;
-            let in_file = in_file.map_err(|e| e.with_request_id(self_request_id.as_deref()))?;
+            let in_file = in_file.map_err(|e| match e {
+                // The output file could not be written: name it.
+                Error::Io { path: None, source } => out.io(source),
+                e => e.with_request_id(self_request_id.as_deref()),
+            })?;
             if in_file.is_none() {
                 // The output is elsewhere (another string won): the file
                 // is emptied and the output copied in.
