@@ -1,6 +1,7 @@
 //! Base64 replies against the local server: decoded as they stream (a
-//! multi-megabyte output goes through the temporary file and comes out
-//! byte for byte), and a reply whose `Content-Length` is over the limit is
+//! multi-megabyte output is decoded into the saved file's temporary
+//! sibling, or collected through an anonymous temporary file, and comes
+//! out byte for byte), and a reply whose `Content-Length` is over the limit is
 //! refused before its body is read.
 
 use segmind_runtime::{Client, Error, RetryPolicy, Video};
@@ -30,8 +31,9 @@ async fn a_large_base64_output_is_decoded_as_it_streams_and_saved_whole() {
     let server = server(size).await;
     let input = segmind_tests::hallo_input().base64(true);
     let video: Video = client(&server).run(&input).await.expect("the v1 call");
-    assert!(!video.is_streamed());
-    assert_eq!(video.content_length(), Some(size));
+    // The call decoded the start; the rest is read when it is saved.
+    assert!(video.is_streamed());
+    assert_eq!(video.content_length(), None);
     assert_eq!(video.content_type(), Some("video/mp4"));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("out.mp4");
@@ -39,6 +41,17 @@ async fn a_large_base64_output_is_decoded_as_it_streams_and_saved_whole() {
     let expected = VideoSource::Generated { size }.to_vec();
     assert!(
         std::fs::read(&path).unwrap() == expected,
+        "the bytes differ"
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["out.mp4"], "no temporary file left");
+    // Collected in memory instead, through an anonymous temporary file.
+    let video: Video = client(&server).run(&input).await.expect("the v1 call");
+    assert!(
+        video.bytes().await.expect("decoded") == expected,
         "the bytes differ"
     );
 }

@@ -5,22 +5,23 @@
 //!
 //! The reply is never held whole: a small state machine reads the JSON as
 //! it streams, and decodes each string that may be the output, four
-//! characters at a time in pieces of [`PIECE_CHARS`], into memory while it
-//! is small and into an anonymous temporary file beyond
-//! [`SPILL_BYTES`]. Only the best candidate so far (by key, then by
-//! length) is kept, so memory stays bounded whatever the reply's size and
-//! disk use is at most about twice the output's. The output is then handed
-//! out piece by piece ([`Base64Source`]).
+//! characters at a time in pieces of [`PIECE_CHARS`]. Only the best
+//! candidate so far (by key, then by length) is kept, so memory stays
+//! bounded whatever the reply's size.
+//!
+//! The call reads the reply until it ends or until [`SPILL_BYTES`] are
+//! decoded; a small output is then whole in memory. A larger one is read
+//! on when it is consumed ([`Base64Source`] holds the rest of the reply):
+//! saved, it is decoded straight into the output's temporary file beside
+//! the target (written once, then renamed); taken any other way, it goes
+//! through an anonymous temporary file and is handed out piece by piece.
 
 use std::collections::BTreeSet;
+use std::fmt;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::time::Duration;
 
-use base64::alphabet;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use base64::engine::DecodePaddingMode;
-use base64::Engine as _;
 use bytes::Bytes;
 
 use crate::client::body_error;
@@ -32,11 +33,10 @@ const LIKELY_KEYS: &[&str] = &[
     "output", "data", "base64", "b64", "result", "file", "image", "audio", "video",
 ];
 
-const LENIENT: GeneralPurposeConfig =
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
-/// Every candidate is decoded with the standard alphabet: URL-safe
-/// characters are mapped to it as they are read.
-const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+/// Every candidate is decoded with the standard alphabet (URL-safe
+/// characters are mapped to it as they are read), without padding (`=` is
+/// counted as it is read, never decoded).
+const STANDARD: base64_simd::Base64 = base64_simd::STANDARD_NO_PAD;
 
 /// Keys that hold words, never the output.
 const TEXT_KEYS: &[&str] = &["error", "message", "detail", "status", "request_id", "id"];
@@ -47,8 +47,12 @@ const PIECE_CHARS: usize = 256 * 1024 / 3 * 4;
 /// Bytes handed out per piece.
 const PIECE_BYTES: usize = 256 * 1024;
 
-/// Decoded bytes kept in memory before they go to a temporary file.
+/// Decoded bytes kept in memory: a call reads the reply until it ends or
+/// this much is decoded, and past it decoded bytes go to a file.
 const SPILL_BYTES: usize = 256 * 1024;
+
+/// Decoded bytes at the start of the output kept to judge it.
+const HEAD_BYTES: usize = 64;
 
 /// Longest `data:<type>;base64,` head looked at.
 const MAX_DATA_HEAD: usize = 256;
@@ -59,37 +63,253 @@ const MAX_KEYS_SHOWN: usize = 64;
 /// Most bytes kept of a key or of an `error` string.
 const MAX_TEXT: usize = 4096;
 
-/// A decoded base64 output, ready to be handed out piece by piece.
-#[derive(Debug)]
+/// A base64 output: decoded already, or with the rest of its reply still
+/// to read. Handed out piece by piece, or decoded into a file.
 pub(crate) struct Base64Source {
-    store: Store,
-    /// Bytes handed out so far.
-    pos: u64,
-    /// The size of the decoded output.
-    pub(crate) decoded_len: u64,
-    /// The media type a `data:` URL gave, else the one the first bytes show.
+    state: SourceState,
+    /// The size of the decoded output, once it is known (the whole reply
+    /// was read).
+    pub(crate) decoded_len: Option<u64>,
+    /// The media type a `data:` URL gave, else the one the first bytes
+    /// show (of the best candidate so far while the reply is read).
     pub(crate) media_type: Option<String>,
+    /// The first decoded bytes (up to [`HEAD_BYTES`]).
+    head: Vec<u8>,
+}
+
+enum SourceState {
+    /// Decoded whole; `pos` bytes handed out so far.
+    Decoded { store: Store, pos: u64 },
+    /// The rest of the reply is still to be read.
+    Reading(Box<Reading>),
+}
+
+impl fmt::Debug for Base64Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Base64Source")
+            .field("reading", &self.is_reading())
+            .field("decoded_len", &self.decoded_len)
+            .field("media_type", &self.media_type)
+            .finish()
+    }
 }
 
 /// Where decoded bytes are kept.
 #[derive(Debug)]
 enum Store {
     Memory(Vec<u8>),
+    /// An anonymous temporary file.
     File(File),
+    /// The caller's output file (through its writer): the output is
+    /// written where it will stay.
+    Sink(SinkHandle),
+    /// In the caller's output file, whole (the writer is done).
+    InSink,
+}
+
+/// Decoded pieces on their way to the writer of the caller's output file.
+const SINK_DEPTH: usize = 4;
+
+/// What the writer of the caller's output file does next.
+enum SinkOp {
+    /// Empties the file (another string takes it over).
+    Empty,
+    /// Appends a piece.
+    Write(Vec<u8>),
+}
+
+/// A way to the writer of the caller's output file: a thread of its own,
+/// so that decoding the reply overlaps writing the output (as a raw
+/// download's writes go to tokio's blocking pool). Pieces are written in
+/// the order they are sent, at most [`SINK_DEPTH`] waiting.
+#[derive(Clone)]
+struct SinkHandle {
+    ops: std::sync::mpsc::SyncSender<SinkOp>,
+    /// Pieces written, to decode the next ones into.
+    spare: std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
+}
+
+impl fmt::Debug for SinkHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SinkHandle")
+    }
+}
+
+impl SinkHandle {
+    /// An empty buffer for the next piece.
+    fn buffer(&self) -> Vec<u8> {
+        self.spare
+            .lock()
+            .ok()
+            .and_then(|mut spare| spare.pop())
+            .unwrap_or_else(|| Vec::with_capacity(PIECE_BYTES))
+    }
+
+    fn send(&self, op: SinkOp) -> Result<(), String> {
+        // The writer stops only on a write error, which its end reports.
+        self.ops
+            .send(op)
+            .map_err(|_| "the output file could not be written".to_owned())
+    }
+}
+
+/// The writer thread of the caller's output file.
+struct SinkWriter {
+    handle: SinkHandle,
+    thread: std::thread::JoinHandle<std::io::Result<()>>,
+}
+
+impl SinkWriter {
+    fn start(mut file: File) -> std::io::Result<SinkWriter> {
+        let (ops, queue) = std::sync::mpsc::sync_channel(SINK_DEPTH);
+        let spare = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let back = spare.clone();
+        let thread = std::thread::Builder::new()
+            .name("segmind-output-writer".to_owned())
+            .spawn(move || {
+                // Ends when every handle is gone, or at the first error.
+                for op in queue {
+                    match op {
+                        SinkOp::Empty => {
+                            file.set_len(0)?;
+                            file.seek(SeekFrom::Start(0))?;
+                        }
+                        SinkOp::Write(mut piece) => {
+                            file.write_all(&piece)?;
+                            piece.clear();
+                            if let Ok(mut spare) = back.lock() {
+                                if spare.len() <= SINK_DEPTH {
+                                    spare.push(piece);
+                                }
+                            }
+                        }
+                    }
+                }
+                Ok(())
+            })?;
+        Ok(SinkWriter {
+            handle: SinkHandle { ops, spare },
+            thread,
+        })
+    }
+
+    /// Waits until every piece sent is written (every other handle must
+    /// be gone), and says whether all were.
+    fn finish(self) -> std::io::Result<()> {
+        drop(self.handle);
+        self.thread
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the output file's writer failed")))
+    }
 }
 
 impl Base64Source {
-    /// The next piece of the output, `None` at the end; an error says why
-    /// it cannot be read.
-    pub(crate) fn next_piece(&mut self) -> Result<Option<Bytes>, String> {
-        let left = self.decoded_len.saturating_sub(self.pos);
+    /// Whether the rest of the reply is still to be read.
+    pub(crate) fn is_reading(&self) -> bool {
+        matches!(self.state, SourceState::Reading(_))
+    }
+
+    /// The first decoded bytes of the output (up to 64), to judge it by.
+    pub(crate) fn head(&self) -> &[u8] {
+        &self.head
+    }
+
+    /// Whether the output was decoded straight into the file given to
+    /// [`Base64Source::read_to_end`]: it is there whole, from its start,
+    /// and nothing more is to be written.
+    pub(crate) fn is_in_sink(&self) -> bool {
+        matches!(
+            self.state,
+            SourceState::Decoded {
+                store: Store::InSink,
+                ..
+            }
+        )
+    }
+
+    /// Reads the rest of the reply, if any, decoding the output into
+    /// `sink` when given (the caller's output file, empty, opened for
+    /// writing; see [`Base64Source::is_in_sink`]), else into memory and an
+    /// anonymous temporary file. `progress` gets the bytes decoded so far
+    /// after each piece of the reply.
+    pub(crate) async fn read_to_end(
+        &mut self,
+        sink: Option<&File>,
+        progress: &mut impl FnMut(u64),
+    ) -> Result<(), Base64Failure> {
+        let placeholder = SourceState::Decoded {
+            store: Store::Memory(Vec::new()),
+            pos: 0,
+        };
+        let mut reading = match std::mem::replace(&mut self.state, placeholder) {
+            SourceState::Reading(reading) => reading,
+            decoded => {
+                self.state = decoded;
+                return Ok(());
+            }
+        };
+        let io_failure = |source| Base64Failure::Read(Error::Io { path: None, source });
+        let writer = match sink {
+            Some(file) => Some(
+                file.try_clone()
+                    .and_then(SinkWriter::start)
+                    .map_err(io_failure)?,
+            ),
+            None => None,
+        };
+        reading
+            .scanner
+            .open(writer.as_ref().map(|w| w.handle.clone()));
+        let scanned = async {
+            let mut shown = 0;
+            while reading.feed_next().await? {
+                let decoded = reading.scanner.decoded_so_far();
+                if decoded > shown {
+                    shown = decoded;
+                    progress(decoded);
+                }
+            }
+            let mut source = reading.scanner.finish().map_err(Base64Failure::Format)?;
+            if let SourceState::Decoded { store, .. } = &mut source.state {
+                if matches!(store, Store::Sink(_)) {
+                    *store = Store::InSink;
+                }
+            }
+            Ok(source)
+        }
+        .await;
+        // Every handle on the writer is gone by now: it finishes the
+        // pieces sent. A write error is the cause of any other.
+        writer
+            .map_or(Ok(()), SinkWriter::finish)
+            .map_err(io_failure)?;
+        *self = scanned?;
+        Ok(())
+    }
+
+    /// The next piece of the output, `None` at the end (reading the rest
+    /// of the reply first, when it is still to be read).
+    pub(crate) async fn next_piece(&mut self) -> Result<Option<Bytes>, Base64Failure> {
+        if self.is_reading() {
+            self.read_to_end(None, &mut |_| {}).await?;
+        }
+        self.next_decoded_piece().map_err(Base64Failure::Format)
+    }
+
+    /// The next piece of a decoded output, `None` at the end (and for an
+    /// output in the caller's file); an error says why it cannot be read.
+    pub(crate) fn next_decoded_piece(&mut self) -> Result<Option<Bytes>, String> {
+        let SourceState::Decoded { store, pos } = &mut self.state else {
+            return Err("the reply was not read to its end".to_owned());
+        };
+        let left = self.decoded_len.unwrap_or(0).saturating_sub(*pos);
         if left == 0 {
             return Ok(None);
         }
         let size = left.min(PIECE_BYTES as u64) as usize;
-        let piece = match &mut self.store {
+        let piece = match store {
             Store::Memory(bytes) => {
-                let start = self.pos as usize;
+                let start = *pos as usize;
                 Bytes::copy_from_slice(&bytes[start..start + size])
             }
             Store::File(file) => {
@@ -98,8 +318,9 @@ impl Base64Source {
                     .map_err(|e| format!("the decoded output cannot be read back: {e}"))?;
                 Bytes::from(piece)
             }
+            Store::Sink(_) | Store::InSink => return Ok(None),
         };
-        self.pos += size as u64;
+        *pos += size as u64;
         Ok(Some(piece))
     }
 }
@@ -113,39 +334,79 @@ pub(crate) enum Base64Failure {
     Format(String),
 }
 
+/// A base64 reply being read.
+struct Reading {
+    response: reqwest::Response,
+    scanner: Scanner,
+    /// Bytes of the reply read so far.
+    read: u64,
+    limit: u64,
+    timeout: Duration,
+}
+
+impl Reading {
+    /// Reads and scans the next piece of the reply; `false` at its end.
+    async fn feed_next(&mut self) -> Result<bool, Base64Failure> {
+        match self.response.chunk().await {
+            Ok(Some(chunk)) => {
+                self.read += chunk.len() as u64;
+                if self.read > self.limit {
+                    return Err(too_large(self.limit));
+                }
+                self.scanner.feed(&chunk).map_err(Base64Failure::Format)?;
+                Ok(true)
+            }
+            Ok(None) => Ok(false),
+            Err(e) => Err(Base64Failure::Read(body_error(
+                e,
+                self.timeout,
+                self.read,
+                true,
+            ))),
+        }
+    }
+}
+
+fn too_large(limit: u64) -> Base64Failure {
+    Base64Failure::Read(Error::decode(format!(
+        "the reply is larger than {limit} bytes"
+    )))
+}
+
 /// Reads a base64 reply as it streams and decodes the output of `kind` in
-/// it; a reply larger than `limit` bytes is refused, before any of it is
-/// read when its `Content-Length` says so.
+/// it, until the reply ends or [`SPILL_BYTES`] are decoded (the rest is
+/// read when the output is consumed); a reply larger than `limit` bytes is
+/// refused, before any of it is read when its `Content-Length` says so.
 pub(crate) async fn stream_base64(
-    mut response: reqwest::Response,
+    response: reqwest::Response,
     kind: Option<OutputKind>,
     timeout: Duration,
     limit: u64,
 ) -> Result<Base64Source, Base64Failure> {
-    let too_large = || {
-        Base64Failure::Read(Error::decode(format!(
-            "the reply is larger than {limit} bytes"
-        )))
-    };
     if response.content_length().is_some_and(|n| n > limit) {
-        return Err(too_large());
+        return Err(too_large(limit));
     }
     let mut scanner = Scanner::new(kind);
-    let mut read = 0u64;
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                read += chunk.len() as u64;
-                if read > limit {
-                    return Err(too_large());
-                }
-                scanner.feed(&chunk).map_err(Base64Failure::Format)?;
-            }
-            Ok(None) => break,
-            Err(e) => return Err(Base64Failure::Read(body_error(e, timeout, read, true))),
+    scanner.hold = true;
+    let mut reading = Box::new(Reading {
+        response,
+        scanner,
+        read: 0,
+        limit,
+        timeout,
+    });
+    while reading.feed_next().await? {
+        if reading.scanner.held_bytes() > SPILL_BYTES {
+            let (media_type, head) = reading.scanner.provisional_head();
+            return Ok(Base64Source {
+                state: SourceState::Reading(reading),
+                decoded_len: None,
+                media_type,
+                head,
+            });
         }
     }
-    scanner.finish().map_err(Base64Failure::Format)
+    reading.scanner.finish().map_err(Base64Failure::Format)
 }
 
 /// Finds the base64 output of `kind` in a JSON reply held whole, or says
@@ -226,6 +487,12 @@ struct Scanner {
     /// Whether the value being read is the first item of a likely key's
     /// list (its end goes back to skipping the list).
     in_list: bool,
+    /// Whether decoded bytes stay in memory whatever their size (while the
+    /// call reads the start of the reply; [`Scanner::open`] ends it).
+    hold: bool,
+    /// The caller's output file, offered to the candidate being decoded
+    /// when no kept candidate holds it.
+    sink: Option<SinkHandle>,
 }
 
 /// A finished candidate.
@@ -234,6 +501,8 @@ struct Done {
     store: Store,
     decoded_len: u64,
     media_type: Option<String>,
+    /// The first decoded bytes.
+    head: Vec<u8>,
 }
 
 impl Scanner {
@@ -255,6 +524,69 @@ impl Scanner {
             second: 0,
             keys: BTreeSet::new(),
             in_list: false,
+            hold: false,
+            sink: None,
+        }
+    }
+
+    /// Ends the hold on memory: decoded bytes past [`SPILL_BYTES`] go to
+    /// `sink` (the caller's output file) when given and free, else to an
+    /// anonymous temporary file.
+    fn open(&mut self, sink: Option<SinkHandle>) {
+        self.hold = false;
+        self.sink = sink;
+        let offer = self.free_sink();
+        if let Some(current) = &mut self.current {
+            current.hold = false;
+            current.sink = offer;
+        }
+    }
+
+    /// A handle on the caller's output file, when there is one and no kept
+    /// candidate is in it.
+    fn free_sink(&self) -> Option<SinkHandle> {
+        let in_sink = |done: Option<&Done>| done.is_some_and(|d| matches!(d.store, Store::Sink(_)));
+        if in_sink(self.best.as_ref().map(|(_, d)| d)) || in_sink(self.longest.as_ref()) {
+            return None;
+        }
+        self.sink.clone()
+    }
+
+    /// Decoded bytes held in memory (the candidate being read and those
+    /// kept; characters waiting to be decoded aside, at most a piece).
+    fn held_bytes(&self) -> usize {
+        let held = |store: &Store| match store {
+            Store::Memory(bytes) => bytes.len(),
+            _ => 0,
+        };
+        self.current.as_ref().map_or(0, |c| held(&c.store))
+            + self.best.as_ref().map_or(0, |(_, d)| held(&d.store))
+            + self.longest.as_ref().map_or(0, |d| held(&d.store))
+    }
+
+    /// Bytes of the output decoded so far: the string being read, else the
+    /// best one kept.
+    fn decoded_so_far(&self) -> u64 {
+        match (&self.current, &self.best, &self.longest) {
+            (Some(current), _, _) if current.valid => current.decoded,
+            (_, Some((_, done)), _) | (_, None, Some(done)) => done.decoded_len,
+            _ => 0,
+        }
+    }
+
+    /// The media type and first bytes of the best candidate so far (a kept
+    /// one with a likely key, else the string being read, else the longest
+    /// other one), while the reply is still being read.
+    fn provisional_head(&self) -> (Option<String>, Vec<u8>) {
+        if let Some((_, done)) = &self.best {
+            return (done.media_type.clone(), done.head.clone());
+        }
+        if let Some(current) = self.current.as_ref().filter(|c| c.valid) {
+            return (current.media_type_now(), current.first.clone());
+        }
+        match &self.longest {
+            Some(done) => (done.media_type.clone(), done.head.clone()),
+            None => (None, Vec::new()),
         }
     }
 
@@ -438,7 +770,14 @@ impl Scanner {
         self.state = State::Text;
         self.escaped = false;
         self.unicode = None;
-        self.current = candidate.then(Candidate::new);
+        self.current = if candidate {
+            let mut new = Candidate::new();
+            new.hold = self.hold;
+            new.sink = if self.hold { None } else { self.free_sink() };
+            Some(new)
+        } else {
+            None
+        };
     }
 
     /// One byte outside string values.
@@ -577,7 +916,9 @@ impl Scanner {
     }
 
     /// The output, once the whole reply was read.
-    fn finish(self) -> Result<Base64Source, String> {
+    fn finish(mut self) -> Result<Base64Source, String> {
+        // A handle on the caller's file is kept only by the output.
+        self.sink = None;
         if self.state != State::End {
             return Err("the JSON reply is not valid JSON: it ends too soon".to_owned());
         }
@@ -622,10 +963,13 @@ impl Scanner {
 impl Done {
     fn into_source(self) -> Base64Source {
         Base64Source {
-            store: self.store,
-            pos: 0,
-            decoded_len: self.decoded_len,
+            state: SourceState::Decoded {
+                store: self.store,
+                pos: 0,
+            },
+            decoded_len: Some(self.decoded_len),
             media_type: self.media_type,
+            head: self.head,
         }
     }
 }
@@ -658,6 +1002,11 @@ struct Candidate {
     first: Vec<u8>,
     /// The buffer each piece is decoded into, kept between pieces.
     decoded_piece: Vec<u8>,
+    /// Whether decoded bytes stay in memory whatever their size.
+    hold: bool,
+    /// The caller's output file, to spill into instead of an anonymous
+    /// temporary file.
+    sink: Option<SinkHandle>,
 }
 
 /// Whether `c` is in the standard base64 alphabet (`A-Z a-z 0-9 + /`),
@@ -702,7 +1051,17 @@ impl Candidate {
             decoded: 0,
             first: Vec::new(),
             decoded_piece: Vec::new(),
+            hold: false,
+            sink: None,
         }
+    }
+
+    /// The media type a `data:` URL gave, else the one the first bytes
+    /// show.
+    fn media_type_now(&self) -> Option<String> {
+        self.media_type
+            .clone()
+            .or_else(|| crate::containers::sniff(&self.first).map(|s| s.media_type.to_owned()))
     }
 
     /// Gives up on the candidate: the string is not base64.
@@ -789,8 +1148,15 @@ impl Candidate {
         Ok(())
     }
 
-    /// Standard-alphabet characters, checked already, to decode.
+    /// Standard-alphabet characters, checked already, to decode: whole
+    /// pieces straight from `run`, the rest through `pending`.
     fn append(&mut self, mut run: &[u8]) -> Result<(), String> {
+        while self.pending.is_empty() && run.len() >= PIECE_CHARS {
+            let (piece, rest) = run.split_at(PIECE_CHARS);
+            self.data += PIECE_CHARS as u64;
+            self.decode(piece)?;
+            run = rest;
+        }
         while !run.is_empty() {
             let take = PIECE_CHARS
                 .saturating_sub(self.pending.len())
@@ -858,43 +1224,78 @@ impl Candidate {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let mut decoded = std::mem::take(&mut self.decoded_piece);
+        let pending = std::mem::take(&mut self.pending);
+        self.decode(&pending)?;
+        self.pending = pending;
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// Decodes `chars` (standard alphabet, no padding; a multiple of 4
+    /// unless they are the last) and keeps the bytes.
+    fn decode(&mut self, chars: &[u8]) -> Result<(), String> {
+        if !self.valid {
+            return Ok(());
+        }
+        let mut decoded = match &self.store {
+            Store::Sink(sink) => sink.buffer(),
+            _ => std::mem::take(&mut self.decoded_piece),
+        };
         decoded.clear();
-        if STANDARD.decode_vec(&self.pending, &mut decoded).is_err() {
+        if STANDARD.decode_append(chars, &mut decoded).is_err() {
             self.invalidate();
             return Ok(());
         }
-        self.pending.clear();
-        let bytes = decoded.as_slice();
-        if self.first.len() < 64 {
-            let room = 64 - self.first.len();
+        if self.first.len() < HEAD_BYTES {
+            let room = HEAD_BYTES - self.first.len();
             self.first
-                .extend_from_slice(&bytes[..bytes.len().min(room)]);
+                .extend_from_slice(&decoded[..decoded.len().min(room)]);
         }
-        self.decoded += bytes.len() as u64;
+        self.decoded += decoded.len() as u64;
         let spill = match &mut self.store {
             Store::Memory(kept) => {
-                kept.extend_from_slice(bytes);
-                kept.len() > SPILL_BYTES
+                kept.extend_from_slice(&decoded);
+                !self.hold && kept.len() > SPILL_BYTES
             }
             Store::File(file) => {
-                file.write_all(bytes).map_err(|e| {
-                    format!("cannot keep the decoded output in a temporary file: {e}")
-                })?;
+                file.write_all(&decoded)
+                    .map_err(|e| format!("cannot write the decoded output to a file: {e}"))?;
                 false
             }
+            Store::Sink(sink) => return sink.send(SinkOp::Write(decoded)),
+            Store::InSink => false,
         };
-        if spill {
-            let mut file = tempfile::tempfile()
-                .map_err(|e| format!("cannot make a temporary file for the decoded output: {e}"))?;
-            if let Store::Memory(kept) = &self.store {
-                file.write_all(kept).map_err(|e| {
-                    format!("cannot keep the decoded output in a temporary file: {e}")
-                })?;
-            }
-            self.store = Store::File(file);
-        }
         self.decoded_piece = decoded;
+        if spill {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    /// Moves the bytes decoded so far from memory to the caller's output
+    /// file when it was offered (emptied first), else to an anonymous
+    /// temporary file; the rest follows them there.
+    fn spill(&mut self) -> Result<(), String> {
+        let store = match self.sink.take() {
+            Some(sink) => {
+                sink.send(SinkOp::Empty)?;
+                Store::Sink(sink)
+            }
+            None => Store::File(tempfile::tempfile().map_err(|e| {
+                format!("cannot make a temporary file for the decoded output: {e}")
+            })?),
+        };
+        let kept = match std::mem::replace(&mut self.store, store) {
+            Store::Memory(kept) => kept,
+            _ => Vec::new(),
+        };
+        match &mut self.store {
+            Store::File(file) => file
+                .write_all(&kept)
+                .map_err(|e| format!("cannot write the decoded output to a file: {e}"))?,
+            Store::Sink(sink) => sink.send(SinkOp::Write(kept))?,
+            _ => {}
+        }
         Ok(())
     }
 
@@ -922,6 +1323,7 @@ impl Candidate {
         if !self.valid {
             return Ok(None);
         }
+        let media_type = self.media_type_now();
         let store = match self.store {
             Store::File(mut file) => {
                 file.flush()
@@ -929,15 +1331,13 @@ impl Candidate {
                     .map_err(|e| format!("cannot read back the decoded output: {e}"))?;
                 Store::File(file)
             }
-            memory => memory,
+            other => other,
         };
-        let media_type = self
-            .media_type
-            .or_else(|| crate::containers::sniff(&self.first).map(|s| s.media_type.to_owned()));
         Ok(Some(Done {
             store,
             decoded_len: self.decoded,
             media_type,
+            head: self.first,
         }))
     }
 }
@@ -966,6 +1366,7 @@ mod tests {
     }
 
     use base64::engine::general_purpose;
+    use base64::Engine as _;
     use serde_json::json;
 
     use super::*;
@@ -982,7 +1383,7 @@ mod tests {
         for piece in [1, 7] {
             let found = find_in_pieces(reply.as_bytes(), kind, piece).map(|mut source| {
                 let mut out = Vec::new();
-                while let Some(bytes) = source.next_piece().unwrap() {
+                while let Some(bytes) = source.next_decoded_piece().unwrap() {
                     out.extend_from_slice(&bytes);
                 }
                 (out, source.media_type)
@@ -990,7 +1391,7 @@ mod tests {
             let whole =
                 find_in_pieces(reply.as_bytes(), kind, reply.len().max(1)).map(|mut source| {
                     let mut out = Vec::new();
-                    while let Some(bytes) = source.next_piece().unwrap() {
+                    while let Some(bytes) = source.next_decoded_piece().unwrap() {
                         out.extend_from_slice(&bytes);
                     }
                     (out, source.media_type)
@@ -999,9 +1400,9 @@ mod tests {
         }
         let mut source = find_base64(Bytes::from(reply.to_owned()), kind)?;
         let media_type = source.media_type.clone();
-        let expected = source.decoded_len;
+        let expected = source.decoded_len.unwrap();
         let mut out = Vec::new();
-        while let Some(piece) = source.next_piece()? {
+        while let Some(piece) = source.next_decoded_piece()? {
             out.extend_from_slice(&piece);
         }
         assert_eq!(out.len() as u64, expected, "the announced size");
@@ -1088,10 +1489,10 @@ mod tests {
         let bytes: Vec<u8> = (0..700_001u32).map(|i| (i % 251) as u8).collect();
         let reply = json!({ "image": b64(&bytes) }).to_string();
         let mut source = find_base64(Bytes::from(reply), Some(OutputKind::Image)).unwrap();
-        assert_eq!(source.decoded_len, bytes.len() as u64);
+        assert_eq!(source.decoded_len, Some(bytes.len() as u64));
         let mut pieces = 0;
         let mut out = Vec::new();
-        while let Some(piece) = source.next_piece().unwrap() {
+        while let Some(piece) = source.next_decoded_piece().unwrap() {
             pieces += 1;
             out.extend_from_slice(&piece);
         }
@@ -1105,5 +1506,223 @@ mod tests {
             let (decoded, _) = video(json!({ "video": b64(&bytes) })).unwrap();
             proptest::prop_assert_eq!(decoded, bytes);
         }
+    }
+
+    /// Scans `reply` fed `piece` bytes at a time as a call and then a save
+    /// do: holding decoded bytes in memory until more than [`SPILL_BYTES`]
+    /// are held, then offering `sink` (an empty file). Returns the output
+    /// (read from `sink` when it went there) and whether it did.
+    fn decode_like_a_save(
+        reply: &[u8],
+        kind: Option<OutputKind>,
+        piece: usize,
+        sink: &File,
+    ) -> Result<(Vec<u8>, Option<String>, bool), String> {
+        let writer = SinkWriter::start(sink.try_clone().unwrap()).unwrap();
+        let scanned = (|| -> Result<Base64Source, String> {
+            let mut scanner = Scanner::new(kind);
+            scanner.hold = true;
+            let mut opened = false;
+            for part in reply.chunks(piece) {
+                scanner.feed(part)?;
+                if !opened && scanner.held_bytes() > SPILL_BYTES {
+                    scanner.open(Some(writer.handle.clone()));
+                    opened = true;
+                }
+            }
+            let mut source = scanner.finish()?;
+            if let SourceState::Decoded { store, .. } = &mut source.state {
+                if matches!(store, Store::Sink(_)) {
+                    *store = Store::InSink;
+                }
+            }
+            Ok(source)
+        })();
+        writer.finish().unwrap();
+        let mut source = scanned?;
+        let media_type = source.media_type.clone();
+        if source.is_in_sink() {
+            let mut out = Vec::new();
+            let mut file = sink.try_clone().unwrap();
+            file.seek(SeekFrom::Start(0)).unwrap();
+            file.read_to_end(&mut out).unwrap();
+            assert_eq!(Some(out.len() as u64), source.decoded_len);
+            assert_eq!(source.head(), &out[..out.len().min(HEAD_BYTES)]);
+            return Ok((out, media_type, true));
+        }
+        let mut out = Vec::new();
+        while let Some(bytes) = source.next_decoded_piece()? {
+            out.extend_from_slice(&bytes);
+        }
+        Ok((out, media_type, false))
+    }
+
+    /// `len` pseudo-random bytes from `seed`.
+    fn noise(seed: u64, len: usize) -> Vec<u8> {
+        let mut state = seed | 1;
+        (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8
+            })
+            .collect()
+    }
+
+    /// How a test reply wraps its output.
+    #[derive(Debug, Clone)]
+    struct Shape {
+        /// A base64 string under an unranked key before the output.
+        before: Option<usize>,
+        /// One after it.
+        after: Option<usize>,
+        url_safe: bool,
+        data_url: bool,
+        /// `\/` for `/`, as some JSON writers put it.
+        escaped_slashes: bool,
+    }
+
+    fn reply_of(output: &[u8], shape: &Shape) -> String {
+        use base64::engine::general_purpose::URL_SAFE;
+        let text = if shape.url_safe {
+            URL_SAFE.encode(output)
+        } else {
+            b64(output)
+        };
+        let text = if shape.data_url {
+            format!("data:video/webm;base64,{text}")
+        } else {
+            text
+        };
+        let text = serde_json::to_string(&text).unwrap();
+        let text = if shape.escaped_slashes {
+            text.replace('/', "\\/")
+        } else {
+            text
+        };
+        let mut reply = String::from("{\"n\": 1, ");
+        if let Some(len) = shape.before {
+            reply.push_str(&format!("\"before\": \"{}\", ", b64(&noise(7, len))));
+        }
+        reply.push_str(&format!("\"video\": {text}"));
+        if let Some(len) = shape.after {
+            reply.push_str(&format!(", \"after\": \"{}\"", b64(&noise(9, len))));
+        }
+        reply.push('}');
+        reply
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        /// Decoding straight into the output's file gives what decoding in
+        /// memory gives, for any output, reply shape and chunking.
+        #[test]
+        fn decoding_into_the_file_equals_decoding_in_memory(
+            len in proptest::prop_oneof![0usize..2000, 200_000usize..700_000],
+            seed in proptest::prelude::any::<u64>(),
+            piece in proptest::prop_oneof![1usize..64, 64usize..300_000],
+            before in proptest::option::of(proptest::prop_oneof![1usize..100, 250_000usize..400_000]),
+            after in proptest::option::of(proptest::prop_oneof![1usize..100, 250_000usize..400_000]),
+            url_safe in proptest::prelude::any::<bool>(),
+            data_url in proptest::prelude::any::<bool>(),
+            escaped_slashes in proptest::prelude::any::<bool>(),
+        ) {
+            // Byte-at-a-time feeding of a large reply is slow in debug
+            // builds: larger pieces for those.
+            let piece = if len > 2000 { piece.max(512) } else { piece };
+            let output = noise(seed, len);
+            let shape = Shape { before, after, url_safe, data_url, escaped_slashes };
+            let reply = reply_of(&output, &shape);
+            let kind = Some(OutputKind::Video);
+            let in_memory = find_in_pieces(reply.as_bytes(), kind, reply.len().max(1)).map(|mut source| {
+                let mut out = Vec::new();
+                while let Some(bytes) = source.next_decoded_piece().unwrap() {
+                    out.extend_from_slice(&bytes);
+                }
+                (out, source.media_type)
+            });
+            let sink = tempfile::tempfile().unwrap();
+            let saved = decode_like_a_save(reply.as_bytes(), kind, piece, &sink);
+            match (&in_memory, &saved) {
+                (Ok((bytes, media_type)), Ok((saved_bytes, saved_type, _))) => {
+                    proptest::prop_assert!(bytes == saved_bytes, "the bytes differ");
+                    proptest::prop_assert_eq!(media_type, saved_type);
+                    if len > 0 {
+                        proptest::prop_assert!(bytes == &output, "not the output");
+                    }
+                }
+                (Err(a), Err(b)) => proptest::prop_assert_eq!(a, b),
+                _ => proptest::prop_assert!(false, "{:?} vs {:?}", in_memory.is_ok(), saved.as_ref().map(|s| s.2)),
+            }
+        }
+    }
+
+    #[test]
+    fn a_large_output_goes_straight_into_the_file_unless_another_string_wins() {
+        let output = noise(1, 600_000);
+        let plain = Shape {
+            before: None,
+            after: None,
+            url_safe: false,
+            data_url: false,
+            escaped_slashes: false,
+        };
+        for (shape, in_file) in [
+            (plain.clone(), true),
+            // A longer string under an unknown key after it loses to the
+            // kind's own key: the output stays in the file.
+            (
+                Shape {
+                    after: Some(700_000),
+                    ..plain.clone()
+                },
+                true,
+            ),
+            // One before it took the file first: the output is copied.
+            (
+                Shape {
+                    before: Some(700_000),
+                    ..plain.clone()
+                },
+                false,
+            ),
+        ] {
+            let reply = reply_of(&output, &shape);
+            let sink = tempfile::tempfile().unwrap();
+            let (bytes, _, went_to_file) =
+                decode_like_a_save(reply.as_bytes(), Some(OutputKind::Video), 70_000, &sink)
+                    .unwrap();
+            assert!(bytes == output, "{shape:?}");
+            assert_eq!(went_to_file, in_file, "{shape:?}");
+        }
+    }
+
+    #[test]
+    fn a_write_error_stops_the_decoding_and_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("read-only");
+        File::create(&path).unwrap();
+        // Opened for reading only: every write fails.
+        let writer = SinkWriter::start(File::open(&path).unwrap()).unwrap();
+        let mut scanner = Scanner::new(Some(OutputKind::Video));
+        scanner.open(Some(writer.handle.clone()));
+        let plain = Shape {
+            before: None,
+            after: None,
+            url_safe: false,
+            data_url: false,
+            escaped_slashes: false,
+        };
+        let reply = reply_of(&noise(3, 4_000_000), &plain);
+        let fed = reply
+            .as_bytes()
+            .chunks(64 * 1024)
+            .try_for_each(|piece| scanner.feed(piece));
+        let err = fed.expect_err("the decoding stops");
+        assert!(err.contains("could not be written"), "{err}");
+        drop(scanner);
+        assert!(writer.finish().is_err(), "the write error is kept");
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
     }
 }

@@ -11,6 +11,7 @@
 //! boxes, PNG chunks, JPEG's end marker, the RIFF size of WAV and WebP).
 
 use std::fmt;
+use std::io::Seek as _;
 use std::marker::PhantomData;
 use std::path::Path;
 use std::time::Duration;
@@ -18,7 +19,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use crate::base64_reply::Base64Source;
+use crate::base64_reply::{Base64Failure, Base64Source};
 use crate::client::body_error;
 use crate::containers::{extension_for, sniff, EndCheck};
 use crate::error::{Error, NotMediaInfo};
@@ -111,9 +112,12 @@ pub type Audio = MediaOutput<AudioKind>;
 /// media, with [`AnyMediaKind`]).
 ///
 /// A binary answer is not read until the output is saved, written or
-/// collected, so a long video never has to fit in memory; a base64 answer
-/// was decoded as it streamed (into memory up to 256 KiB, else into an
-/// anonymous temporary file) and is handed out piece by piece.
+/// collected, so a long video never has to fit in memory. A base64 answer
+/// is decoded as it streams: the call reads it until it ends or 256 KiB
+/// are decoded, and the rest when the output is consumed. Saved, a large
+/// base64 output is decoded straight into the temporary file beside the
+/// target (written once, then renamed); written or collected, it goes
+/// through an anonymous temporary file and is handed out piece by piece.
 /// While a streamed output is alive it holds one of the client's request
 /// slots.
 ///
@@ -198,7 +202,7 @@ impl<K: MediaOutputKind> MediaOutput<K> {
     /// An output wrapped as base64 in a JSON reply.
     pub(crate) fn base64(source: Base64Source, meta: ResponseMeta, key: ApiKey) -> Self {
         let content_type = source.media_type.clone();
-        let content_length = Some(source.decoded_len);
+        let content_length = source.decoded_len;
         Self::new(
             Body::Base64(source),
             content_type,
@@ -239,12 +243,16 @@ impl<K: MediaOutputKind> MediaOutput<K> {
 
     /// The media type (`video/mp4`, `image/png`...), when known: the
     /// reply's `Content-Type`, or for a base64 reply the type its `data:`
-    /// URL or its first bytes give.
+    /// URL or its first bytes give (for one still being read, those of the
+    /// best string so far).
     pub fn content_type(&self) -> Option<&str> {
         self.content_type.as_deref()
     }
 
-    /// The size in bytes, when known in advance.
+    /// The size in bytes, when known in advance: the reply's
+    /// `Content-Length`, or for a base64 reply its decoded size once the
+    /// reply was read whole (at the call for an output up to 256 KiB, else
+    /// once it is consumed).
     pub fn content_length(&self) -> Option<u64> {
         self.content_length
     }
@@ -272,10 +280,16 @@ impl<K: MediaOutputKind> MediaOutput<K> {
         K::DEFAULT_EXTENSION
     }
 
-    /// Whether the bytes are still to be read from the network (binary
-    /// answers) rather than already decoded (base64 answers).
+    /// Whether the bytes are still to be read from the network: binary
+    /// answers, and base64 answers past 256 KiB of output until they are
+    /// consumed; not a base64 answer decoded whole.
     pub fn is_streamed(&self) -> bool {
-        matches!(self.body, Body::Stream(_))
+        match &self.body {
+            Body::Stream(_) => true,
+            Body::Base64(source) => source.is_reading(),
+            #[cfg(test)]
+            Body::Memory { .. } => false,
+        }
     }
 
     /// Whether a body cut short will be noticed, as far as the headers
@@ -287,7 +301,9 @@ impl<K: MediaOutputKind> MediaOutput<K> {
     /// (A generic type whose bytes turn out to be one of those formats is
     /// still checked; a WAV streamed with a placeholder size is not.)
     pub fn end_is_checked(&self) -> bool {
-        self.content_length.is_some()
+        // A base64 reply's end is its JSON's end.
+        matches!(self.body, Body::Base64(_))
+            || self.content_length.is_some()
             || self
                 .content_type
                 .as_deref()
@@ -295,7 +311,10 @@ impl<K: MediaOutputKind> MediaOutput<K> {
     }
 
     /// Saves the output to `path` atomically: it is written to a temporary
-    /// file in the same folder, then renamed. On any failure, including a
+    /// file in the same folder, synced to disk (unless the [`OutputFile`]
+    /// says not to: see [`OutputFile::sync`]), then renamed. A base64
+    /// output still being read is decoded straight into that temporary
+    /// file. On any failure, including a
     /// body cut off midway or a reply that is not of the right kind,
     /// neither `path` nor a temporary file is left. Returns the number of
     /// bytes written. `path` follows the rules of [`OutputFile`] (a device
@@ -321,14 +340,39 @@ impl<K: MediaOutputKind> MediaOutput<K> {
     /// [`OutputFile::create`]), with progress as in
     /// [`MediaOutput::save_with_progress`].
     pub async fn save_into(
-        self,
+        mut self,
         out: OutputFile,
         mut progress: impl FnMut(u64, Option<u64>),
     ) -> Result<u64, Error> {
         let mut file = out.writer().await?;
         let target = out.target().to_path_buf();
         let self_request_id = self.meta.request_id.clone();
-        let written = self.copy(&mut file, Some(&target), &mut progress).await?;
+        let is_reading_base64 = matches!(&self.body, Body::Base64(source) if source.is_reading());
+        let written = if is_reading_base64 {
+            let std_file = file.into_std().await;
+            let in_file = self.decode_base64_into(&std_file, &mut progress).await;
+            let in_file = in_file.map_err(|e| match e {
+                // The output file could not be written: name it.
+                Error::Io { path: None, source } => out.io(source),
+                e => e.with_request_id(self_request_id.as_deref()),
+            })?;
+            if in_file.is_none() {
+                // The output is elsewhere (another string won): the file
+                // is emptied and the output copied in.
+                let mut emptied = &std_file;
+                emptied
+                    .set_len(0)
+                    .and_then(|()| emptied.seek(std::io::SeekFrom::Start(0)).map(|_| ()))
+                    .map_err(|e| out.io(e))?;
+            }
+            file = tokio::fs::File::from_std(std_file);
+            match in_file {
+                Some(written) => written,
+                None => self.copy(&mut file, Some(&target), &mut progress).await?,
+            }
+        } else {
+            self.copy(&mut file, Some(&target), &mut progress).await?
+        };
         if out.syncs() {
             file.sync_all().await.map_err(|e| out.io(e))?;
         }
@@ -341,6 +385,52 @@ impl<K: MediaOutputKind> MediaOutput<K> {
             "output saved"
         );
         Ok(written)
+    }
+
+    /// Reads the rest of a base64 reply, decoding the output into `file`
+    /// (the output's temporary file, empty). Returns its size when it is
+    /// there whole and judged to be the output; `None` when another string
+    /// won and the output is to be copied in (the body is then decoded and
+    /// read as usual).
+    async fn decode_base64_into(
+        &mut self,
+        file: &std::fs::File,
+        progress: &mut impl FnMut(u64, Option<u64>),
+    ) -> Result<Option<u64>, Error> {
+        let Body::Base64(source) = &mut self.body else {
+            return Ok(None);
+        };
+        progress(0, None);
+        let result = source
+            .read_to_end(Some(file), &mut |n| progress(n, None))
+            .await;
+        let in_sink = source.is_in_sink();
+        let head = source.head().to_vec();
+        let (decoded_len, media_type) = (source.decoded_len, source.media_type.clone());
+        result.map_err(|failure| self.base64_error(failure))?;
+        self.content_length = decoded_len;
+        self.content_type = media_type;
+        if !in_sink {
+            return Ok(None);
+        }
+        self.check_decoded_start(&head)?;
+        let written = decoded_len.unwrap_or(0);
+        self.read.started = true;
+        self.read.received = written;
+        progress(written, Some(written));
+        Ok(Some(written))
+    }
+
+    /// The error for a base64 reply that could not be read, or that holds
+    /// no output.
+    fn base64_error(&self, failure: Base64Failure) -> Error {
+        match failure {
+            Base64Failure::Read(error) => error.with_request_id(self.meta.request_id.as_deref()),
+            Base64Failure::Format(why) => self.cut(
+                self.key
+                    .scrub(&format!("the base64 {} cannot be read: {why}", K::NAME)),
+            ),
+        }
     }
 
     /// Writes the output to `writer` and flushes it. Returns the number of
@@ -441,18 +531,7 @@ impl<K: MediaOutputKind> MediaOutput<K> {
             }
             return Err(self.not_media(&seen, json_error_message(&seen)));
         }
-        let looks_markup = first == Some(b'<');
-        let wrong_type = declared.as_deref().is_some_and(|t| !type_fits(K::KIND, t));
-        if looks_markup || wrong_type {
-            return Err(self.not_media(&head, None));
-        }
-        let sniffed = sniff(&head);
-        if let (Some(expected), Some(found)) = (K::KIND, sniffed) {
-            if found.kind.is_some_and(|kind| kind != expected) {
-                let message = format!("its bytes are {}, not {}", found.media_type, K::NAME);
-                return Err(self.not_media(&head, Some(message)));
-            }
-        }
+        self.judge_media_start(&head)?;
         self.read.end = EndCheck::for_head(&head);
         if self.content_length.is_none() && self.read.end.is_none() {
             if let Some(declared) = declared.filter(|t| is_checkable_type(t)) {
@@ -462,6 +541,39 @@ impl<K: MediaOutputKind> MediaOutput<K> {
             }
         }
         Ok(Some(head))
+    }
+
+    /// Judges the start of an output decoded whole (its first bytes), as
+    /// [`MediaOutput::check_start`] does a streamed one.
+    fn check_decoded_start(&self, head: &[u8]) -> Result<(), Error> {
+        let declared = self.content_type.as_deref().map(essence);
+        let first = head.iter().copied().find(|b| !b.is_ascii_whitespace());
+        let looks_json = matches!(first, Some(b'{' | b'['));
+        let says_json = declared.as_deref().is_some_and(is_json_type);
+        if head.is_empty() || looks_json || says_json {
+            return Err(self.not_media(head, json_error_message(head)));
+        }
+        self.judge_media_start(head)
+    }
+
+    /// Refuses a start that is markup, of a type that does not fit the
+    /// kind, or whose bytes are another kind of media.
+    fn judge_media_start(&self, head: &[u8]) -> Result<(), Error> {
+        let declared = self.content_type.as_deref().map(essence);
+        let first = head.iter().copied().find(|b| !b.is_ascii_whitespace());
+        let looks_markup = first == Some(b'<');
+        let wrong_type = declared.as_deref().is_some_and(|t| !type_fits(K::KIND, t));
+        if looks_markup || wrong_type {
+            return Err(self.not_media(head, None));
+        }
+        let sniffed = sniff(head);
+        if let (Some(expected), Some(found)) = (K::KIND, sniffed) {
+            if found.kind.is_some_and(|kind| kind != expected) {
+                let message = format!("its bytes are {}, not {}", found.media_type, K::NAME);
+                return Err(self.not_media(head, Some(message)));
+            }
+        }
+        Ok(())
     }
 
     /// A body cut short, or one whose end cannot be trusted, is an error.
@@ -496,9 +608,17 @@ impl<K: MediaOutputKind> MediaOutput<K> {
                     Err(error.with_request_id(self.meta.request_id.as_deref()))
                 }
             },
-            Body::Base64(source) => source
-                .next_piece()
-                .map_err(|why| self.cut(format!("the base64 {} cannot be read: {why}", K::NAME))),
+            Body::Base64(source) => {
+                let was_reading = source.is_reading();
+                let piece = source.next_piece().await;
+                if was_reading {
+                    // The reply was read to its end: its size and type
+                    // are known now.
+                    self.content_length = source.decoded_len;
+                    self.content_type = source.media_type.clone();
+                }
+                piece.map_err(|failure| self.base64_error(failure))
+            }
             #[cfg(test)]
             Body::Memory { bytes, offset } => {
                 if *offset >= bytes.len() {

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod base64_save;
 mod canary;
 mod env;
 mod errors;
