@@ -3,12 +3,11 @@
 //! failures sorted into [`Error`]s.
 
 use std::fmt;
-use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{HeaderValue, CONTENT_TYPE, LOCATION};
+use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE, LOCATION};
 use reqwest::{IntoUrl, RequestBuilder, Response, Url};
 use tokio::sync::Semaphore;
 use tracing::Instrument as _;
@@ -21,6 +20,9 @@ use crate::secret::ApiKey;
 
 /// Most of an error body that is kept.
 const ERROR_BODY_LIMIT: usize = 1 << 20;
+
+/// The header the API key goes in (a name, so that no request parses it).
+const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 
 /// Most redirects a GET follows.
 pub(crate) const MAX_REDIRECTS: usize = 5;
@@ -245,15 +247,15 @@ impl Client {
             .inner
             .http
             .post(url)
-            .header("x-api-key", self.key_header()?)
-            .header(CONTENT_TYPE, "application/json"))
+            .header(API_KEY_HEADER, self.key_header()?)
+            .header(CONTENT_TYPE, HeaderValue::from_static("application/json")))
     }
 
     /// A GET, with the key when `with_key`.
     pub(crate) fn get(&self, url: &str, with_key: bool) -> Result<RequestBuilder, Error> {
         let request = self.inner.http.get(url);
         Ok(if with_key {
-            request.header("x-api-key", self.key_header()?)
+            request.header(API_KEY_HEADER, self.key_header()?)
         } else {
             request
         })
@@ -535,54 +537,6 @@ impl Client {
     }
 }
 
-/// Runs `call` (a model call's exchange and the reading of its reply) on
-/// one of the runtime's worker threads when the caller is not a task of a
-/// multi-thread runtime: the main future of `#[tokio::main]`, run by
-/// `block_on` on a thread of its own. hyper's connection task runs on a
-/// worker, so from there every message of the exchange (the request, the
-/// reply's head, its body) would wake another thread; as a task, the call
-/// and the connection task share a worker (tokio runs the task a task
-/// wakes next, on the same thread), and the caller is woken once, with the
-/// outcome. Anywhere else (a task already, a current-thread runtime) `call`
-/// simply runs where it is.
-///
-/// The caller's tracing subscriber goes with the call. Dropping the
-/// returned future aborts the task, as dropping `call` itself would stop
-/// it; a panic in `call` is resumed in the caller.
-pub(crate) async fn on_a_worker<T: Send + 'static>(
-    call: impl Future<Output = Result<T, Error>> + Send + 'static,
-) -> Result<T, Error> {
-    use tokio::runtime::{Handle, RuntimeFlavor};
-    use tracing::instrument::WithSubscriber as _;
-    let off_the_workers = tokio::task::try_id().is_none()
-        && Handle::try_current()
-            .is_ok_and(|handle| matches!(handle.runtime_flavor(), RuntimeFlavor::MultiThread));
-    if !off_the_workers {
-        return call.await;
-    }
-    let mut task = AbortOnDrop(tokio::spawn(call.with_current_subscriber()));
-    match (&mut task.0).await {
-        Ok(outcome) => outcome,
-        Err(failure) => match failure.try_into_panic() {
-            Ok(panic) => std::panic::resume_unwind(panic),
-            // Only a runtime shutting down cancels the task (dropping this
-            // future drops its result too).
-            Err(_) => Err(Error::decode(
-                "the runtime shut down while the call was in flight: it may have been billed",
-            )),
-        },
-    }
-}
-
-/// A spawned task that is aborted when its handle is dropped.
-struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
-
-impl<T> Drop for AbortOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
 /// Whether two URLs share scheme, host and port.
 pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme()
@@ -802,122 +756,5 @@ mod tests {
             client.request_url("a b/é", false),
             "http://127.0.0.1:1/v2/requests/a%20b%2F%C3%A9"
         );
-    }
-
-    /// Where `on_a_worker` ran its call: the thread, and the task (`None`
-    /// outside of one).
-    async fn where_it_ran() -> (std::thread::ThreadId, Option<tokio::task::Id>) {
-        on_a_worker(async { Ok((std::thread::current().id(), tokio::task::try_id())) })
-            .await
-            .unwrap()
-    }
-
-    #[test]
-    fn from_block_on_a_call_runs_as_a_task_on_a_worker() {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let (thread, task) = runtime.block_on(where_it_ran());
-        assert_ne!(thread, std::thread::current().id());
-        assert!(task.is_some(), "ran as a task");
-    }
-
-    #[test]
-    fn anywhere_else_a_call_runs_where_it_is() {
-        let single = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let here = std::thread::current().id();
-        assert_eq!(single.block_on(where_it_ran()), (here, None));
-        let multi = tokio::runtime::Runtime::new().unwrap();
-        multi.block_on(async {
-            tokio::spawn(async {
-                let (thread, task) = where_it_ran().await;
-                assert_eq!(thread, std::thread::current().id());
-                assert_eq!(task, Some(tokio::task::id()), "in the caller's own task");
-            })
-            .await
-            .unwrap();
-        });
-    }
-
-    #[test]
-    fn dropping_the_call_aborts_its_task_and_a_panic_reaches_the_caller() {
-        struct SetOnDrop(Arc<std::sync::atomic::AtomicBool>);
-        impl Drop for SetOnDrop {
-            fn drop(&mut self) {
-                self.0.store(true, std::sync::atomic::Ordering::SeqCst);
-            }
-        }
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        let dropped = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let guard = SetOnDrop(dropped.clone());
-        let (started, is_running) = tokio::sync::oneshot::channel::<()>();
-        runtime.block_on(async {
-            let call = on_a_worker(async move {
-                let _guard = guard;
-                let _ = started.send(());
-                std::future::pending::<Result<(), Error>>().await
-            });
-            tokio::select! {
-                _ = call => unreachable!("the call never ends"),
-                _ = is_running => {}
-            }
-            // The call is dropped here: its task is aborted, dropping the
-            // future it ran (and with it, in a real call, the request).
-            for _ in 0..100 {
-                if dropped.load(std::sync::atomic::Ordering::SeqCst) {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-        });
-        assert!(dropped.load(std::sync::atomic::Ordering::SeqCst));
-
-        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            runtime.block_on(on_a_worker(async {
-                if true {
-                    panic!("inside the call");
-                }
-                Ok(())
-            }))
-        }));
-        let payload = panicked.expect_err("the panic is resumed in the caller");
-        assert_eq!(payload.downcast_ref::<&str>(), Some(&"inside the call"));
-    }
-
-    #[test]
-    fn the_callers_subscriber_hears_what_the_task_says() {
-        #[derive(Clone, Default)]
-        struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
-        impl std::io::Write for Captured {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().unwrap().extend_from_slice(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let captured = Captured::default();
-        let writer = captured.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_max_level(tracing::Level::INFO)
-            .finish();
-        // Set on this thread only, as `set_default` does: the workers have
-        // no subscriber of their own.
-        let _guard = tracing::subscriber::set_default(subscriber);
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        let thread = runtime.block_on(on_a_worker(async {
-            tracing::info!("said on a worker");
-            Ok(std::thread::current().id())
-        }));
-        assert_ne!(thread.unwrap(), std::thread::current().id());
-        let text = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
-        assert!(text.contains("said on a worker"), "{text:?}");
     }
 }

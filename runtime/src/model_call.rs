@@ -3,8 +3,6 @@
 //! model's request path, `/{slug}` unless its file states another), read
 //! the metadata headers. Each run is one `segmind.call` tracing span.
 
-use std::future::Future;
-
 use reqwest::Response;
 use tracing::Instrument as _;
 
@@ -45,94 +43,44 @@ impl Client {
         endpoint: Endpoint,
         input: &I,
     ) -> Result<(Response, ResponseMeta), Error> {
-        self.post_model_then(endpoint, input, |_, response, meta| async move {
-            Ok((response, meta))
-        })
-        .await
-    }
-
-    /// [`Client::post_model`], then `then` with the answer (its body
-    /// unread), outside the `segmind.call` span as a caller's own reading
-    /// of the reply would be.
-    ///
-    /// The input is validated and its body made where the caller runs (it
-    /// borrows the input); the exchange and `then` run through
-    /// [`crate::client::on_a_worker`], so that when the caller is not a
-    /// task of a multi-thread runtime (the main future of
-    /// `#[tokio::main]`), the request and the reading of its reply share a
-    /// worker thread with hyper's connection task instead of waking another
-    /// thread for every message.
-    pub(crate) async fn post_model_then<I, T, F, Fut>(
-        &self,
-        endpoint: Endpoint,
-        input: &I,
-        then: F,
-    ) -> Result<T, Error>
-    where
-        I: ModelInput + ?Sized,
-        T: Send + 'static,
-        F: FnOnce(Client, Response, ResponseMeta) -> Fut + Send + 'static,
-        Fut: Future<Output = Result<T, Error>> + Send + 'static,
-    {
+        let slug = input.slug();
         let span = tracing::info_span!(
             "segmind.call",
-            model = input.slug(),
+            model = slug,
             endpoint = endpoint.version(),
             request_id = tracing::field::Empty,
         );
-        let prepared = async {
+        let call = async {
             let body = self.prepare_body(input).await?;
             let url = self.call_url_parsed(input, endpoint == Endpoint::V2);
-            Ok::<_, Error>((body, url))
-        }
-        .instrument(span.clone())
-        .await;
-        let (body, url) = match prepared {
-            Ok(prepared) => prepared,
-            Err(error) => {
-                report_failure(&span, &error);
-                return Err(error);
+            let timeout = self.request_timeout();
+            let response = self
+                .send(RequestKind::ModelCall, timeout, || {
+                    self.post_json(url.clone(), &body)
+                })
+                .await?;
+            let meta = ResponseMeta::from_headers(response.headers());
+            if let Some(id) = &meta.request_id {
+                tracing::Span::current().record("request_id", id.as_str());
             }
+            tracing::info!(
+                status = response.status().as_u16(),
+                cost = meta.cost,
+                remaining_credits = meta.remaining_credits,
+                "model call answered"
+            );
+            Ok((response, meta))
         };
-        let client = self.clone();
-        crate::client::on_a_worker(async move {
-            let exchange = async {
-                let timeout = client.request_timeout();
-                let response = client
-                    .send(RequestKind::ModelCall, timeout, || {
-                        client.post_json(url.clone(), &body)
-                    })
-                    .await?;
-                let meta = ResponseMeta::from_headers(response.headers());
-                if let Some(id) = &meta.request_id {
-                    tracing::Span::current().record("request_id", id.as_str());
-                }
-                tracing::info!(
-                    status = response.status().as_u16(),
-                    cost = meta.cost,
-                    remaining_credits = meta.remaining_credits,
-                    "model call answered"
+        let outcome: Result<_, Error> = call.instrument(span.clone()).await;
+        if let Err(error) = &outcome {
+            span.in_scope(|| {
+                tracing::warn!(
+                    error = %error,
+                    may_have_been_billed = error.may_have_been_billed(),
+                    "model call failed"
                 );
-                Ok((response, meta))
-            };
-            let outcome: Result<_, Error> = exchange.instrument(span.clone()).await;
-            if let Err(error) = &outcome {
-                report_failure(&span, error);
-            }
-            let (response, meta) = outcome?;
-            then(client, response, meta).await
-        })
-        .await
+            });
+        }
+        outcome
     }
-}
-
-/// The `model call failed` event of a run's span.
-fn report_failure(span: &tracing::Span, error: &Error) {
-    span.in_scope(|| {
-        tracing::warn!(
-            error = %error,
-            may_have_been_billed = error.may_have_been_billed(),
-            "model call failed"
-        );
-    });
 }

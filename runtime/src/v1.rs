@@ -8,7 +8,6 @@ use crate::media_output::content_type_of;
 use crate::base64_reply::{stream_base64, Base64Failure};
 use crate::client::Client;
 use crate::error::Error;
-use crate::meta::ResponseMeta;
 use crate::model::ModelInput;
 use crate::model_call::Endpoint;
 use crate::model_output::sealed::{Reply, ReplyKind};
@@ -35,20 +34,7 @@ impl Client {
     /// sending.
     pub async fn run<O: ModelOutput, I: ModelInput + ?Sized>(&self, input: &I) -> Result<O, Error> {
         check_kind::<O>(input)?;
-        self.post_model_then(Endpoint::V1, input, |client, response, meta| async move {
-            client.read_v1_reply(response, meta).await
-        })
-        .await
-    }
-
-    /// Reads a v1 answer as the output type `O`: a media body left to
-    /// stream, a base64 reply decoded as it streams, or a JSON answer read
-    /// whole.
-    async fn read_v1_reply<O: ModelOutput>(
-        &self,
-        response: reqwest::Response,
-        meta: ResponseMeta,
-    ) -> Result<O, Error> {
+        let (response, meta) = self.post_model(Endpoint::V1, input).await?;
         let timeout = self.request_timeout();
         let content_type = content_type_of(&response);
         let whole = O::WHOLE_JSON

@@ -1,7 +1,7 @@
 //! Calls made from the main future of a multi-thread runtime (`block_on`
-//! on a thread that is not a worker, as in `#[tokio::main]`) run their
-//! exchange as a task on a worker: every guarantee of a call holds there
-//! too, and dropping the call still stops it.
+//! on a thread that is not a worker, as in `#[tokio::main]`), where hyper's
+//! connection task runs on another thread than the call: every guarantee
+//! of a call holds there too, and dropping the call stops it.
 
 use std::time::Duration;
 
