@@ -32,6 +32,12 @@
 //! non-zero when ours, from a task or on a current-thread runtime, makes
 //! fewer than 0.9× curl's calls per second.
 //!
+//! For information, not gated, it also times small calls whose output is
+//! saved to a file (a 1 KiB video): `curl` writing each reply over one
+//! file, ours saving atomically with and without the durability sync.
+//! `PER_CALL_SAVE_N` (default 500) and `PER_CALL_SAVE_ROUNDS` (default 5)
+//! size that part.
+//!
 //! Run with `cargo bench -p segmind-tests --bench per_call`.
 //! `PER_CALL_N` (default 5000) and `PER_CALL_ROUNDS` (default 15) change the
 //! size of the run. `PER_CALL_ONLY=<side>` (`task`, `current-thread`,
@@ -46,8 +52,8 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use segmind::{llava_v1_6, Client, RetryPolicy};
-use segmind_server::{ServerConfig, TestServer};
+use segmind::{hallo, llava_v1_6, Client, OutputFile, RetryPolicy};
+use segmind_server::{ServerConfig, TestServer, VideoSource};
 use tokio::runtime::Runtime;
 
 /// Ours must make at least this share of curl's calls per second.
@@ -79,6 +85,9 @@ struct Setup {
     curl_config: PathBuf,
     curl_warm_up: PathBuf,
 }
+
+/// Size of the video of the save figures.
+const SAVED_BYTES: u64 = 1024;
 
 /// Calls per side before the rounds.
 const WARM_UP: usize = 100;
@@ -123,13 +132,18 @@ async fn bare(url: String, user_agent: String, body: Arc<[u8]>, n: usize) -> Dur
     start.elapsed()
 }
 
-/// Writes the curl config: N transfers of the URL (the replies go to
-/// curl's standard output, `/dev/null`).
-fn curl_config(dir: &Path, url: &str, n: usize) -> PathBuf {
-    let path = dir.join(format!("curl-{n}.cfg"));
+/// Writes the curl config: N transfers of the URL, each reply written to
+/// `output` (the same file each time) or else to curl's standard output,
+/// `/dev/null`.
+fn curl_config(dir: &Path, url: &str, n: usize, output: Option<&Path>) -> PathBuf {
+    let name = if output.is_some() { "save" } else { "call" };
+    let path = dir.join(format!("curl-{name}-{n}.cfg"));
     let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("curl config"));
     for _ in 0..n {
         writeln!(file, "url = \"{url}\"").expect("curl config");
+        if let Some(output) = output {
+            writeln!(file, "output = \"{}\"", output.display()).expect("curl config");
+        }
     }
     file.flush().expect("curl config");
     path
@@ -140,7 +154,7 @@ fn curl_config(dir: &Path, url: &str, n: usize) -> PathBuf {
 /// transfer's status and connections opened, which must be 200s and one
 /// connection in all (the warm-up checks; the timed runs, with the same
 /// config, skip the extra write per transfer).
-fn curl(setup: &Setup, config: &Path, n: usize, check: bool) -> Duration {
+fn curl(setup: &Setup, config: &Path, body_path: &Path, n: usize, check: bool) -> Duration {
     let mut command = Command::new("curl");
     command
         .args([
@@ -155,7 +169,7 @@ fn curl(setup: &Setup, config: &Path, n: usize, check: bool) -> Duration {
         .args(["-H", "content-type: application/json"])
         .args(["-A", &setup.user_agent])
         .arg("--data-binary")
-        .arg(format!("@{}", setup.body_path.display()))
+        .arg(format!("@{}", body_path.display()))
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     if check {
@@ -233,8 +247,10 @@ impl Side {
         let body: Arc<[u8]> = setup.body.clone().into();
         let (url, agent) = (setup.url.clone(), setup.user_agent.clone());
         match self {
-            Side::Curl if n == WARM_UP => curl(setup, &setup.curl_warm_up, n, true),
-            Side::Curl => curl(setup, &setup.curl_config, n, false),
+            Side::Curl if n == WARM_UP => {
+                curl(setup, &setup.curl_warm_up, &setup.body_path, n, true)
+            }
+            Side::Curl => curl(setup, &setup.curl_config, &setup.body_path, n, false),
             Side::Task => in_task(multi, ours(base, n)),
             Side::CurrentThread => single.block_on(ours(base, n)),
             Side::BlockOn => multi.block_on(ours(base, n)),
@@ -242,6 +258,80 @@ impl Side {
             Side::BareTask => in_task(multi, bare(url, agent, body, n)),
         }
     }
+}
+
+/// N hallo calls, each tiny video saved to `path` (synced when `sync`).
+async fn ours_saved(base_url: String, n: usize, path: PathBuf, sync: bool) -> Duration {
+    let input = hallo::Input::new(
+        "https://media.example/face.png",
+        "https://media.example/voice.mp3",
+    );
+    let start = Instant::now();
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url(base_url)
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("client");
+    for _ in 0..n {
+        let video = client.hallo(&input).await.expect("our call");
+        let out = OutputFile::create(&path).expect("output file").sync(sync);
+        let written = video.save_into(out, |_, _| {}).await.expect("saved");
+        assert_eq!(written, SAVED_BYTES);
+    }
+    start.elapsed()
+}
+
+/// For information: small calls whose output is saved, as the issue's
+/// first figure was made (a video model, the output saved). `curl` writes
+/// each reply over one file; ours saves atomically (a temporary file,
+/// renamed), without and with the durability sync, on a current-thread
+/// runtime. Not gated.
+fn save_figures(setup: &Setup, server: &TestServer, single: &Runtime, dir: &Path) {
+    let n = env_number("PER_CALL_SAVE_N", 500);
+    let rounds = env_number("PER_CALL_SAVE_ROUNDS", 5);
+    let path = dir.join("ours.mp4");
+    let base = setup.base_url.clone();
+    single.block_on(ours_saved(base.clone(), 10, path.clone(), false));
+    let sent = server
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.method == "POST" && r.path.ends_with("/hallo"))
+        .expect("a recorded hallo POST");
+    let body_path = dir.join("hallo.json");
+    std::fs::write(&body_path, &sent.body).expect("body");
+    let url = format!("{}{}", setup.base_url, sent.path);
+    let curl_out = dir.join("curl.mp4");
+    let config = curl_config(dir, &url, n, Some(&curl_out));
+    curl(
+        setup,
+        &curl_config(dir, &url, 10, Some(&curl_out)),
+        &body_path,
+        10,
+        true,
+    );
+    let (mut t_curl, mut t_plain, mut t_synced) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        t_curl.push(curl(setup, &config, &body_path, n, false));
+        t_plain.push(single.block_on(ours_saved(base.clone(), n, path.clone(), false)));
+        t_synced.push(single.block_on(ours_saved(base.clone(), n, path.clone(), true)));
+    }
+    assert_eq!(
+        std::fs::metadata(&curl_out).expect("curl's file").len(),
+        SAVED_BYTES
+    );
+    println!(
+        "for information: {n} calls of hallo, each {SAVED_BYTES} B video saved, {rounds} rounds alternating (current-thread rt)"
+    );
+    let curl_rate = summary("curl -o file", &t_curl, n);
+    let plain = summary("ours, saved without sync", &t_plain, n);
+    let synced = summary("ours, saved and synced", &t_synced, n);
+    println!(
+        "ours saved without sync {:.2}× curl; with the sync {:.2}× curl",
+        plain / curl_rate,
+        synced / curl_rate
+    );
 }
 
 /// Runs `future` as a task of the multi-thread runtime (on its workers).
@@ -279,7 +369,9 @@ fn main() -> ExitCode {
         .expect("server runtime");
     let server = server_rt
         .block_on(TestServer::start(
-            ServerConfig::new(segmind_server::workspace_schema_dir()).with_max_records(16),
+            ServerConfig::new(segmind_server::workspace_schema_dir())
+                .with_max_records(16)
+                .with_video(VideoSource::Generated { size: SAVED_BYTES }),
         ))
         .expect("server");
     let base_url = server.base_url();
@@ -306,8 +398,8 @@ fn main() -> ExitCode {
         base_url,
         user_agent: sent.header("user-agent").unwrap_or("").to_owned(),
         body_path: dir.path().join("body.json"),
-        curl_config: curl_config(dir.path(), &url, n),
-        curl_warm_up: curl_config(dir.path(), &url, WARM_UP),
+        curl_config: curl_config(dir.path(), &url, n, None),
+        curl_warm_up: curl_config(dir.path(), &url, WARM_UP, None),
         url,
         body: sent.body.clone(),
     };
@@ -377,6 +469,7 @@ fn main() -> ExitCode {
         info(Side::Task, Side::BareTask),
         info(Side::BareTask, Side::Curl),
     );
+    save_figures(&setup, &server, &single, dir.path());
     drop(server);
     if met {
         ExitCode::SUCCESS
