@@ -8,7 +8,7 @@
 //! `llava-v1.6`, whose v1 reply is a small JSON document; every side sends
 //! the same headers and the same body (the one our client sent, taken from
 //! the server's request log) and reads the whole reply (`curl` writes it to
-//! `/dev/null`; ours parses it, as `client.llava_v1_6` does, with every
+//! its standard output, which is discarded; ours parses it, as `client.llava_v1_6` does, with every
 //! guarantee of a call: validation, the no-retry rule of a billed POST, the
 //! key's redaction, the reply checks).
 //!
@@ -134,7 +134,7 @@ async fn bare(url: String, user_agent: String, body: Arc<[u8]>, n: usize) -> Dur
 
 /// Writes the curl config: N transfers of the URL, each reply written to
 /// `output` (the same file each time) or else to curl's standard output,
-/// `/dev/null`.
+/// which is discarded.
 fn curl_config(dir: &Path, url: &str, n: usize, output: Option<&Path>) -> PathBuf {
     let name = if output.is_some() { "save" } else { "call" };
     let path = dir.join(format!("curl-{name}-{n}.cfg"));
