@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{HeaderValue, CONTENT_TYPE, LOCATION};
-use reqwest::{RequestBuilder, Response, Url};
+use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE, LOCATION};
+use reqwest::{IntoUrl, RequestBuilder, Response, Url};
 use tokio::sync::Semaphore;
 use tracing::Instrument as _;
 
@@ -20,6 +20,9 @@ use crate::secret::ApiKey;
 
 /// Most of an error body that is kept.
 const ERROR_BODY_LIMIT: usize = 1 << 20;
+
+/// The header the API key goes in (a name, so that no request parses it).
+const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 
 /// Most redirects a GET follows.
 pub(crate) const MAX_REDIRECTS: usize = 5;
@@ -39,6 +42,9 @@ pub(crate) struct Inner {
     /// `None` when the key cannot be a header value (reported per request).
     pub(crate) key_header: Option<HeaderValue>,
     pub(crate) base_url: String,
+    /// `base_url` parsed once, so that building a call's URL is a clone
+    /// and a push of path segments, never a parse.
+    pub(crate) base: Url,
     pub(crate) upload_url: String,
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Duration,
@@ -133,19 +139,34 @@ impl Client {
     /// `{base}/{version}{path}`: the model's request path
     /// ([`ModelInfo::request_path`]) under the API version.
     pub(crate) fn model_url(&self, version: &str, model: &ModelInfo) -> String {
-        let mut segments = vec![version];
-        segments.extend(model.path_segments());
-        self.api_url(&segments)
+        self.model_url_parsed(version, model).into()
+    }
+
+    /// [`Client::model_url`], parsed.
+    fn model_url_parsed(&self, version: &str, model: &ModelInfo) -> Url {
+        let mut url = self.inner.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty()
+                .push(version)
+                .extend(model.path_segments());
+        }
+        url
     }
 
     /// Where a call of `input` is POSTed: [`Client::v2_url`] of its model
     /// when `v2` (else [`Client::v1_url`]), or for an input without a schema
     /// (a [`crate::JsonInput`]) `{base}/v1/{slug}` and `{base}/v2/{slug}`.
     pub fn call_url<I: ModelInput + ?Sized>(&self, input: &I, v2: bool) -> String {
+        self.call_url_parsed(input, v2).into()
+    }
+
+    /// [`Client::call_url`], parsed: what a call hands to the HTTP stack,
+    /// which then need not parse it again.
+    pub(crate) fn call_url_parsed<I: ModelInput + ?Sized>(&self, input: &I, v2: bool) -> Url {
         let version = if v2 { "v2" } else { "v1" };
         match input.info() {
-            Some(model) => self.model_url(version, model),
-            None => self.api_url(&[version, input.slug()]),
+            Some(model) => self.model_url_parsed(version, model),
+            None => self.api_url_parsed(&[version, input.slug()]),
         }
     }
 
@@ -173,23 +194,22 @@ impl Client {
     /// The base URL with these path segments appended, each percent-encoded
     /// by `Url::path_segments_mut` so that a slug or an id stays one segment.
     fn api_url(&self, segments: &[&str]) -> String {
-        // The base URL was checked when the client was built.
-        let Ok(mut url) = Url::parse(self.base_url()) else {
-            return format!("{}/{}", self.base_url(), segments.join("/"));
-        };
+        self.api_url_parsed(segments).into()
+    }
+
+    /// [`Client::api_url`], parsed.
+    fn api_url_parsed(&self, segments: &[&str]) -> Url {
+        let mut url = self.inner.base.clone();
         if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty().extend(segments);
         }
-        url.into()
+        url
     }
 
     /// Whether `url` has the base URL's scheme, host and port, so it may be
     /// sent the API key.
     pub(crate) fn is_same_origin(&self, url: &str) -> bool {
-        match (Url::parse(url), Url::parse(self.base_url())) {
-            (Ok(a), Ok(b)) => same_origin(&a, &b),
-            _ => false,
-        }
+        Url::parse(url).is_ok_and(|url| same_origin(&url, &self.inner.base))
     }
 
     fn key_header(&self) -> Result<HeaderValue, Error> {
@@ -201,7 +221,7 @@ impl Client {
     /// A JSON POST with the key.
     pub(crate) fn post_json(
         &self,
-        url: &str,
+        url: impl IntoUrl,
         body: &serde_json::Value,
     ) -> Result<RequestBuilder, Error> {
         Ok(self.json_post(url)?.json(body))
@@ -211,7 +231,7 @@ impl Client {
     /// streamed from `body` (sent with its length, not chunked).
     pub(crate) fn post_json_stream(
         &self,
-        url: &str,
+        url: impl IntoUrl,
         len: u64,
         body: reqwest::Body,
     ) -> Result<RequestBuilder, Error> {
@@ -222,20 +242,20 @@ impl Client {
     }
 
     /// A POST with the key and the JSON content type, still without a body.
-    fn json_post(&self, url: &str) -> Result<RequestBuilder, Error> {
+    fn json_post(&self, url: impl IntoUrl) -> Result<RequestBuilder, Error> {
         Ok(self
             .inner
             .http
             .post(url)
-            .header("x-api-key", self.key_header()?)
-            .header(CONTENT_TYPE, "application/json"))
+            .header(API_KEY_HEADER, self.key_header()?)
+            .header(CONTENT_TYPE, HeaderValue::from_static("application/json")))
     }
 
     /// A GET, with the key when `with_key`.
     pub(crate) fn get(&self, url: &str, with_key: bool) -> Result<RequestBuilder, Error> {
         let request = self.inner.http.get(url);
         Ok(if with_key {
-            request.header("x-api-key", self.key_header()?)
+            request.header(API_KEY_HEADER, self.key_header()?)
         } else {
             request
         })
@@ -394,7 +414,12 @@ impl Client {
     ) -> Result<Response, Error> {
         let mut hops = 0;
         loop {
-            let repeat = request.try_clone();
+            // Only a POST is repeated as it is (a GET is built anew for
+            // its target), so only a POST keeps a copy.
+            let repeat = match kind {
+                RequestKind::Get => None,
+                RequestKind::Post | RequestKind::ModelCall => request.try_clone(),
+            };
             let from = request.url().clone();
             let response = self
                 .inner

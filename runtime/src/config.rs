@@ -299,6 +299,9 @@ impl<C> ClientBuilder<C> {
             _ => DEFAULT_UPLOAD_URL.to_owned(),
         });
         let base_url = base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        // Checked by `checked_url` (or the default), so this parse holds.
+        let base = Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("the base URL is not a URL: {e}")))?;
         let max_concurrent_requests = self
             .max_concurrent_requests
             .unwrap_or(DEFAULT_MAX_CONCURRENT_REQUESTS)
@@ -322,6 +325,7 @@ impl<C> ClientBuilder<C> {
             api_key,
             key_header,
             base_url,
+            base,
             upload_url,
             connect_timeout,
             request_timeout,

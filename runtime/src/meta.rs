@@ -4,20 +4,24 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{AsHeaderName, HeaderMap, HeaderName};
 
 use crate::timestamp::{parse_reset_time, parse_retry_after};
 
+// The names are `HeaderName`s, not text: a lookup by text would check and
+// lower-case the name on every reply.
+
 /// Header with the credits left on the account after the call.
-pub(crate) const REMAINING_CREDITS: &str = "x-remaining-credits";
+pub(crate) const REMAINING_CREDITS: HeaderName = HeaderName::from_static("x-remaining-credits");
 /// Header with the price of the call.
-pub(crate) const COST: &str = "x-cost";
+pub(crate) const COST: HeaderName = HeaderName::from_static("x-cost");
 /// Header with Segmind's id of the request.
-pub(crate) const REQUEST_ID: &str = "x-request-id";
+pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Header with the time the model took, in seconds.
-pub(crate) const GENERATION_TIME: &str = "x-generation-time";
+pub(crate) const GENERATION_TIME: HeaderName = HeaderName::from_static("x-generation-time");
 /// Header with the moment the rate limit resets.
-pub(crate) const RATE_LIMIT_RESET_AT: &str = "x-rate-limit-reset-at-utc";
+pub(crate) const RATE_LIMIT_RESET_AT: HeaderName =
+    HeaderName::from_static("x-rate-limit-reset-at-utc");
 
 /// What Segmind's reply headers say about a call. Every field is optional:
 /// Segmind does not always send them, and a value that does not parse is
@@ -65,14 +69,14 @@ impl ResponseMeta {
 
 /// The trimmed text of a header, when it is present, visible ASCII and not
 /// empty.
-pub(crate) fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn header_text(headers: &HeaderMap, name: impl AsHeaderName) -> Option<&str> {
     let text = headers.get(name)?.to_str().ok()?.trim();
     (!text.is_empty()).then_some(text)
 }
 
 /// The `Retry-After` header as a wait from `now`.
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    header_text(headers, "retry-after").and_then(|text| parse_retry_after(text, now))
+    header_text(headers, reqwest::header::RETRY_AFTER).and_then(|text| parse_retry_after(text, now))
 }
 
 /// A finite number written plainly, with an optional leading `$` and an

@@ -52,11 +52,11 @@ impl Client {
         );
         let call = async {
             let body = self.prepare_body(input).await?;
-            let url = self.call_url(input, endpoint == Endpoint::V2);
+            let url = self.call_url_parsed(input, endpoint == Endpoint::V2);
             let timeout = self.request_timeout();
             let response = self
                 .send(RequestKind::ModelCall, timeout, || {
-                    self.post_json(&url, &body)
+                    self.post_json(url.clone(), &body)
                 })
                 .await?;
             let meta = ResponseMeta::from_headers(response.headers());

@@ -34,7 +34,7 @@ impl ApiKey {
     /// `text` with every occurrence of the key replaced by `[redacted]`,
     /// in any of the forms a server may echo it (see [`ApiKey::scrub_bytes`]).
     pub(crate) fn scrub(&self, text: &str) -> String {
-        if !self.may_occur_in(text.as_bytes()) {
+        if !self.occurs_in(text.as_bytes()) {
             return text.to_owned();
         }
         String::from_utf8_lossy(&self.scrub_bytes(text.as_bytes())).into_owned()
@@ -47,7 +47,7 @@ impl ApiKey {
     /// a form body would write it. Matching is on bytes, so it also works
     /// inside bodies that are not UTF-8.
     pub(crate) fn scrub_bytes(&self, bytes: &[u8]) -> Vec<u8> {
-        if !self.may_occur_in(bytes) {
+        if !self.occurs_in(bytes) {
             return bytes.to_vec();
         }
         let mut out = Vec::with_capacity(bytes.len());
@@ -70,7 +70,22 @@ impl ApiKey {
     /// Whether the key, in any form, occurs in `bytes`.
     pub(crate) fn occurs_in(&self, bytes: &[u8]) -> bool {
         self.may_occur_in(bytes)
-            && (0..bytes.len()).any(|i| self.encoded_match(&bytes[i..]).is_some())
+            && self
+                .match_starts(bytes)
+                .any(|i| self.encoded_match(&bytes[i..]).is_some())
+    }
+
+    /// Every offset of `bytes` where a form of the key may start: its
+    /// first byte as it is, or an escape (`%`, `\`; `+` for a leading
+    /// space). Every other offset cannot start a match, and is skipped
+    /// with `memchr` rather than tried.
+    fn match_starts<'a>(&self, bytes: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+        let first = self.0.as_bytes().first().copied().unwrap_or(b'%');
+        let pluses = (first == b' ')
+            .then(|| memchr::memchr_iter(b'+', bytes))
+            .into_iter()
+            .flatten();
+        memchr::memchr3_iter(first, b'%', b'\\', bytes).chain(pluses)
     }
 
     /// A cheap pre-check: the shortest form of the key is the key itself, so
@@ -124,12 +139,15 @@ impl ApiKey {
 /// How many bytes at the start of `text` spell the byte `want`: the byte
 /// itself, `%XX`, `\uXXXX`, a JSON short escape, or `+` for a space.
 fn encoded_byte(text: &[u8], want: u8) -> Option<usize> {
+    // Hex digits, either case, spelling exactly `want`.
     let hex_is = |digits: &[u8]| -> bool {
-        std::str::from_utf8(digits)
-            .ok()
-            .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
-            .and_then(|d| u32::from_str_radix(d, 16).ok())
-            == Some(u32::from(want))
+        digits
+            .iter()
+            .try_fold(0u32, |value, &digit| {
+                let digit = char::from(digit).to_digit(16)?;
+                Some((value << 4) | digit)
+            })
+            .is_some_and(|value| value == u32::from(want))
     };
     match text {
         [first, ..] if *first == want => Some(1),
@@ -226,5 +244,58 @@ mod tests {
             value,
             serde_json::json!({"[redacted]": [1, {"a": "x [redacted]"}], "n": 5})
         );
+    }
+
+    /// The plain scan the fast one must agree with: a match tried at
+    /// every offset.
+    fn occurs_at_some_offset(key: &ApiKey, bytes: &[u8]) -> bool {
+        !key.0.is_empty() && (0..bytes.len()).any(|i| key.encoded_match(&bytes[i..]).is_some())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_skipping_scan_finds_what_the_plain_scan_finds(
+            key in "[ a-c%+\\\\/-]{1,4}",
+            filler in proptest::collection::vec("[ a-c%+\\\\/u0-9A-F-]{0,3}|%2[0-9A-F]|%6[1-3]|\\\\u00[2-6][0-9a-f]|\\\\/", 0..8),
+        ) {
+            let key = ApiKey::new(key);
+            let text = filler.concat();
+            proptest::prop_assert_eq!(
+                key.occurs_in(text.as_bytes()),
+                occurs_at_some_offset(&key, text.as_bytes()),
+                "{:?}", text
+            );
+            // With the key spliced in, in its plain form, it is found.
+            let spliced = format!("{text}{}{text}", key.0);
+            proptest::prop_assert!(key.occurs_in(spliced.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn hex_escapes_spell_exactly_the_byte() {
+        let key = ApiKey::new("s");
+        assert!(key.occurs_in(b"%73") && key.occurs_in(b"\\u0073") && key.occurs_in(b"%73"));
+        assert!(key.occurs_in(b"x\\u0073"));
+        for other in [
+            &b"%74"[..],
+            b"%7",
+            b"%g3",
+            b"\\u0074",
+            b"\\u073",
+            b"\\u+073",
+            b"%+7",
+        ] {
+            assert!(!key.occurs_in(other), "{}", String::from_utf8_lossy(other));
+        }
+        // A space may be written `+`, `%20` or `\\u0020`.
+        let spaced = ApiKey::new(" k");
+        for echoed in [&b"+k"[..], b"%20k", b"\\u0020k", b" k"] {
+            assert!(
+                spaced.occurs_in(echoed),
+                "{}",
+                String::from_utf8_lossy(echoed)
+            );
+        }
+        assert!(!key.occurs_in(b"+"));
     }
 }

@@ -18,3 +18,4 @@ mod secrets;
 mod uploads;
 mod v1;
 mod v2;
+mod workers;
