@@ -318,7 +318,10 @@ impl FieldInfo {
         self
     }
 
-    /// Must be a multiple of `multiple`.
+    /// Must be a multiple of `multiple`. Only with the `multiple-of`
+    /// feature, which brings in the code that checks it: a schema that
+    /// uses `multipleOf` cannot be compiled without it.
+    #[cfg(feature = "multiple-of")]
     pub const fn multiple_of(mut self, multiple: Limit) -> Self {
         self.multiple_of = Some(multiple);
         self
@@ -336,7 +339,10 @@ impl FieldInfo {
         self
     }
 
-    /// Matching this regular expression.
+    /// Matching this regular expression. Only with the `pattern` feature,
+    /// which brings in the `regex` crate that checks it: a schema that uses
+    /// `pattern` cannot be compiled without it.
+    #[cfg(feature = "pattern")]
     pub const fn pattern(mut self, pattern: &'static str) -> Self {
         self.pattern = Some(pattern);
         self

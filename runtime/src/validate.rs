@@ -2,10 +2,8 @@
 //! a schema into [`Violations`], which keeps every failure, so a caller sees
 //! all that is wrong with an input at once, before any byte is sent.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::media::Media;
 
@@ -130,6 +128,18 @@ pub enum ViolationKind {
         /// Why it cannot be read.
         reason: String,
     },
+    /// The field has a limit that this build of `segmind-runtime` cannot
+    /// check, because the Cargo feature that checks it is off (`pattern`
+    /// needs the `pattern` feature, `multipleOf` the `multiple-of` feature).
+    /// The generated `segmind` crate turns the feature on for every model
+    /// whose schema uses the keyword, so this only shows when limits are
+    /// written by hand; the input is refused rather than sent unchecked.
+    Unchecked {
+        /// The JSON Schema keyword (`pattern`, `multipleOf`).
+        keyword: &'static str,
+        /// The `segmind-runtime` feature that checks it.
+        feature: &'static str,
+    },
 }
 
 /// One failed check: where in the input, and what is wrong.
@@ -192,6 +202,10 @@ impl fmt::Display for Violation {
             ViolationKind::TooManyItems { length, max_items } => write!(
                 f,
                 "{field}: {length} items, more than the maximum {max_items}"
+            ),
+            ViolationKind::Unchecked { keyword, feature } => write!(
+                f,
+                "{field}: its `{keyword}` cannot be checked: segmind-runtime was built without its `{feature}` feature"
             ),
             ViolationKind::InvalidUrl { value } => {
                 write!(
@@ -296,7 +310,10 @@ impl StringLimits {
 /// `regex` crate) once per process. `None` when the pattern does not
 /// compile, which codegen rules out: it only lets through patterns that mean
 /// the same in ECMA-262 (what JSON Schema speaks) and in the `regex` crate.
+#[cfg(feature = "pattern")]
 pub(crate) fn pattern_matches(pattern: &'static str, text: &str) -> Option<bool> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock, PoisonError};
     static COMPILED: OnceLock<Mutex<HashMap<&'static str, Option<regex::Regex>>>> = OnceLock::new();
     let regex = COMPILED
         .get_or_init(Mutex::default)
@@ -392,8 +409,20 @@ impl Violations {
             }
         }
         if let Some(multiple_of) = limits.multiple_of {
+            #[cfg(feature = "multiple-of")]
             if !is_multiple_of(value, multiple_of) {
                 self.push(field, ViolationKind::NotMultipleOf { value, multiple_of });
+            }
+            #[cfg(not(feature = "multiple-of"))]
+            {
+                let _ = multiple_of;
+                self.push(
+                    field,
+                    ViolationKind::Unchecked {
+                        keyword: "multipleOf",
+                        feature: "multiple-of",
+                    },
+                );
             }
         }
     }
@@ -412,12 +441,24 @@ impl Violations {
             }
         }
         if let Some(pattern) = limits.pattern {
+            #[cfg(feature = "pattern")]
             if pattern_matches(pattern, value) != Some(true) {
                 self.push(
                     field,
                     ViolationKind::PatternMismatch {
                         value: value.to_owned(),
                         pattern,
+                    },
+                );
+            }
+            #[cfg(not(feature = "pattern"))]
+            {
+                let _ = pattern;
+                self.push(
+                    field,
+                    ViolationKind::Unchecked {
+                        keyword: "pattern",
+                        feature: "pattern",
                     },
                 );
             }
@@ -499,6 +540,7 @@ fn compare(value: Limit, bound: Limit) -> std::cmp::Ordering {
 /// JSON Schema's `multipleOf`, decided by the very functions the server's
 /// validator (the `jsonschema` crate) uses: an integer divisor takes the
 /// exact integer path, a fractional one the decimal one.
+#[cfg(feature = "multiple-of")]
 fn is_multiple_of(value: Limit, multiple: Limit) -> bool {
     use jsonschema_value::numeric::{is_multiple_of_float, is_multiple_of_integer};
     let number = match value {
@@ -606,6 +648,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(all(feature = "pattern", feature = "multiple-of"))]
     fn exclusive_bounds_multiples_lengths_and_patterns() {
         let mut v = Violations::new();
         let limits = NumberLimits {
@@ -649,5 +692,46 @@ mod tests {
                 "i: 0 items, fewer than the minimum 1",
             ]
         );
+    }
+
+    /// Without the feature that checks it, a `pattern` or `multipleOf` is
+    /// never skipped: the input is refused with a violation that names the
+    /// feature.
+    #[test]
+    #[cfg(not(all(feature = "pattern", feature = "multiple-of")))]
+    fn a_limit_without_its_feature_is_refused_not_skipped() {
+        let mut v = Violations::new();
+        v.integer(
+            "a",
+            16,
+            &NumberLimits {
+                multiple_of: Some(Limit::Int(8)),
+                ..NumberLimits::NONE
+            },
+        );
+        v.string(
+            "b",
+            "123",
+            &StringLimits {
+                pattern: Some("^[0-9]+$"),
+                ..StringLimits::NONE
+            },
+        );
+        let found = v
+            .finish("m")
+            .map(|()| Vec::new())
+            .unwrap_or_else(|err| err.violations.iter().map(|v| v.to_string()).collect());
+        let mut expected = Vec::new();
+        if cfg!(not(feature = "multiple-of")) {
+            expected.push(
+                "a: its `multipleOf` cannot be checked: segmind-runtime was built without its `multiple-of` feature",
+            );
+        }
+        if cfg!(not(feature = "pattern")) {
+            expected.push(
+                "b: its `pattern` cannot be checked: segmind-runtime was built without its `pattern` feature",
+            );
+        }
+        assert_eq!(found, expected);
     }
 }
