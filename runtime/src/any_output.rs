@@ -79,7 +79,8 @@ impl AnyOutput {
     /// nothing is left on a failure): media as [`MediaOutput::save`] does,
     /// JSON pretty-printed. Returns the number of bytes written.
     pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error> {
-        self.save_into(OutputFile::create(path)?).await
+        self.save_into(OutputFile::create_billed(path.as_ref()).await?)
+            .await
     }
 
     /// [`AnyOutput::save`] into an output file reserved beforehand.

@@ -699,7 +699,7 @@ impl Context {
             // No schema: the reply says what it is.
             let output: AnyOutput = result.download().await?;
             let name = format!("{stem}.{}", output.extension());
-            output.save_into(self.output_file(&name)?).await?;
+            output.save_into(self.output_file(&name).await?).await?;
             return Ok(name);
         }
         if self.target.output.is_some_and(|kind| !kind.is_media()) {
@@ -708,20 +708,22 @@ impl Context {
             let mut text = serde_json::to_vec_pretty(answer.value())
                 .map_err(|e| Error::decode(format!("cannot write the JSON answer: {e}")))?;
             text.push(b'\n');
-            self.output_file(&name)?.save_bytes(&text).await?;
+            self.output_file(&name).await?.save_bytes(&text).await?;
             return Ok(name);
         }
         let output: MediaOutput<AnyMediaKind> = result.download().await?;
         let name = format!("{stem}.{}", output.extension());
         output
-            .save_into(self.output_file(&name)?, |_, _| {})
+            .save_into(self.output_file(&name).await?, |_, _| {})
             .await?;
         Ok(name)
     }
 
     /// The output file `name` in the output folder, synced or not as asked.
-    fn output_file(&self, name: &str) -> Result<OutputFile, Error> {
-        Ok(OutputFile::create(self.out_dir.join(name))?.sync(self.sync))
+    async fn output_file(&self, name: &str) -> Result<OutputFile, Error> {
+        Ok(OutputFile::create_billed(&self.out_dir.join(name))
+            .await?
+            .sync(self.sync))
     }
 }
 

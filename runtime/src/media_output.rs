@@ -332,7 +332,7 @@ impl<K: MediaOutputKind> MediaOutput<K> {
         path: impl AsRef<Path>,
         progress: impl FnMut(u64, Option<u64>),
     ) -> Result<u64, Error> {
-        let out = OutputFile::create(path)?;
+        let out = OutputFile::create_billed(path.as_ref()).await?;
         self.save_into(out, progress).await
     }
 

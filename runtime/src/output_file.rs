@@ -39,6 +39,29 @@ fn out_of_descriptors(e: &std::io::Error) -> bool {
     matches!(e.raw_os_error(), Some(23 | 24)) && cfg!(unix)
 }
 
+/// Runs `attempt` until it succeeds or fails for another reason than a lack
+/// of file descriptors, pausing between tries (5 ms, doubling up to 200 ms),
+/// for at most [`FD_WAIT`]: other calls finishing free theirs.
+async fn when_descriptors_free<T, F>(mut attempt: impl FnMut() -> F) -> Result<T, Error>
+where
+    F: std::future::Future<Output = Result<T, Error>>,
+{
+    // tokio's clock: the same as std's, but one a test can advance.
+    let started = tokio::time::Instant::now();
+    let mut pause = std::time::Duration::from_millis(5);
+    loop {
+        match attempt().await {
+            Err(Error::Io { source, .. })
+                if out_of_descriptors(&source) && started.elapsed() < FD_WAIT =>
+            {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(std::time::Duration::from_millis(200));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// A reserved output: the target path and the temporary file the output is
 /// written to first. Dropping it without saving deletes the temporary file.
 pub struct OutputFile {
@@ -209,22 +232,22 @@ impl OutputFile {
     /// waits for one (other calls finishing free theirs) for up to
     /// [`FD_WAIT`] rather than lose the output.
     pub(crate) async fn writer(&self) -> Result<tokio::fs::File, Error> {
-        let started = std::time::Instant::now();
-        let mut pause = std::time::Duration::from_millis(5);
-        loop {
-            let opened = tokio::fs::OpenOptions::new()
+        when_descriptors_free(|| async {
+            tokio::fs::OpenOptions::new()
                 .write(true)
                 .truncate(true)
                 .open(&*self.temp)
-                .await;
-            match opened {
-                Err(e) if out_of_descriptors(&e) && started.elapsed() < FD_WAIT => {
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(std::time::Duration::from_millis(200));
-                }
-                other => return other.map_err(|e| self.io(e)),
-            }
-        }
+                .await
+                .map_err(|e| self.io(e))
+        })
+        .await
+    }
+
+    /// [`OutputFile::create`] for an output that is billed by now (the save
+    /// methods): when the process is out of file descriptors, it waits for
+    /// one as [`OutputFile::writer`] does, rather than lose the output.
+    pub(crate) async fn create_billed(path: &Path) -> Result<OutputFile, Error> {
+        when_descriptors_free(|| std::future::ready(OutputFile::create(path))).await
     }
 
     /// Renames the temporary file over the target.
@@ -248,6 +271,43 @@ impl OutputFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lack_of_descriptors_is_waited_out_and_other_errors_are_not() {
+        let emfile = || Error::Io {
+            path: None,
+            source: std::io::Error::from_raw_os_error(24),
+        };
+        // Out of descriptors twice, then one is free: the third try wins.
+        let mut tries = 0;
+        let got = when_descriptors_free(|| {
+            tries += 1;
+            std::future::ready(if tries < 3 { Err(emfile()) } else { Ok(tries) })
+        })
+        .await;
+        assert_eq!(got.unwrap(), 3);
+        // Another error is returned at once.
+        let mut tries = 0;
+        let got: Result<(), Error> = when_descriptors_free(|| {
+            tries += 1;
+            std::future::ready(Err(Error::Io {
+                path: None,
+                source: std::io::ErrorKind::PermissionDenied.into(),
+            }))
+        })
+        .await;
+        assert!(matches!(got, Err(Error::Io { .. })));
+        assert_eq!(tries, 1);
+        // A lack that lasts is given up after FD_WAIT, with its error.
+        let started = tokio::time::Instant::now();
+        let got: Result<(), Error> =
+            when_descriptors_free(|| std::future::ready(Err(emfile()))).await;
+        match got {
+            Err(Error::Io { source, .. }) => assert_eq!(source.raw_os_error(), Some(24)),
+            other => panic!("{other:?}"),
+        }
+        assert!(started.elapsed() >= FD_WAIT);
+    }
 
     fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
