@@ -35,14 +35,13 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Claude 3.5 Sonnet (`POST /v1/claude-3.5-sonnet` and `POST /v2/claude-3.5-sonnet`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
     /// The conversation, oldest message first; the last one is the user's. A list, at least 1 item. Each item: An object: [`Message`].
     pub messages: Vec<Message>,
     /// The system prompt: how the model should behave.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
 impl Input {
@@ -91,16 +90,22 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Claude 3.5 Sonnet (`POST /v1/claude-3.5-sonnet`) and waits for the chat reply (typically ~11.2 s); see [`Client::run`](super::Client::run).
-    pub async fn claude_3_5_sonnet(&self, input: &Input) -> rt::Result<rt::ChatOutput> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn claude_3_5_sonnet<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> impl ::core::future::Future<Output = rt::Result<rt::ChatOutput>> + Send + 'a {
+        self.run(input as &dyn rt::ModelInput)
     }
     /// Submits a Claude 3.5 Sonnet job (`POST /v2/claude-3.5-sonnet`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn claude_3_5_sonnet_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn claude_3_5_sonnet_submit<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> impl ::core::future::Future<Output = rt::Result<rt::Job>> + Send + 'a {
+        self.submit(input as &dyn rt::ModelInput)
     }
 }
 /// An object of `messages`: The conversation, oldest message first; the last one is the user's.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Message {
@@ -165,18 +170,15 @@ pub enum Content {
 }
 rt::__private::text_or!(Content, Blocks[ContentBlock]);
 /// An object of `content`: What is said: plain text, or text blocks and base64 images.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct ContentBlock {
     /// The block's kind: `text` (set `text`) or `image` (set `source`). Allowed values: `text`, `image`.
-    #[serde(rename = "type")]
     pub type_: BlockType,
     /// The text of a `text` block.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The image of an `image` block, as base64. An object: [`ImageSource`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ImageSource>,
 }
 impl ContentBlock {
@@ -224,12 +226,11 @@ pub enum BlockType {
 }
 rt::__private::wire_enum!(BlockType, str, [Text("text"), Image("image")]);
 /// An object of `source`: The image of an `image` block, as base64.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct ImageSource {
     /// How the image is given. Allowed values: `base64`.
-    #[serde(rename = "type")]
     pub type_: SourceType,
     /// The image's type. Allowed values: `image/jpeg`, `image/png`, `image/gif`, `image/webp`.
     pub media_type: MediaType,

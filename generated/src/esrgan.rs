@@ -31,20 +31,17 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of ESRGAN (`POST /v1/esrgan` and `POST /v2/esrgan`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
     /// Input image. Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request.
     pub image: rt::Media,
     /// Upscale factor. Allowed values: `2`, `4`, `8`. Default (applied by the server when unset): `2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scale: Option<Scale>,
     /// The reply's image format. Allowed values: `jpeg`, `png`, `webp`. Default (applied by the server when unset): `jpeg`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<OutputFormat>,
     /// Output quality. Range: 10 to 100. Default (applied by the server when unset): `95`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<i64>,
 }
 impl Input {
@@ -104,12 +101,18 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs ESRGAN (`POST /v1/esrgan`) and waits for the image; see [`Client::run`](super::Client::run).
-    pub async fn esrgan(&self, input: &Input) -> rt::Result<rt::Image> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn esrgan<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> impl ::core::future::Future<Output = rt::Result<rt::Image>> + Send + 'a {
+        self.run(input as &dyn rt::ModelInput)
     }
     /// Submits a ESRGAN job (`POST /v2/esrgan`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn esrgan_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn esrgan_submit<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> impl ::core::future::Future<Output = rt::Result<rt::Job>> + Send + 'a {
+        self.submit(input as &dyn rt::ModelInput)
     }
 }
 /// Values of `scale`: Upscale factor.

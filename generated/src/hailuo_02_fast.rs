@@ -32,7 +32,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Hailuo 02 Fast (`POST /v1/hailuo-02-fast` and `POST /v2/hailuo-02-fast`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -41,16 +41,12 @@ pub struct Input {
     /// Starting image; also sets the aspect ratio of the video. Use a high-quality image for better results. Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request. Example: `https://segmind-resources.s3.amazonaws.com/output/b372ccd3-7844-4c21-b1cb-4fc3c2e68db6-9d88374d-77b3-45d0-9bde-17d039e1bf7a.jpeg`.
     pub first_frame_image: rt::Media,
     /// Ending image. Use a high-quality image for better results. Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_frame_image: Option<rt::Media>,
     /// Length of the video in seconds: 6 for shorter and 10 for longer scenarios. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<Duration>,
     /// Generate faster at slightly lower quality: true for quick drafts, false for quality. Default (applied by the server when unset): `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub go_fast: Option<bool>,
     /// Enhance the prompt's effectiveness. Default (applied by the server when unset): `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_optimizer: Option<bool>,
 }
 impl Input {
@@ -133,12 +129,18 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Hailuo 02 Fast (`POST /v1/hailuo-02-fast`) and waits for the video; see [`Client::run`](super::Client::run).
-    pub async fn hailuo_02_fast(&self, input: &Input) -> rt::Result<rt::Video> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn hailuo_02_fast<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> impl ::core::future::Future<Output = rt::Result<rt::Video>> + Send + 'a {
+        self.run(input as &dyn rt::ModelInput)
     }
     /// Submits a Hailuo 02 Fast job (`POST /v2/hailuo-02-fast`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn hailuo_02_fast_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn hailuo_02_fast_submit<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> impl ::core::future::Future<Output = rt::Result<rt::Job>> + Send + 'a {
+        self.submit(input as &dyn rt::ModelInput)
     }
 }
 /// Values of `duration`: Length of the video in seconds: 6 for shorter and 10 for longer scenarios.

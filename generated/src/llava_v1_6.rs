@@ -33,7 +33,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of LLAVA 1.6 7B (`POST /v1/llava-v1.6` and `POST /v2/llava-v1.6`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -70,11 +70,17 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs LLAVA 1.6 7B (`POST /v1/llava-v1.6`) and waits for the JSON answer; see [`Client::run`](super::Client::run).
-    pub async fn llava_v1_6(&self, input: &Input) -> rt::Result<rt::JsonOutput> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn llava_v1_6<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> impl ::core::future::Future<Output = rt::Result<rt::JsonOutput>> + Send + 'a {
+        self.run(input as &dyn rt::ModelInput)
     }
     /// Submits a LLAVA 1.6 7B job (`POST /v2/llava-v1.6`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn llava_v1_6_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn llava_v1_6_submit<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> impl ::core::future::Future<Output = rt::Result<rt::Job>> + Send + 'a {
+        self.submit(input as &dyn rt::ModelInput)
     }
 }

@@ -32,20 +32,17 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Nano Banana (`POST /v1/nano-banana` and `POST /v2/nano-banana`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
     /// Prompt. Example: `Dancing Banana`.
     pub prompt: String,
     /// Aspect ratio. Allowed values: `1:1`, `2:3`, `3:2`, `4:3`, `3:4`, `4:5`, `5:4`, `16:9`, `9:16`, `21:9`. Default (applied by the server when unset): `1:1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<AspectRatio>,
     /// A list of image URLs. A list. Each item: Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_urls: Option<Vec<rt::Media>>,
     /// What to answer with. Allowed values: `TEXT_AND_IMAGE`, `IMAGE`. Default (applied by the server when unset): `TEXT_AND_IMAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_modalities: Option<ResponseModalities>,
 }
 impl Input {
@@ -109,12 +106,18 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Nano Banana (`POST /v1/nano-banana`) and waits for the JSON answer; see [`Client::run`](super::Client::run).
-    pub async fn nano_banana(&self, input: &Input) -> rt::Result<rt::JsonOutput> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn nano_banana<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> impl ::core::future::Future<Output = rt::Result<rt::JsonOutput>> + Send + 'a {
+        self.run(input as &dyn rt::ModelInput)
     }
     /// Submits a Nano Banana job (`POST /v2/nano-banana`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn nano_banana_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn nano_banana_submit<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> impl ::core::future::Future<Output = rt::Result<rt::Job>> + Send + 'a {
+        self.submit(input as &dyn rt::ModelInput)
     }
 }
 /// Values of `aspect_ratio`: Aspect ratio.

@@ -32,7 +32,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of SadTalker (`POST /v1/sadtalker` and `POST /v2/sadtalker`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -41,22 +41,16 @@ pub struct Input {
     /// Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step. Media (audio): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad_talker_audio_input.mp3`.
     pub input_audio: rt::Media,
     /// Pose style. Range: 0 to 45. Default (applied by the server when unset): `4`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pose_style: Option<i64>,
     /// A larger value makes the expression motion stronger. Range: 1 to 3. Default (applied by the server when unset): `1.4`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression_scale: Option<f64>,
     /// Method used to preprocess the image. Allowed values: `crop`, `extcrop`, `resize`, `full`, `extfull`. Default (applied by the server when unset): `full`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preprocess: Option<Preprocess>,
     /// Image size of the face render, in pixels. Allowed values: `256`, `512`. Default (applied by the server when unset): `256`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_size: Option<ImageSize>,
     /// Enhance the output video. Default (applied by the server when unset): `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enhancer: Option<bool>,
     /// Return the video as JSON wrapping a base64 string instead of raw video bytes. Default (applied by the server when unset): `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base64: Option<bool>,
 }
 impl Input {
@@ -159,12 +153,18 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs SadTalker (`POST /v1/sadtalker`) and waits for the video (typically ~119.2 s, ~$0.184 per call); see [`Client::run`](super::Client::run).
-    pub async fn sadtalker(&self, input: &Input) -> rt::Result<rt::Video> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn sadtalker<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> impl ::core::future::Future<Output = rt::Result<rt::Video>> + Send + 'a {
+        self.run(input as &dyn rt::ModelInput)
     }
     /// Submits a SadTalker job (`POST /v2/sadtalker`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn sadtalker_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn sadtalker_submit<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> impl ::core::future::Future<Output = rt::Result<rt::Job>> + Send + 'a {
+        self.submit(input as &dyn rt::ModelInput)
     }
 }
 /// Values of `preprocess`: Method used to preprocess the image.
