@@ -90,18 +90,12 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Claude 3.5 Sonnet (`POST /v1/claude-3.5-sonnet`) and waits for the chat reply (typically ~11.2 s); see [`Client::run`](super::Client::run).
-    pub fn claude_3_5_sonnet<'a>(
-        &'a self,
-        input: &'a Input,
-    ) -> impl ::core::future::Future<Output = rt::Result<rt::ChatOutput>> + Send + 'a {
-        self.run(input as &dyn rt::ModelInput)
+    pub async fn claude_3_5_sonnet(&self, input: &Input) -> rt::Result<rt::ChatOutput> {
+        self.run(input as &dyn rt::ModelInput).await
     }
     /// Submits a Claude 3.5 Sonnet job (`POST /v2/claude-3.5-sonnet`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub fn claude_3_5_sonnet_submit<'a>(
-        &'a self,
-        input: &'a Input,
-    ) -> impl ::core::future::Future<Output = rt::Result<rt::Job>> + Send + 'a {
-        self.submit(input as &dyn rt::ModelInput)
+    pub async fn claude_3_5_sonnet_submit(&self, input: &Input) -> rt::Result<rt::Job> {
+        self.submit(input as &dyn rt::ModelInput).await
     }
 }
 /// An object of `messages`: The conversation, oldest message first; the last one is the user's.

@@ -101,18 +101,12 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs ESRGAN (`POST /v1/esrgan`) and waits for the image; see [`Client::run`](super::Client::run).
-    pub fn esrgan<'a>(
-        &'a self,
-        input: &'a Input,
-    ) -> impl ::core::future::Future<Output = rt::Result<rt::Image>> + Send + 'a {
-        self.run(input as &dyn rt::ModelInput)
+    pub async fn esrgan(&self, input: &Input) -> rt::Result<rt::Image> {
+        self.run(input as &dyn rt::ModelInput).await
     }
     /// Submits a ESRGAN job (`POST /v2/esrgan`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub fn esrgan_submit<'a>(
-        &'a self,
-        input: &'a Input,
-    ) -> impl ::core::future::Future<Output = rt::Result<rt::Job>> + Send + 'a {
-        self.submit(input as &dyn rt::ModelInput)
+    pub async fn esrgan_submit(&self, input: &Input) -> rt::Result<rt::Job> {
+        self.submit(input as &dyn rt::ModelInput).await
     }
 }
 /// Values of `scale`: Upscale factor.

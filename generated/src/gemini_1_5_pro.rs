@@ -68,18 +68,12 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Gemini PRO (`POST /v1/gemini-1.5-pro`) and waits for the chat reply (typically ~11.22 s, ~$0.017 per call); see [`Client::run`](super::Client::run).
-    pub fn gemini_1_5_pro<'a>(
-        &'a self,
-        input: &'a Input,
-    ) -> impl ::core::future::Future<Output = rt::Result<rt::ChatOutput>> + Send + 'a {
-        self.run(input as &dyn rt::ModelInput)
+    pub async fn gemini_1_5_pro(&self, input: &Input) -> rt::Result<rt::ChatOutput> {
+        self.run(input as &dyn rt::ModelInput).await
     }
     /// Submits a Gemini PRO job (`POST /v2/gemini-1.5-pro`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub fn gemini_1_5_pro_submit<'a>(
-        &'a self,
-        input: &'a Input,
-    ) -> impl ::core::future::Future<Output = rt::Result<rt::Job>> + Send + 'a {
-        self.submit(input as &dyn rt::ModelInput)
+    pub async fn gemini_1_5_pro_submit(&self, input: &Input) -> rt::Result<rt::Job> {
+        self.submit(input as &dyn rt::ModelInput).await
     }
 }
 /// An object of `messages`: The conversation and an optional system instruction.

@@ -100,18 +100,15 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Gemini 3.1 Flash TTS (`POST /v1/gemini-3.1-flash-tts`) and waits for the audio; see [`Client::run`](super::Client::run).
-    pub fn gemini_3_1_flash_tts<'a>(
-        &'a self,
-        input: &'a Input,
-    ) -> impl ::core::future::Future<Output = rt::Result<rt::Audio>> + Send + 'a {
-        self.run(input as &dyn rt::ModelInput)
+    pub async fn gemini_3_1_flash_tts(&self, input: &Input) -> rt::Result<rt::Audio> {
+        self.run(input as &dyn rt::ModelInput).await
     }
     /// Submits a Gemini 3.1 Flash TTS job (`POST /v2/gemini-3.1-flash-tts`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub fn gemini_3_1_flash_tts_submit<'a>(
-        &'a self,
-        input: &'a Input,
-    ) -> impl ::core::future::Future<Output = rt::Result<rt::Job>> + Send + 'a {
-        self.submit(input as &dyn rt::ModelInput)
+    pub async fn gemini_3_1_flash_tts_submit(
+        &self,
+        input: &Input,
+    ) -> rt::Result<rt::Job> {
+        self.submit(input as &dyn rt::ModelInput).await
     }
 }
 /// Values of `voice_1`: Primary voice.

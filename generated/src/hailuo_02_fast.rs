@@ -129,18 +129,12 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Hailuo 02 Fast (`POST /v1/hailuo-02-fast`) and waits for the video; see [`Client::run`](super::Client::run).
-    pub fn hailuo_02_fast<'a>(
-        &'a self,
-        input: &'a Input,
-    ) -> impl ::core::future::Future<Output = rt::Result<rt::Video>> + Send + 'a {
-        self.run(input as &dyn rt::ModelInput)
+    pub async fn hailuo_02_fast(&self, input: &Input) -> rt::Result<rt::Video> {
+        self.run(input as &dyn rt::ModelInput).await
     }
     /// Submits a Hailuo 02 Fast job (`POST /v2/hailuo-02-fast`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub fn hailuo_02_fast_submit<'a>(
-        &'a self,
-        input: &'a Input,
-    ) -> impl ::core::future::Future<Output = rt::Result<rt::Job>> + Send + 'a {
-        self.submit(input as &dyn rt::ModelInput)
+    pub async fn hailuo_02_fast_submit(&self, input: &Input) -> rt::Result<rt::Job> {
+        self.submit(input as &dyn rt::ModelInput).await
     }
 }
 /// Values of `duration`: Length of the video in seconds: 6 for shorter and 10 for longer scenarios.

@@ -144,17 +144,11 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Hallo (`POST /v1/hallo`) and waits for the video (typically ~303.27 s, ~$0.421 per call); see [`Client::run`](super::Client::run).
-    pub fn hallo<'a>(
-        &'a self,
-        input: &'a Input,
-    ) -> impl ::core::future::Future<Output = rt::Result<rt::Video>> + Send + 'a {
-        self.run(input as &dyn rt::ModelInput)
+    pub async fn hallo(&self, input: &Input) -> rt::Result<rt::Video> {
+        self.run(input as &dyn rt::ModelInput).await
     }
     /// Submits a Hallo job (`POST /v2/hallo`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub fn hallo_submit<'a>(
-        &'a self,
-        input: &'a Input,
-    ) -> impl ::core::future::Future<Output = rt::Result<rt::Job>> + Send + 'a {
-        self.submit(input as &dyn rt::ModelInput)
+    pub async fn hallo_submit(&self, input: &Input) -> rt::Result<rt::Job> {
+        self.submit(input as &dyn rt::ModelInput).await
     }
 }

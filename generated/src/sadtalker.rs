@@ -153,18 +153,12 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs SadTalker (`POST /v1/sadtalker`) and waits for the video (typically ~119.2 s, ~$0.184 per call); see [`Client::run`](super::Client::run).
-    pub fn sadtalker<'a>(
-        &'a self,
-        input: &'a Input,
-    ) -> impl ::core::future::Future<Output = rt::Result<rt::Video>> + Send + 'a {
-        self.run(input as &dyn rt::ModelInput)
+    pub async fn sadtalker(&self, input: &Input) -> rt::Result<rt::Video> {
+        self.run(input as &dyn rt::ModelInput).await
     }
     /// Submits a SadTalker job (`POST /v2/sadtalker`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub fn sadtalker_submit<'a>(
-        &'a self,
-        input: &'a Input,
-    ) -> impl ::core::future::Future<Output = rt::Result<rt::Job>> + Send + 'a {
-        self.submit(input as &dyn rt::ModelInput)
+    pub async fn sadtalker_submit(&self, input: &Input) -> rt::Result<rt::Job> {
+        self.submit(input as &dyn rt::ModelInput).await
     }
 }
 /// Values of `preprocess`: Method used to preprocess the image.
