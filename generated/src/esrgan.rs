@@ -31,7 +31,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of ESRGAN (`POST /v1/esrgan` and `POST /v2/esrgan`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -110,7 +110,7 @@ impl super::Client {
     }
 }
 /// Values of `scale`: Upscale factor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Scale {
     /// The value `2` (the server's default).
     #[default]
@@ -122,7 +122,7 @@ pub enum Scale {
 }
 rt::__private::wire_enum!(Scale, int, [V2(2), V4(4), V8(8)]);
 /// Values of `output_format`: The reply's image format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum OutputFormat {
     /// The value `jpeg` (the server's default).
     #[default]

@@ -31,7 +31,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Flux.1 Schnell (`POST /v1/flux-schnell` and `POST /v2/flux-schnell`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -209,7 +209,7 @@ rt::__private::wire_enum!(
     Lms("lms"), DpmFast("dpm_fast")]
 );
 /// Values of `scheduler`: Scheduler.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Scheduler {
     /// The value `normal` (the server's default).
     #[default]

@@ -31,7 +31,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Gemini 3.1 Flash TTS (`POST /v1/gemini-3.1-flash-tts` and `POST /v2/gemini-3.1-flash-tts`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {

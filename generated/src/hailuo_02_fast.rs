@@ -32,7 +32,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Hailuo 02 Fast (`POST /v1/hailuo-02-fast` and `POST /v2/hailuo-02-fast`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -138,7 +138,7 @@ impl super::Client {
     }
 }
 /// Values of `duration`: Length of the video in seconds: 6 for shorter and 10 for longer scenarios.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Duration {
     /// The value `6` (the server's default).
     #[default]

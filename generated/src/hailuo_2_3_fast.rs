@@ -32,7 +32,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Hailuo 2.3 Fast (`POST /v1/hailuo-2.3-fast` and `POST /v2/hailuo-2.3-fast`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -128,7 +128,7 @@ impl super::Client {
     }
 }
 /// Values of `duration`: Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Duration {
     /// The value `6` (the server's default).
     #[default]
@@ -138,7 +138,7 @@ pub enum Duration {
 }
 rt::__private::wire_enum!(Duration, int, [Seconds6(6), Seconds10(10)]);
 /// Values of `resolution`: Video quality: 768p for faster processing, 1080p for high detail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Resolution {
     /// The value `768p`.
     P768,

@@ -32,7 +32,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Heygen Avatar IV (`POST /v1/heygen-avatar-iv` and `POST /v2/heygen-avatar-iv`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -202,7 +202,7 @@ rt::__private::wire_enum!(
     GailInsideStanding("acebd7b6419a44a388b9d1620614b29f")]
 );
 /// Values of `video_orientation`: Orientation of the video: portrait for tall videos.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum VideoOrientation {
     /// The value `portrait`.
     Portrait,
@@ -214,7 +214,7 @@ rt::__private::wire_enum!(
     VideoOrientation, str, [Portrait("portrait"), Landscape("landscape")]
 );
 /// Values of `fit`: How the avatar fits on screen: contain shows the full image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Fit {
     /// The value `cover` (the server's default).
     #[default]

@@ -32,7 +32,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Nano Banana (`POST /v1/nano-banana` and `POST /v2/nano-banana`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -115,7 +115,7 @@ impl super::Client {
     }
 }
 /// Values of `aspect_ratio`: Aspect ratio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum AspectRatio {
     /// The value `1:1` (the server's default).
     #[default]
@@ -145,7 +145,7 @@ rt::__private::wire_enum!(
     Ratio16x9("16:9"), Ratio9x16("9:16"), Ratio21x9("21:9")]
 );
 /// Values of `response_modalities`: What to answer with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ResponseModalities {
     /// The value `TEXT_AND_IMAGE` (the server's default).
     #[default]

@@ -32,7 +32,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of SadTalker (`POST /v1/sadtalker` and `POST /v2/sadtalker`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -162,7 +162,7 @@ impl super::Client {
     }
 }
 /// Values of `preprocess`: Method used to preprocess the image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Preprocess {
     /// The value `crop`.
     Crop,
@@ -181,7 +181,7 @@ rt::__private::wire_enum!(
     Extfull("extfull")]
 );
 /// Values of `image_size`: Image size of the face render, in pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ImageSize {
     /// The value `256` (the server's default).
     #[default]

@@ -129,6 +129,38 @@ pub fn object_to_json(fields: &[FieldInfo], value: &dyn Visit) -> Value {
     Value::Object(map)
 }
 
+/// The `Debug` of a generated struct (from [`object!`]): what
+/// `#[derive(Debug)]` prints (`Input { prompt: "a cat", seed: None }`),
+/// from the Rust names of its fields in table order, compiled once for
+/// every generated type.
+///
+/// # Errors
+///
+/// The formatter's.
+pub fn debug_object(
+    f: &mut std::fmt::Formatter<'_>,
+    name: &str,
+    fields: &[&str],
+    value: &dyn Visit,
+) -> std::fmt::Result {
+    /// A field as `Debug` (a `&dyn FieldValue` is one through its
+    /// supertrait).
+    struct Field<'a>(&'a dyn FieldValue);
+    impl std::fmt::Debug for Field<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            std::fmt::Debug::fmt(self.0, f)
+        }
+    }
+    let mut out = f.debug_struct(name);
+    let mut names = fields.iter();
+    value.visit(&mut |field| {
+        if let Some(name) = names.next() {
+            out.field(name, &Field(field));
+        }
+    });
+    out.finish()
+}
+
 /// The `Serialize` of a generated struct (from [`object!`]): the JSON
 /// object of [`object_to_json`], so that every generated type shares one
 /// serialisation instead of each having its own.
@@ -147,7 +179,7 @@ pub fn serialize_object<S: serde::Serializer>(
 /// A field's value, checked against its [`FieldInfo`]. Implemented for
 /// every Rust type a field can have; a generated enum implements it with
 /// nothing to check (its type already holds only allowed values).
-pub trait FieldValue {
+pub trait FieldValue: std::fmt::Debug {
     /// The value as JSON, as it goes on the wire (`None` of an `Option`
     /// is `null`; see [`FieldValue::is_unset`]).
     fn to_json(&self) -> Value;
@@ -280,7 +312,7 @@ impl<T: FieldValue> FieldValue for Vec<T> {
     }
 }
 
-impl<T: Visit + Fields> FieldValue for T {
+impl<T: Visit + Fields + std::fmt::Debug> FieldValue for T {
     fn to_json(&self) -> Value {
         object_to_json(T::FIELDS, self)
     }

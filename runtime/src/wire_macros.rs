@@ -18,7 +18,7 @@
 //! struct and its `FIELDS` table), every variant and its wire value (in the
 //! enum and the `wire_enum!` call).
 
-/// Implements `Visit`, `Serialize` and `Deserialize` for a generated
+/// Implements `Visit`, `Debug`, `Serialize` and `Deserialize` for a generated
 /// struct whose fields are listed in the order of its `FIELDS` table. A
 /// field that is optional and may be `null` (an `Option<Option<T>>`) is
 /// written `name(nullable)`: absent reads as `None`, `null` as
@@ -35,6 +35,12 @@ macro_rules! __object {
                 field: &mut dyn FnMut(&'a dyn $crate::__private::FieldValue),
             ) {
                 $(field(&self.$field);)*
+            }
+        }
+
+        impl ::core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                $crate::__private::debug_object(f, stringify!($name), &[$(stringify!($field)),*], self)
             }
         }
 
@@ -102,6 +108,20 @@ macro_rules! __string_enum_text {
     };
 }
 
+/// `Debug` of a closed enum: its variant's name, from its `VALUES` table
+/// (what `#[derive(Debug)]` prints, without a match per enum).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __variant_debug {
+    ($name:ident) => {
+        impl ::core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(Self::VALUES[*self as usize].name)
+            }
+        }
+    };
+}
+
 /// Implements the value list, the wire value, `Display`, `Serialize`,
 /// `Deserialize` and `FieldValue` of a generated enum, from its variants
 /// and their wire values, in schema order:
@@ -135,6 +155,7 @@ macro_rules! __wire_enum {
         }
 
         $crate::__string_enum_text!($name);
+        $crate::__variant_debug!($name);
 
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
@@ -248,6 +269,8 @@ macro_rules! __numeric_enum {
                 f.write_str(Self::VALUES[*self as usize].value)
             }
         }
+
+        $crate::__variant_debug!($name);
 
         impl $crate::__private::serde::Serialize for $name {
             fn serialize<S: $crate::__private::serde::Serializer>(

@@ -508,7 +508,7 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field], is_body: bool) -> T
 
     quote! {
         #struct_doc
-        #[derive(Debug, Clone, #derive_default PartialEq, #eq)]
+        #[derive(Clone, #derive_default PartialEq, #eq)]
         #[non_exhaustive]
         #[must_use]
         pub struct #name {
@@ -748,8 +748,9 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
             }),
         )
     } else {
+        // `Debug` from `wire_enum!`: the variant's name, from the table.
         (
-            quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default),
+            quote!(Clone, Copy, PartialEq, Eq, Hash, #derive_default),
             None,
         )
     };
