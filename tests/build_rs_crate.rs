@@ -100,7 +100,6 @@ publish = false
 
 [dependencies]
 segmind-runtime = {{ path = {runtime:?} }}
-serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 tokio = {{ version = "1", default-features = false, features = ["rt"] }}
 

@@ -1008,3 +1008,63 @@ fn string_or_blocks_content_table_says_which_branch_holds_what() {
         matches!(blocks.kind, FieldKind::List(item) if matches!(item.kind, FieldKind::Object(_)))
     );
 }
+
+#[test]
+fn debug_of_generated_types_prints_what_a_derive_prints() {
+    // The same shapes with `#[derive(Debug)]`: the runtime's table-driven
+    // `Debug` of structs and closed enums must print exactly this.
+    #[derive(Debug)]
+    #[allow(dead_code, reason = "only printed")]
+    enum Style {
+        Photo,
+        OilPainting,
+    }
+    #[derive(Debug)]
+    #[allow(dead_code, reason = "only printed")]
+    struct Input {
+        mode: Mode,
+        style: Option<Style>,
+    }
+    #[derive(Debug)]
+    #[allow(dead_code, reason = "only printed")]
+    enum Mode {
+        SlowAndSteady,
+    }
+    let generated =
+        string_enum_with_default::Input::new(string_enum_with_default::Mode::SlowAndSteady)
+            .style(string_enum_with_default::Style::OilPainting);
+    let derived = Input {
+        mode: Mode::SlowAndSteady,
+        style: Some(Style::OilPainting),
+    };
+    assert_eq!(format!("{generated:?}"), format!("{derived:?}"));
+    assert_eq!(format!("{generated:#?}"), format!("{derived:#?}"));
+    let unset = string_enum_with_default::Input::new(string_enum_with_default::Mode::SlowAndSteady);
+    assert_eq!(
+        format!("{unset:?}"),
+        "Input { mode: SlowAndSteady, style: None }"
+    );
+    let _ = Style::Photo;
+
+    #[derive(Debug)]
+    #[allow(dead_code, reason = "only printed")]
+    struct Nullable {
+        text: String,
+        voice_2: Option<Option<String>>,
+        seed: Option<Option<i64>>,
+        speed: Option<f64>,
+    }
+    let generated = nullable_optional::Input::new("a \"cat\"")
+        .seed_null()
+        .speed(1.5);
+    let derived = Nullable {
+        text: "a \"cat\"".to_owned(),
+        voice_2: None,
+        seed: Some(None),
+        speed: Some(1.5),
+    };
+    assert_eq!(
+        format!("{generated:?}"),
+        format!("{derived:?}").replacen("Nullable", "Input", 1)
+    );
+}

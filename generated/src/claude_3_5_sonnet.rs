@@ -35,14 +35,13 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Claude 3.5 Sonnet (`POST /v1/claude-3.5-sonnet` and `POST /v2/claude-3.5-sonnet`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
     /// The conversation, oldest message first; the last one is the user's. A list, at least 1 item. Each item: An object: [`Message`].
     pub messages: Vec<Message>,
     /// The system prompt: how the model should behave.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
 impl Input {
@@ -100,7 +99,7 @@ impl super::Client {
     }
 }
 /// An object of `messages`: The conversation, oldest message first; the last one is the user's.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Message {
@@ -147,7 +146,7 @@ impl rt::__private::Fields for Message {
 }
 rt::__private::object!(Message { role, content });
 /// Values of `role`: Who speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// The value `user`.
     User,
@@ -165,18 +164,15 @@ pub enum Content {
 }
 rt::__private::text_or!(Content, Blocks[ContentBlock]);
 /// An object of `content`: What is said: plain text, or text blocks and base64 images.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct ContentBlock {
     /// The block's kind: `text` (set `text`) or `image` (set `source`). Allowed values: `text`, `image`.
-    #[serde(rename = "type")]
     pub type_: BlockType,
     /// The text of a `text` block.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The image of an `image` block, as base64. An object: [`ImageSource`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ImageSource>,
 }
 impl ContentBlock {
@@ -215,7 +211,7 @@ impl rt::__private::Fields for ContentBlock {
 }
 rt::__private::object!(ContentBlock { type_, text, source });
 /// Values of `type`: The block's kind: `text` (set `text`) or `image` (set `source`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BlockType {
     /// The value `text`.
     Text,
@@ -224,12 +220,11 @@ pub enum BlockType {
 }
 rt::__private::wire_enum!(BlockType, str, [Text("text"), Image("image")]);
 /// An object of `source`: The image of an `image` block, as base64.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct ImageSource {
     /// How the image is given. Allowed values: `base64`.
-    #[serde(rename = "type")]
     pub type_: SourceType,
     /// The image's type. Allowed values: `image/jpeg`, `image/png`, `image/gif`, `image/webp`.
     pub media_type: MediaType,
@@ -269,14 +264,14 @@ impl rt::__private::Fields for ImageSource {
 }
 rt::__private::object!(ImageSource { type_, media_type, data });
 /// Values of `type`: How the image is given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SourceType {
     /// The value `base64`.
     Base64,
 }
 rt::__private::wire_enum!(SourceType, str, [Base64("base64")]);
 /// Values of `media_type`: The image's type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MediaType {
     /// The value `image/jpeg`.
     Jpeg,

@@ -31,20 +31,17 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of ESRGAN (`POST /v1/esrgan` and `POST /v2/esrgan`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
     /// Input image. Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request.
     pub image: rt::Media,
     /// Upscale factor. Allowed values: `2`, `4`, `8`. Default (applied by the server when unset): `2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scale: Option<Scale>,
     /// The reply's image format. Allowed values: `jpeg`, `png`, `webp`. Default (applied by the server when unset): `jpeg`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<OutputFormat>,
     /// Output quality. Range: 10 to 100. Default (applied by the server when unset): `95`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<i64>,
 }
 impl Input {
@@ -113,7 +110,7 @@ impl super::Client {
     }
 }
 /// Values of `scale`: Upscale factor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Scale {
     /// The value `2` (the server's default).
     #[default]
@@ -125,7 +122,7 @@ pub enum Scale {
 }
 rt::__private::wire_enum!(Scale, int, [V2(2), V4(4), V8(8)]);
 /// Values of `output_format`: The reply's image format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum OutputFormat {
     /// The value `jpeg` (the server's default).
     #[default]

@@ -31,35 +31,27 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Flux.1 Schnell (`POST /v1/flux-schnell` and `POST /v2/flux-schnell`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
     /// Text prompt. Example: `a bengal tiger in an astronaut suit on mars, cubist style holding a sign saying 'awesome text gen'`.
     pub prompt: String,
     /// Inference steps. Range: 1 to 8. Default (applied by the server when unset): `4`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<i64>,
     /// Seed for reproducible images. Default (applied by the server when unset): `123456789`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<i64>,
     /// Sampler (27 in all; the page names 10). Known values: `euler`, `euler_pp`, `euler_ancestral`, `euler_ancestral_pp`, `heun`, `heunpp2`, `dpm_2`, `dpm_2_ancestral`, `lms`, `dpm_fast`; any other string is accepted too. Default (applied by the server when unset): `euler`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sampler_name: Option<SamplerName>,
     /// Scheduler. Allowed values: `normal`, `karras`, `exponential`, `sgm_uniform`, `simple`, `ddim_uniform`. Default (applied by the server when unset): `normal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<Scheduler>,
     /// Number of images. Minimum: 1. Default (applied by the server when unset): `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub samples: Option<i64>,
     /// Image width, between 512 and 2048 in multiples of 8. Range: 512 to 2048. A multiple of 8. Default (applied by the server when unset): `1024`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Image height, between 512 and 2048 in multiples of 8. Range: 512 to 2048. A multiple of 8. Default (applied by the server when unset): `1024`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// Denoise strength. Range: 0 to 1. Default (applied by the server when unset): `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub denoise: Option<f64>,
 }
 impl Input {
@@ -217,7 +209,7 @@ rt::__private::wire_enum!(
     Lms("lms"), DpmFast("dpm_fast")]
 );
 /// Values of `scheduler`: Scheduler.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Scheduler {
     /// The value `normal` (the server's default).
     #[default]

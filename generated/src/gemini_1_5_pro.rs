@@ -37,7 +37,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Gemini PRO (`POST /v1/gemini-1.5-pro` and `POST /v2/gemini-1.5-pro`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -77,14 +77,13 @@ impl super::Client {
     }
 }
 /// An object of `messages`: The conversation and an optional system instruction.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Messages {
     /// The turns, oldest first; the last one is the user's. A list, at least 1 item. Each item: An object: [`Content`].
     pub contents: Vec<Content>,
     /// The system instruction: how the model should behave. An object: [`SystemInstruction`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_instruction: Option<SystemInstruction>,
 }
 impl Messages {
@@ -125,7 +124,7 @@ impl rt::__private::Fields for Messages {
 }
 rt::__private::object!(Messages { contents, system_instruction });
 /// An object of `contents`: The turns, oldest first; the last one is the user's.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Content {
@@ -163,7 +162,7 @@ impl rt::__private::Fields for Content {
 }
 rt::__private::object!(Content { role, parts });
 /// Values of `role`: Who speaks: the user or the model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// The value `user`.
     User,
@@ -172,16 +171,13 @@ pub enum Role {
 }
 rt::__private::wire_enum!(Role, str, [User("user"), Model("model")]);
 /// An object of `parts`: What is said: text parts and inline images.
-#[derive(Debug, Clone, Default, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Part {
     /// A text part.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// An inline image part. An object: [`InlineData`].
-    #[serde(rename = "inlineData")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_data: Option<InlineData>,
 }
 impl Part {
@@ -216,12 +212,11 @@ impl rt::__private::Fields for Part {
 }
 rt::__private::object!(Part { text, inline_data });
 /// An object of `inlineData`: An inline image part.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct InlineData {
     /// The image's type (`image/jpeg`, `image/png`...). At least 1 character.
-    #[serde(rename = "mimeType")]
     pub mime_type: String,
     /// The image's bytes in base64. At least 1 character.
     pub data: String,
@@ -250,7 +245,7 @@ impl rt::__private::Fields for InlineData {
 }
 rt::__private::object!(InlineData { mime_type, data });
 /// An object of `system_instruction`: The system instruction: how the model should behave.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct SystemInstruction {
@@ -275,7 +270,7 @@ impl rt::__private::Fields for SystemInstruction {
 }
 rt::__private::object!(SystemInstruction { parts });
 /// An object of `parts`: The instruction's text.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct InstructionText {

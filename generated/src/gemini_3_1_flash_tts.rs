@@ -31,20 +31,17 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Gemini 3.1 Flash TTS (`POST /v1/gemini-3.1-flash-tts` and `POST /v2/gemini-3.1-flash-tts`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
     /// Text to speak; audio tags set the style. Example: `Welcome to Segmind — the fastest API platform for AI image and video generation.`.
     pub text: String,
     /// Expressiveness. Range: 0 to 2. Default (applied by the server when unset): `0.4`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// Primary voice. Known values: `Kore`, `Puck`, `Charon`, `Aoede`, `Fenrir`, `Zephyr`; any other string is accepted too. Default (applied by the server when unset): `Kore`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_1: Option<Voice1>,
     /// Second speaker for dialogue; leave unset for one speaker.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_2: Option<String>,
 }
 impl Input {

@@ -32,7 +32,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Hailuo 02 Fast (`POST /v1/hailuo-02-fast` and `POST /v2/hailuo-02-fast`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -41,16 +41,12 @@ pub struct Input {
     /// Starting image; also sets the aspect ratio of the video. Use a high-quality image for better results. Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request. Example: `https://segmind-resources.s3.amazonaws.com/output/b372ccd3-7844-4c21-b1cb-4fc3c2e68db6-9d88374d-77b3-45d0-9bde-17d039e1bf7a.jpeg`.
     pub first_frame_image: rt::Media,
     /// Ending image. Use a high-quality image for better results. Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_frame_image: Option<rt::Media>,
     /// Length of the video in seconds: 6 for shorter and 10 for longer scenarios. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<Duration>,
     /// Generate faster at slightly lower quality: true for quick drafts, false for quality. Default (applied by the server when unset): `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub go_fast: Option<bool>,
     /// Enhance the prompt's effectiveness. Default (applied by the server when unset): `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_optimizer: Option<bool>,
 }
 impl Input {
@@ -142,7 +138,7 @@ impl super::Client {
     }
 }
 /// Values of `duration`: Length of the video in seconds: 6 for shorter and 10 for longer scenarios.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Duration {
     /// The value `6` (the server's default).
     #[default]

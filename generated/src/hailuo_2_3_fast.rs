@@ -32,7 +32,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Hailuo 2.3 Fast (`POST /v1/hailuo-2.3-fast` and `POST /v2/hailuo-2.3-fast`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -41,13 +41,10 @@ pub struct Input {
     /// Initial image of the video; it sets the screen ratio. Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request. Example: `https://segmind-resources.s3.amazonaws.com/input/a1f4d83b-62f9-4842-91c7-2af871836dd6-hailuo-2.3-fast.jpg`.
     pub first_frame_image: rt::Media,
     /// Length of the video in seconds: 6 for short clips, 10 for more detailed scenes. Allowed values: `6`, `10`. Default (applied by the server when unset): `6`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<Duration>,
     /// Enhance the prompt for better results. Enable for complex prompts, disable for simpler ones. Default (applied by the server when unset): `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_optimizer: Option<bool>,
     /// Video quality: 768p for faster processing, 1080p for high detail. Allowed values: `768p`, `1080p`. Default (applied by the server when unset): `1080p`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Resolution>,
 }
 impl Input {
@@ -131,7 +128,7 @@ impl super::Client {
     }
 }
 /// Values of `duration`: Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Duration {
     /// The value `6` (the server's default).
     #[default]
@@ -141,7 +138,7 @@ pub enum Duration {
 }
 rt::__private::wire_enum!(Duration, int, [Seconds6(6), Seconds10(10)]);
 /// Values of `resolution`: Video quality: 768p for faster processing, 1080p for high detail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Resolution {
     /// The value `768p`.
     P768,

@@ -32,7 +32,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Hallo (`POST /v1/hallo` and `POST /v2/hallo`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -41,19 +41,14 @@ pub struct Input {
     /// Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step. Media (audio): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/hallo/hallo-audio-2.mp3`.
     pub input_audio: rt::Media,
     /// Weight of the pose in the output. Range: 0 to 10. Default (applied by the server when unset): `1.4`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pose_weight: Option<f64>,
     /// Weight of the face in the output. Range: 0 to 10. Default (applied by the server when unset): `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub face_weight: Option<f64>,
     /// Weight of the lips to apply. Range: 0 to 10. Default (applied by the server when unset): `1.2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lip_weight: Option<f64>,
     /// Face expand ratio. Range: 0 to 10. Default (applied by the server when unset): `1.2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub face_expand_ratio: Option<f64>,
     /// Return the video as JSON wrapping a base64 string instead of raw video bytes. Default (applied by the server when unset): `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base64: Option<bool>,
 }
 impl Input {

@@ -32,7 +32,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Heygen Avatar IV (`POST /v1/heygen-avatar-iv` and `POST /v2/heygen-avatar-iv`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -41,25 +41,18 @@ pub struct Input {
     /// Title of the video. Example: `Welcome Video`.
     pub video_title: String,
     /// Text the avatar speaks. An alternative to `audio_url`. Example: `Hello, welcome!`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
     /// Audio the avatar speaks. An alternative to `script`. Media (audio): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request. Example: `https://audio.com/hello.wav`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<rt::Media>,
     /// Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is. Known values: `26b2064088674c80b1e5fc5ab1a068ea`, `6d5ef2eb0cb94193b90dd3cb397ae898`, `71b0aa6499f6458e8b040818a017db1f`, `8273e0a033074b5bb98d7ce3ab727bd9`, `8f0944e10aad4e989bce8f76807b6f36`, `8f389c2237194f80b50fe7632dcc17b8`, `9af7667dcc3145b790a5fb1ac226dfe3`, `5a3cff20eddd491ca1196ffd1a868fdb`, `9ff7fd2dd9114c3bae005e62aa485e52`, `acebd7b6419a44a388b9d1620614b29f`; any other string is accepted too. Default (applied by the server when unset): `f80e430f06b34b70b275c9c746436e37`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<VoiceId>,
     /// Orientation of the video: portrait for tall videos. Allowed values: `portrait`, `landscape`. Default (applied by the server when unset): `landscape`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_orientation: Option<VideoOrientation>,
     /// How the avatar fits on screen: contain shows the full image. Allowed values: `cover`, `contain`. Default (applied by the server when unset): `cover`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fit: Option<Fit>,
     /// Motion style of the avatar, for example 'energetic gestures'. Example: `Subtle hand movements.`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_motion_prompt: Option<String>,
     /// Enhance the motion prompt with AI. Default (applied by the server when unset): `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enhance_custom_motion_prompt: Option<bool>,
 }
 impl Input {
@@ -209,7 +202,7 @@ rt::__private::wire_enum!(
     GailInsideStanding("acebd7b6419a44a388b9d1620614b29f")]
 );
 /// Values of `video_orientation`: Orientation of the video: portrait for tall videos.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum VideoOrientation {
     /// The value `portrait`.
     Portrait,
@@ -221,7 +214,7 @@ rt::__private::wire_enum!(
     VideoOrientation, str, [Portrait("portrait"), Landscape("landscape")]
 );
 /// Values of `fit`: How the avatar fits on screen: contain shows the full image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Fit {
     /// The value `cover` (the server's default).
     #[default]

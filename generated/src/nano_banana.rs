@@ -32,20 +32,17 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of Nano Banana (`POST /v1/nano-banana` and `POST /v2/nano-banana`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
     /// Prompt. Example: `Dancing Banana`.
     pub prompt: String,
     /// Aspect ratio. Allowed values: `1:1`, `2:3`, `3:2`, `4:3`, `3:4`, `4:5`, `5:4`, `16:9`, `9:16`, `21:9`. Default (applied by the server when unset): `1:1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<AspectRatio>,
     /// A list of image URLs. A list. Each item: Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_urls: Option<Vec<rt::Media>>,
     /// What to answer with. Allowed values: `TEXT_AND_IMAGE`, `IMAGE`. Default (applied by the server when unset): `TEXT_AND_IMAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_modalities: Option<ResponseModalities>,
 }
 impl Input {
@@ -118,7 +115,7 @@ impl super::Client {
     }
 }
 /// Values of `aspect_ratio`: Aspect ratio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum AspectRatio {
     /// The value `1:1` (the server's default).
     #[default]
@@ -148,7 +145,7 @@ rt::__private::wire_enum!(
     Ratio16x9("16:9"), Ratio9x16("9:16"), Ratio21x9("21:9")]
 );
 /// Values of `response_modalities`: What to answer with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ResponseModalities {
     /// The value `TEXT_AND_IMAGE` (the server's default).
     #[default]

@@ -32,7 +32,7 @@ pub static MODEL: rt::ModelInfo = rt::ModelInfo {
 };
 /// Request body of SadTalker (`POST /v1/sadtalker` and `POST /v2/sadtalker`): see [`Input::new`]
 /// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 #[must_use]
 pub struct Input {
@@ -41,22 +41,16 @@ pub struct Input {
     /// Input audio file. Avoid special symbols in the file name: they may break the server's ffmpeg step. Media (audio): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request. Example: `https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad_talker_audio_input.mp3`.
     pub input_audio: rt::Media,
     /// Pose style. Range: 0 to 45. Default (applied by the server when unset): `4`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pose_style: Option<i64>,
     /// A larger value makes the expression motion stronger. Range: 1 to 3. Default (applied by the server when unset): `1.4`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression_scale: Option<f64>,
     /// Method used to preprocess the image. Allowed values: `crop`, `extcrop`, `resize`, `full`, `extfull`. Default (applied by the server when unset): `full`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preprocess: Option<Preprocess>,
     /// Image size of the face render, in pixels. Allowed values: `256`, `512`. Default (applied by the server when unset): `256`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_size: Option<ImageSize>,
     /// Enhance the output video. Default (applied by the server when unset): `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enhancer: Option<bool>,
     /// Return the video as JSON wrapping a base64 string instead of raw video bytes. Default (applied by the server when unset): `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base64: Option<bool>,
 }
 impl Input {
@@ -168,7 +162,7 @@ impl super::Client {
     }
 }
 /// Values of `preprocess`: Method used to preprocess the image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Preprocess {
     /// The value `crop`.
     Crop,
@@ -187,7 +181,7 @@ rt::__private::wire_enum!(
     Extfull("extfull")]
 );
 /// Values of `image_size`: Image size of the face render, in pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ImageSize {
     /// The value `256` (the server's default).
     #[default]

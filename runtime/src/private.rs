@@ -16,7 +16,8 @@ use std::marker::PhantomData;
 
 use serde::de::{DeserializeOwned, Error as _};
 use serde::Deserializer;
-use serde_json::{Map, Value};
+use serde_json::Map;
+pub use serde_json::Value;
 
 use crate::media::Media;
 use crate::model::{AllowedValue, FieldInfo, FieldKind, ModelInfo, ModelInput};
@@ -35,15 +36,17 @@ pub trait Fields {
 }
 
 /// The values of a generated struct's fields, in the order of its table;
-/// implemented by [`object!`].
-pub trait Visit: Fields {
+/// implemented by [`object!`]. Object safe: validation, media listing and
+/// the JSON body are one function each, compiled once in this crate, that
+/// take the table and a `&dyn Visit`, not one copy per generated type.
+pub trait Visit {
     /// Calls `field` with every field, in the order of [`Fields::FIELDS`].
     fn visit<'a>(&'a self, field: &mut dyn FnMut(&'a dyn FieldValue));
 }
 
 /// A model's `Input`: its [`Fields`], serialised by serde, and the model it
 /// is the input of. Every `Body` is a [`ModelInput`].
-pub trait Body: Visit + serde::Serialize + Send + Sync {
+pub trait Body: Visit + Fields + serde::Serialize + Send + Sync {
     /// The model's static description.
     const MODEL: &'static ModelInfo;
 }
@@ -58,18 +61,16 @@ impl<T: Body> ModelInput for T {
     }
 
     fn validate(&self) -> Result<(), ValidationError> {
-        validate(self)
+        validate_object(T::MODEL, self)
     }
 
     fn to_json(&self) -> Value {
-        // Serialising a generated struct cannot fail: its keys are strings
-        // and its values strings, numbers, booleans, lists and objects.
-        serde_json::to_value(self).unwrap_or_default()
+        object_to_json(T::FIELDS, self)
     }
 
     fn media(&self) -> Vec<(String, &Media)> {
         let mut found = Vec::new();
-        media_of(self, "", &mut found);
+        media_of(T::FIELDS, self, "", &mut found);
         found
     }
 }
@@ -80,13 +81,18 @@ impl<T: Body> ModelInput for T {
 ///
 /// Every violation found.
 pub fn validate<T: Body>(input: &T) -> Result<(), ValidationError> {
-    let mut violations = Violations::new();
-    check_fields(input, "", &mut violations);
-    violations.finish(T::MODEL.slug)
+    validate_object(T::MODEL, input)
 }
 
-fn check_fields<T: Visit + ?Sized>(value: &T, path: &str, violations: &mut Violations) {
-    let mut infos = T::FIELDS.iter();
+/// [`validate`], compiled once for every model.
+fn validate_object(model: &ModelInfo, input: &dyn Visit) -> Result<(), ValidationError> {
+    let mut violations = Violations::new();
+    check_fields(model.fields, input, "", &mut violations);
+    violations.finish(model.slug)
+}
+
+fn check_fields(fields: &[FieldInfo], value: &dyn Visit, path: &str, violations: &mut Violations) {
+    let mut infos = fields.iter();
     value.visit(&mut |field| {
         if let Some(info) = infos.next() {
             field.check(info, &child_path(path, info.name), violations);
@@ -94,12 +100,13 @@ fn check_fields<T: Visit + ?Sized>(value: &T, path: &str, violations: &mut Viola
     });
 }
 
-fn media_of<'a, T: Visit + ?Sized>(
-    value: &'a T,
+fn media_of<'a>(
+    fields: &[FieldInfo],
+    value: &'a dyn Visit,
     pointer: &str,
     found: &mut Vec<(String, &'a Media)>,
 ) {
-    let mut infos = T::FIELDS.iter();
+    let mut infos = fields.iter();
     value.visit(&mut |field| {
         if let Some(info) = infos.next() {
             field.media(&format!("{pointer}/{}", info.name), found);
@@ -107,10 +114,82 @@ fn media_of<'a, T: Visit + ?Sized>(
     });
 }
 
+/// The JSON object of a generated struct: each field that is set (an
+/// unset optional field is absent), under its wire name, in table order.
+pub fn object_to_json(fields: &[FieldInfo], value: &dyn Visit) -> Value {
+    let mut map = Map::new();
+    let mut infos = fields.iter();
+    value.visit(&mut |field| {
+        if let Some(info) = infos.next() {
+            if !field.is_unset() {
+                map.insert(info.name.to_owned(), field.to_json());
+            }
+        }
+    });
+    Value::Object(map)
+}
+
+/// The `Debug` of a generated struct (from [`object!`]): what
+/// `#[derive(Debug)]` prints (`Input { prompt: "a cat", seed: None }`),
+/// from the Rust names of its fields in table order, compiled once for
+/// every generated type.
+///
+/// # Errors
+///
+/// The formatter's.
+pub fn debug_object(
+    f: &mut std::fmt::Formatter<'_>,
+    name: &str,
+    fields: &[&str],
+    value: &dyn Visit,
+) -> std::fmt::Result {
+    /// A field as `Debug` (a `&dyn FieldValue` is one through its
+    /// supertrait).
+    struct Field<'a>(&'a dyn FieldValue);
+    impl std::fmt::Debug for Field<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            std::fmt::Debug::fmt(self.0, f)
+        }
+    }
+    let mut out = f.debug_struct(name);
+    let mut names = fields.iter();
+    value.visit(&mut |field| {
+        if let Some(name) = names.next() {
+            out.field(name, &Field(field));
+        }
+    });
+    out.finish()
+}
+
+/// The `Serialize` of a generated struct (from [`object!`]): the JSON
+/// object of [`object_to_json`], so that every generated type shares one
+/// serialisation instead of each having its own.
+///
+/// # Errors
+///
+/// The serializer's.
+pub fn serialize_object<S: serde::Serializer>(
+    fields: &[FieldInfo],
+    value: &dyn Visit,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&object_to_json(fields, value), serializer)
+}
+
 /// A field's value, checked against its [`FieldInfo`]. Implemented for
 /// every Rust type a field can have; a generated enum implements it with
 /// nothing to check (its type already holds only allowed values).
-pub trait FieldValue {
+pub trait FieldValue: std::fmt::Debug {
+    /// The value as JSON, as it goes on the wire (`None` of an `Option`
+    /// is `null`; see [`FieldValue::is_unset`]).
+    fn to_json(&self) -> Value;
+
+    /// Whether the field is unset, so absent from the JSON object: an
+    /// optional field's `None`.
+    fn is_unset(&self) -> bool {
+        false
+    }
+
     /// Adds every violation of this value, at `path`, to `violations`.
     fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
         let _ = (info, path, violations);
@@ -134,20 +213,36 @@ fn number_limits(info: &FieldInfo) -> NumberLimits {
 }
 
 impl FieldValue for f64 {
+    fn to_json(&self) -> Value {
+        Value::from(*self)
+    }
+
     fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
         violations.number(path, *self, &number_limits(info));
     }
 }
 
 impl FieldValue for i64 {
+    fn to_json(&self) -> Value {
+        Value::from(*self)
+    }
+
     fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
         violations.integer(path, *self, &number_limits(info));
     }
 }
 
-impl FieldValue for bool {}
+impl FieldValue for bool {
+    fn to_json(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
 
 impl FieldValue for String {
+    fn to_json(&self) -> Value {
+        Value::String(self.clone())
+    }
+
     fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
         let limits = StringLimits {
             min_length: info.min_length,
@@ -159,6 +254,10 @@ impl FieldValue for String {
 }
 
 impl FieldValue for Media {
+    fn to_json(&self) -> Value {
+        Value::String(self.to_wire_text())
+    }
+
     fn check(&self, _info: &FieldInfo, path: &str, violations: &mut Violations) {
         violations.media(path, self);
     }
@@ -169,6 +268,14 @@ impl FieldValue for Media {
 }
 
 impl<T: FieldValue> FieldValue for Option<T> {
+    fn to_json(&self) -> Value {
+        self.as_ref().map_or(Value::Null, FieldValue::to_json)
+    }
+
+    fn is_unset(&self) -> bool {
+        self.is_none()
+    }
+
     fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
         if let Some(value) = self {
             value.check(info, path, violations);
@@ -183,6 +290,10 @@ impl<T: FieldValue> FieldValue for Option<T> {
 }
 
 impl<T: FieldValue> FieldValue for Vec<T> {
+    fn to_json(&self) -> Value {
+        Value::Array(self.iter().map(FieldValue::to_json).collect())
+    }
+
     fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
         if info.min_items.is_some() || info.max_items.is_some() {
             violations.items(path, self.len(), info.min_items, info.max_items);
@@ -201,13 +312,17 @@ impl<T: FieldValue> FieldValue for Vec<T> {
     }
 }
 
-impl<T: Visit> FieldValue for T {
+impl<T: Visit + Fields + std::fmt::Debug> FieldValue for T {
+    fn to_json(&self) -> Value {
+        object_to_json(T::FIELDS, self)
+    }
+
     fn check(&self, _info: &FieldInfo, path: &str, violations: &mut Violations) {
-        check_fields(self, path, violations);
+        check_fields(T::FIELDS, self, path, violations);
     }
 
     fn media<'a>(&'a self, pointer: &str, found: &mut Vec<(String, &'a Media)>) {
-        media_of(self, pointer, found);
+        media_of(T::FIELDS, self, pointer, found);
     }
 }
 
@@ -529,57 +644,86 @@ fn not_one_of(pointer: &str, shown: impl std::fmt::Display, values: &[AllowedVal
     )
 }
 
-/// Reads a closed string enum: one of `names` (the wire values of `all`, in
-/// the same order), with serde's error for an unknown variant.
+/// Reads a closed string enum: the index of its value among `names` (the
+/// wire values, in the order of the enum's `ALL`), with serde's error for
+/// an unknown variant. Generic over the deserializer only, so every enum
+/// shares it.
 ///
 /// # Errors
 ///
 /// When the value is no string or not an allowed one.
-pub fn string_enum<'de, T: Copy, D: Deserializer<'de>>(
+pub fn string_enum<'de, D: Deserializer<'de>>(
     deserializer: D,
-    all: &[T],
     names: &'static [&'static str],
-) -> Result<T, D::Error> {
+) -> Result<usize, D::Error> {
     let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
     names
         .iter()
         .position(|name| *name == text)
-        .and_then(|i| all.get(i).copied())
         .ok_or_else(|| D::Error::unknown_variant(&text, names))
 }
 
-/// Reads an integer enum: any JSON integer (`2` or `2.0`) among the
-/// values `from_value` accepts; `values` are the allowed ones, for the error.
+/// The index of the wire value `value` among `values`, if it is one.
+pub fn value_index(values: &[AllowedValue], value: &str) -> Option<usize> {
+    values.iter().position(|v| v.value == value)
+}
+
+/// The index of the integer `value` among `values` (an integer enum's
+/// wire values), if it is one.
+pub fn integer_index(values: &[AllowedValue], value: i64) -> Option<usize> {
+    values
+        .iter()
+        .position(|v| v.value.parse::<i64>() == Ok(value))
+}
+
+/// The index of the number `value` among `values` (a number enum's wire
+/// values), compared as numbers: `1.0` is `1`.
+pub fn number_index(values: &[AllowedValue], value: f64) -> Option<usize> {
+    values
+        .iter()
+        .position(|v| v.value.parse::<f64>() == Ok(value))
+}
+
+/// Reads an integer enum: the index among `values` of any JSON integer (`2`
+/// or `2.0`) that is one of them.
 ///
 /// # Errors
 ///
 /// When the value is no integer or not an allowed one.
-pub fn integer_enum<'de, T, D: Deserializer<'de>>(
+pub fn integer_enum<'de, D: Deserializer<'de>>(
     deserializer: D,
-    from_value: fn(i64) -> Option<T>,
     values: &[AllowedValue],
-) -> Result<T, D::Error> {
+) -> Result<usize, D::Error> {
     let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
     let number = integer(&value, "").map_err(D::Error::custom)?;
-    from_value(number).ok_or_else(|| D::Error::custom(not_one_of("", number, values)))
+    integer_index(values, number).ok_or_else(|| D::Error::custom(not_one_of("", number, values)))
 }
 
-/// Reads a number enum: any JSON number among the values `from_value`
-/// accepts (compared as numbers: `1.0` is `1`).
+/// Reads a number enum: the index among `values` of any JSON number that
+/// is one of them (compared as numbers: `1.0` is `1`).
 ///
 /// # Errors
 ///
 /// When the value is no number or not an allowed one.
-pub fn number_enum<'de, T, D: Deserializer<'de>>(
+pub fn number_enum<'de, D: Deserializer<'de>>(
     deserializer: D,
-    from_value: fn(f64) -> Option<T>,
     values: &[AllowedValue],
-) -> Result<T, D::Error> {
+) -> Result<usize, D::Error> {
     let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
     let number = value
         .as_f64()
         .ok_or_else(|| D::Error::custom(JsonError::expected("", "a number", &value)))?;
-    from_value(number).ok_or_else(|| D::Error::custom(not_one_of("", number, values)))
+    number_index(values, number).ok_or_else(|| D::Error::custom(not_one_of("", number, values)))
+}
+
+/// The JSON of a number enum's wire value as its schema wrote it: an
+/// integer as an integer (`2`), anything else as a float (`0.5`).
+pub fn number_json(text: &str) -> Value {
+    match (text.parse::<i64>(), text.parse::<f64>()) {
+        (Ok(i), _) => Value::from(i),
+        (Err(_), Ok(x)) => Value::from(x),
+        (Err(_), Err(_)) => Value::Null,
+    }
 }
 
 /// Writes a number enum's value as its schema wrote it: an integer as an
@@ -608,12 +752,13 @@ pub fn serialize_number<S: serde::Serializer>(
 pub fn parse_input<T: Body + DeserializeOwned + 'static>(
     json: Value,
 ) -> Result<Box<dyn ModelInput>, crate::ParseInputError> {
-    serde_json::from_value::<T>(json)
-        .map(|input| Box::new(input) as Box<dyn ModelInput>)
-        .map_err(|source| crate::ParseInputError::Invalid {
+    match serde_json::from_value::<T>(json) {
+        Ok(input) => Ok(Box::new(input)),
+        Err(source) => Err(crate::ParseInputError::Invalid {
             model: T::MODEL.slug,
             source,
-        })
+        }),
+    }
 }
 
 /// A client type that [`crate::ClientBuilder::build`] can give: the

@@ -18,10 +18,13 @@
 //! struct and its `FIELDS` table), every variant and its wire value (in the
 //! enum and the `wire_enum!` call).
 
-/// Implements `Visit` and `Deserialize` for a generated struct whose
-/// fields are listed in the order of its `FIELDS` table. A field that is
-/// optional and may be `null` (an `Option<Option<T>>`) is written
-/// `name(nullable)`: absent reads as `None`, `null` as `Some(None)`.
+/// Implements `Visit`, `Debug`, `Serialize` and `Deserialize` for a generated
+/// struct whose fields are listed in the order of its `FIELDS` table. A
+/// field that is optional and may be `null` (an `Option<Option<T>>`) is
+/// written `name(nullable)`: absent reads as `None`, `null` as
+/// `Some(None)`. `Serialize` writes the JSON object the runtime makes from
+/// the table and `Visit` (unset optional fields absent), code compiled once
+/// for every generated type rather than a derive's copy per type.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __object {
@@ -32,6 +35,27 @@ macro_rules! __object {
                 field: &mut dyn FnMut(&'a dyn $crate::__private::FieldValue),
             ) {
                 $(field(&self.$field);)*
+            }
+        }
+
+        impl ::core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                $crate::__private::debug_object(f, stringify!($name), &[$(stringify!($field)),*], self)
+            }
+        }
+
+        /// Writes the JSON object of the wire names of the fields that are
+        /// set, in schema order.
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::__private::serialize_object(
+                    <Self as $crate::__private::Fields>::FIELDS,
+                    self,
+                    s,
+                )
             }
         }
 
@@ -84,6 +108,20 @@ macro_rules! __string_enum_text {
     };
 }
 
+/// `Debug` of a closed enum: its variant's name, from its `VALUES` table
+/// (what `#[derive(Debug)]` prints, without a match per enum).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __variant_debug {
+    ($name:ident) => {
+        impl ::core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(Self::VALUES[*self as usize].name)
+            }
+        }
+    };
+}
+
 /// Implements the value list, the wire value, `Display`, `Serialize`,
 /// `Deserialize` and `FieldValue` of a generated enum, from its variants
 /// and their wire values, in schema order:
@@ -117,17 +155,22 @@ macro_rules! __wire_enum {
         }
 
         $crate::__string_enum_text!($name);
+        $crate::__variant_debug!($name);
 
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 d: D,
             ) -> ::core::result::Result<Self, D::Error> {
                 const NAMES: &[&str] = &[$($wire),*];
-                $crate::__private::string_enum(d, &Self::ALL, NAMES)
+                ::core::result::Result::Ok(Self::ALL[$crate::__private::string_enum(d, NAMES)?])
             }
         }
 
-        impl $crate::__private::FieldValue for $name {}
+        impl $crate::__private::FieldValue for $name {
+            fn to_json(&self) -> $crate::__private::Value {
+                $crate::__private::Value::String(self.as_str().into())
+            }
+        }
     };
     ($name:ident, open, [$($variant:ident($wire:literal)),* $(,)?]) => {
         impl $name {
@@ -149,7 +192,7 @@ macro_rules! __wire_enum {
 
         impl ::core::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
-                match Self::VALUES.iter().position(|v| v.value == value) {
+                match $crate::__private::value_index(Self::VALUES, value) {
                     ::core::option::Option::Some(i) => Self::KNOWN[i].clone(),
                     ::core::option::Option::None => Self::Other(value.into()),
                 }
@@ -168,29 +211,35 @@ macro_rules! __wire_enum {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 d: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                <::std::string::String as $crate::__private::serde::Deserialize>::deserialize(d)
-                    .map(Self::from)
+                ::core::result::Result::Ok(Self::from(
+                    <::std::string::String as $crate::__private::serde::Deserialize>::deserialize(d)?,
+                ))
             }
         }
 
-        impl $crate::__private::FieldValue for $name {}
+        impl $crate::__private::FieldValue for $name {
+            fn to_json(&self) -> $crate::__private::Value {
+                $crate::__private::Value::String(self.as_str().into())
+            }
+        }
     };
     ($name:ident, int, [$($variant:ident($wire:literal)),* $(,)?]) => {
-        $crate::__numeric_enum!($name, i64, "integer", integer_enum, [$($variant($wire)),*]);
+        $crate::__numeric_enum!($name, i64, "integer", integer_enum, integer_index, [$($variant($wire)),*]);
     };
     ($name:ident, number, [$($variant:ident($wire:literal)),* $(,)?]) => {
-        $crate::__numeric_enum!($name, f64, "number", number_enum, [$($variant($wire)),*]);
+        $crate::__numeric_enum!($name, f64, "number", number_enum, number_index, [$($variant($wire)),*]);
     };
 }
 
 /// The integer and number kinds of `wire_enum!`: `$ty` is the wire type,
-/// `$read` the runtime's reader of it. The wire text in `VALUES` is the
+/// `$read` the runtime's reader of it and `$index` its lookup among the
+/// wire values (both shared by every enum of the kind). The wire text in `VALUES` is the
 /// literal as the schema gives it (`-1`, `0.25`), and it is what `Display`
 /// shows and serde writes (an integer as an integer).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __numeric_enum {
-    ($name:ident, $ty:ty, $what:literal, $read:ident, [$($variant:ident($wire:literal)),*]) => {
+    ($name:ident, $ty:ty, $what:literal, $read:ident, $index:ident, [$($variant:ident($wire:literal)),*]) => {
         impl $name {
             /// Every value, in schema order.
             pub const ALL: [Self; [$(stringify!($wire)),*].len()] = [$(Self::$variant),*];
@@ -208,7 +257,10 @@ macro_rules! __numeric_enum {
 
             #[doc = concat!("The variant of a wire ", $what, ", if it is one of the allowed values (compared as numbers: `1.0` is `1`).")]
             pub fn from_value(value: $ty) -> ::core::option::Option<Self> {
-                Self::ALL.into_iter().find(|v| v.value() == value)
+                match $crate::__private::$index(Self::VALUES, value) {
+                    ::core::option::Option::Some(i) => ::core::option::Option::Some(Self::ALL[i]),
+                    ::core::option::Option::None => ::core::option::Option::None,
+                }
             }
         }
 
@@ -217,6 +269,8 @@ macro_rules! __numeric_enum {
                 f.write_str(Self::VALUES[*self as usize].value)
             }
         }
+
+        $crate::__variant_debug!($name);
 
         impl $crate::__private::serde::Serialize for $name {
             fn serialize<S: $crate::__private::serde::Serializer>(
@@ -231,11 +285,15 @@ macro_rules! __numeric_enum {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 d: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                $crate::__private::$read(d, Self::from_value, Self::VALUES)
+                ::core::result::Result::Ok(Self::ALL[$crate::__private::$read(d, Self::VALUES)?])
             }
         }
 
-        impl $crate::__private::FieldValue for $name {}
+        impl $crate::__private::FieldValue for $name {
+            fn to_json(&self) -> $crate::__private::Value {
+                $crate::__private::number_json(Self::VALUES[*self as usize].value)
+            }
+        }
     };
 }
 
@@ -305,6 +363,13 @@ macro_rules! __text_or {
         }
 
         impl $crate::__private::FieldValue for $name {
+            fn to_json(&self) -> $crate::__private::Value {
+                match self {
+                    Self::Text(text) => $crate::__private::Value::String(text.clone()),
+                    Self::$variant(value) => $crate::__private::FieldValue::to_json(value),
+                }
+            }
+
             fn check(
                 &self,
                 info: &$crate::FieldInfo,

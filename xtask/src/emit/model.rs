@@ -39,7 +39,10 @@ pub fn emit_model(model: &Model, doc_path: &str) -> TokenStream {
 /// each one call into the client's generic `run` and `submit`. The input
 /// goes as `&dyn ModelInput`, so the whole call path is compiled once per
 /// output type rather than once per model (at 500 models, about 15% of a
-/// non-incremental build of the crate).
+/// non-incremental build of the crate). They stay `async fn`s: a plain
+/// function returning `impl Future + Send` would spare a state machine per
+/// method, but proving each opaque future `Send` (the whole call path, once
+/// per method) made a build at 500 models several times slower.
 fn emit_methods(model: &Model) -> TokenStream {
     let v1 = format_ident!("{}", model.rust_name);
     let v2 = format_ident!("{}_submit", model.rust_name);
@@ -394,12 +397,7 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field], is_body: bool) -> T
         let ident = format_ident!("{}", f.rust);
         let doc = docs::outer(&docs::field_doc(f));
         let ty = storage_type(f);
-        let rename = (f.rust != f.wire).then(|| {
-            let wire = &f.wire;
-            quote!(#[serde(rename = #wire)])
-        });
-        let skip = (!f.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
-        quote! { #doc #rename #skip pub #ident: #ty, }
+        quote! { #doc pub #ident: #ty, }
     });
 
     let args = arguments.iter().map(|f| {
@@ -510,7 +508,7 @@ fn emit_struct(type_name: &str, doc: &str, fields: &[Field], is_body: bool) -> T
 
     quote! {
         #struct_doc
-        #[derive(Debug, Clone, #derive_default PartialEq, #eq ::serde::Serialize)]
+        #[derive(Clone, #derive_default PartialEq, #eq)]
         #[non_exhaustive]
         #[must_use]
         pub struct #name {
@@ -750,8 +748,9 @@ fn emit_enum(field: &Field, def: &EnumDef) -> TokenStream {
             }),
         )
     } else {
+        // `Debug` from `wire_enum!`: the variant's name, from the table.
         (
-            quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default),
+            quote!(Clone, Copy, PartialEq, Eq, Hash, #derive_default),
             None,
         )
     };
