@@ -1583,6 +1583,17 @@ mod tests {
         escaped_slashes: bool,
     }
 
+    impl Shape {
+        /// The output's string alone, standard alphabet, no escapes.
+        const PLAIN: Shape = Shape {
+            before: None,
+            after: None,
+            url_safe: false,
+            data_url: false,
+            escaped_slashes: false,
+        };
+    }
+
     fn reply_of(output: &[u8], shape: &Shape) -> String {
         use base64::engine::general_purpose::URL_SAFE;
         let text = if shape.url_safe {
@@ -1661,13 +1672,7 @@ mod tests {
     #[test]
     fn a_large_output_goes_straight_into_the_file_unless_another_string_wins() {
         let output = noise(1, 600_000);
-        let plain = Shape {
-            before: None,
-            after: None,
-            url_safe: false,
-            data_url: false,
-            escaped_slashes: false,
-        };
+        let plain = Shape::PLAIN;
         for (shape, in_file) in [
             (plain.clone(), true),
             // A longer string under an unknown key after it loses to the
@@ -1707,13 +1712,7 @@ mod tests {
         let writer = SinkWriter::start(File::open(&path).unwrap()).unwrap();
         let mut scanner = Scanner::new(Some(OutputKind::Video));
         scanner.open(Some(writer.handle.clone()));
-        let plain = Shape {
-            before: None,
-            after: None,
-            url_safe: false,
-            data_url: false,
-            escaped_slashes: false,
-        };
+        let plain = Shape::PLAIN;
         let reply = reply_of(&noise(3, 4_000_000), &plain);
         let fed = reply
             .as_bytes()

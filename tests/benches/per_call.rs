@@ -92,16 +92,21 @@ const SAVED_BYTES: u64 = 1024;
 /// Calls per side before the rounds.
 const WARM_UP: usize = 100;
 
-/// N calls of our client, the client built first (as curl connects first).
-async fn ours(base_url: String, n: usize) -> Duration {
-    let input = input();
-    let start = Instant::now();
-    let client = Client::builder()
+/// Our client of the server at `base_url`, never retrying.
+fn client(base_url: String) -> Client {
+    Client::builder()
         .api_key(API_KEY)
         .base_url(base_url)
         .retry(RetryPolicy::none())
         .build()
-        .expect("client");
+        .expect("client")
+}
+
+/// N calls of our client, the client built first (as curl connects first).
+async fn ours(base_url: String, n: usize) -> Duration {
+    let input = input();
+    let start = Instant::now();
+    let client = client(base_url);
     for _ in 0..n {
         let output = client.llava_v1_6(&input).await.expect("our call");
         assert!(output.value().is_object(), "{:?}", output.value());
@@ -267,12 +272,7 @@ async fn ours_saved(base_url: String, n: usize, path: PathBuf, sync: bool) -> Du
         "https://media.example/voice.mp3",
     );
     let start = Instant::now();
-    let client = Client::builder()
-        .api_key(API_KEY)
-        .base_url(base_url)
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = client(base_url);
     for _ in 0..n {
         let video = client.hallo(&input).await.expect("our call");
         let out = OutputFile::create(&path).expect("output file").sync(sync);

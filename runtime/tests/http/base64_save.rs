@@ -59,15 +59,6 @@ fn base64_input() -> TestInput {
     input
 }
 
-fn names_in(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_large_base64_output_is_saved_straight_into_its_file() {
     let video = mp4(LARGE);

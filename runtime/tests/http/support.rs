@@ -404,3 +404,13 @@ pub fn model(slug: &'static str, output: OutputKind) -> &'static ModelInfo {
         fields: &[],
     }))
 }
+
+/// The names of the files in `dir`, sorted.
+pub fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}

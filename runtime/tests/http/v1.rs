@@ -9,15 +9,6 @@ use serde_json::json;
 
 use crate::support::*;
 
-fn names_in(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[tokio::test]
 async fn binary_video_is_streamed_to_a_file_with_its_metadata() {
     let video = pattern(1 << 20);
