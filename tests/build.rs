@@ -56,18 +56,12 @@ fn main() {
 }
 
 /// What a fixture module's methods are defined on: the generated crate's
-/// `Client` has `run` and `submit`, and so has this stand-in.
+/// `Client` holds the runtime's as `inner`, which the model methods call
+/// through, and so does this stand-in.
 const FIXTURE_CLIENT: &str = r#"/// The generated crate's `Client`, as far as a model's methods need it.
-pub struct Client(::segmind_runtime::Client);
-impl Client {
-    /// A blocking (v1) call.
-    pub async fn run<O: ::segmind_runtime::ModelOutput, I: ::segmind_runtime::ModelInput + ?Sized>(&self, input: &I) -> ::segmind_runtime::Result<O> {
-        self.0.run(input).await
-    }
-    /// A job (v2).
-    pub async fn submit<I: ::segmind_runtime::ModelInput + ?Sized>(&self, input: &I) -> ::segmind_runtime::Result<::segmind_runtime::Job> {
-        self.0.submit(input).await
-    }
+pub struct Client {
+    /// The runtime's client.
+    pub(crate) inner: ::segmind_runtime::Client,
 }
 "#;
 

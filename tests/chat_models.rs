@@ -20,7 +20,7 @@ mod fixtures {
 
     /// The fixtures' stand-in of the generated crate's `Client`.
     pub fn client(inner: segmind_runtime::Client) -> Client {
-        Client(inner)
+        Client { inner }
     }
 }
 

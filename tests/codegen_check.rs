@@ -246,8 +246,8 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
     assert!(module.contains("pub enum Fps"));
     // Its two client methods are in its module.
     assert!(module.contains("impl super::Client {"));
-    assert!(module.contains("pub async fn wan_2_1_i2v(&self, input: &Input)"));
-    assert!(module.contains("pub async fn wan_2_1_i2v_submit(&self, input: &Input)"));
+    assert!(module.contains("pub fn wan_2_1_i2v<'a>(&'a self, input: &'a Input)"));
+    assert!(module.contains("pub fn wan_2_1_i2v_submit<'a>(&'a self, input: &'a Input)"));
     let lib = fs::read_to_string(root.join("generated/src/lib.rs")).expect("read");
     assert!(lib.contains("pub mod wan_2_1_i2v;"));
     let registry = fs::read_to_string(root.join("generated/src/models.rs")).expect("read");

@@ -90,12 +90,18 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Claude 3 Haiku (`POST /v1/claude-3-haiku`) and waits for the chat reply; see [`Client::run`](super::Client::run).
-    pub async fn claude_3_haiku(&self, input: &Input) -> rt::Result<rt::ChatOutput> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn claude_3_haiku<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> rt::Call<'a, rt::ChatOutput> {
+        rt::__private::call_v1(&self.inner, input)
     }
     /// Submits a Claude 3 Haiku job (`POST /v2/claude-3-haiku`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn claude_3_haiku_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn claude_3_haiku_submit<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> rt::Call<'a, rt::Job> {
+        rt::__private::call_v2(&self.inner, input)
     }
 }
 /// An object of `messages`: The conversation, oldest message first; the last one is the user's.

@@ -11,7 +11,9 @@ use ::segmind_runtime as rt;
 /// and [`Client::submit`] take any model's input.
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: rt::Client,
+    /// The runtime's client; the model methods (in their modules) call
+    /// through it.
+    pub(crate) inner: rt::Client,
 }
 impl rt::__private::FromClient for Client {
     fn from_client(inner: rt::Client) -> Self {
@@ -73,7 +75,7 @@ impl Client {
     /// local media, POSTs it and returns the output as the type asked for
     /// ([`Video`](super::Video), [`Image`](super::Image), [`Audio`](super::Audio),
     /// [`JsonOutput`](super::JsonOutput) or [`ChatOutput`](super::ChatOutput));
-    /// the model methods call it.
+    /// each model method does the same for its own model.
     ///
     /// # Errors
     ///

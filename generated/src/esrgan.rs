@@ -101,12 +101,12 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs ESRGAN (`POST /v1/esrgan`) and waits for the image; see [`Client::run`](super::Client::run).
-    pub async fn esrgan(&self, input: &Input) -> rt::Result<rt::Image> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn esrgan<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Image> {
+        rt::__private::call_v1(&self.inner, input)
     }
     /// Submits a ESRGAN job (`POST /v2/esrgan`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn esrgan_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn esrgan_submit<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Job> {
+        rt::__private::call_v2(&self.inner, input)
     }
 }
 /// Values of `scale`: Upscale factor.

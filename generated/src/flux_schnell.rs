@@ -167,12 +167,12 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Flux.1 Schnell (`POST /v1/flux-schnell`) and waits for the image (typically ~10.23 s, ~$0.008 per call); see [`Client::run`](super::Client::run).
-    pub async fn flux_schnell(&self, input: &Input) -> rt::Result<rt::Image> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn flux_schnell<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Image> {
+        rt::__private::call_v1(&self.inner, input)
     }
     /// Submits a Flux.1 Schnell job (`POST /v2/flux-schnell`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn flux_schnell_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn flux_schnell_submit<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Job> {
+        rt::__private::call_v2(&self.inner, input)
     }
 }
 /// Values of `sampler_name`: Sampler (27 in all; the page names 10).

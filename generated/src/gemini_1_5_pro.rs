@@ -68,12 +68,18 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Gemini PRO (`POST /v1/gemini-1.5-pro`) and waits for the chat reply (typically ~11.22 s, ~$0.017 per call); see [`Client::run`](super::Client::run).
-    pub async fn gemini_1_5_pro(&self, input: &Input) -> rt::Result<rt::ChatOutput> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn gemini_1_5_pro<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> rt::Call<'a, rt::ChatOutput> {
+        rt::__private::call_v1(&self.inner, input)
     }
     /// Submits a Gemini PRO job (`POST /v2/gemini-1.5-pro`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn gemini_1_5_pro_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn gemini_1_5_pro_submit<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> rt::Call<'a, rt::Job> {
+        rt::__private::call_v2(&self.inner, input)
     }
 }
 /// An object of `messages`: The conversation and an optional system instruction.

@@ -100,15 +100,18 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Gemini 3.1 Flash TTS (`POST /v1/gemini-3.1-flash-tts`) and waits for the audio; see [`Client::run`](super::Client::run).
-    pub async fn gemini_3_1_flash_tts(&self, input: &Input) -> rt::Result<rt::Audio> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn gemini_3_1_flash_tts<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> rt::Call<'a, rt::Audio> {
+        rt::__private::call_v1(&self.inner, input)
     }
     /// Submits a Gemini 3.1 Flash TTS job (`POST /v2/gemini-3.1-flash-tts`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn gemini_3_1_flash_tts_submit(
-        &self,
-        input: &Input,
-    ) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn gemini_3_1_flash_tts_submit<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> rt::Call<'a, rt::Job> {
+        rt::__private::call_v2(&self.inner, input)
     }
 }
 /// Values of `voice_1`: Primary voice.

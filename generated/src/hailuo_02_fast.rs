@@ -129,12 +129,15 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Hailuo 02 Fast (`POST /v1/hailuo-02-fast`) and waits for the video; see [`Client::run`](super::Client::run).
-    pub async fn hailuo_02_fast(&self, input: &Input) -> rt::Result<rt::Video> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn hailuo_02_fast<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Video> {
+        rt::__private::call_v1(&self.inner, input)
     }
     /// Submits a Hailuo 02 Fast job (`POST /v2/hailuo-02-fast`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn hailuo_02_fast_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn hailuo_02_fast_submit<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> rt::Call<'a, rt::Job> {
+        rt::__private::call_v2(&self.inner, input)
     }
 }
 /// Values of `duration`: Length of the video in seconds: 6 for shorter and 10 for longer scenarios.

@@ -119,12 +119,15 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Hailuo 2.3 Fast (`POST /v1/hailuo-2.3-fast`) and waits for the video; see [`Client::run`](super::Client::run).
-    pub async fn hailuo_2_3_fast(&self, input: &Input) -> rt::Result<rt::Video> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn hailuo_2_3_fast<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Video> {
+        rt::__private::call_v1(&self.inner, input)
     }
     /// Submits a Hailuo 2.3 Fast job (`POST /v2/hailuo-2.3-fast`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn hailuo_2_3_fast_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn hailuo_2_3_fast_submit<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> rt::Call<'a, rt::Job> {
+        rt::__private::call_v2(&self.inner, input)
     }
 }
 /// Values of `duration`: Length of the video in seconds: 6 for short clips, 10 for more detailed scenes.

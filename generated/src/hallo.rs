@@ -144,11 +144,11 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Hallo (`POST /v1/hallo`) and waits for the video (typically ~303.27 s, ~$0.421 per call); see [`Client::run`](super::Client::run).
-    pub async fn hallo(&self, input: &Input) -> rt::Result<rt::Video> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn hallo<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Video> {
+        rt::__private::call_v1(&self.inner, input)
     }
     /// Submits a Hallo job (`POST /v2/hallo`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn hallo_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn hallo_submit<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Job> {
+        rt::__private::call_v2(&self.inner, input)
     }
 }

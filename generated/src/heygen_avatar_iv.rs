@@ -156,12 +156,15 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Heygen Avatar IV (`POST /v1/heygen-avatar-iv`) and waits for the video (typically ~195.48 s, ~$2.216 per call); see [`Client::run`](super::Client::run).
-    pub async fn heygen_avatar_iv(&self, input: &Input) -> rt::Result<rt::Video> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn heygen_avatar_iv<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Video> {
+        rt::__private::call_v1(&self.inner, input)
     }
     /// Submits a Heygen Avatar IV job (`POST /v2/heygen-avatar-iv`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn heygen_avatar_iv_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn heygen_avatar_iv_submit<'a>(
+        &'a self,
+        input: &'a Input,
+    ) -> rt::Call<'a, rt::Job> {
+        rt::__private::call_v2(&self.inner, input)
     }
 }
 /// Values of `voice_id`: Voice of the avatar. Segmind lists 61 voices; the ten named here are the published ones, and any other voice ID is accepted as is.

@@ -28,7 +28,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub use ::segmind_runtime::{
     AllowedValue, AnyMediaKind, ApiErrorInfo, Audio, AudioKind, Batch, BatchEvent,
-    BatchLine, BatchSummary, Bytes, ChatFormat, ChatOutput, Error, ErrorCategory,
+    BatchLine, BatchSummary, Bytes, Call, ChatFormat, ChatOutput, Error, ErrorCategory,
     FieldInfo, LineProblems, LineState, ManifestContents, ManifestRecord, ManifestWriter,
     FieldKind, HeaderMap, Image, ImageKind, Job, JobMetrics, JobResult, JobState,
     JobStatus, JsonOutput, Limit, Media, MediaKind, MediaOutput, MediaOutputKind,

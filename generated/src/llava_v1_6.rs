@@ -70,11 +70,11 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs LLAVA 1.6 7B (`POST /v1/llava-v1.6`) and waits for the JSON answer; see [`Client::run`](super::Client::run).
-    pub async fn llava_v1_6(&self, input: &Input) -> rt::Result<rt::JsonOutput> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn llava_v1_6<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::JsonOutput> {
+        rt::__private::call_v1(&self.inner, input)
     }
     /// Submits a LLAVA 1.6 7B job (`POST /v2/llava-v1.6`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn llava_v1_6_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn llava_v1_6_submit<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Job> {
+        rt::__private::call_v2(&self.inner, input)
     }
 }

@@ -106,12 +106,12 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs Nano Banana (`POST /v1/nano-banana`) and waits for the JSON answer; see [`Client::run`](super::Client::run).
-    pub async fn nano_banana(&self, input: &Input) -> rt::Result<rt::JsonOutput> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn nano_banana<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::JsonOutput> {
+        rt::__private::call_v1(&self.inner, input)
     }
     /// Submits a Nano Banana job (`POST /v2/nano-banana`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn nano_banana_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn nano_banana_submit<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Job> {
+        rt::__private::call_v2(&self.inner, input)
     }
 }
 /// Values of `aspect_ratio`: Aspect ratio.

@@ -153,12 +153,12 @@ impl rt::__private::Body for Input {
 }
 impl super::Client {
     /// Runs SadTalker (`POST /v1/sadtalker`) and waits for the video (typically ~119.2 s, ~$0.184 per call); see [`Client::run`](super::Client::run).
-    pub async fn sadtalker(&self, input: &Input) -> rt::Result<rt::Video> {
-        self.run(input as &dyn rt::ModelInput).await
+    pub fn sadtalker<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Video> {
+        rt::__private::call_v1(&self.inner, input)
     }
     /// Submits a SadTalker job (`POST /v2/sadtalker`) and returns at once; see [`Client::submit`](super::Client::submit).
-    pub async fn sadtalker_submit(&self, input: &Input) -> rt::Result<rt::Job> {
-        self.submit(input as &dyn rt::ModelInput).await
+    pub fn sadtalker_submit<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Job> {
+        rt::__private::call_v2(&self.inner, input)
     }
 }
 /// Values of `preprocess`: Method used to preprocess the image.

@@ -79,6 +79,16 @@ pub use error::{ApiErrorInfo, Error, ErrorCategory, NotMediaInfo};
 
 /// `Result` with this crate's [`Error`]: what the client's calls return.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The future a model's method on the generated `Client` returns
+/// (`client.hallo(&input)`, `client.hallo_submit(&input)`): `.await` it
+/// like any future; it is `Send`, so it may be spawned.
+///
+/// A named, boxed type rather than each method's own `async fn` state
+/// machine: at hundreds of models, one state machine and one `Send` proof
+/// per method made the generated crate several times slower to build, and
+/// the box costs one allocation per call, next to a round trip.
+pub type Call<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send + 'a>>;
 pub use any_output::AnyOutput;
 pub use job::{Job, WaitOptions};
 pub use job_result::{JobMetrics, JobResult};

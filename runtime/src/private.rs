@@ -773,3 +773,22 @@ impl FromClient for crate::Client {
         client
     }
 }
+
+/// A generated model's blocking method: [`Client::run`](crate::Client::run)
+/// of `input`, boxed as a [`Call`](crate::Call) (one `Send` proof per output
+/// type, here, rather than one per model method).
+pub fn call_v1<'a, O: crate::ModelOutput + 'a>(
+    client: &'a crate::Client,
+    input: &'a dyn crate::ModelInput,
+) -> crate::Call<'a, O> {
+    Box::pin(client.run(input))
+}
+
+/// A generated model's job method: [`Client::submit`](crate::Client::submit)
+/// of `input`, boxed as a [`Call`](crate::Call).
+pub fn call_v2<'a>(
+    client: &'a crate::Client,
+    input: &'a dyn crate::ModelInput,
+) -> crate::Call<'a, crate::Job> {
+    Box::pin(client.submit(input))
+}

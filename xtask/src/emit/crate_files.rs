@@ -242,7 +242,7 @@ fn reexports() -> TokenStream {
     quote! {
         pub use ::segmind_runtime::{
             AllowedValue, AnyMediaKind, ApiErrorInfo, Audio, AudioKind, Batch, BatchEvent, BatchLine,
-            BatchSummary, Bytes, ChatFormat, ChatOutput, Error, ErrorCategory, FieldInfo, LineProblems, LineState,
+            BatchSummary, Bytes, Call, ChatFormat, ChatOutput, Error, ErrorCategory, FieldInfo, LineProblems, LineState,
             ManifestContents, ManifestRecord, ManifestWriter,
             FieldKind, HeaderMap, Image, ImageKind, Job, JobMetrics, JobResult, JobState, JobStatus,
             JsonOutput, Limit, Media, MediaKind, MediaOutput, MediaOutputKind, MediaUpload,

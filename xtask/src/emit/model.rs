@@ -36,13 +36,15 @@ pub fn emit_model(model: &Model, doc_path: &str) -> TokenStream {
 
 /// The model's two methods on `super::Client` (the crate's `Client`, or
 /// the one beside the module in a user's crate): blocking (v1) and job (v2),
-/// each one call into the client's generic `run` and `submit`. The input
-/// goes as `&dyn ModelInput`, so the whole call path is compiled once per
-/// output type rather than once per model (at 500 models, about 15% of a
-/// non-incremental build of the crate). They stay `async fn`s: a plain
-/// function returning `impl Future + Send` would spare a state machine per
-/// method, but proving each opaque future `Send` (the whole call path, once
-/// per method) made a build at 500 models several times slower.
+/// each one call into the runtime's `call_v1` and `call_v2`. The input goes
+/// as `&dyn ModelInput`, so the whole call path is compiled once per output
+/// type rather than once per model (at 500 models, about 15% of a
+/// non-incremental build of the crate), and the methods are plain
+/// functions returning the runtime's named, boxed future [`rt::Call`]: no
+/// state machine per method, and its `Send` is proven once, where the
+/// future is boxed, not once per method (an `async fn` or an opaque
+/// `impl Future + Send` per method made a build at 500 models several times
+/// slower).
 fn emit_methods(model: &Model) -> TokenStream {
     let v1 = format_ident!("{}", model.rust_name);
     let v2 = format_ident!("{}_submit", model.rust_name);
@@ -66,14 +68,14 @@ fn emit_methods(model: &Model) -> TokenStream {
         impl super::Client {
             #v1_doc
             #v1_allow
-            pub async fn #v1(&self, input: &Input) -> rt::Result<rt::#output> {
-                self.run(input as &dyn rt::ModelInput).await
+            pub fn #v1<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::#output> {
+                rt::__private::call_v1(&self.inner, input)
             }
 
             #v2_doc
             #v2_allow
-            pub async fn #v2(&self, input: &Input) -> rt::Result<rt::Job> {
-                self.submit(input as &dyn rt::ModelInput).await
+            pub fn #v2<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Job> {
+                rt::__private::call_v2(&self.inner, input)
             }
         }
     }
