@@ -346,6 +346,19 @@ fn shape(c: &mut Changes<'_>, p: &str, o: &Shape, n: &Shape) {
             );
             numeric(c, p, &o.limits, &n.limits, (true, false));
         }
+        // A number that must be a multiple of a whole number is always a
+        // whole number: as an integer, the wire accepts each value still
+        // (within the limits, compared next).
+        (FieldType::Number, FieldType::Integer)
+            if range::step(&o.limits, false).is_some_and(|m| m >= 1.0 && m.fract() == 0.0) =>
+        {
+            retyped(
+                c,
+                false,
+                ": the Rust type is i64, not f64; every old value is a whole number (its multipleOf is one), which the wire accepts as an integer",
+            );
+            numeric(c, p, &o.limits, &n.limits, (false, true));
+        }
         (FieldType::Media(a), FieldType::Media(b)) if a != b => c.breaking(
             at,
             false,
