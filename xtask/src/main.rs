@@ -153,17 +153,25 @@ fn parse_import_args(args: &[String]) -> Result<ImportArgs, String> {
     }
 }
 
-fn import_command(args: &[String]) -> ExitCode {
-    let args = match parse_import_args(args) {
-        Ok(a) => a,
-        Err(why) if why.is_empty() => {
+/// A subcommand's parsed arguments, or its exit: an empty complaint is a
+/// request for help (the usage on stdout, success), any other is printed
+/// with the usage on stderr (exit code 2).
+fn or_usage<T>(parsed: Result<T, String>) -> Result<T, ExitCode> {
+    parsed.map_err(|why| {
+        if why.is_empty() {
             println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(why) => {
+            ExitCode::SUCCESS
+        } else {
             eprintln!("error: {why}\n\n{USAGE}");
-            return ExitCode::from(2);
+            ExitCode::from(2)
         }
+    })
+}
+
+fn import_command(args: &[String]) -> ExitCode {
+    let args = match or_usage(parse_import_args(args)) {
+        Ok(a) => a,
+        Err(code) => return code,
     };
     let schema_dir = args
         .schema_dir
@@ -315,16 +323,9 @@ fn parse_diff_args(args: &[String]) -> Result<schema_diff::Options, String> {
 }
 
 fn diff_command(args: &[String]) -> ExitCode {
-    let options = match parse_diff_args(args) {
+    let options = match or_usage(parse_diff_args(args)) {
         Ok(o) => o,
-        Err(why) if why.is_empty() => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(why) => {
-            eprintln!("error: {why}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     match schema_diff::run(&options) {
         Ok(outcome) => {
