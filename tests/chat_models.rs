@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use segmind::{
     claude_3_5_sonnet, claude_3_haiku, gemini_1_5_pro, ChatFormat, ChatOutput, Client, ModelInput,
-    RetryPolicy, WaitOptions,
+    RetryPolicy,
 };
 use segmind_server::{Route, ServerConfig, TestServer, CHAT_REPLY_PREFIX};
+use segmind_tests::fast_wait;
 use serde_json::{json, Value};
 
 // Every fixture's generated module (`build.rs` writes them); only the
@@ -39,12 +40,6 @@ fn client(server: &TestServer) -> Client {
         .retry(RetryPolicy::default().with_base_delay(Duration::from_millis(10)))
         .build()
         .expect("client")
-}
-
-fn fast_wait() -> WaitOptions {
-    WaitOptions::default()
-        .with_poll_interval(Duration::from_millis(10))
-        .with_deadline(Duration::from_secs(20))
 }
 
 fn last_body(server: &TestServer, path: &str) -> Value {

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use segmind::{
     hallo, models, sadtalker, AnyMediaKind, ChatOutput, Client, JsonOutput, Media, MediaOutput,
-    MediaUpload, ModelInfo, ModelInput, OutputKind, ResponseMeta, RetryPolicy, WaitOptions,
+    MediaUpload, ModelInfo, ModelInput, OutputKind, ResponseMeta, RetryPolicy,
 };
 use segmind_server::{Route, ServerConfig, TestServer, UploadKey, VideoSource};
-use segmind_tests::{hallo_input, valid_input, End};
+use segmind_tests::{fast_wait, hallo_input, valid_input, End};
 use serde_json::{json, Value};
 
 const KEY: &str = "sk-e2e-key-7c1d";
@@ -32,12 +32,6 @@ fn client(server: &TestServer, upload: MediaUpload) -> Client {
         .media_upload(upload)
         .build()
         .expect("client")
-}
-
-fn fast_wait() -> WaitOptions {
-    WaitOptions::default()
-        .with_poll_interval(Duration::from_millis(10))
-        .with_deadline(Duration::from_secs(20))
 }
 
 /// An input of `model` with every field at the upper end of its values.

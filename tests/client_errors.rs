@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use segmind::{Client, Error, RetryPolicy, WaitOptions};
 use segmind_server::{Fault, Route, ServerConfig, TestServer};
-use segmind_tests::hallo_input;
+use segmind_tests::{fast_wait, hallo_input};
 
 const KEY: &str = "sk-SECRET-e2e-31415";
 
@@ -26,12 +26,6 @@ fn client_for(base_url: &str, key: &str) -> Client {
         )
         .build()
         .expect("client")
-}
-
-fn fast_wait() -> WaitOptions {
-    WaitOptions::default()
-        .with_poll_interval(Duration::from_millis(10))
-        .with_deadline(Duration::from_secs(20))
 }
 
 /// Tells whether an error is of the expected class.

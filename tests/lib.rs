@@ -201,3 +201,29 @@ pub fn holds_a_file(input: &dyn segmind::ModelInput) -> bool {
         .iter()
         .any(|(_, media)| matches!(media, segmind::Media::File(_)))
 }
+
+/// Waiting for a job of the local server: polls every 10 ms, gives up
+/// after 20 s.
+pub fn fast_wait() -> segmind::WaitOptions {
+    segmind::WaitOptions::default()
+        .with_poll_interval(std::time::Duration::from_millis(10))
+        .with_deadline(std::time::Duration::from_secs(20))
+}
+
+/// Peak resident set size of this process in KiB (Linux `VmHWM`).
+pub fn peak_rss_kib() -> Option<u64> {
+    proc_status_kib("VmHWM:")
+}
+
+/// Resident set size of this process in KiB (Linux `VmRSS`).
+pub fn rss_kib() -> Option<u64> {
+    proc_status_kib("VmRSS:")
+}
+
+/// A size in KiB from `/proc/self/status`, by its line's label; `None`
+/// where there is no such file (not Linux) or line.
+fn proc_status_kib(label: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(label))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

@@ -42,14 +42,10 @@ const BASE64_VIDEO_BYTES: u64 = 768 << 20;
 const MAX_BASE64_RSS_MIB: f64 = 32.0;
 const FAULT_LINES: u64 = 1_000;
 
-/// Peak resident set size of this process in KiB (Linux `VmHWM`).
+/// Peak resident set size of this process in KiB (Linux `VmHWM`), 0 where
+/// it cannot be read.
 fn peak_rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|line| line.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
+    segmind_tests::peak_rss_kib().unwrap_or(0)
 }
 
 fn mib(kib: u64) -> f64 {

@@ -11,6 +11,7 @@
 //! when a target is missed. `FIGURES=versus` (or `codegen`, `streaming`,
 //! `base64`, comma-separated) runs only those.
 
+use segmind_tests::{peak_rss_kib, rss_kib};
 use std::time::{Duration, Instant};
 
 use segmind::{Client, RetryPolicy};
@@ -27,13 +28,6 @@ const VIDEO_BYTES: u64 = 200_000_000;
 /// parsing it into a JSON value 80 MB more again).
 const MAX_BASE64_EXTRA_MIB: f64 = 32.0;
 const BASE64_OUTPUT_BYTES: u64 = 60_000_000;
-
-/// Peak resident set size of this process in KiB (Linux `VmHWM`).
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
 
 fn codegen_figure() -> bool {
     let dir = segmind_tests::workspace_root().join("schema");
@@ -180,13 +174,6 @@ const LARGE_VERSUS_ROUNDS: usize = 5;
 /// A base64 reply of the large output may grow the peak resident set by at
 /// most this much: it is decoded as it streams, never held.
 const MAX_LARGE_BASE64_RSS_GROWTH_MIB: f64 = 32.0;
-
-/// Resident set size of this process in KiB (Linux `VmRSS`).
-fn rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
 
 /// Resets the peak resident set (`VmHWM`) to the current one, so that a
 /// later peak is this step's alone; false where that cannot be done.

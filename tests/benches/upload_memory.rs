@@ -13,6 +13,7 @@
 //! process (this binary again, told what to do by an environment variable),
 //! so that its peak resident set (Linux `VmHWM`) is the client's alone.
 
+use segmind_tests::peak_rss_kib;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
@@ -28,13 +29,6 @@ const FILE_BYTES: u64 = 1 << 30;
 const MAX_RSS_GROWTH_MIB: f64 = 32.0;
 /// Set in a child: `stream` or `whole`.
 const CHILD_ENV: &str = "SEGMIND_UPLOAD_MEMORY_CHILD";
-
-/// Peak resident set size of this process in KiB (Linux `VmHWM`).
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
 
 fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
