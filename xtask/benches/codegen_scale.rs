@@ -123,6 +123,15 @@ fn median(mut values: Vec<Duration>) -> Duration {
     }
 }
 
+/// How a target line ends: whether it was met.
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "MISSED"
+    }
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1e3)
 }
@@ -988,7 +997,7 @@ fn main() -> ExitCode {
             f.n,
             ms(f.cold),
             ms(target),
-            if met { "met" } else { "MISSED" }
+            verdict(met)
         );
     }
     if let Some(f) = all.iter().find(|f| f.n == 500) {
@@ -997,7 +1006,7 @@ fn main() -> ExitCode {
         ok &= met;
         println!(
             "target: generated Rust lines per model at 500 models {per_model} <= {TARGET_LINES_PER_MODEL_500}: {}",
-            if met { "met" } else { "MISSED" }
+            verdict(met)
         );
     }
     match (all.iter().find(|f| f.n == 500), Theirs::from_env()) {
@@ -1033,7 +1042,7 @@ fn main() -> ExitCode {
                 println!(
                     "target: edit + codegen + build at 500 models ({what}), ours / theirs {:.3} <= {TARGET_REBUILD_VERSUS_500}: {}",
                     r.ratio(),
-                    if met { "met" } else { "MISSED" }
+                    verdict(met)
                 );
             }
         }
@@ -1052,7 +1061,7 @@ fn main() -> ExitCode {
         println!(
             "target: side by side at 500 models, ours / theirs {:.3} <= {TARGET_VERSUS_500}: {}",
             v.ratio(),
-            if met { "met" } else { "MISSED" }
+            verdict(met)
         );
     }
     let five = all.iter().find(|f| f.n == 5 && f.builds.is_some());
@@ -1075,7 +1084,7 @@ fn main() -> ExitCode {
                 "target: one model's build at 500 models {} s <= five-model build {} s ({what}, alternating): {}",
                 secs(one),
                 secs(full),
-                if met { "met" } else { "MISSED" }
+                verdict(met)
             );
         }
     }
