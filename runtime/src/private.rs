@@ -9,13 +9,13 @@
 //! [`object!`] call, which gives it [`Visit::visit`] (a reference to each
 //! Rust field, in the same order) and its `Deserialize`. Everything else
 //! is derived from those two: [`validate`], [`ModelInput::media`], and the
-//! checks of [`read_object`] before serde builds the value. A generated
+//! checks of [`read_object`] before each field is read ([`FromObject`], one
+//! plain function per struct, not one per deserializer). A generated
 //! enum's [`wire_enum!`] call gives it its value list and serde encoding.
-
-use std::marker::PhantomData;
 
 use serde::de::{DeserializeOwned, Error as _};
 use serde::Deserializer;
+pub use serde_json::Error as JsonReadError;
 use serde_json::Map;
 pub use serde_json::Value;
 
@@ -184,6 +184,19 @@ pub trait FieldValue: std::fmt::Debug {
     /// is `null`; see [`FieldValue::is_unset`]).
     fn to_json(&self) -> Value;
 
+    /// The value from the JSON of a field (`null` is `None` of an
+    /// `Option`), read as serde reads it, after [`read_object`] has
+    /// checked it against the table. Compiled once per type, where serde
+    /// would compile one chain of calls per type and deserializer: a
+    /// generated enum's or struct's own `Deserialize` is not involved.
+    ///
+    /// # Errors
+    ///
+    /// When the JSON is not a value of the type.
+    fn from_json(value: Value) -> Result<Self, serde_json::Error>
+    where
+        Self: Sized;
+
     /// Whether the field is unset, so absent from the JSON object: an
     /// optional field's `None`.
     fn is_unset(&self) -> bool {
@@ -217,6 +230,10 @@ impl FieldValue for f64 {
         Value::from(*self)
     }
 
+    fn from_json(value: Value) -> Result<Self, serde_json::Error> {
+        serde_json::from_value(value)
+    }
+
     fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
         violations.number(path, *self, &number_limits(info));
     }
@@ -225,6 +242,10 @@ impl FieldValue for f64 {
 impl FieldValue for i64 {
     fn to_json(&self) -> Value {
         Value::from(*self)
+    }
+
+    fn from_json(value: Value) -> Result<Self, serde_json::Error> {
+        serde_json::from_value(value)
     }
 
     fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
@@ -236,11 +257,19 @@ impl FieldValue for bool {
     fn to_json(&self) -> Value {
         Value::Bool(*self)
     }
+
+    fn from_json(value: Value) -> Result<Self, serde_json::Error> {
+        serde_json::from_value(value)
+    }
 }
 
 impl FieldValue for String {
     fn to_json(&self) -> Value {
         Value::String(self.clone())
+    }
+
+    fn from_json(value: Value) -> Result<Self, serde_json::Error> {
+        serde_json::from_value(value)
     }
 
     fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
@@ -258,6 +287,10 @@ impl FieldValue for Media {
         Value::String(self.to_wire_text())
     }
 
+    fn from_json(value: Value) -> Result<Self, serde_json::Error> {
+        serde_json::from_value(value)
+    }
+
     fn check(&self, _info: &FieldInfo, path: &str, violations: &mut Violations) {
         violations.media(path, self);
     }
@@ -270,6 +303,13 @@ impl FieldValue for Media {
 impl<T: FieldValue> FieldValue for Option<T> {
     fn to_json(&self) -> Value {
         self.as_ref().map_or(Value::Null, FieldValue::to_json)
+    }
+
+    fn from_json(value: Value) -> Result<Self, serde_json::Error> {
+        match value {
+            Value::Null => Ok(None),
+            value => T::from_json(value).map(Some),
+        }
     }
 
     fn is_unset(&self) -> bool {
@@ -294,6 +334,14 @@ impl<T: FieldValue> FieldValue for Vec<T> {
         Value::Array(self.iter().map(FieldValue::to_json).collect())
     }
 
+    fn from_json(value: Value) -> Result<Self, serde_json::Error> {
+        match value {
+            Value::Array(items) => items.into_iter().map(T::from_json).collect(),
+            // Not an array: serde's own error for it (never `Ok`).
+            other => serde_json::from_value::<Vec<Value>>(other).map(|_| Vec::new()),
+        }
+    }
+
     fn check(&self, info: &FieldInfo, path: &str, violations: &mut Violations) {
         if info.min_items.is_some() || info.max_items.is_some() {
             violations.items(path, self.len(), info.min_items, info.max_items);
@@ -312,9 +360,13 @@ impl<T: FieldValue> FieldValue for Vec<T> {
     }
 }
 
-impl<T: Visit + Fields + std::fmt::Debug> FieldValue for T {
+impl<T: Visit + FromObject + std::fmt::Debug> FieldValue for T {
     fn to_json(&self) -> Value {
         object_to_json(T::FIELDS, self)
+    }
+
+    fn from_json(value: Value) -> Result<Self, serde_json::Error> {
+        from_value(value).map_err(serde_json::Error::custom)
     }
 
     fn check(&self, _info: &FieldInfo, path: &str, violations: &mut Violations) {
@@ -561,75 +613,100 @@ fn integer(value: &Value, pointer: &str) -> Result<i64, JsonError> {
     }
 }
 
-/// A JSON object checked against the table of `T` (see [`read_object`]),
-/// from which a generated `Deserialize` takes each field in table order.
-pub struct Object<E> {
+/// A JSON object checked against the table of a generated struct (see
+/// [`read_object`]), from which its [`FromObject`] takes each field in
+/// table order.
+pub struct Object {
     map: Map<String, Value>,
     fields: std::slice::Iter<'static, FieldInfo>,
-    error: PhantomData<E>,
+    error: Option<JsonError>,
+}
+
+/// A generated struct built from a checked [`Object`], one field after
+/// another in table order (`object!` implements it).
+pub trait FromObject: Fields + Sized {
+    /// The value, or `None` when a field could not be read (the object
+    /// keeps the error).
+    fn from_object(object: &mut Object) -> Option<Self>;
 }
 
 /// Reads a JSON object for the generated struct `T` and checks it with JSON
 /// Schema's rules exactly (every error names its JSON pointer and what is
-/// wrong); the generated `Deserialize` then takes each field from it.
+/// wrong), then builds `T` from it field by field.
 ///
 /// # Errors
 ///
 /// When the JSON is not an object of `T`'s fields.
-pub fn read_object<'de, T: Fields, D: Deserializer<'de>>(
+pub fn read_object<'de, T: FromObject, D: Deserializer<'de>>(
     deserializer: D,
-) -> Result<Object<D::Error>, D::Error> {
-    let mut value = <Value as serde::Deserialize>::deserialize(deserializer)?;
-    check_object(&mut value, T::FIELDS, "").map_err(D::Error::custom)?;
-    match value {
-        Value::Object(map) => Ok(Object {
-            map,
-            fields: T::FIELDS.iter(),
-            error: PhantomData,
-        }),
-        other => Err(D::Error::custom(JsonError::expected(
-            "",
-            "an object",
-            &other,
-        ))),
+) -> Result<T, D::Error> {
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    from_value(value).map_err(D::Error::custom)
+}
+
+/// The generated struct `T` from JSON, checked as [`read_object`] does.
+fn from_value<T: FromObject>(value: Value) -> Result<T, JsonError> {
+    let mut object = object_of(value, T::FIELDS)?;
+    match T::from_object(&mut object) {
+        Some(value) => Ok(value),
+        None => Err(object.error.take().unwrap_or_else(|| {
+            JsonError::new(
+                "",
+                "a generated struct has more fields than its table".to_owned(),
+            )
+        })),
     }
 }
 
-impl<E: serde::de::Error> Object<E> {
+/// `value` checked against `fields`, as an [`Object`] to take them from.
+fn object_of(mut value: Value, fields: &'static [FieldInfo]) -> Result<Object, JsonError> {
+    check_object(&mut value, fields, "")?;
+    match value {
+        Value::Object(map) => Ok(Object {
+            map,
+            fields: fields.iter(),
+            error: None,
+        }),
+        other => Err(JsonError::expected("", "an object", &other)),
+    }
+}
+
+impl Object {
     /// The wire name of the next field of the table.
-    fn next_key(&mut self) -> Result<&'static str, E> {
-        self.fields
-            .next()
-            .map(|info| info.name)
-            .ok_or_else(|| E::custom("a generated struct has more fields than its table"))
+    fn next_key(&mut self) -> Option<&'static str> {
+        self.fields.next().map(|info| info.name)
+    }
+
+    /// Keeps the error of reading `key` and gives `None`.
+    fn failed<T>(&mut self, key: &str, e: serde_json::Error) -> Option<T> {
+        self.error = Some(JsonError::new(&at("", key), e.to_string()));
+        None
     }
 
     /// The next field of the table (absent reads as `null`: `None` for an
-    /// optional field).
-    ///
-    /// # Errors
-    ///
-    /// When serde cannot read the checked value as `T`.
-    pub fn take_next<T: DeserializeOwned>(&mut self) -> Result<T, E> {
+    /// optional field); `None` when the checked value is no `T` (the error
+    /// is kept).
+    pub fn take_next<T: FieldValue>(&mut self) -> Option<T> {
         let key = self.next_key()?;
         let value = self.map.remove(key).unwrap_or(Value::Null);
-        T::deserialize(value).map_err(|e| E::custom(JsonError::new(&at("", key), e.to_string())))
+        match T::from_json(value) {
+            Ok(v) => Some(v),
+            Err(e) => self.failed(key, e),
+        }
     }
 
     /// The next field of the table, optional and allowed to be `null`:
-    /// absent is `None`, `null` is `Some(None)`.
-    ///
-    /// # Errors
-    ///
-    /// When serde cannot read the checked value as `T`.
-    pub fn take_next_nullable<T: DeserializeOwned>(&mut self) -> Result<Option<Option<T>>, E> {
+    /// absent is `Some(None)`, `null` is `Some(Some(None))`; `None` when
+    /// it is no `T` (the error is kept).
+    pub fn take_next_nullable<T: FieldValue>(&mut self) -> Option<Option<Option<T>>> {
         let key = self.next_key()?;
         match self.map.remove(key) {
-            None => Ok(None),
-            Some(Value::Null) => Ok(Some(None)),
-            Some(value) => T::deserialize(value)
-                .map(|v| Some(Some(v)))
-                .map_err(|e| E::custom(JsonError::new(&at("", key), e.to_string()))),
+            None => Some(None),
+            Some(Value::Null) => Some(Some(None)),
+            Some(value) => match T::from_json(value) {
+                Ok(v) => Some(Some(Some(v))),
+                Err(e) => self.failed(key, e),
+            },
         }
     }
 }
@@ -749,14 +826,14 @@ pub fn serialize_number<S: serde::Serializer>(
 /// # Errors
 ///
 /// When the JSON does not fit `T`.
-pub fn parse_input<T: Body + DeserializeOwned + 'static>(
+pub fn parse_input<T: Body + FromObject + 'static>(
     json: Value,
 ) -> Result<Box<dyn ModelInput>, crate::ParseInputError> {
-    match serde_json::from_value::<T>(json) {
+    match from_value::<T>(json) {
         Ok(input) => Ok(Box::new(input)),
-        Err(source) => Err(crate::ParseInputError::Invalid {
+        Err(e) => Err(crate::ParseInputError::Invalid {
             model: T::MODEL.slug,
-            source,
+            source: <serde_json::Error as serde::de::Error>::custom(e),
         }),
     }
 }

@@ -18,8 +18,10 @@
 //! struct and its `FIELDS` table), every variant and its wire value (in the
 //! enum and the `wire_enum!` call).
 
-/// Implements `Visit`, `Debug`, `Serialize` and `Deserialize` for a generated
-/// struct whose fields are listed in the order of its `FIELDS` table. A
+/// Implements `Visit`, `Debug`, `Serialize`, `Deserialize` and `FromObject`
+/// (one plain function that reads the checked fields, on which every
+/// deserializer's `Deserialize` and the registry's parsing rely) for a
+/// generated struct whose fields are listed in the order of its `FIELDS` table. A
 /// field that is optional and may be `null` (an `Option<Option<T>>`) is
 /// written `name(nullable)`: absent reads as `None`, `null` as
 /// `Some(None)`. `Serialize` writes the JSON object the runtime makes from
@@ -65,8 +67,13 @@ macro_rules! __object {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 d: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                let mut json = $crate::__private::read_object::<Self, D>(d)?;
-                ::core::result::Result::Ok(Self {
+                $crate::__private::read_object(d)
+            }
+        }
+
+        impl $crate::__private::FromObject for $name {
+            fn from_object(json: &mut $crate::__private::Object) -> ::core::option::Option<Self> {
+                ::core::option::Option::Some(Self {
                     $($field: $crate::__take_field!(json $($nullable)?)?,)*
                 })
             }
@@ -170,6 +177,12 @@ macro_rules! __wire_enum {
             fn to_json(&self) -> $crate::__private::Value {
                 $crate::__private::Value::String(self.as_str().into())
             }
+
+            fn from_json(
+                value: $crate::__private::Value,
+            ) -> ::core::result::Result<Self, $crate::__private::JsonReadError> {
+                <Self as $crate::__private::serde::Deserialize>::deserialize(value)
+            }
         }
     };
     ($name:ident, open, [$($variant:ident($wire:literal)),* $(,)?]) => {
@@ -220,6 +233,12 @@ macro_rules! __wire_enum {
         impl $crate::__private::FieldValue for $name {
             fn to_json(&self) -> $crate::__private::Value {
                 $crate::__private::Value::String(self.as_str().into())
+            }
+
+            fn from_json(
+                value: $crate::__private::Value,
+            ) -> ::core::result::Result<Self, $crate::__private::JsonReadError> {
+                <Self as $crate::__private::serde::Deserialize>::deserialize(value)
             }
         }
     };
@@ -292,6 +311,12 @@ macro_rules! __numeric_enum {
         impl $crate::__private::FieldValue for $name {
             fn to_json(&self) -> $crate::__private::Value {
                 $crate::__private::number_json(Self::VALUES[*self as usize].value)
+            }
+
+            fn from_json(
+                value: $crate::__private::Value,
+            ) -> ::core::result::Result<Self, $crate::__private::JsonReadError> {
+                <Self as $crate::__private::serde::Deserialize>::deserialize(value)
             }
         }
     };
@@ -368,6 +393,12 @@ macro_rules! __text_or {
                     Self::Text(text) => $crate::__private::Value::String(text.clone()),
                     Self::$variant(value) => $crate::__private::FieldValue::to_json(value),
                 }
+            }
+
+            fn from_json(
+                value: $crate::__private::Value,
+            ) -> ::core::result::Result<Self, $crate::__private::JsonReadError> {
+                <Self as $crate::__private::serde::Deserialize>::deserialize(value)
             }
 
             fn check(
