@@ -80,8 +80,8 @@ impl<T: Body> ModelInput for T {
 /// # Errors
 ///
 /// Every violation found.
-pub fn validate<T: Body>(input: &T) -> Result<(), ValidationError> {
-    validate_object(T::MODEL, input)
+pub fn validate(input: &dyn ModelInput) -> Result<(), ValidationError> {
+    input.validate()
 }
 
 /// [`validate`], compiled once for every model.
@@ -300,15 +300,24 @@ impl FieldValue for Media {
     }
 }
 
+// Matches rather than `Option`'s and `Result`'s combinators here: this
+// impl is compiled once per field type (every generated enum), and each
+// combinator would be compiled with it.
 impl<T: FieldValue> FieldValue for Option<T> {
     fn to_json(&self) -> Value {
-        self.as_ref().map_or(Value::Null, FieldValue::to_json)
+        match self {
+            Some(value) => value.to_json(),
+            None => Value::Null,
+        }
     }
 
     fn from_json(value: Value) -> Result<Self, serde_json::Error> {
         match value {
             Value::Null => Ok(None),
-            value => T::from_json(value).map(Some),
+            value => match T::from_json(value) {
+                Ok(value) => Ok(Some(value)),
+                Err(e) => Err(e),
+            },
         }
     }
 
@@ -649,12 +658,7 @@ fn from_value<T: FromObject>(value: Value) -> Result<T, JsonError> {
     let mut object = object_of(value, T::FIELDS)?;
     match T::from_object(&mut object) {
         Some(value) => Ok(value),
-        None => Err(object.error.take().unwrap_or_else(|| {
-            JsonError::new(
-                "",
-                "a generated struct has more fields than its table".to_owned(),
-            )
-        })),
+        None => Err(object.unread()),
     }
 }
 
@@ -677,10 +681,20 @@ impl Object {
         self.fields.next().map(|info| info.name)
     }
 
-    /// Keeps the error of reading `key` and gives `None`.
-    fn failed<T>(&mut self, key: &str, e: serde_json::Error) -> Option<T> {
+    /// Why the struct could not be read: the error kept.
+    fn unread(&mut self) -> JsonError {
+        match self.error.take() {
+            Some(e) => e,
+            None => JsonError::new(
+                "",
+                "a generated struct has more fields than its table".to_owned(),
+            ),
+        }
+    }
+
+    /// Keeps the error of reading `key`.
+    fn failed(&mut self, key: &str, e: serde_json::Error) {
         self.error = Some(JsonError::new(&at("", key), e.to_string()));
-        None
     }
 
     /// The next field of the table (absent reads as `null`: `None` for an
@@ -691,7 +705,10 @@ impl Object {
         let value = self.map.remove(key).unwrap_or(Value::Null);
         match T::from_json(value) {
             Ok(v) => Some(v),
-            Err(e) => self.failed(key, e),
+            Err(e) => {
+                self.failed(key, e);
+                None
+            }
         }
     }
 
@@ -705,7 +722,10 @@ impl Object {
             Some(Value::Null) => Some(Some(None)),
             Some(value) => match T::from_json(value) {
                 Ok(v) => Some(Some(Some(v))),
-                Err(e) => self.failed(key, e),
+                Err(e) => {
+                    self.failed(key, e);
+                    None
+                }
             },
         }
     }

@@ -159,6 +159,9 @@ macro_rules! __wire_enum {
                     $(Self::$variant => $wire,)*
                 }
             }
+
+            /// The wire strings, in the order of `ALL`.
+            const NAMES: &'static [&'static str] = &[$($wire),*];
         }
 
         $crate::__string_enum_text!($name);
@@ -168,8 +171,7 @@ macro_rules! __wire_enum {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 d: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                const NAMES: &[&str] = &[$($wire),*];
-                ::core::result::Result::Ok(Self::ALL[$crate::__private::string_enum(d, NAMES)?])
+                ::core::result::Result::Ok(Self::ALL[$crate::__private::string_enum(d, Self::NAMES)?])
             }
         }
 
@@ -181,7 +183,10 @@ macro_rules! __wire_enum {
             fn from_json(
                 value: $crate::__private::Value,
             ) -> ::core::result::Result<Self, $crate::__private::JsonReadError> {
-                <Self as $crate::__private::serde::Deserialize>::deserialize(value)
+                match $crate::__private::string_enum(value, Self::NAMES) {
+                    ::core::result::Result::Ok(i) => ::core::result::Result::Ok(Self::ALL[i]),
+                    ::core::result::Result::Err(e) => ::core::result::Result::Err(e),
+                }
             }
         }
     };
@@ -238,7 +243,10 @@ macro_rules! __wire_enum {
             fn from_json(
                 value: $crate::__private::Value,
             ) -> ::core::result::Result<Self, $crate::__private::JsonReadError> {
-                <Self as $crate::__private::serde::Deserialize>::deserialize(value)
+                match <::std::string::String as $crate::__private::FieldValue>::from_json(value) {
+                    ::core::result::Result::Ok(text) => ::core::result::Result::Ok(Self::from(text)),
+                    ::core::result::Result::Err(e) => ::core::result::Result::Err(e),
+                }
             }
         }
     };
@@ -316,7 +324,10 @@ macro_rules! __numeric_enum {
             fn from_json(
                 value: $crate::__private::Value,
             ) -> ::core::result::Result<Self, $crate::__private::JsonReadError> {
-                <Self as $crate::__private::serde::Deserialize>::deserialize(value)
+                match $crate::__private::$read(value, Self::VALUES) {
+                    ::core::result::Result::Ok(i) => ::core::result::Result::Ok(Self::ALL[i]),
+                    ::core::result::Result::Err(e) => ::core::result::Result::Err(e),
+                }
             }
         }
     };
