@@ -9,8 +9,10 @@ mod fixtures {
 }
 
 use fixtures::*;
+use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 use segmind_runtime::{FieldKind, MediaKind, ModelInput};
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[test]
 fn string_enum_uses_wire_names_and_derives_the_servers_default() {
@@ -637,6 +639,97 @@ fn every_enum_value_round_trips_through_its_wire_text() {
         serde_json::from_value::<Voice>(json!("v-999")).expect("open"),
         Voice::Other("v-999".to_owned())
     );
+}
+
+/// JSON an enum field may be given: every wire value of `values` (as a
+/// string and as the number it may be), near misses of them, and other
+/// values of every JSON type.
+fn enum_field_json(values: &'static [segmind_runtime::AllowedValue]) -> BoxedStrategy<Value> {
+    let wire = proptest::sample::select(values).prop_flat_map(|v| {
+        let text = v.value;
+        let mut forms = vec![
+            json!(text),
+            json!(format!("{text} ")),
+            json!(text.to_uppercase()),
+        ];
+        if let Ok(number) = serde_json::from_str::<Value>(text) {
+            forms.push(number);
+        }
+        if let Ok(x) = text.parse::<f64>() {
+            forms.push(json!(x));
+            forms.push(json!(x + 0.5));
+        }
+        proptest::sample::select(forms)
+    });
+    let other = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|i| json!(i)),
+        any::<f64>().prop_map(|x| json!(x)),
+        "[a-zA-Z0-9 _+.:-]{0,10}".prop_map(Value::String),
+        Just(json!([])),
+        Just(json!({"value": "fast"})),
+    ];
+    prop_oneof![3 => wire, 2 => other]
+        .prop_recursive(1, 4, 2, |inner| {
+            proptest::collection::vec(inner, 0..3).prop_map(Value::Array)
+        })
+        .boxed()
+}
+
+/// `FieldValue::from_json`, how a generated struct reads a field, against
+/// serde's own reading of the same type, for `T` and `Option<T>`: the same
+/// value or the same error message, for any JSON.
+fn reads_as_serde_does<T>(values: &'static [segmind_runtime::AllowedValue])
+where
+    T: segmind_runtime::__private::FieldValue + serde::de::DeserializeOwned + PartialEq,
+{
+    fn same<U>(json: &Value) -> Result<(), TestCaseError>
+    where
+        U: segmind_runtime::__private::FieldValue + serde::de::DeserializeOwned + PartialEq,
+    {
+        let ours = <U as segmind_runtime::__private::FieldValue>::from_json(json.clone())
+            .map_err(|e| e.to_string());
+        let serde = serde_json::from_value::<U>(json.clone()).map_err(|e| e.to_string());
+        prop_assert_eq!(ours, serde, "{}", json);
+        Ok(())
+    }
+    let config = ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    proptest::test_runner::TestRunner::new(config)
+        .run(&enum_field_json(values), |json| {
+            same::<T>(&json)?;
+            same::<Option<T>>(&json)?;
+            same::<Vec<T>>(&json)
+        })
+        .unwrap_or_else(|e| panic!("{}: {e}", std::any::type_name::<T>()));
+}
+
+#[test]
+fn every_kind_of_field_reads_as_serde_reads_it() {
+    use integer_enum::{Duration, Steps};
+    use non_identifier_string_enum::{Motion, Sampler};
+    use number_enum::{Ratio, Scale};
+    use open_enum::Voice;
+    use string_enum_with_default::{Mode, Style};
+    reads_as_serde_does::<Mode>(Mode::VALUES);
+    reads_as_serde_does::<Style>(Style::VALUES);
+    reads_as_serde_does::<Motion>(Motion::VALUES);
+    reads_as_serde_does::<Sampler>(Sampler::VALUES);
+    reads_as_serde_does::<Voice>(Voice::VALUES);
+    reads_as_serde_does::<Duration>(Duration::VALUES);
+    reads_as_serde_does::<Steps>(Steps::VALUES);
+    reads_as_serde_does::<Scale>(Scale::VALUES);
+    reads_as_serde_does::<Ratio>(Ratio::VALUES);
+    // The plain types, given the same JSON.
+    reads_as_serde_does::<i64>(Steps::VALUES);
+    reads_as_serde_does::<f64>(Ratio::VALUES);
+    reads_as_serde_does::<bool>(Mode::VALUES);
+    reads_as_serde_does::<String>(Voice::VALUES);
+    reads_as_serde_does::<segmind_runtime::Media>(Mode::VALUES);
 }
 
 /// The reader's message for a whole number beyond `i64` at `pointer`.
