@@ -116,7 +116,6 @@ workspace = true
 
 [dependencies]
 segmind-runtime.workspace = true
-serde.workspace = true
 serde_json.workspace = true
 {features}"#
     )
