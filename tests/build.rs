@@ -103,16 +103,37 @@ fn write_sets(sets: &Path, meta: &Path, out: &Path) {
             .unwrap_or_else(|e| panic!("fixture set {} does not load:\n{e}", dir.display()));
         let files = xtask::emit::emit_crate(&models).unwrap_or_else(|e| panic!("{e}"));
         let crate_dir = out.join(&set);
+        // The shard crates become modules of the set's root, named as the
+        // crates are, and the paths into them follow.
+        let shards: Vec<String> = files
+            .iter()
+            .filter_map(|f| f.path.strip_suffix("/src/lib.rs"))
+            .map(|dir| dir.to_owned())
+            .collect();
         for file in files.iter().filter(|f| f.path.ends_with(".rs")) {
             let target = crate_dir.join(&file.path);
             std::fs::create_dir_all(target.parent().expect("a file has a folder"))
                 .expect("create a set's folder");
-            let contents = all_features_on(
-                &file
-                    .contents
-                    .replace("crate::", &format!("crate::fixture_sets::{set}::")),
-            );
-            std::fs::write(&target, contents).expect("write a set's file");
+            let mut contents = file
+                .contents
+                .replace("crate::", &format!("crate::fixture_sets::{set}::"))
+                .replace(
+                    "::segmind_models_",
+                    &format!("crate::fixture_sets::{set}::segmind_models_"),
+                );
+            if file.path == "src/lib.rs" {
+                for dir in &shards {
+                    let name = dir.replace("shards/", "segmind_models_");
+                    let path = crate_dir.join(dir).join("src/lib.rs");
+                    writeln!(
+                        contents,
+                        "#[path = {:?}]\npub mod {name};",
+                        path.display().to_string()
+                    )
+                    .expect("write to string");
+                }
+            }
+            std::fs::write(&target, all_features_on(&contents)).expect("write a set's file");
         }
         writeln!(
             index,

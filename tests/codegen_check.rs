@@ -79,27 +79,32 @@ fn check_names_each_stale_file_and_write_fixes_them() {
     let xtask::Error::Stale(files) = &err else {
         panic!("{err}")
     };
+    // A field's text is in the model's types, in its shard crate
+    // (`shards/07` for `hallo`); its module in `src/` does not change.
     assert_eq!(
         files,
         &[
             "generated/openapi.json",
+            "generated/shards/07/src/hallo.rs",
             "generated/src/client.rs",
-            "generated/src/hallo.rs",
             "generated/src/stray.rs"
         ]
     );
     assert!(
-        err.to_string()
-            .contains("generated/src/hallo.rs was not up-to-date, run `cargo xtask codegen`"),
+        err.to_string().contains(
+            "generated/shards/07/src/hallo.rs was not up-to-date, run `cargo xtask codegen`"
+        ),
         "{err}"
     );
 
     let written = xtask::codegen(root, Mode::Write).expect("write");
     assert_eq!(written.len(), 4, "{written:?}");
     assert!(!root.join("generated/src/stray.rs").exists());
-    assert!(fs::read_to_string(root.join("generated/src/hallo.rs"))
-        .expect("read")
-        .contains("/// Pose weight."));
+    assert!(
+        fs::read_to_string(root.join("generated/shards/07/src/hallo.rs"))
+            .expect("read")
+            .contains("/// Pose weight.")
+    );
     assert_eq!(
         xtask::codegen(root, Mode::Check).expect("up to date after write"),
         Vec::<String>::new()
@@ -219,13 +224,21 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
     fs::write(root.join("schema/wan-2.1-i2v.json"), sixth).expect("write");
     let written = xtask::codegen(root, Mode::Write).expect("codegen");
     // `client.rs` does not name the models: it stays as it was. The crate's
-    // README gains a row in its model table.
+    // README gains a row in its model table. The model's types go to its
+    // shard crate, `shards/01`, which no model had before: the whole crate
+    // is new.
     assert_eq!(
         written,
         [
             "generated/Cargo.toml",
             "generated/README.md",
             "generated/openapi.json",
+            "generated/shards/01/Cargo.toml",
+            "generated/shards/01/LICENSE-APACHE",
+            "generated/shards/01/LICENSE-MIT",
+            "generated/shards/01/README.md",
+            "generated/shards/01/src/lib.rs",
+            "generated/shards/01/src/wan_2_1_i2v.rs",
             "generated/src/lib.rs",
             "generated/src/models.rs",
             "generated/src/wan_2_1_i2v.rs"
@@ -240,10 +253,30 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
     // Its feature, on by default.
     let manifest = fs::read_to_string(root.join("generated/Cargo.toml")).expect("read");
     assert!(manifest.contains("\n    \"wan_2_1_i2v\",\n"), "{manifest}");
-    assert!(manifest.contains("\nwan_2_1_i2v = []\n"), "{manifest}");
+    assert!(
+        manifest.contains(
+            "\nwan_2_1_i2v = [\"dep:segmind-models-01\", \"segmind-models-01/wan_2_1_i2v\"]\n"
+        ),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains(
+            "\nsegmind-models-01 = { path = \"shards/01\", version = \"=0.1.0\", optional = true }\n"
+        ),
+        "{manifest}"
+    );
+    let shard = fs::read_to_string(root.join("generated/shards/01/Cargo.toml")).expect("read");
+    assert!(
+        shard.contains("\nname = \"segmind-models-01\"\n"),
+        "{shard}"
+    );
+    assert!(shard.contains("\nwan_2_1_i2v = []\n"), "{shard}");
+    let types =
+        fs::read_to_string(root.join("generated/shards/01/src/wan_2_1_i2v.rs")).expect("read");
+    assert!(types.contains("pub struct Input"));
+    assert!(types.contains("pub enum Fps"));
     let module = fs::read_to_string(root.join("generated/src/wan_2_1_i2v.rs")).expect("read");
-    assert!(module.contains("pub struct Input"));
-    assert!(module.contains("pub enum Fps"));
+    assert!(module.contains("pub use ::segmind_models_01::wan_2_1_i2v::*;"));
     // Its two client methods are in its module.
     assert!(module.contains("impl super::Client {"));
     assert!(module.contains("pub fn wan_2_1_i2v<'a>(&'a self, input: &'a Input)"));
@@ -252,6 +285,40 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
     assert!(lib.contains("pub mod wan_2_1_i2v;"));
     let registry = fs::read_to_string(root.join("generated/src/models.rs")).expect("read");
     assert!(registry.contains("(\"wan-2.1-i2v\", json) =>"));
+}
+
+#[test]
+fn removing_the_last_model_of_a_shard_removes_its_crate() {
+    let ws = copy_workspace();
+    let root = ws.path();
+    // `hallo` is the only model of shard 07.
+    assert!(root.join("generated/shards/07/Cargo.toml").exists());
+    fs::remove_file(root.join("schema/hallo.json")).expect("remove");
+    let written = xtask::codegen(root, Mode::Write).expect("codegen");
+    for file in [
+        "Cargo.toml",
+        "README.md",
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+        "src/lib.rs",
+        "src/hallo.rs",
+    ] {
+        let path = format!("generated/shards/07/{file}");
+        assert!(written.contains(&path), "{path} not in {written:?}");
+    }
+    assert!(
+        !root.join("generated/shards/07").exists(),
+        "the emptied shard's folder is left"
+    );
+    assert!(!root.join("generated/src/hallo.rs").exists());
+    let manifest = fs::read_to_string(root.join("generated/Cargo.toml")).expect("read");
+    assert!(!manifest.contains("segmind-models-07"), "{manifest}");
+    // The other shards are untouched.
+    assert!(root.join("generated/shards/06/src/sadtalker.rs").exists());
+    assert_eq!(
+        xtask::codegen(root, Mode::Check).expect("up to date"),
+        Vec::<String>::new()
+    );
 }
 
 #[test]

@@ -192,10 +192,28 @@ fn the_generated_features_turn_on_what_each_schema_needs() {
         let model = load_fixture(&fixtures.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         let feature = model.rust_name.clone();
         let files = xtask::emit::emit_crate(&[model]).expect("emits");
+        // The model's feature in its shard crate's manifest; the crate's
+        // own feature turns it on.
         let cargo_toml = files
+            .iter()
+            .find(|f| f.path.starts_with("shards/") && f.path.ends_with("/Cargo.toml"))
+            .expect("a shard's Cargo.toml");
+        let facade = files
             .iter()
             .find(|f| f.path == "Cargo.toml")
             .expect("Cargo.toml");
+        let shard = cargo_toml
+            .path
+            .trim_start_matches("shards/")
+            .trim_end_matches("/Cargo.toml");
+        let forwards = format!(
+            "\n{feature} = [\"dep:segmind-models-{shard}\", \"segmind-models-{shard}/{feature}\"]\n"
+        );
+        assert!(
+            facade.contents.contains(&forwards),
+            "{file}: no {forwards:?} in\n{}",
+            facade.contents
+        );
         let line = format!("\n{feature} = {expected}\n");
         assert!(
             cargo_toml.contents.contains(&line),

@@ -1,12 +1,13 @@
 //! The crates a user depends on are publishable, and only they: as
 //! `cargo metadata` and `cargo package --list` see the workspace,
-//! `segmind-runtime`, `segmind` and `segmind-cli` each carry what crates.io
+//! `segmind-runtime`, `segmind`, `segmind-cli`, `segmind-codegen` and the
+//! shard crates of `segmind` (`segmind-models-NN`) each carry what crates.io
 //! and docs.rs read (description, links, keywords, categories, licence,
 //! README, docs.rs settings), ship the workspace's licence files and a
-//! version on every path dependency; everything else says `publish = false`.
-//! `.ci/run` also packages the three with verification (`cargo package`,
-//! which builds them from their packaged sources alone); this test names a
-//! missing field in seconds.
+//! version on every path dependency (a shard's exact version); everything
+//! else says `publish = false`. `.ci/run` also packages them with
+//! verification (`cargo package`, which builds them from their packaged
+//! sources alone); this test names a missing field in seconds.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -16,12 +17,33 @@ use segmind_tests::workspace_root;
 use serde_json::Value;
 
 /// The crates a user can depend on or install.
-const PUBLISHED: [&str; 4] = [
+const USERS_CRATES: [&str; 4] = [
     "segmind-runtime",
     "segmind",
     "segmind-cli",
     "segmind-codegen",
 ];
+
+/// The prefix of the shard crates: parts of `segmind`, published beside it
+/// (`generated/shards/NN`), which it depends on at its exact version.
+const SHARD_PREFIX: &str = "segmind-models-";
+
+/// Every crate that is published: [`USERS_CRATES`] and the shard crates
+/// the workspace has (at least one).
+fn published(packages: &[Value]) -> Vec<String> {
+    let shards: Vec<String> = packages
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .filter(|name| name.starts_with(SHARD_PREFIX))
+        .map(str::to_owned)
+        .collect();
+    assert!(!shards.is_empty(), "no shard crate in the workspace");
+    USERS_CRATES
+        .iter()
+        .map(|name| (*name).to_owned())
+        .chain(shards)
+        .collect()
+}
 
 /// The repository every published crate links to.
 const REPOSITORY: &str = "https://github.com/segmind-rs/segmind-rs";
@@ -93,12 +115,25 @@ fn is_published(package: &Value) -> bool {
 #[test]
 fn only_the_crates_users_depend_on_are_published() {
     let packages = packages();
-    let published: BTreeSet<&str> = packages
+    let publishable: BTreeSet<String> = packages
         .iter()
         .filter(|p| is_published(p))
-        .map(|p| p["name"].as_str().expect("a package has a name"))
+        .map(|p| p["name"].as_str().expect("a package has a name").to_owned())
         .collect();
-    assert_eq!(published, BTreeSet::from(PUBLISHED));
+    assert_eq!(publishable, published(&packages).into_iter().collect());
+    // Every shard crate is one of `generated/shards/`.
+    for name in published(&packages)
+        .iter()
+        .filter(|n| n.starts_with(SHARD_PREFIX))
+    {
+        let dir = package_dir(package(&packages, name));
+        let shard = name.trim_start_matches(SHARD_PREFIX);
+        assert_eq!(
+            dir,
+            workspace_root().join("generated/shards").join(shard),
+            "{name}"
+        );
+    }
     for unpublished in ["segmind-server", "segmind-tests", "segmind-examples"] {
         assert!(
             !is_published(package(&packages, unpublished)),
@@ -110,7 +145,8 @@ fn only_the_crates_users_depend_on_are_published() {
 #[test]
 fn every_published_crate_has_the_metadata_crates_io_and_docs_rs_read() {
     let packages = packages();
-    for name in PUBLISHED {
+    for name in &published(&packages) {
+        let name = name.as_str();
         let p = package(&packages, name);
         let text = |key: &str| p[key].as_str().unwrap_or_default().to_owned();
         assert!(text("description").len() > 20, "{name}: description");
@@ -168,7 +204,8 @@ fn every_published_crate_has_the_metadata_crates_io_and_docs_rs_read() {
 fn every_published_crate_ships_the_workspace_licence_files() {
     let root = workspace_root();
     let packages = packages();
-    for name in PUBLISHED {
+    for name in &published(&packages) {
+        let name = name.as_str();
         let dir = package_dir(package(&packages, name));
         for file in LICENCE_FILES {
             let want = std::fs::read(root.join(file)).expect("the workspace's licence file");
@@ -200,7 +237,8 @@ fn every_published_crate_ships_the_workspace_licence_files() {
 #[test]
 fn every_path_dependency_of_a_published_crate_names_the_version_it_has() {
     let packages = packages();
-    for name in PUBLISHED {
+    for name in &published(&packages) {
+        let name = name.as_str();
         let p = package(&packages, name);
         for dep in p["dependencies"].as_array().expect("dependencies") {
             let Some(path) = dep["path"].as_str() else {
@@ -220,9 +258,14 @@ fn every_path_dependency_of_a_published_crate_names_the_version_it_has() {
                 "{name} depends on {dep_name}, which is not published"
             );
             let version = target["version"].as_str().expect("a version");
+            // A shard is a part of `segmind`: pinned to its exact version.
+            let wanted = if dep_name.starts_with(SHARD_PREFIX) {
+                format!("={version}")
+            } else {
+                format!("^{version}")
+            };
             assert_eq!(
-                req,
-                format!("^{version}"),
+                req, wanted,
                 "{name}: dependency {dep_name} ({path}) names no version, or not {version}"
             );
         }

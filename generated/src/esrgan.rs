@@ -17,88 +17,7 @@
 //! # }
 //! ```
 use ::segmind_runtime as rt;
-/// Static description of ESRGAN, generated from schema/esrgan.json; its fields are the table of [`Input`].
-pub static MODEL: rt::ModelInfo = rt::ModelInfo {
-    slug: "esrgan",
-    path: None,
-    title: "ESRGAN",
-    summary: "Image upscaler.",
-    rust_name: "esrgan",
-    typical_latency_seconds: None,
-    typical_price_usd: None,
-    output: rt::OutputKind::Image,
-    fields: <Input as rt::__private::Fields>::FIELDS,
-};
-/// Request body of ESRGAN (`POST /v1/esrgan` and `POST /v2/esrgan`): see [`Input::new`]
-/// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
-#[must_use]
-pub struct Input {
-    /// Input image. Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request.
-    pub image: rt::Media,
-    /// Upscale factor. Allowed values: `2`, `4`, `8`. Default (applied by the server when unset): `2`.
-    pub scale: Option<Scale>,
-    /// The reply's image format. Allowed values: `jpeg`, `png`, `webp`. Default (applied by the server when unset): `jpeg`.
-    pub output_format: Option<OutputFormat>,
-    /// Output quality. Range: 10 to 100. Default (applied by the server when unset): `95`.
-    pub quality: Option<i64>,
-}
-impl Input {
-    /// A value from the required fields (`image`); optional fields are unset.
-    pub fn new(image: impl Into<rt::Media>) -> Self {
-        Self {
-            image: image.into(),
-            scale: None,
-            output_format: None,
-            quality: None,
-        }
-    }
-    /// Sets the field `scale` (see its docs).
-    pub fn scale(mut self, value: Scale) -> Self {
-        self.scale = Some(value);
-        self
-    }
-    /// Sets the field `output_format` (see its docs).
-    pub fn output_format(mut self, value: OutputFormat) -> Self {
-        self.output_format = Some(value);
-        self
-    }
-    /// Sets the field `quality` (see its docs).
-    pub fn quality(mut self, value: i64) -> Self {
-        self.quality = Some(value);
-        self
-    }
-    /// Checks every constraint of the schema and reports every violation
-    /// at once (where, constraint and value); a local media file must exist.
-    pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        rt::__private::validate(self)
-    }
-}
-impl rt::__private::Fields for Input {
-    const FIELDS: &'static [rt::FieldInfo] = &[
-        rt::FieldInfo::media("image", rt::MediaKind::Image)
-            .description("Input image.")
-            .required(),
-        rt::FieldInfo::integer("scale")
-            .description("Upscale factor.")
-            .allowed(Scale::VALUES)
-            .default("2"),
-        rt::FieldInfo::string("output_format")
-            .description("The reply's image format.")
-            .allowed(OutputFormat::VALUES)
-            .default("\"jpeg\""),
-        rt::FieldInfo::integer("quality")
-            .description("Output quality.")
-            .minimum(rt::Limit::Int(10))
-            .maximum(rt::Limit::Int(100))
-            .default("95"),
-    ];
-}
-rt::__private::object!(Input { image, scale, output_format, quality });
-impl rt::__private::Body for Input {
-    const MODEL: &'static rt::ModelInfo = &MODEL;
-}
+pub use ::segmind_models_05::esrgan::*;
 impl super::Client {
     /// Runs ESRGAN (`POST /v1/esrgan`) and waits for the image; see [`Client::run`](super::Client::run).
     pub fn esrgan<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Image> {
@@ -109,27 +28,3 @@ impl super::Client {
         rt::__private::call_v2(&self.inner, input)
     }
 }
-/// Values of `scale`: Upscale factor.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Scale {
-    /// The value `2` (the server's default).
-    #[default]
-    V2,
-    /// The value `4`.
-    V4,
-    /// The value `8`.
-    V8,
-}
-rt::__private::wire_enum!(Scale, int, [V2(2), V4(4), V8(8)]);
-/// Values of `output_format`: The reply's image format.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum OutputFormat {
-    /// The value `jpeg` (the server's default).
-    #[default]
-    Jpeg,
-    /// The value `png`.
-    Png,
-    /// The value `webp`.
-    Webp,
-}
-rt::__private::wire_enum!(OutputFormat, str, [Jpeg("jpeg"), Png("png"), Webp("webp")]);

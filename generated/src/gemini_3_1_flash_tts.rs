@@ -17,87 +17,7 @@
 //! # }
 //! ```
 use ::segmind_runtime as rt;
-/// Static description of Gemini 3.1 Flash TTS, generated from schema/gemini-3.1-flash-tts.json; its fields are the table of [`Input`].
-pub static MODEL: rt::ModelInfo = rt::ModelInfo {
-    slug: "gemini-3.1-flash-tts",
-    path: None,
-    title: "Gemini 3.1 Flash TTS",
-    summary: "Text to speech in 70+ languages.",
-    rust_name: "gemini_3_1_flash_tts",
-    typical_latency_seconds: None,
-    typical_price_usd: None,
-    output: rt::OutputKind::Audio,
-    fields: <Input as rt::__private::Fields>::FIELDS,
-};
-/// Request body of Gemini 3.1 Flash TTS (`POST /v1/gemini-3.1-flash-tts` and `POST /v2/gemini-3.1-flash-tts`): see [`Input::new`]
-/// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-#[must_use]
-pub struct Input {
-    /// Text to speak; audio tags set the style. Example: `Welcome to Segmind — the fastest API platform for AI image and video generation.`.
-    pub text: String,
-    /// Expressiveness. Range: 0 to 2. Default (applied by the server when unset): `0.4`.
-    pub temperature: Option<f64>,
-    /// Primary voice. Known values: `Kore`, `Puck`, `Charon`, `Aoede`, `Fenrir`, `Zephyr`; any other string is accepted too. Default (applied by the server when unset): `Kore`.
-    pub voice_1: Option<Voice1>,
-    /// Second speaker for dialogue; leave unset for one speaker.
-    pub voice_2: Option<String>,
-}
-impl Input {
-    /// A value from the required fields (`text`); optional fields are unset.
-    pub fn new(text: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            temperature: None,
-            voice_1: None,
-            voice_2: None,
-        }
-    }
-    /// Sets the field `temperature` (see its docs).
-    pub fn temperature(mut self, value: f64) -> Self {
-        self.temperature = Some(value);
-        self
-    }
-    /// Sets the field `voice_1` (see its docs).
-    pub fn voice_1(mut self, value: impl Into<Voice1>) -> Self {
-        self.voice_1 = Some(value.into());
-        self
-    }
-    /// Sets the field `voice_2` (see its docs).
-    pub fn voice_2(mut self, value: impl Into<String>) -> Self {
-        self.voice_2 = Some(value.into());
-        self
-    }
-    /// Checks every constraint of the schema and reports every violation
-    /// at once (where, constraint and value); a local media file must exist.
-    pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        rt::__private::validate(self)
-    }
-}
-impl rt::__private::Fields for Input {
-    const FIELDS: &'static [rt::FieldInfo] = &[
-        rt::FieldInfo::string("text")
-            .description("Text to speak; audio tags set the style.")
-            .required(),
-        rt::FieldInfo::number("temperature")
-            .description("Expressiveness.")
-            .minimum(rt::Limit::Int(0))
-            .maximum(rt::Limit::Int(2))
-            .default("0.4"),
-        rt::FieldInfo::string("voice_1")
-            .description("Primary voice.")
-            .allowed(Voice1::VALUES)
-            .open()
-            .default("\"Kore\""),
-        rt::FieldInfo::string("voice_2")
-            .description("Second speaker for dialogue; leave unset for one speaker."),
-    ];
-}
-rt::__private::object!(Input { text, temperature, voice_1, voice_2 });
-impl rt::__private::Body for Input {
-    const MODEL: &'static rt::ModelInfo = &MODEL;
-}
+pub use ::segmind_models_12::gemini_3_1_flash_tts::*;
 impl super::Client {
     /// Runs Gemini 3.1 Flash TTS (`POST /v1/gemini-3.1-flash-tts`) and waits for the audio; see [`Client::run`](super::Client::run).
     pub fn gemini_3_1_flash_tts<'a>(
@@ -114,26 +34,3 @@ impl super::Client {
         rt::__private::call_v2(&self.inner, input)
     }
 }
-/// Values of `voice_1`: Primary voice.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum Voice1 {
-    /// The value `Kore` (the server's default).
-    #[default]
-    Kore,
-    /// The value `Puck`.
-    Puck,
-    /// The value `Charon`.
-    Charon,
-    /// The value `Aoede`.
-    Aoede,
-    /// The value `Fenrir`.
-    Fenrir,
-    /// The value `Zephyr`.
-    Zephyr,
-    /// A value not named in the schema, sent as is.
-    Other(String),
-}
-rt::__private::wire_enum!(
-    Voice1, open, [Kore("Kore"), Puck("Puck"), Charon("Charon"), Aoede("Aoede"),
-    Fenrir("Fenrir"), Zephyr("Zephyr")]
-);

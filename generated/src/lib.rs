@@ -8,6 +8,10 @@
 //!
 //! Every model is a Cargo feature named after its module, and all are on by
 //! default: `default-features = false, features = ["hallo"]` compiles one model.
+//! A model's types are compiled in one of sixteen shard crates
+//! (`segmind-models-00` to `segmind-models-15`, by a hash of its slug) and
+//! re-exported by its module here, beside its client methods: a change to one
+//! model rebuilds its shard and this crate, not every model.
 //!
 //! | Model | Slug | Module and feature | Typical latency | Typical price |
 //! |---|---|---|---|---|

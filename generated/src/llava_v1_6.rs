@@ -19,55 +19,7 @@
 //! # }
 //! ```
 use ::segmind_runtime as rt;
-/// Static description of LLAVA 1.6 7B, generated from schema/llava-v1.6.json; its fields are the table of [`Input`].
-pub static MODEL: rt::ModelInfo = rt::ModelInfo {
-    slug: "llava-v1.6",
-    path: None,
-    title: "LLAVA 1.6 7B",
-    summary: "Vision-language model: answers a prompt about an image.",
-    rust_name: "llava_v1_6",
-    typical_latency_seconds: None,
-    typical_price_usd: None,
-    output: rt::OutputKind::Json,
-    fields: <Input as rt::__private::Fields>::FIELDS,
-};
-/// Request body of LLAVA 1.6 7B (`POST /v1/llava-v1.6` and `POST /v2/llava-v1.6`): see [`Input::new`]
-/// and the setters; unset optional fields are not sent (the server applies its defaults).
-#[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
-#[must_use]
-pub struct Input {
-    /// One image URL (the name is plural). Media (image): a URL (a string is always one), or a local file given with `Media::file`, uploaded before the request.
-    pub images: rt::Media,
-    /// Prompt about the image.
-    pub prompt: String,
-}
-impl Input {
-    /// A value from the required fields (`images`, `prompt`); optional fields are unset.
-    pub fn new(images: impl Into<rt::Media>, prompt: impl Into<String>) -> Self {
-        Self {
-            images: images.into(),
-            prompt: prompt.into(),
-        }
-    }
-    /// Checks every constraint of the schema and reports every violation
-    /// at once (where, constraint and value); a local media file must exist.
-    pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        rt::__private::validate(self)
-    }
-}
-impl rt::__private::Fields for Input {
-    const FIELDS: &'static [rt::FieldInfo] = &[
-        rt::FieldInfo::media("images", rt::MediaKind::Image)
-            .description("One image URL (the name is plural).")
-            .required(),
-        rt::FieldInfo::string("prompt").description("Prompt about the image.").required(),
-    ];
-}
-rt::__private::object!(Input { images, prompt });
-impl rt::__private::Body for Input {
-    const MODEL: &'static rt::ModelInfo = &MODEL;
-}
+pub use ::segmind_models_09::llava_v1_6::*;
 impl super::Client {
     /// Runs LLAVA 1.6 7B (`POST /v1/llava-v1.6`) and waits for the JSON answer; see [`Client::run`](super::Client::run).
     pub fn llava_v1_6<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::JsonOutput> {

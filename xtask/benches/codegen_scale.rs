@@ -6,7 +6,8 @@
 //! - codegen time, in process, median of the runs: without the memo (every
 //!   file formatted) and with a warm memo (nothing changed since the last run),
 //!   and the load+check and emit+format phases;
-//! - generated Rust lines (`generated/src`), in total and per model;
+//! - generated Rust lines (the `.rs` files of `generated/`, the shard
+//!   crates' included), in total and per model;
 //! - editing one schema file, then codegen and `cargo build -p segmind`
 //!   (debug), incremental and with `CARGO_INCREMENTAL=0`;
 //! - the same build with that model's feature only
@@ -242,14 +243,14 @@ fn workspace_manifest(repo: &Path) -> String {
     )
 }
 
-/// Lines of every file in `dir`.
-fn lines_below(dir: &Path) -> usize {
+/// Lines of every Rust file below `dir`.
+fn rust_lines_below(dir: &Path) -> usize {
     let mut total = 0;
     for entry in std::fs::read_dir(dir).expect("read a generated folder") {
         let path = entry.expect("an entry").path();
         if path.is_dir() {
-            total += lines_below(&path);
-        } else {
+            total += rust_lines_below(&path);
+        } else if path.extension().is_some_and(|e| e == "rs") {
             total += std::fs::read_to_string(&path)
                 .expect("read a generated file")
                 .lines()
@@ -580,11 +581,21 @@ fn measure(
     let generated = root.join("generated");
     // Rust only: `openapi.json` is a description for other tools, not code
     // to compile (progenitor's figure is its Rust too).
-    let lines = lines_below(&generated.join("src"));
-    let module_lines = std::fs::read_to_string(generated.join(format!("src/{rust_name}.rs")))
-        .expect("a model's module")
-        .lines()
-        .count();
+    let lines = rust_lines_below(&generated);
+    // The model's module and its types in its shard crate.
+    let shard = segmind_codegen::emit::shard::dir(segmind_codegen::emit::shard::of_slug(&slug));
+    let module_lines = [
+        format!("src/{rust_name}.rs"),
+        format!("{shard}/src/{rust_name}.rs"),
+    ]
+    .iter()
+    .map(|file| {
+        std::fs::read_to_string(generated.join(file))
+            .expect("a model's module")
+            .lines()
+            .count()
+    })
+    .sum::<usize>();
     let versus = template.map(|template| versus(root, n, template, runs));
 
     let builds = build_runs.map(|build_runs| {
@@ -903,7 +914,7 @@ fn main() -> ExitCode {
         all.iter().map(|f| (f.lines / f.n.max(1)).to_string()),
     );
     row(
-        "lines of one model's module",
+        "lines of one model (module and types)",
         all.iter().map(|f| f.module_lines.to_string()),
     );
     if let Some(template) = &template {

@@ -54,7 +54,11 @@ pub fn sync(
             stale.push(extra.clone());
             if mode == Mode::Write {
                 let path = out_dir.join(&extra);
-                std::fs::remove_file(&path).map_err(|source| Error::Io { path, source })?;
+                std::fs::remove_file(&path).map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                remove_empty_parents(out_dir, &path);
             }
         }
     }
@@ -67,6 +71,23 @@ pub fn sync(
         return Err(Error::Stale(stale));
     }
     Ok(stale)
+}
+
+/// Removes the folders between `path` (a file just removed) and `out_dir`
+/// that are left empty, such as a shard crate's whose last model went:
+/// a folder that is not empty, or that cannot be removed, stops it.
+fn remove_empty_parents(out_dir: &Path, path: &Path) {
+    let mut dir = path.parent();
+    while let Some(current) = dir {
+        if current == out_dir || !current.starts_with(out_dir) {
+            break;
+        }
+        // `remove_dir` refuses a folder that is not empty.
+        if std::fs::remove_dir(current).is_err() {
+            break;
+        }
+        dir = current.parent();
+    }
 }
 
 /// A missing `out_dir` is made whole in a staging folder beside it, then

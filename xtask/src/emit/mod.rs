@@ -8,6 +8,7 @@ mod crate_files;
 mod docs;
 mod model;
 mod registry;
+pub mod shard;
 
 use proc_macro2::TokenStream;
 
@@ -28,7 +29,8 @@ pub struct GeneratedFile {
 /// The command named in every header.
 pub const COMMAND: &str = "cargo xtask codegen";
 
-/// Every file of the generated crate, in path order.
+/// Every file of the generated crate and of its shard crates (in
+/// `shards/NN/`, see [`shard`]), in path order.
 pub fn emit_crate(models: &[Model]) -> Result<Vec<GeneratedFile>, Error> {
     emit_crate_with(models, None)
 }
@@ -38,7 +40,13 @@ enum Job<'a> {
     Lib,
     Client,
     Registry,
+    /// A model's module in a user's crate, or in the `segmind` crate (its
+    /// docs and methods, its types re-exported from its shard).
     Model(&'a Model),
+    /// A model's types in its shard crate.
+    Types(&'a Model),
+    /// A shard crate's root.
+    ShardLib(u8, &'a [&'a Model]),
 }
 
 /// [`emit_crate`], reusing the text of every file that `memo` knows and
@@ -46,16 +54,44 @@ enum Job<'a> {
 /// every core ([`crate::parallel`]); the result does not depend on how many.
 pub fn emit_crate_with(models: &[Model], memo: Option<&Memo>) -> Result<Vec<GeneratedFile>, Error> {
     let sources = "schema/*.json";
+    let shards = shard::group(models);
     // The crate-wide files first: they are the longest jobs.
     let mut jobs = vec![Job::Client, Job::Registry, Job::Lib];
     jobs.extend(models.iter().map(Job::Model));
+    jobs.extend(models.iter().map(Job::Types));
+    jobs.extend(
+        shards
+            .iter()
+            .map(|(shard, members)| Job::ShardLib(*shard, members)),
+    );
     let made = parallel::map(&jobs, |job| match job {
         Job::Lib => rust_file("src/lib.rs", sources, memo, || crate_files::lib_rs(models)),
         Job::Client => rust_file("src/client.rs", sources, memo, client::emit_client),
         Job::Registry => rust_file("src/models.rs", sources, memo, || {
             registry::emit_registry(models, true)
         }),
-        Job::Model(model) => model_file(model, memo),
+        Job::Model(model) => rust_file(
+            &format!("src/{}.rs", model.rust_name),
+            &model.file,
+            memo,
+            || model::emit_facade(model, CRATE_NAME, &shard::crate_name(shard::of(model))),
+        ),
+        Job::Types(model) => rust_file(
+            &format!(
+                "{}/src/{}.rs",
+                shard::dir(shard::of(model)),
+                model.rust_name
+            ),
+            &model.file,
+            memo,
+            || model::emit_types(model),
+        ),
+        Job::ShardLib(shard, members) => rust_file(
+            &format!("{}/src/lib.rs", shard::dir(*shard)),
+            sources,
+            memo,
+            || crate_files::shard_lib_rs(*shard, members),
+        ),
     });
     let mut files = vec![
         GeneratedFile {
@@ -71,14 +107,32 @@ pub fn emit_crate_with(models: &[Model], memo: Option<&Memo>) -> Result<Vec<Gene
             contents: crate_files::readme(models),
         },
     ];
-    files.extend(
-        crate_files::LICENSE_FILES
+    for (shard, members) in &shards {
+        let dir = shard::dir(*shard);
+        files.push(GeneratedFile {
+            path: format!("{dir}/Cargo.toml"),
+            contents: crate_files::shard_cargo_toml(*shard, members),
+        });
+        files.push(GeneratedFile {
+            path: format!("{dir}/README.md"),
+            contents: crate_files::shard_readme(*shard, members),
+        });
+    }
+    let licence_dirs = std::iter::once(String::new()).chain(
+        shards
             .iter()
-            .map(|(path, contents)| GeneratedFile {
-                path: (*path).to_owned(),
-                contents: (*contents).to_owned(),
-            }),
+            .map(|(shard, _)| format!("{}/", shard::dir(*shard))),
     );
+    for dir in licence_dirs {
+        files.extend(
+            crate_files::LICENSE_FILES
+                .iter()
+                .map(|(path, contents)| GeneratedFile {
+                    path: format!("{dir}{path}"),
+                    contents: (*contents).to_owned(),
+                }),
+        );
+    }
     for file in made {
         files.push(file?);
     }
@@ -86,19 +140,17 @@ pub fn emit_crate_with(models: &[Model], memo: Option<&Memo>) -> Result<Vec<Gene
     Ok(files)
 }
 
-/// The module file of one model (`src/<rust_name>.rs`). It only names
-/// `::segmind_runtime`, `::serde` and `super::Client` (whose `run` and
-/// `submit` its methods call), so it compiles as a module beside any
-/// `Client` with those two methods.
+/// The whole module of one model (`src/<rust_name>.rs`), its types and its
+/// methods in one file, as a user's crate has it ([`emit_module_files`]);
+/// the `segmind` crate has the same items in two files, its module and its
+/// shard's. It only names `::segmind_runtime` and `super::Client` (whose
+/// `run` and `submit` its methods call), so it compiles as a module beside
+/// any `Client` with those two methods.
 pub fn emit_model_file(model: &Model) -> Result<GeneratedFile, Error> {
-    model_file(model, None)
-}
-
-fn model_file(model: &Model, memo: Option<&Memo>) -> Result<GeneratedFile, Error> {
     rust_file(
         &format!("src/{}.rs", model.rust_name),
         &model.file,
-        memo,
+        None,
         || model::emit_model(model, CRATE_NAME),
     )
 }
@@ -134,7 +186,9 @@ pub fn emit_module_files(
             None,
             || model::emit_model(model, doc_path),
         ),
-        Job::Lib => unreachable!("no crate root among a module's files"),
+        Job::Lib | Job::Types(_) | Job::ShardLib(..) => {
+            unreachable!("no crate's files among a module's files")
+        }
     });
     let mut files = made.into_iter().collect::<Result<Vec<_>, _>>()?;
     files.sort_by(|a, b| a.path.cmp(&b.path));

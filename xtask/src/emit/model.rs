@@ -9,10 +9,61 @@ use serde_json::{Number, Value};
 use super::docs;
 use crate::ir::{EnumDef, EnumKind, Field, FieldType, Model, ObjectDef, Shape, UnionDef};
 
-/// The whole module file of `model`; its doc example names the crate (or
-/// module) that holds the model modules `doc_path` (`segmind`).
+/// The whole module file of `model`, as a user's crate has it (see
+/// [`super::emit_module_files`]): [`emit_facade`] with the `pub use` of the
+/// types replaced by [`emit_types`]'s items. Its doc example names the crate
+/// (or module) that holds the model modules, `doc_path` (`segmind`).
 pub fn emit_model(model: &Model, doc_path: &str) -> TokenStream {
     let module_doc = docs::inner(&module_doc(model, doc_path));
+    let types = type_items(model);
+    let methods = emit_methods(model);
+    quote! {
+        #module_doc
+        use ::segmind_runtime as rt;
+
+        #types
+        #methods
+    }
+}
+
+/// The module of `model` in the `segmind` crate: its docs, its types
+/// re-exported from the module of the same name in `shard` (the crate that
+/// holds them, see [`super::shard`]) and its two client methods.
+pub fn emit_facade(model: &Model, doc_path: &str, shard: &str) -> TokenStream {
+    let module_doc = docs::inner(&module_doc(model, doc_path));
+    let shard = format_ident!("{}", shard.replace('-', "_"));
+    let module = format_ident!("{}", model.rust_name);
+    let methods = emit_methods(model);
+    quote! {
+        #module_doc
+        use ::segmind_runtime as rt;
+        pub use ::#shard::#module::*;
+
+        #methods
+    }
+}
+
+/// The module of `model` in its shard crate: everything but the docs and
+/// the client methods, which are the `segmind` crate's ([`emit_facade`]).
+pub fn emit_types(model: &Model) -> TokenStream {
+    let doc = docs::inner(&format!(
+        "The types of {} (`{}`), which the `segmind` crate re-exports as `segmind::{}` beside the model's client methods.",
+        docs::inline(&model.title),
+        model.slug,
+        model.rust_name,
+    ));
+    let types = type_items(model);
+    quote! {
+        #doc
+        use ::segmind_runtime as rt;
+
+        #types
+    }
+}
+
+/// The items of the types of `model`: its `MODEL`, `Input` and the enums
+/// and structs of its fields.
+fn type_items(model: &Model) -> TokenStream {
     let info = emit_info(model);
     let mut items = Vec::new();
     collect_types(&model.fields, &mut items);
@@ -22,14 +73,9 @@ pub fn emit_model(model: &Model, doc_path: &str) -> TokenStream {
         TypeItem::Union(field, def) => emit_union(field, def),
     });
     let input = emit_input(model);
-    let methods = emit_methods(model);
     quote! {
-        #module_doc
-        use ::segmind_runtime as rt;
-
         #info
         #input
-        #methods
         #(#types)*
     }
 }
