@@ -20,33 +20,70 @@ fn body(text: &str) -> &str {
     text.split_once('\n').map(|(_, rest)| rest).unwrap_or("")
 }
 
-/// A module of the `segmind` crate (`generated/src/<module>.rs`) with the
-/// `pub use` of its types from its shard crate replaced by the items of
-/// the shard's module (without its docs and its `use` of the runtime, which
-/// the crate's module has too): the one file a user's crate has. Any other
-/// file as it is.
-fn with_types_inline(text: &str) -> String {
-    let Some(start) = text.find("\npub use ::segmind_models_") else {
-        return text.to_owned();
-    };
-    let line = &text[start + 1..];
-    let end = line.find('\n').expect("a line ends") + 1;
-    let (line, after) = line.split_at(end);
-    // `pub use ::segmind_models_07::hallo::*;`
-    let path = line
-        .trim_start_matches("pub use ::segmind_models_")
-        .trim_end_matches("::*;\n");
-    let (shard, module) = path.split_once("::").expect("shard::module");
-    let shard_file = workspace_root().join(format!("generated/shards/{shard}/src/{module}.rs"));
-    let types = std::fs::read_to_string(&shard_file)
-        .unwrap_or_else(|e| panic!("{}: {e}", shard_file.display()));
-    let items: String = body(&types)
-        .lines()
-        .skip_while(|l| l.is_empty() || l.starts_with("//!"))
-        .skip_while(|l| *l == "use ::segmind_runtime as rt;")
-        .map(|l| format!("{l}\n"))
+/// The items of `items` as text, one string each, for comparing: each as
+/// prettyplease prints it alone at the top of a file, so that where it
+/// stood (an inline module is indented, and lines break at other places)
+/// makes no difference.
+fn item_texts<'a>(items: impl IntoIterator<Item = &'a syn::Item>) -> Vec<String> {
+    items.into_iter().map(item_text).collect()
+}
+
+/// One item as [`item_texts`] prints it.
+fn item_text(item: &syn::Item) -> String {
+    prettyplease::unparse(&syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: vec![item.clone()],
+    })
+}
+
+/// The module `module` of the `segmind` crate as one file of a user's crate
+/// has it: the inner attributes (its docs) and the items of its inline
+/// module in `generated/src/lib.rs`, with the `pub use` of its types from
+/// its shard crate replaced by the items of the shard's module
+/// (`generated/shards/NN/src/<module>.rs`, without its docs and its `use`
+/// of the runtime, which the crate's module has too).
+fn crates_module(lib: &syn::File, module: &str) -> (Vec<String>, Vec<String>) {
+    let inline = lib
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == module => Some(m),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no module {module} in generated/src/lib.rs"));
+    let docs = inline
+        .attrs
+        .iter()
+        .filter(|a| matches!(a.style, syn::AttrStyle::Inner(_)))
+        .map(|a| quote::ToTokens::to_token_stream(a).to_string())
         .collect();
-    format!("{}{items}{after}", &text[..start + 1])
+    let (_, items) = inline.content.as_ref().expect("an inline module");
+    let mut expanded = Vec::new();
+    for item in items {
+        let text = item_text(item);
+        let Some(path) = text
+            .strip_prefix("pub use ::segmind_models_")
+            .and_then(|rest| rest.strip_suffix("::*;\n"))
+        else {
+            expanded.push(text);
+            continue;
+        };
+        // `07::hallo`
+        let (shard, name) = path.split_once("::").expect("shard::module");
+        assert_eq!(name, module);
+        let file = workspace_root().join(format!("generated/shards/{shard}/src/{module}.rs"));
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let types = syn::parse_file(&text).expect("a shard's module parses");
+        let runtime = "use ::segmind_runtime as rt;\n";
+        expanded.extend(
+            item_texts(&types.items)
+                .into_iter()
+                .filter(|t| t != runtime),
+        );
+    }
+    (docs, expanded)
 }
 
 #[test]
@@ -59,30 +96,40 @@ fn the_modules_are_the_ones_cargo_xtask_codegen_writes() {
     assert_eq!(generated.root, out.path().join(ROOT_FILE));
     assert!(!generated.modules.is_empty());
 
+    // The client: the same text.
+    let ours = std::fs::read_to_string(module_dir.join("client.rs")).expect("written");
+    let crates = std::fs::read_to_string(crate_src.join("client.rs")).expect("in generated/");
+    assert_eq!(body(&ours), body(&crates), "client.rs differs");
+
+    // Each model: the same docs and items as the crate's module and its
+    // types in the shard.
+    let lib = std::fs::read_to_string(crate_src.join("lib.rs")).expect("in generated/");
+    let lib = syn::parse_file(&lib).expect("lib.rs parses");
     let mut compared = 0;
-    for module in generated
-        .modules
-        .iter()
-        .map(String::as_str)
-        .chain(["client"])
-    {
+    for module in &generated.modules {
         let file = format!("{module}.rs");
         let ours = std::fs::read_to_string(module_dir.join(&file)).expect("written");
-        let crates = std::fs::read_to_string(crate_src.join(&file)).expect("in generated/");
-        let crates = with_types_inline(&crates);
         assert!(
             ours.starts_with("// @generated by `segmind_codegen::build::generate` from schema/"),
             "{file}: {}",
             ours.lines().next().unwrap_or_default()
         );
+        let ours = syn::parse_file(&ours).expect("a module parses");
+        let docs: Vec<String> = ours
+            .attrs
+            .iter()
+            .map(|a| quote::ToTokens::to_token_stream(a).to_string())
+            .collect();
+        let (crates_docs, crates_items) = crates_module(&lib, module);
+        assert_eq!(docs, crates_docs, "{file}: the docs differ");
         assert_eq!(
-            body(&ours),
-            body(&crates),
-            "{file} differs from generated/src/{file}"
+            item_texts(&ours.items),
+            crates_items,
+            "{file} differs from the crate's module and its shard's types"
         );
         compared += 1;
     }
-    assert_eq!(compared, generated.modules.len() + 1);
+    assert_eq!(compared, generated.modules.len());
 
     // The registry: the crate's, less the lines that gate each model on its
     // Cargo feature (a user's crate compiles every model of its folder).

@@ -130,13 +130,13 @@ fn a_warm_memo_changes_nothing_and_still_finds_hand_edits() {
 
     // Hand edits of files the memo knows: a changed line, a file emptied, a
     // file removed. Each is stale, and a write restores the committed text.
-    let hallo = generated.join("src/hallo.rs");
+    let hallo = generated.join("shards/07/src/hallo.rs");
     let edited = fs::read_to_string(&hallo)
         .expect("read")
         .replacen("pub ", "pub(crate) ", 1);
     fs::write(&hallo, edited).expect("edit");
     fs::write(generated.join("src/models.rs"), "").expect("empty");
-    fs::remove_file(generated.join("src/sadtalker.rs")).expect("remove");
+    fs::remove_file(generated.join("shards/06/src/sadtalker.rs")).expect("remove");
     let err = xtask::codegen_with(root, Mode::Check, Some(&memo())).expect_err("stale");
     let xtask::Error::Stale(files) = &err else {
         panic!("{err}")
@@ -144,9 +144,9 @@ fn a_warm_memo_changes_nothing_and_still_finds_hand_edits() {
     assert_eq!(
         files,
         &[
-            "generated/src/hallo.rs",
-            "generated/src/models.rs",
-            "generated/src/sadtalker.rs"
+            "generated/shards/06/src/sadtalker.rs",
+            "generated/shards/07/src/hallo.rs",
+            "generated/src/models.rs"
         ]
     );
     let written = xtask::codegen_with(root, Mode::Write, Some(&memo())).expect("write");
@@ -240,8 +240,7 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
             "generated/shards/01/src/lib.rs",
             "generated/shards/01/src/wan_2_1_i2v.rs",
             "generated/src/lib.rs",
-            "generated/src/models.rs",
-            "generated/src/wan_2_1_i2v.rs"
+            "generated/src/models.rs"
         ]
     );
     // The crate's README lists it in its model table.
@@ -275,14 +274,19 @@ fn a_sixth_schema_file_is_all_a_new_model_takes() {
         fs::read_to_string(root.join("generated/shards/01/src/wan_2_1_i2v.rs")).expect("read");
     assert!(types.contains("pub struct Input"));
     assert!(types.contains("pub enum Fps"));
-    let module = fs::read_to_string(root.join("generated/src/wan_2_1_i2v.rs")).expect("read");
+    // Its module, inline in lib.rs: its docs, its types from the shard and
+    // its two client methods.
+    let lib = fs::read_to_string(root.join("generated/src/lib.rs")).expect("read");
+    let start = lib
+        .find("\npub mod wan_2_1_i2v {\n")
+        .expect("the module is declared");
+    let module = &lib[start..start + lib[start..].find("\n}\n").expect("it ends")];
     assert!(module.contains("pub use ::segmind_models_01::wan_2_1_i2v::*;"));
     // Its two client methods are in its module.
     assert!(module.contains("impl super::Client {"));
-    assert!(module.contains("pub fn wan_2_1_i2v<'a>(&'a self, input: &'a Input)"));
-    assert!(module.contains("pub fn wan_2_1_i2v_submit<'a>(&'a self, input: &'a Input)"));
-    let lib = fs::read_to_string(root.join("generated/src/lib.rs")).expect("read");
-    assert!(lib.contains("pub mod wan_2_1_i2v;"));
+    assert!(module.contains("pub fn wan_2_1_i2v<'a>("));
+    assert!(module.contains("pub fn wan_2_1_i2v_submit<'a>("));
+    assert!(lib.contains("#[cfg(feature = \"wan_2_1_i2v\")]\npub mod wan_2_1_i2v {\n"));
     let registry = fs::read_to_string(root.join("generated/src/models.rs")).expect("read");
     assert!(registry.contains("(\"wan-2.1-i2v\", json) =>"));
 }
@@ -310,7 +314,8 @@ fn removing_the_last_model_of_a_shard_removes_its_crate() {
         !root.join("generated/shards/07").exists(),
         "the emptied shard's folder is left"
     );
-    assert!(!root.join("generated/src/hallo.rs").exists());
+    let lib = fs::read_to_string(root.join("generated/src/lib.rs")).expect("read");
+    assert!(!lib.contains("pub mod hallo"), "{lib}");
     let manifest = fs::read_to_string(root.join("generated/Cargo.toml")).expect("read");
     assert!(!manifest.contains("segmind-models-07"), "{manifest}");
     // The other shards are untouched.

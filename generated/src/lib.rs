@@ -51,28 +51,487 @@ pub use client::Client;
 pub type ClientBuilder = ::segmind_runtime::ClientBuilder<Client>;
 pub mod models;
 #[cfg(feature = "claude_3_haiku")]
-pub mod claude_3_haiku;
+pub mod claude_3_haiku {
+    //! Claude 3 Haiku: Anthropic's fast Claude 3 Haiku: answers a conversation of text and images.
+    //!
+    //! Endpoints: `POST /v1/claude-3-haiku` (blocking) and `POST /v2/claude-3-haiku` (job). Output: a chat reply.
+    //!
+    //! # Example
+    //!
+    //! ```no_run
+    //! # async fn example() -> Result<(), segmind::Error> {
+    //! let client = segmind::Client::from_env()?;
+    //! let input = segmind::claude_3_haiku::Input::new(
+    //!     [segmind::claude_3_haiku::Message::new(
+    //!         segmind::claude_3_haiku::Role::User,
+    //!         "text",
+    //!     )],
+    //! );
+    //! let reply = client.claude_3_haiku(&input).await?;
+    //! println!("{}", reply.text().unwrap_or_default());
+    //! # Ok(())
+    //! # }
+    //! ```
+    use ::segmind_runtime as rt;
+    pub use ::segmind_models_12::claude_3_haiku::*;
+    impl super::Client {
+        /// Runs Claude 3 Haiku (`POST /v1/claude-3-haiku`) and waits for the chat reply; see [`Client::run`](super::Client::run).
+        pub fn claude_3_haiku<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::ChatOutput> {
+            rt::__private::call_v1(&self.inner, input)
+        }
+        /// Submits a Claude 3 Haiku job (`POST /v2/claude-3-haiku`) and returns at once; see [`Client::submit`](super::Client::submit).
+        pub fn claude_3_haiku_submit<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::Job> {
+            rt::__private::call_v2(&self.inner, input)
+        }
+    }
+}
 #[cfg(feature = "claude_3_5_sonnet")]
-pub mod claude_3_5_sonnet;
+pub mod claude_3_5_sonnet {
+    //! Claude 3.5 Sonnet: Anthropic's Claude 3.5 Sonnet: answers a conversation of text and images.
+    //!
+    //! Endpoints: `POST /v1/claude-3.5-sonnet` (blocking) and `POST /v2/claude-3.5-sonnet` (job). Output: a chat reply, typically ~11.2 s.
+    //!
+    //! # Example
+    //!
+    //! ```no_run
+    //! # async fn example() -> Result<(), segmind::Error> {
+    //! let client = segmind::Client::from_env()?;
+    //! let input = segmind::claude_3_5_sonnet::Input::new(
+    //!     [segmind::claude_3_5_sonnet::Message::new(
+    //!         segmind::claude_3_5_sonnet::Role::User,
+    //!         "text",
+    //!     )],
+    //! );
+    //! let reply = client.claude_3_5_sonnet(&input).await?;
+    //! println!("{}", reply.text().unwrap_or_default());
+    //! # Ok(())
+    //! # }
+    //! ```
+    use ::segmind_runtime as rt;
+    pub use ::segmind_models_14::claude_3_5_sonnet::*;
+    impl super::Client {
+        /// Runs Claude 3.5 Sonnet (`POST /v1/claude-3.5-sonnet`) and waits for the chat reply (typically ~11.2 s); see [`Client::run`](super::Client::run).
+        pub fn claude_3_5_sonnet<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::ChatOutput> {
+            rt::__private::call_v1(&self.inner, input)
+        }
+        /// Submits a Claude 3.5 Sonnet job (`POST /v2/claude-3.5-sonnet`) and returns at once; see [`Client::submit`](super::Client::submit).
+        pub fn claude_3_5_sonnet_submit<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::Job> {
+            rt::__private::call_v2(&self.inner, input)
+        }
+    }
+}
 #[cfg(feature = "esrgan")]
-pub mod esrgan;
+pub mod esrgan {
+    //! ESRGAN: Image upscaler.
+    //!
+    //! Endpoints: `POST /v1/esrgan` (blocking) and `POST /v2/esrgan` (job). Output: an image.
+    //!
+    //! # Example
+    //!
+    //! ```no_run
+    //! # async fn example() -> Result<(), segmind::Error> {
+    //! let client = segmind::Client::from_env()?;
+    //! let input = segmind::esrgan::Input::new(
+    //!     "https://example.com/image.png",
+    //! );
+    //! client.esrgan(&input).await?.save("esrgan.jpg").await?;
+    //! # Ok(())
+    //! # }
+    //! ```
+    use ::segmind_runtime as rt;
+    pub use ::segmind_models_05::esrgan::*;
+    impl super::Client {
+        /// Runs ESRGAN (`POST /v1/esrgan`) and waits for the image; see [`Client::run`](super::Client::run).
+        pub fn esrgan<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Image> {
+            rt::__private::call_v1(&self.inner, input)
+        }
+        /// Submits a ESRGAN job (`POST /v2/esrgan`) and returns at once; see [`Client::submit`](super::Client::submit).
+        pub fn esrgan_submit<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Job> {
+            rt::__private::call_v2(&self.inner, input)
+        }
+    }
+}
 #[cfg(feature = "flux_schnell")]
-pub mod flux_schnell;
+pub mod flux_schnell {
+    //! Flux.1 Schnell: Text-to-image, built for speed.
+    //!
+    //! Endpoints: `POST /v1/flux-schnell` (blocking) and `POST /v2/flux-schnell` (job). Output: an image, typically ~10.23 s, ~$0.008 per call.
+    //!
+    //! # Example
+    //!
+    //! ```no_run
+    //! # async fn example() -> Result<(), segmind::Error> {
+    //! let client = segmind::Client::from_env()?;
+    //! let input = segmind::flux_schnell::Input::new(
+    //!     "a bengal tiger in an astronaut suit on mars, cubist style holding a sign saying 'awesome text gen'",
+    //! );
+    //! client.flux_schnell(&input).await?.save("flux_schnell.jpg").await?;
+    //! # Ok(())
+    //! # }
+    //! ```
+    use ::segmind_runtime as rt;
+    pub use ::segmind_models_08::flux_schnell::*;
+    impl super::Client {
+        /// Runs Flux.1 Schnell (`POST /v1/flux-schnell`) and waits for the image (typically ~10.23 s, ~$0.008 per call); see [`Client::run`](super::Client::run).
+        pub fn flux_schnell<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Image> {
+            rt::__private::call_v1(&self.inner, input)
+        }
+        /// Submits a Flux.1 Schnell job (`POST /v2/flux-schnell`) and returns at once; see [`Client::submit`](super::Client::submit).
+        pub fn flux_schnell_submit<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::Job> {
+            rt::__private::call_v2(&self.inner, input)
+        }
+    }
+}
 #[cfg(feature = "gemini_1_5_pro")]
-pub mod gemini_1_5_pro;
+pub mod gemini_1_5_pro {
+    //! Gemini PRO: Google's Gemini 1.5 Pro: answers a conversation of text and inline images.
+    //!
+    //! Endpoints: `POST /v1/gemini-1.5-pro` (blocking) and `POST /v2/gemini-1.5-pro` (job). Output: a chat reply, typically ~11.22 s, ~$0.017 per call.
+    //!
+    //! # Example
+    //!
+    //! ```no_run
+    //! # async fn example() -> Result<(), segmind::Error> {
+    //! let client = segmind::Client::from_env()?;
+    //! let input = segmind::gemini_1_5_pro::Input::new(
+    //!     segmind::gemini_1_5_pro::Messages::new(
+    //!         [segmind::gemini_1_5_pro::Content::new(
+    //!             segmind::gemini_1_5_pro::Role::User,
+    //!             [segmind::gemini_1_5_pro::Part::new()],
+    //!         )],
+    //!     ),
+    //! );
+    //! let reply = client.gemini_1_5_pro(&input).await?;
+    //! println!("{}", reply.text().unwrap_or_default());
+    //! # Ok(())
+    //! # }
+    //! ```
+    use ::segmind_runtime as rt;
+    pub use ::segmind_models_03::gemini_1_5_pro::*;
+    impl super::Client {
+        /// Runs Gemini PRO (`POST /v1/gemini-1.5-pro`) and waits for the chat reply (typically ~11.22 s, ~$0.017 per call); see [`Client::run`](super::Client::run).
+        pub fn gemini_1_5_pro<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::ChatOutput> {
+            rt::__private::call_v1(&self.inner, input)
+        }
+        /// Submits a Gemini PRO job (`POST /v2/gemini-1.5-pro`) and returns at once; see [`Client::submit`](super::Client::submit).
+        pub fn gemini_1_5_pro_submit<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::Job> {
+            rt::__private::call_v2(&self.inner, input)
+        }
+    }
+}
 #[cfg(feature = "gemini_3_1_flash_tts")]
-pub mod gemini_3_1_flash_tts;
+pub mod gemini_3_1_flash_tts {
+    //! Gemini 3.1 Flash TTS: Text to speech in 70+ languages.
+    //!
+    //! Endpoints: `POST /v1/gemini-3.1-flash-tts` (blocking) and `POST /v2/gemini-3.1-flash-tts` (job). Output: an audio file.
+    //!
+    //! # Example
+    //!
+    //! ```no_run
+    //! # async fn example() -> Result<(), segmind::Error> {
+    //! let client = segmind::Client::from_env()?;
+    //! let input = segmind::gemini_3_1_flash_tts::Input::new(
+    //!     "Welcome to Segmind — the fastest API platform for AI image and video generation.",
+    //! );
+    //! client.gemini_3_1_flash_tts(&input).await?.save("gemini_3_1_flash_tts.mp3").await?;
+    //! # Ok(())
+    //! # }
+    //! ```
+    use ::segmind_runtime as rt;
+    pub use ::segmind_models_12::gemini_3_1_flash_tts::*;
+    impl super::Client {
+        /// Runs Gemini 3.1 Flash TTS (`POST /v1/gemini-3.1-flash-tts`) and waits for the audio; see [`Client::run`](super::Client::run).
+        pub fn gemini_3_1_flash_tts<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::Audio> {
+            rt::__private::call_v1(&self.inner, input)
+        }
+        /// Submits a Gemini 3.1 Flash TTS job (`POST /v2/gemini-3.1-flash-tts`) and returns at once; see [`Client::submit`](super::Client::submit).
+        pub fn gemini_3_1_flash_tts_submit<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::Job> {
+            rt::__private::call_v2(&self.inner, input)
+        }
+    }
+}
 #[cfg(feature = "hailuo_02_fast")]
-pub mod hailuo_02_fast;
+pub mod hailuo_02_fast {
+    //! Hailuo 02 Fast: Transform any static image into a captivating, high-quality video clip effortlessly.
+    //!
+    //! Endpoints: `POST /v1/hailuo-02-fast` (blocking) and `POST /v2/hailuo-02-fast` (job). Output: a video.
+    //!
+    //! # Example
+    //!
+    //! ```no_run
+    //! # async fn example() -> Result<(), segmind::Error> {
+    //! let client = segmind::Client::from_env()?;
+    //! let input = segmind::hailuo_02_fast::Input::new(
+    //!     "A 3D animated cartoon-style young boy sitting in a cozy recording studio, singing passionately into a podcast microphone.",
+    //!     "https://segmind-resources.s3.amazonaws.com/output/b372ccd3-7844-4c21-b1cb-4fc3c2e68db6-9d88374d-77b3-45d0-9bde-17d039e1bf7a.jpeg",
+    //! );
+    //! client.hailuo_02_fast(&input).await?.save("hailuo_02_fast.mp4").await?;
+    //! # Ok(())
+    //! # }
+    //! ```
+    use ::segmind_runtime as rt;
+    pub use ::segmind_models_13::hailuo_02_fast::*;
+    impl super::Client {
+        /// Runs Hailuo 02 Fast (`POST /v1/hailuo-02-fast`) and waits for the video; see [`Client::run`](super::Client::run).
+        pub fn hailuo_02_fast<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::Video> {
+            rt::__private::call_v1(&self.inner, input)
+        }
+        /// Submits a Hailuo 02 Fast job (`POST /v2/hailuo-02-fast`) and returns at once; see [`Client::submit`](super::Client::submit).
+        pub fn hailuo_02_fast_submit<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::Job> {
+            rt::__private::call_v2(&self.inner, input)
+        }
+    }
+}
 #[cfg(feature = "hailuo_2_3_fast")]
-pub mod hailuo_2_3_fast;
+pub mod hailuo_2_3_fast {
+    //! Hailuo 2.3 Fast: Transform text and images into professional-quality videos at lightning speed.
+    //!
+    //! Endpoints: `POST /v1/hailuo-2.3-fast` (blocking) and `POST /v2/hailuo-2.3-fast` (job). Output: a video.
+    //!
+    //! # Example
+    //!
+    //! ```no_run
+    //! # async fn example() -> Result<(), segmind::Error> {
+    //! let client = segmind::Client::from_env()?;
+    //! let input = segmind::hailuo_2_3_fast::Input::new(
+    //!     "A woman stands outdoors in soft sunlight, modeling a blue floral knit cardigan over white pants.",
+    //!     "https://segmind-resources.s3.amazonaws.com/input/a1f4d83b-62f9-4842-91c7-2af871836dd6-hailuo-2.3-fast.jpg",
+    //! );
+    //! client.hailuo_2_3_fast(&input).await?.save("hailuo_2_3_fast.mp4").await?;
+    //! # Ok(())
+    //! # }
+    //! ```
+    use ::segmind_runtime as rt;
+    pub use ::segmind_models_08::hailuo_2_3_fast::*;
+    impl super::Client {
+        /// Runs Hailuo 2.3 Fast (`POST /v1/hailuo-2.3-fast`) and waits for the video; see [`Client::run`](super::Client::run).
+        pub fn hailuo_2_3_fast<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::Video> {
+            rt::__private::call_v1(&self.inner, input)
+        }
+        /// Submits a Hailuo 2.3 Fast job (`POST /v2/hailuo-2.3-fast`) and returns at once; see [`Client::submit`](super::Client::submit).
+        pub fn hailuo_2_3_fast_submit<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::Job> {
+            rt::__private::call_v2(&self.inner, input)
+        }
+    }
+}
 #[cfg(feature = "hallo")]
-pub mod hallo;
+pub mod hallo {
+    //! Hallo: Hallo lets you create portrait videos from single images.
+    //!
+    //! Endpoints: `POST /v1/hallo` (blocking) and `POST /v2/hallo` (job). Output: a video, typically ~303.27 s, ~$0.421 per call.
+    //!
+    //! # Example
+    //!
+    //! ```no_run
+    //! # async fn example() -> Result<(), segmind::Error> {
+    //! let client = segmind::Client::from_env()?;
+    //! let input = segmind::hallo::Input::new(
+    //!     "https://segmind-sd-models.s3.amazonaws.com/display_images/hallo/hallo-input.png",
+    //!     "https://segmind-sd-models.s3.amazonaws.com/display_images/hallo/hallo-audio-2.mp3",
+    //! );
+    //! client.hallo(&input).await?.save("hallo.mp4").await?;
+    //! # Ok(())
+    //! # }
+    //! ```
+    use ::segmind_runtime as rt;
+    pub use ::segmind_models_07::hallo::*;
+    impl super::Client {
+        /// Runs Hallo (`POST /v1/hallo`) and waits for the video (typically ~303.27 s, ~$0.421 per call); see [`Client::run`](super::Client::run).
+        pub fn hallo<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Video> {
+            rt::__private::call_v1(&self.inner, input)
+        }
+        /// Submits a Hallo job (`POST /v2/hallo`) and returns at once; see [`Client::submit`](super::Client::submit).
+        pub fn hallo_submit<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Job> {
+            rt::__private::call_v2(&self.inner, input)
+        }
+    }
+}
 #[cfg(feature = "heygen_avatar_iv")]
-pub mod heygen_avatar_iv;
+pub mod heygen_avatar_iv {
+    //! Heygen Avatar IV: Transform a single photo into a lifelike talking avatar with customizable speech and gestures.
+    //!
+    //! Endpoints: `POST /v1/heygen-avatar-iv` (blocking) and `POST /v2/heygen-avatar-iv` (job). Output: a video, typically ~195.48 s, ~$2.216 per call.
+    //!
+    //! # Example
+    //!
+    //! ```no_run
+    //! # async fn example() -> Result<(), segmind::Error> {
+    //! let client = segmind::Client::from_env()?;
+    //! let input = segmind::heygen_avatar_iv::Input::new(
+    //!     "https://segmind-inference-inputs.s3.amazonaws.com/f858aaa9-26a9-4749-83fc-08ac2240c1e2-148863a50eac17d1990d23b873818afa.png",
+    //!     "Welcome Video",
+    //! );
+    //! client.heygen_avatar_iv(&input).await?.save("heygen_avatar_iv.mp4").await?;
+    //! # Ok(())
+    //! # }
+    //! ```
+    use ::segmind_runtime as rt;
+    pub use ::segmind_models_11::heygen_avatar_iv::*;
+    impl super::Client {
+        /// Runs Heygen Avatar IV (`POST /v1/heygen-avatar-iv`) and waits for the video (typically ~195.48 s, ~$2.216 per call); see [`Client::run`](super::Client::run).
+        pub fn heygen_avatar_iv<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::Video> {
+            rt::__private::call_v1(&self.inner, input)
+        }
+        /// Submits a Heygen Avatar IV job (`POST /v2/heygen-avatar-iv`) and returns at once; see [`Client::submit`](super::Client::submit).
+        pub fn heygen_avatar_iv_submit<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::Job> {
+            rt::__private::call_v2(&self.inner, input)
+        }
+    }
+}
 #[cfg(feature = "llava_v1_6")]
-pub mod llava_v1_6;
+pub mod llava_v1_6 {
+    //! LLAVA 1.6 7B: Vision-language model: answers a prompt about an image.
+    //!
+    //! Endpoints: `POST /v1/llava-v1.6` (blocking) and `POST /v2/llava-v1.6` (job). Output: JSON.
+    //!
+    //! # Example
+    //!
+    //! ```no_run
+    //! # async fn example() -> Result<(), segmind::Error> {
+    //! let client = segmind::Client::from_env()?;
+    //! let input = segmind::llava_v1_6::Input::new(
+    //!     "https://example.com/images.png",
+    //!     "text",
+    //! );
+    //! let answer = client.llava_v1_6(&input).await?;
+    //! println!("{answer:?}");
+    //! # Ok(())
+    //! # }
+    //! ```
+    use ::segmind_runtime as rt;
+    pub use ::segmind_models_09::llava_v1_6::*;
+    impl super::Client {
+        /// Runs LLAVA 1.6 7B (`POST /v1/llava-v1.6`) and waits for the JSON answer; see [`Client::run`](super::Client::run).
+        pub fn llava_v1_6<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::JsonOutput> {
+            rt::__private::call_v1(&self.inner, input)
+        }
+        /// Submits a LLAVA 1.6 7B job (`POST /v2/llava-v1.6`) and returns at once; see [`Client::submit`](super::Client::submit).
+        pub fn llava_v1_6_submit<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::Job> {
+            rt::__private::call_v2(&self.inner, input)
+        }
+    }
+}
 #[cfg(feature = "nano_banana")]
-pub mod nano_banana;
+pub mod nano_banana {
+    //! Nano Banana: Image generation and editing.
+    //!
+    //! Endpoints: `POST /v1/nano-banana` (blocking) and `POST /v2/nano-banana` (job). Output: JSON.
+    //!
+    //! # Example
+    //!
+    //! ```no_run
+    //! # async fn example() -> Result<(), segmind::Error> {
+    //! let client = segmind::Client::from_env()?;
+    //! let input = segmind::nano_banana::Input::new(
+    //!     "Dancing Banana",
+    //! );
+    //! let answer = client.nano_banana(&input).await?;
+    //! println!("{answer:?}");
+    //! # Ok(())
+    //! # }
+    //! ```
+    use ::segmind_runtime as rt;
+    pub use ::segmind_models_03::nano_banana::*;
+    impl super::Client {
+        /// Runs Nano Banana (`POST /v1/nano-banana`) and waits for the JSON answer; see [`Client::run`](super::Client::run).
+        pub fn nano_banana<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::JsonOutput> {
+            rt::__private::call_v1(&self.inner, input)
+        }
+        /// Submits a Nano Banana job (`POST /v2/nano-banana`) and returns at once; see [`Client::submit`](super::Client::submit).
+        pub fn nano_banana_submit<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::Job> {
+            rt::__private::call_v2(&self.inner, input)
+        }
+    }
+}
 #[cfg(feature = "sadtalker")]
-pub mod sadtalker;
+pub mod sadtalker {
+    //! SadTalker: Audio-based lip synchronization for talking-head video.
+    //!
+    //! Endpoints: `POST /v1/sadtalker` (blocking) and `POST /v2/sadtalker` (job). Output: a video, typically ~119.2 s, ~$0.184 per call.
+    //!
+    //! # Example
+    //!
+    //! ```no_run
+    //! # async fn example() -> Result<(), segmind::Error> {
+    //! let client = segmind::Client::from_env()?;
+    //! let input = segmind::sadtalker::Input::new(
+    //!     "https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad-talker-input.png",
+    //!     "https://segmind-sd-models.s3.amazonaws.com/display_images/sad_talker/sad_talker_audio_input.mp3",
+    //! );
+    //! client.sadtalker(&input).await?.save("sadtalker.mp4").await?;
+    //! # Ok(())
+    //! # }
+    //! ```
+    use ::segmind_runtime as rt;
+    pub use ::segmind_models_06::sadtalker::*;
+    impl super::Client {
+        /// Runs SadTalker (`POST /v1/sadtalker`) and waits for the video (typically ~119.2 s, ~$0.184 per call); see [`Client::run`](super::Client::run).
+        pub fn sadtalker<'a>(&'a self, input: &'a Input) -> rt::Call<'a, rt::Video> {
+            rt::__private::call_v1(&self.inner, input)
+        }
+        /// Submits a SadTalker job (`POST /v2/sadtalker`) and returns at once; see [`Client::submit`](super::Client::submit).
+        pub fn sadtalker_submit<'a>(
+            &'a self,
+            input: &'a Input,
+        ) -> rt::Call<'a, rt::Job> {
+            rt::__private::call_v2(&self.inner, input)
+        }
+    }
+}

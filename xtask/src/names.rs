@@ -133,7 +133,8 @@ pub fn integer_variant(value: i64) -> String {
 /// A namespace of the generated crate that every model puts a name in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Namespace {
-    /// The crate root's modules (`segmind::<name>`, file `src/<name>.rs`).
+    /// The crate root's modules (`segmind::<name>`, inline in `src/lib.rs`,
+    /// its types in the file `shards/NN/src/<name>.rs` of its shard crate).
     Module,
     /// The methods of the generated `Client` (its own, and the runtime
     /// client's reached through `Deref`).

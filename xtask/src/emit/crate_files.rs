@@ -275,10 +275,16 @@ pub fn lib_rs(models: &[Model]) -> TokenStream {
     );
     doc.push_str(&model_table(models));
     let crate_doc = docs::inner(&doc);
+    // Each model's module is inline: its docs, the `pub use` of its types
+    // and its client methods are a few dozen lines, and one file per model
+    // beside its types' file in the shard would double the files a fresh
+    // `generated/` has to create (about half a millisecond each here).
     let modules = models.iter().map(|m| {
         let module = format_ident!("{}", m.rust_name);
         let cfg = cfg(m);
-        quote! { #cfg pub mod #module; }
+        let items =
+            super::model::emit_facade(m, super::CRATE_NAME, &shard::crate_name(shard::of(m)));
+        quote! { #cfg pub mod #module { #items } }
     });
     let reexports = reexports();
     quote! {

@@ -40,8 +40,7 @@ enum Job<'a> {
     Lib,
     Client,
     Registry,
-    /// A model's module in a user's crate, or in the `segmind` crate (its
-    /// docs and methods, its types re-exported from its shard).
+    /// A model's module in a user's crate.
     Model(&'a Model),
     /// A model's types in its shard crate.
     Types(&'a Model),
@@ -57,7 +56,6 @@ pub fn emit_crate_with(models: &[Model], memo: Option<&Memo>) -> Result<Vec<Gene
     let shards = shard::group(models);
     // The crate-wide files first: they are the longest jobs.
     let mut jobs = vec![Job::Client, Job::Registry, Job::Lib];
-    jobs.extend(models.iter().map(Job::Model));
     jobs.extend(models.iter().map(Job::Types));
     jobs.extend(
         shards
@@ -70,12 +68,7 @@ pub fn emit_crate_with(models: &[Model], memo: Option<&Memo>) -> Result<Vec<Gene
         Job::Registry => rust_file("src/models.rs", sources, memo, || {
             registry::emit_registry(models, true)
         }),
-        Job::Model(model) => rust_file(
-            &format!("src/{}.rs", model.rust_name),
-            &model.file,
-            memo,
-            || model::emit_facade(model, CRATE_NAME, &shard::crate_name(shard::of(model))),
-        ),
+        Job::Model(_) => unreachable!("the crate's model modules are in lib.rs"),
         Job::Types(model) => rust_file(
             &format!(
                 "{}/src/{}.rs",
@@ -142,8 +135,8 @@ pub fn emit_crate_with(models: &[Model], memo: Option<&Memo>) -> Result<Vec<Gene
 
 /// The whole module of one model (`src/<rust_name>.rs`), its types and its
 /// methods in one file, as a user's crate has it ([`emit_module_files`]);
-/// the `segmind` crate has the same items in two files, its module and its
-/// shard's. It only names `::segmind_runtime` and `super::Client` (whose
+/// the `segmind` crate has the same items in two places, its module inline
+/// in `src/lib.rs` and its types' file in its shard crate. It only names `::segmind_runtime` and `super::Client` (whose
 /// `run` and `submit` its methods call), so it compiles as a module beside
 /// any `Client` with those two methods.
 pub fn emit_model_file(model: &Model) -> Result<GeneratedFile, Error> {

@@ -1,6 +1,9 @@
 //! The module of one model: its static description (`MODEL`), its enums and
 //! the structs of its nested objects, the `Input` request type with
-//! constructor, setters and `validate`, and its `ModelInput` implementation.
+//! constructor, setters and `validate`, and its `ModelInput` implementation
+//! (its types, [`emit_types`], which the `segmind` crate compiles in a shard
+//! crate); its docs and client methods ([`emit_facade`]); or all of it in
+//! one file, as a user's crate has it ([`emit_model`]).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -26,9 +29,10 @@ pub fn emit_model(model: &Model, doc_path: &str) -> TokenStream {
     }
 }
 
-/// The module of `model` in the `segmind` crate: its docs, its types
-/// re-exported from the module of the same name in `shard` (the crate that
-/// holds them, see [`super::shard`]) and its two client methods.
+/// The items of `model`'s module in the `segmind` crate, which `lib.rs`
+/// holds inline: its docs, its types re-exported from the module of the
+/// same name in `shard` (the crate that holds them, see [`super::shard`])
+/// and its two client methods.
 pub fn emit_facade(model: &Model, doc_path: &str, shard: &str) -> TokenStream {
     let module_doc = docs::inner(&module_doc(model, doc_path));
     let shard = format_ident!("{}", shard.replace('-', "_"));
