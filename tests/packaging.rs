@@ -120,12 +120,10 @@ fn only_the_crates_users_depend_on_are_published() {
         .filter(|p| is_published(p))
         .map(|p| p["name"].as_str().expect("a package has a name").to_owned())
         .collect();
-    assert_eq!(publishable, published(&packages).into_iter().collect());
+    let published = published(&packages);
+    assert_eq!(publishable, published.iter().cloned().collect());
     // Every shard crate is one of `generated/shards/`.
-    for name in published(&packages)
-        .iter()
-        .filter(|n| n.starts_with(SHARD_PREFIX))
-    {
+    for name in published.iter().filter(|n| n.starts_with(SHARD_PREFIX)) {
         let dir = package_dir(package(&packages, name));
         let shard = name.trim_start_matches(SHARD_PREFIX);
         assert_eq!(

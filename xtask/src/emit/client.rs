@@ -23,8 +23,8 @@ pub fn emit_client() -> TokenStream {
         #[derive(Clone, Debug)]
         pub struct Client {
             /// The runtime's client; the model methods (in their modules) call
-                /// through it.
-                pub(crate) inner: rt::Client,
+            /// through it.
+            pub(crate) inner: rt::Client,
         }
 
         impl rt::__private::FromClient for Client {

@@ -35,17 +35,23 @@ pub fn emit_crate(models: &[Model]) -> Result<Vec<GeneratedFile>, Error> {
     emit_crate_with(models, None)
 }
 
-/// One Rust file of the crate to make.
-enum Job<'a> {
+/// One Rust file of the `segmind` crate or of its shard crates to make.
+enum CrateJob<'a> {
     Lib,
     Client,
     Registry,
-    /// A model's module in a user's crate.
-    Model(&'a Model),
     /// A model's types in its shard crate.
     Types(&'a Model),
     /// A shard crate's root.
     ShardLib(u8, &'a [&'a Model]),
+}
+
+/// One Rust file of a user's crate's model modules to make.
+enum ModuleJob<'a> {
+    Client,
+    Registry,
+    /// A model's whole module.
+    Model(&'a Model),
 }
 
 /// [`emit_crate`], reusing the text of every file that `memo` knows and
@@ -55,21 +61,20 @@ pub fn emit_crate_with(models: &[Model], memo: Option<&Memo>) -> Result<Vec<Gene
     let sources = "schema/*.json";
     let shards = shard::group(models);
     // The crate-wide files first: they are the longest jobs.
-    let mut jobs = vec![Job::Client, Job::Registry, Job::Lib];
-    jobs.extend(models.iter().map(Job::Types));
+    let mut jobs = vec![CrateJob::Client, CrateJob::Registry, CrateJob::Lib];
+    jobs.extend(models.iter().map(CrateJob::Types));
     jobs.extend(
         shards
             .iter()
-            .map(|(shard, members)| Job::ShardLib(*shard, members)),
+            .map(|(shard, members)| CrateJob::ShardLib(*shard, members)),
     );
     let made = parallel::map(&jobs, |job| match job {
-        Job::Lib => rust_file("src/lib.rs", sources, memo, || crate_files::lib_rs(models)),
-        Job::Client => rust_file("src/client.rs", sources, memo, client::emit_client),
-        Job::Registry => rust_file("src/models.rs", sources, memo, || {
+        CrateJob::Lib => rust_file("src/lib.rs", sources, memo, || crate_files::lib_rs(models)),
+        CrateJob::Client => rust_file("src/client.rs", sources, memo, client::emit_client),
+        CrateJob::Registry => rust_file("src/models.rs", sources, memo, || {
             registry::emit_registry(models, true)
         }),
-        Job::Model(_) => unreachable!("the crate's model modules are in lib.rs"),
-        Job::Types(model) => rust_file(
+        CrateJob::Types(model) => rust_file(
             &format!(
                 "{}/src/{}.rs",
                 shard::dir(shard::of(model)),
@@ -79,7 +84,7 @@ pub fn emit_crate_with(models: &[Model], memo: Option<&Memo>) -> Result<Vec<Gene
             memo,
             || model::emit_types(model),
         ),
-        Job::ShardLib(shard, members) => rust_file(
+        CrateJob::ShardLib(shard, members) => rust_file(
             &format!("{}/src/lib.rs", shard::dir(*shard)),
             sources,
             memo,
@@ -136,9 +141,10 @@ pub fn emit_crate_with(models: &[Model], memo: Option<&Memo>) -> Result<Vec<Gene
 /// The whole module of one model (`src/<rust_name>.rs`), its types and its
 /// methods in one file, as a user's crate has it ([`emit_module_files`]);
 /// the `segmind` crate has the same items in two places, its module inline
-/// in `src/lib.rs` and its types' file in its shard crate. It only names `::segmind_runtime` and `super::Client` (whose
-/// `run` and `submit` its methods call), so it compiles as a module beside
-/// any `Client` with those two methods.
+/// in `src/lib.rs` and its types' file in its shard crate. It only names
+/// `::segmind_runtime` and `super::Client` (whose `run` and `submit` its
+/// methods call), so it compiles as a module beside any `Client` with those
+/// two methods.
 pub fn emit_model_file(model: &Model) -> Result<GeneratedFile, Error> {
     rust_file(
         &format!("src/{}.rs", model.rust_name),
@@ -165,23 +171,22 @@ pub fn emit_module_files(
     command: &str,
     sources: &str,
 ) -> Result<Vec<GeneratedFile>, Error> {
-    let mut jobs = vec![Job::Client, Job::Registry];
-    jobs.extend(models.iter().map(Job::Model));
+    let mut jobs = vec![ModuleJob::Client, ModuleJob::Registry];
+    jobs.extend(models.iter().map(ModuleJob::Model));
     let made = parallel::map(&jobs, |job| match job {
-        Job::Client => rust_file_headed("client.rs", command, sources, None, client::emit_client),
-        Job::Registry => rust_file_headed("models.rs", command, sources, None, || {
+        ModuleJob::Client => {
+            rust_file_headed("client.rs", command, sources, None, client::emit_client)
+        }
+        ModuleJob::Registry => rust_file_headed("models.rs", command, sources, None, || {
             registry::emit_registry(models, false)
         }),
-        Job::Model(model) => rust_file_headed(
+        ModuleJob::Model(model) => rust_file_headed(
             &format!("{}.rs", model.rust_name),
             command,
             &model.file,
             None,
             || model::emit_model(model, doc_path),
         ),
-        Job::Lib | Job::Types(_) | Job::ShardLib(..) => {
-            unreachable!("no crate's files among a module's files")
-        }
     });
     let mut files = made.into_iter().collect::<Result<Vec<_>, _>>()?;
     files.sort_by(|a, b| a.path.cmp(&b.path));

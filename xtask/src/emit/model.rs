@@ -9,7 +9,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Number, Value};
 
-use super::docs;
+use super::{docs, shard};
 use crate::ir::{EnumDef, EnumKind, Field, FieldType, Model, ObjectDef, Shape, UnionDef};
 
 /// The whole module file of `model`, as a user's crate has it (see
@@ -31,11 +31,11 @@ pub fn emit_model(model: &Model, doc_path: &str) -> TokenStream {
 
 /// The items of `model`'s module in the `segmind` crate, which `lib.rs`
 /// holds inline: its docs, its types re-exported from the module of the
-/// same name in `shard` (the crate that holds them, see [`super::shard`])
-/// and its two client methods.
-pub fn emit_facade(model: &Model, doc_path: &str, shard: &str) -> TokenStream {
+/// same name in its shard crate (see [`super::shard`]) and its two client
+/// methods.
+pub fn emit_facade(model: &Model, doc_path: &str) -> TokenStream {
     let module_doc = docs::inner(&module_doc(model, doc_path));
-    let shard = format_ident!("{}", shard.replace('-', "_"));
+    let shard = format_ident!("{}", shard::crate_name(shard::of(model)).replace('-', "_"));
     let module = format_ident!("{}", model.rust_name);
     let methods = emit_methods(model);
     quote! {

@@ -17,6 +17,10 @@ use crate::ir::Model;
 /// publishes new crates.
 pub const COUNT: u64 = 16;
 
+/// [`COUNT`] in words, as the generated docs say it.
+pub const COUNT_IN_WORDS: &str = "sixteen";
+const _: () = assert!(COUNT == 16, "COUNT_IN_WORDS names another number");
+
 /// The shard of the model with this slug, `0..COUNT`.
 pub fn of_slug(slug: &str) -> u8 {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
